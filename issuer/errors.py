@@ -1,0 +1,91 @@
+"""Errors of the issuer package.
+
+    IssuerError                     issuer.error
+    ├── PVError                     pv.*          the deliberation record cannot be used
+    │   └── PVInvalidError          pv.invalid    carries the full report (row, column, reason per problem)
+    ├── AgentError                  agent.*       the ACA-Py agent could not do what was asked
+    │   ├── AgentStartError         agent.start   the process did not become ready (see its log)
+    │   ├── AgentUnavailableError   agent.unavailable   connection refused / timeout
+    │   └── AgentRequestError       agent.request       the admin API answered an error status
+    ├── ArchiveError                archive.*     the archive refused or failed an operation
+    ├── ConfigError                 config.*      missing or unsafe configuration (e.g. no wallet key in production)
+    └── IssuanceError               issuance.*    the pipeline could not proceed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shahada.errors import ShahadaError
+
+
+class IssuerError(ShahadaError):
+    code = "issuer.error"
+
+
+class PVError(IssuerError, ValueError):
+    code = "pv.error"
+    http_status = 422
+
+
+@dataclass(frozen=True, slots=True)
+class PVProblem:
+    """One problem found in a PV: where (row, column) and why (stable code, message)."""
+
+    row: int | None  # 1-based line in the file, the header being line 1; None for file-level problems
+    column: str | None  # the column header; None when the problem is not about one cell
+    code: str  # e.g. "pv.massar_format"
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        prefix = ", ".join(where) or "file"
+        return f"{prefix}: {self.message} [{self.code}]"
+
+
+class PVInvalidError(PVError):
+    code = "pv.invalid"
+
+    def __init__(self, problems: list[PVProblem], *, source: str = "PV") -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s); nothing was issued\n{lines}")
+
+
+class AgentError(IssuerError):
+    code = "agent.error"
+    http_status = 502
+
+
+class AgentStartError(AgentError):
+    code = "agent.start"
+
+
+class AgentUnavailableError(AgentError):
+    code = "agent.unavailable"
+    http_status = 503
+
+
+class AgentRequestError(AgentError):
+    code = "agent.request"
+
+    def __init__(self, message: str, *, status: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class ArchiveError(IssuerError):
+    code = "archive.error"
+
+
+class ConfigError(IssuerError):
+    code = "config.invalid"
+
+
+class IssuanceError(IssuerError):
+    code = "issuance.error"

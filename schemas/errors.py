@@ -1,0 +1,29 @@
+"""Errors of the schemas package (contexts, manifest, reference data).
+
+    SchemaError                 schema.error
+    ├── UnknownContextError     context.unknown    a URL that is not in the pinned manifest
+    ├── AlteredContextError     context.altered    a local file whose digest differs from the manifest
+    └── ReferenceDataError      reference.invalid  reference data (streams, academies…) is malformed
+"""
+
+from __future__ import annotations
+
+from shahada.errors import ShahadaError
+
+
+class SchemaError(ShahadaError):
+    code = "schema.error"
+    http_status = 500
+
+
+class UnknownContextError(SchemaError, LookupError):
+    code = "context.unknown"
+    http_status = 422
+
+
+class AlteredContextError(SchemaError):
+    code = "context.altered"
+
+
+class ReferenceDataError(SchemaError, ValueError):
+    code = "reference.invalid"
