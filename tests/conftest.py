@@ -1,0 +1,75 @@
+"""Shared fixtures. Integration fixtures start REAL parts: an ACA-Py agent process, the ministry's
+HTTPS site on loopback, SQLite and PostgreSQL archives."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import sqlalchemy
+
+from shahada.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from shahada.ministry import LocalMinistry
+
+POSTGRES_ADMIN_URL = os.environ.get("SHAHADA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ() -> Iterator[None]:
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def ministry_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {"SHAHADA_HOME": str(home), "SHAHADA_OPERATOR": "test-operator"}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def ministry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return load_settings(ministry_env(tmp_path_factory.mktemp("ministry")))
+
+
+@pytest.fixture(scope="session")
+def ministry(ministry_settings: Settings) -> Iterator["LocalMinistry"]:
+    """A running local ministry for the whole test session: agent, DID, HTTPS site, archive."""
+    from shahada.ministry import LocalMinistry
+
+    with LocalMinistry(ministry_settings) as running:
+        yield running
+
+
+def drop_database(name: str) -> None:
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database on the machine's server, dropped afterwards."""
+    name = f"shahada_test_{uuid.uuid4().hex[:10]}"
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    except sqlalchemy.exc.OperationalError as err:
+        pytest.fail(f"PostgreSQL is required at {POSTGRES_ADMIN_URL}: {err}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        admin.dispose()
+        drop_database(name)

@@ -1,0 +1,80 @@
+"""The archive on SQLite and on PostgreSQL: atomic imports, exactly-once signing records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from issuer.archive import Archive, PlannedCredential
+from issuer.errors import ArchiveError
+
+NOW = dt.datetime(2025, 7, 10, 12, 0, tzinfo=dt.UTC)
+
+
+def planned(n: int, prefix: str = "c") -> list[PlannedCredential]:
+    return [
+        PlannedCredential(
+            id=f"urn:uuid:{prefix}-{i:05d}",
+            kind="transcript",
+            session_kind="normale",
+            massar=f"R{i:09d}",
+            academy="RSK",
+            document_number=f"BAC-{prefix}-{i:05d}",
+            record_digest=f"{i:064x}",
+            document={"id": f"urn:uuid:{prefix}-{i:05d}", "name": "é ع"},
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    arch = Archive(url)
+    request.addfinalizer(arch.close)
+    return arch
+
+
+def record(archive: Archive, creds: list[PlannedCredential], sha: str = "a" * 64):
+    return archive.record_import(
+        session_year=2025, filename="pv.csv", file_sha256=sha, operator="op", imported_at=NOW, record_count=len(creds), credentials=creds
+    )
+
+
+def test_import_then_sign_once(archive: Archive) -> None:
+    info = record(archive, planned(5))
+    assert archive.find_import(2025, "a" * 64) == info
+    assert archive.count(import_id=info.id, status="pending") == 5
+    batch = archive.pending(info.id, limit=3)
+    assert [cid for cid, _ in batch] == [f"urn:uuid:c-{i:05d}" for i in range(3)]
+    assert batch[0][1]["name"] == "é ع"
+    assert archive.store_signed([(cid, {**doc, "proof": {}}) for cid, doc in batch], issued_at=NOW) == 3
+    # a second store of the same ids (a re-run after a crash) changes nothing
+    assert archive.store_signed([(cid, {**doc, "proof": {"again": 1}}) for cid, doc in batch], issued_at=NOW) == 0
+    assert archive.get("urn:uuid:c-00000").document["proof"] == {}
+    assert [cid for cid, _ in archive.pending(info.id, limit=10)] == ["urn:uuid:c-00003", "urn:uuid:c-00004"]
+    assert len(list(archive.credentials(import_id=info.id))) == 3
+
+
+def test_import_is_all_or_nothing(archive: Archive) -> None:
+    record(archive, planned(3))
+    clash = planned(4, prefix="d")
+    clash[3] = planned(1)[0]  # an id already archived makes the whole import fail
+    with pytest.raises(ArchiveError) as err:
+        record(archive, clash, sha="b" * 64)
+    assert err.value.code == "archive.import"
+    assert archive.find_import(2025, "b" * 64) is None
+    assert archive.count() == 3
+    assert archive.existing_digests(["urn:uuid:c-00001", "urn:uuid:d-00000"]) == {"urn:uuid:c-00001": f"{1:064x}"}
+
+
+def test_same_file_cannot_be_imported_twice(archive: Archive) -> None:
+    record(archive, planned(1))
+    with pytest.raises(ArchiveError):
+        record(archive, planned(1, prefix="e"))
+    assert archive.count() == 1
