@@ -1,0 +1,175 @@
+"""Configuration of a Shahada installation, read once at the entry point into a frozen ``Settings``.
+
+Everything lives under one data directory, ``$SHAHADA_HOME`` (default ``~/.shahada``)::
+
+    config.toml         non-secret settings (created with defaults on first use)
+    secrets/            wallet key and id secret, generated in development mode only (0600)
+    agent/              the managed agent's HOME: SQLite wallet and agent.log
+    archive.sqlite3     the archive (unless archive_url points at PostgreSQL)
+    tls/                the local CA and the site's certificate
+    out/                default output directory
+
+Secrets come from the environment (``SHAHADA_WALLET_KEY``, ``SHAHADA_ID_SECRET``,
+``SHAHADA_AGENT_API_KEY``, ``SHAHADA_WALLET_PG_PASSWORD``) or from files named by the same variables
+with a ``_FILE`` suffix. In ``production`` mode a missing secret is an error; in ``development``
+mode it is generated once under ``secrets/``. Secrets never appear in ``config.toml`` or in code.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Mapping
+
+from issuer.agent import PostgresWallet, free_port
+from issuer.errors import ConfigError
+
+Mode = Literal["development", "production"]
+DEFAULT_HOME = Path("~/.shahada")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    mode: Mode
+    did_method: Literal["web", "key"]
+    did_web_host: str  # host[:port] of the did:web DID, e.g. "diplomes.men.gov.ma" or "localhost:8443"
+    did_web_path: str  # "" or a path such as "bac" → did:web:host:bac
+    site_host: str
+    site_port: int
+    archive_url: str
+    proof_type: str
+    operator: str
+    sign_concurrency: int
+    trusted_issuers: tuple[str, ...]  # besides the ministry's own DID
+    agent_admin_url: str | None  # an already running agent; None: start one per command
+    agent_api_key: str | None = field(repr=False)
+    wallet_name: str
+    wallet_key: str = field(repr=False)
+    wallet_postgres: PostgresWallet | None = field(repr=False)
+    id_secret: bytes = field(repr=False)
+
+    @property
+    def agent_dir(self) -> Path:
+        return self.home / "agent"
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.home / "tls"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.home / "out"
+
+    @property
+    def site_is_local(self) -> bool:
+        """True when the did:web host is this machine's loopback site (the local ministry)."""
+        return self.did_web_host in (f"localhost:{self.site_port}", f"127.0.0.1:{self.site_port}")
+
+
+def _secret(env: Mapping[str, str], name: str, *, home: Path, mode: Mode, generate: bool = True) -> str | None:
+    if env.get(name):
+        return env[name]
+    if env.get(f"{name}_FILE"):
+        try:
+            return Path(env[f"{name}_FILE"]).read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise ConfigError(f"cannot read {name}_FILE: {err}", code="config.secret") from err
+    if not generate:
+        return None
+    if mode == "production":
+        raise ConfigError(f"{name} (or {name}_FILE) must be set in production mode", code="config.secret")
+    path = home / "secrets" / name.lower().removeprefix("shahada_")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _default_config(port: int) -> str:
+    return f"""# Shahada configuration (non-secret). Secrets come from the environment: see README.
+mode = "development"
+did_method = "web"            # "web" (the ministry) or "key" (conformance / development)
+did_web_host = "localhost:{port}"  # production: "diplomes.men.gov.ma"
+did_web_path = ""
+site_host = "127.0.0.1"
+site_port = {port}
+proof_type = "Ed25519Signature2020"
+sign_concurrency = 4
+trusted_issuers = []
+wallet_name = "ministry"
+# archive_url = "postgresql+psycopg://user@host:5432/shahada"   (default: SQLite file in the data directory)
+# agent_admin_url = "http://127.0.0.1:8031"                     (default: start an agent per command)
+# wallet_postgres = "127.0.0.1:5432"                            (default: SQLite wallet)
+"""
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``config.toml`` under the data directory, then the environment's overrides."""
+    env = os.environ if env is None else env
+    home = Path(env.get("SHAHADA_HOME") or DEFAULT_HOME).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config_path = home / "config.toml"
+    if not config_path.exists():
+        config_path.write_text(_default_config(free_port()), encoding="utf-8")
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{config_path}: {err}", code="config.file") from err
+
+    def get(key: str, default: object = None) -> object:
+        return env.get(f"SHAHADA_{key.upper()}") or raw.get(key, default)
+
+    mode = str(get("mode", "development"))
+    if mode not in ("development", "production"):
+        raise ConfigError(f"mode must be development or production, not {mode!r}", code="config.mode")
+    did_method = str(get("did_method", "web"))
+    if did_method not in ("web", "key"):
+        raise ConfigError(f"did_method must be web or key, not {did_method!r}", code="config.did_method")
+    site_port = int(str(get("site_port", 8443)))
+    archive_url = str(get("archive_url", "") or f"sqlite:///{home / 'archive.sqlite3'}")
+    wallet_pg = get("wallet_postgres")
+    postgres = None
+    if wallet_pg:
+        user = str(env.get("SHAHADA_WALLET_PG_USER") or raw.get("wallet_postgres_user") or "postgres")
+        password = _secret(env, "SHAHADA_WALLET_PG_PASSWORD", home=home, mode=mode, generate=False) or ""
+        postgres = PostgresWallet(url=str(wallet_pg), account=user, password=password, admin_account=user, admin_password=password)
+    trusted = get("trusted_issuers", [])
+    if isinstance(trusted, str):
+        trusted = [t for t in trusted.split(",") if t]
+    agent_admin_url = get("agent_admin_url")
+    settings = Settings(
+        home=home,
+        mode=mode,  # type: ignore[arg-type]
+        did_method=did_method,  # type: ignore[arg-type]
+        did_web_host=str(get("did_web_host", f"localhost:{site_port}")),
+        did_web_path=str(get("did_web_path", "")),
+        site_host=str(get("site_host", "127.0.0.1")),
+        site_port=site_port,
+        archive_url=archive_url,
+        proof_type=str(get("proof_type", "Ed25519Signature2020")),
+        operator=str(env.get("SHAHADA_OPERATOR") or _whoami()),
+        sign_concurrency=int(str(get("sign_concurrency", 4))),
+        trusted_issuers=tuple(str(t) for t in trusted),  # type: ignore[union-attr]
+        agent_admin_url=str(agent_admin_url) if agent_admin_url else None,
+        agent_api_key=_secret(env, "SHAHADA_AGENT_API_KEY", home=home, mode=mode, generate=False),
+        wallet_name=str(get("wallet_name", "ministry")),
+        wallet_key=_secret(env, "SHAHADA_WALLET_KEY", home=home, mode=mode) or "",
+        wallet_postgres=postgres,
+        id_secret=(_secret(env, "SHAHADA_ID_SECRET", home=home, mode=mode) or "").encode(),
+    )
+    if settings.agent_admin_url and not settings.agent_api_key:
+        raise ConfigError("agent_admin_url is set but SHAHADA_AGENT_API_KEY is not", code="config.secret")
+    return settings
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
