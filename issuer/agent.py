@@ -74,6 +74,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM the agent if its parent dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the agent then outlives a killed parent until stopped by hand
+
+
 def _aca_py_executable(config: AgentConfig) -> Path:
     if config.executable is not None:
         return config.executable
@@ -161,6 +172,7 @@ class AgentProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # a Ctrl-C in the terminal reaches us, and we stop the agent
+                preexec_fn=_die_with_parent,
             )
         self._client = AdminClient(self.admin_url, self.api_key)
         deadline = time.monotonic() + self.config.startup_timeout

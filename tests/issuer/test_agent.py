@@ -1,0 +1,107 @@
+"""The managed ACA-Py agent: a real process, started and stopped here."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from issuer.admin import AdminClient
+from issuer.agent import AgentConfig, AgentProcess, PostgresWallet
+from issuer.errors import AgentRequestError, AgentStartError, AgentUnavailableError, ConfigError
+from issuer.identity import ensure_did_web
+from schemas.loader import PinnedDocumentLoader
+from tests.conftest import drop_database
+
+pytestmark = pytest.mark.agent
+
+
+def test_admin_api_is_on_loopback_and_requires_the_generated_key(ministry) -> None:
+    agent = ministry.agent
+    assert agent is not None and agent.running
+    command = agent.command()
+    assert command[command.index("--admin") + 1] == "127.0.0.1"
+    assert "--admin-insecure-mode" not in command
+    # secrets are not on the command line, where `ps` would show them
+    joined = " ".join(command)
+    assert agent.api_key not in joined and agent.config.wallet_key not in joined
+    assert requests.get(f"{agent.admin_url}/wallet/did", timeout=5).status_code == 401
+    wrong = AdminClient(agent.admin_url, "not-the-key")
+    with pytest.raises(AgentRequestError) as err:
+        wrong.get_did("did:web:example.org")
+    assert err.value.status == 401 and err.value.code == "agent.request"
+    assert ministry.client.is_ready()
+
+
+def test_plugin_serves_the_verifiers_pinned_contexts(ministry) -> None:
+    loader = PinnedDocumentLoader()
+    served = ministry.client.pinned_contexts()
+    assert served == {url: loader.digest(url) for url in loader.urls}
+    assert "https://diplomes.men.gov.ma/contexts/baccalaureate/v1" in served
+
+
+def test_agent_refuses_unpinned_context_without_fetching(ministry) -> None:
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://contexts.invalid/never/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": ministry.identity.did,
+        "validFrom": "2025-07-01T00:00:00Z",
+        "credentialSubject": {"name": "x"},
+    }
+    started = time.monotonic()
+    with pytest.raises(AgentRequestError):
+        ministry.client.issue_credential(credential, proof_type="Ed25519Signature2020", verification_method=ministry.identity.verification_method)
+    assert time.monotonic() - started < 10
+    log = ministry.agent.log_path.read_text(encoding="utf-8", errors="replace")
+    assert "https://contexts.invalid/never/v1 is not pinned by the ministry" in log
+
+
+def test_wallet_key_is_required() -> None:
+    with pytest.raises(ConfigError) as err:
+        AgentConfig(work_dir=Path("/nonexistent"), wallet_name="w", wallet_key="")
+    assert err.value.code == "config.wallet_key"
+
+
+def test_start_failure_points_at_the_log(tmp_path: Path) -> None:
+    with AgentProcess(AgentConfig(work_dir=tmp_path, wallet_name="w", wallet_key="right-key")):
+        pass
+    wrong = AgentProcess(AgentConfig(work_dir=tmp_path, wallet_name="w", wallet_key="wrong-key", startup_timeout=30))
+    with pytest.raises(AgentStartError) as err:
+        wrong.start()
+    assert str(tmp_path / "agent.log") in str(err.value)
+    assert not wrong.running
+
+
+def test_stop_ends_the_process_and_client_maps_connection_errors(tmp_path: Path) -> None:
+    agent = AgentProcess(AgentConfig(work_dir=tmp_path, wallet_name="w", wallet_key="k"))
+    client = agent.start()
+    pid = agent._process.pid  # type: ignore[union-attr]
+    url = agent.admin_url
+    agent.stop()
+    assert not agent.running
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(AgentUnavailableError):
+        AdminClient(url, agent.api_key, timeout=2).get_did("did:web:example.org")
+    del client
+
+
+@pytest.mark.postgres
+def test_postgres_wallet_keeps_the_ministry_did_across_restarts(tmp_path: Path) -> None:
+    wallet = PostgresWallet(url="127.0.0.1:5432", account="postgres", password="", admin_account="postgres", admin_password="")
+    name = f"shahada_wallet_{os.getpid()}_{int(time.time())}"
+    config = AgentConfig(work_dir=tmp_path, wallet_name=name, wallet_key="pg-key", postgres=wallet)
+    did = "did:web:diplomes.men.gov.ma"
+    try:
+        with AgentProcess(config) as client:
+            first = ensure_did_web(client, did)
+        with AgentProcess(config) as client:
+            second = ensure_did_web(client, did)
+            assert client.get_did(did) is not None
+    finally:
+        drop_database(name)
+    assert first == second
+    assert not (tmp_path / ".acapy_agent").exists() or not any((tmp_path / ".acapy_agent").rglob("sqlite.db"))
