@@ -1,0 +1,192 @@
+"""The issuance pipeline: a validated PV in, signed credentials in the archive out.
+
+1. ``read_pv`` validates every row; any problem raises ``PVInvalidError`` and nothing is stored.
+2. ``plan_credentials`` builds every unsigned credential (a transcript per candidate, a diploma
+   per admitted candidate) with pure functions; ids are stable per (candidate, session, type).
+3. ``Archive.record_import`` stores the import and all planned credentials in one transaction.
+4. ``sign_pending`` signs pending credentials through the agent, a batch at a time, each batch
+   committed in one transaction. Killing the process at any moment loses at most the uncommitted
+   batch; running again signs what is still pending: every credential exactly once.
+
+Re-importing the same file (same SHA-256, same session) resumes that import and issues nothing
+twice. A different file naming a candidate already issued with different content is refused
+(``issuance.conflict``): changing issued records is rectification, a separate operation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import rfc8785
+
+from issuer.admin import AdminClient
+from issuer.archive import Archive, ImportInfo, PlannedCredential
+from issuer.errors import IssuanceError
+from issuer.pv import read_pv
+from issuer.records import PVRecord
+from schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
+from schemas.reference import Reference
+
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+SUITE_CONTEXTS: dict[str, tuple[str, ...]] = {"Ed25519Signature2020": (ED25519_2020_CONTEXT,)}
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class Signer(Protocol):
+    """Anything that turns an unsigned credential into a verifiable credential."""
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSigner:
+    """Signs through the ministry's ACA-Py agent: the key never leaves its wallet."""
+
+    client: AdminClient
+    verification_method: str
+    proof_type: str = "Ed25519Signature2020"
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        return self.client.issue_credential(credential, proof_type=self.proof_type, verification_method=self.verification_method)
+
+
+def record_digest(credential: dict[str, Any]) -> str:
+    """SHA-256 of what the PV says about the holder: the JCS-canonical credentialSubject and type."""
+    payload = {"type": credential["type"], "credentialSubject": credential["credentialSubject"]}
+    return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
+
+
+def plan_credentials(
+    records: Sequence[PVRecord],
+    *,
+    year: int,
+    issuer: IssuerProfile,
+    issued_at: dt.datetime,
+    secret: bytes,
+    reference: Reference,
+    proof_type: str,
+) -> list[PlannedCredential]:
+    """Every credential a PV yields: a transcript per record, a diploma per admitted record."""
+    extra = SUITE_CONTEXTS.get(proof_type, ())
+    planned: list[PlannedCredential] = []
+    for record in records:
+        builders: list[tuple[str, Callable[..., dict[str, Any]]]] = [("transcript", build_transcript)]
+        if record.admitted:
+            builders.insert(0, ("diploma", build_diploma))
+        for kind, build in builders:
+            document = build(record, issuer=issuer, year=year, issued_at=issued_at, secret=secret, reference=reference, extra_contexts=extra)
+            cid = credential_id(record.massar, year, record.session, kind, secret=secret)  # type: ignore[arg-type]
+            planned.append(
+                PlannedCredential(
+                    id=cid,
+                    kind=kind,
+                    session_kind=record.session,
+                    massar=record.massar,
+                    academy=record.academy,
+                    document_number=document_number(cid, kind, year),  # type: ignore[arg-type]
+                    record_digest=record_digest(document),
+                    document=document,
+                )
+            )
+    return planned
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    info: ImportInfo
+    resumed: bool  # the same file had been imported before
+    already_issued: int  # credentials of this PV found issued by an earlier import, skipped
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_pv(
+    path: Path,
+    *,
+    archive: Archive,
+    year: int,
+    issuer: IssuerProfile,
+    secret: bytes,
+    reference: Reference,
+    proof_type: str,
+    operator: str,
+    now: dt.datetime,
+) -> ImportOutcome:
+    """Validate a PV and record its import with every planned credential (atomically)."""
+    sha = file_sha256(path)
+    existing = archive.find_import(year, sha)
+    if existing is not None:
+        return ImportOutcome(existing, resumed=True, already_issued=0)
+    records = read_pv(path, reference=reference)
+    issued_at = now.astimezone(dt.UTC).replace(microsecond=0)
+    planned = plan_credentials(records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
+    known = archive.existing_digests([c.id for c in planned])
+    conflicts = [c for c in planned if c.id in known and known[c.id] != c.record_digest]
+    if conflicts:
+        listed = ", ".join(f"{c.massar} ({c.kind}, {c.session_kind})" for c in conflicts[:20])
+        raise IssuanceError(
+            f"{len(conflicts)} credential(s) of this PV were already issued with different content: {listed}. "
+            "Changing issued records is a rectification; nothing was imported.",
+            code="issuance.conflict",
+        )
+    fresh = [c for c in planned if c.id not in known]
+    info = archive.record_import(
+        session_year=year,
+        filename=path.name,
+        file_sha256=sha,
+        operator=operator,
+        imported_at=issued_at,
+        record_count=len(records),
+        credentials=fresh,
+    )
+    return ImportOutcome(info, resumed=False, already_issued=len(planned) - len(fresh))
+
+
+def sign_pending(
+    archive: Archive,
+    import_id: int,
+    signer: Signer,
+    *,
+    clock: Callable[[], dt.datetime],
+    batch_size: int = 64,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+) -> int:
+    """Sign every pending credential of an import; returns how many were signed now."""
+    total = archive.count(import_id=import_id)
+    done = total - archive.count(import_id=import_id, status="pending")
+    signed_now = 0
+    if progress:
+        progress(done, total)
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="sign") as pool:
+        after = ""
+        while True:
+            batch = archive.pending(import_id, limit=batch_size, after=after)
+            if not batch:
+                break
+            after = batch[-1][0]
+            documents = list(pool.map(lambda item: signer.sign(item[1]), batch))
+            for (cid, unsigned), signed in zip(batch, documents, strict=True):
+                if signed.get("id") != cid or "proof" not in signed:
+                    raise IssuanceError(f"the agent returned an unexpected document for {cid}", code="issuance.signature")
+            changed = archive.store_signed(zip((cid for cid, _ in batch), documents), issued_at=clock())
+            signed_now += changed
+            done += changed
+            if progress:
+                progress(done, total)
+    if archive.count(import_id=import_id, status="pending") == 0:
+        archive.complete_import(import_id, at=clock())
+    return signed_now

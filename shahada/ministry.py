@@ -1,0 +1,181 @@
+"""The local ministry: the running parts one command needs, started and stopped together.
+
+- the public site over HTTPS on loopback (DID document, contexts, schemas), with the local CA;
+- the ACA-Py agent: the configured running one (``agent_admin_url``) or one started for the
+  command's duration, trusting the local CA (``SSL_CERT_FILE``) so that did:web works for real;
+- the ministry's DID (created once in the wallet) and its published DID document;
+- the archive.
+
+The DID document is also written to ``$SHAHADA_HOME/site/did.json``: it is what the site publishes,
+so the site can be served (``shahada verify`` in the local setup) without starting the agent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Callable
+
+from did.resolve import DIDResolver
+from issuer.admin import AdminClient
+from issuer.agent import AgentConfig, AgentProcess
+from issuer.archive import Archive
+from issuer.errors import AgentUnavailableError, ConfigError
+from issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
+from schemas.loader import PinnedDocumentLoader
+from shahada.config import Settings
+from shahada.site import SiteServer, create_site_app
+from shahada.tls import TLSFiles, ensure_local_tls
+from verifier.result import VerificationResult
+from verifier.verify import verify_credential
+
+
+def ministry_did_web(settings: Settings) -> str:
+    """did:web DID for the configured host (port percent-encoded) and optional path."""
+    did = "did:web:" + settings.did_web_host.replace(":", "%3A")
+    path = settings.did_web_path.strip("/")
+    return did + (":" + path.replace("/", ":") if path else "")
+
+
+def published_did_document(settings: Settings) -> dict[str, Any] | None:
+    path = settings.home / "site" / "did.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def start_local_site(settings: Settings, tls: TLSFiles, did_document: dict[str, Any], loader: PinnedDocumentLoader) -> SiteServer | None:
+    """Serve the site on loopback when the DID is a local did:web; None otherwise."""
+    if settings.did_method != "web" or not settings.site_is_local:
+        return None
+    app = create_site_app(did_documents={did_document["id"]: did_document}, loader=loader)
+    return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
+
+
+@dataclass
+class Verifier:
+    """The independent verifier configured for this installation (no agent involved)."""
+
+    loader: PinnedDocumentLoader
+    resolver: DIDResolver
+    trusted_issuers: frozenset[str]
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+    def verify(self, credential: Any) -> VerificationResult:
+        return verify_credential(
+            credential,
+            document_loader=self.loader,
+            resolver=self.resolver,
+            trusted_issuers=self.trusted_issuers,
+            now=self.clock(),
+        )
+
+
+def make_verifier(settings: Settings, ministry_did: str | None, *, loader: PinnedDocumentLoader | None = None) -> Verifier:
+    trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
+    ca = settings.tls_dir / "ca.pem"
+    resolver = DIDResolver(trusted_dids=trusted, verify_tls=str(ca) if settings.site_is_local and ca.exists() else True)
+    return Verifier(loader=loader or PinnedDocumentLoader(), resolver=resolver, trusted_issuers=trusted)
+
+
+class LocalMinistry:
+    """Context manager: ``with LocalMinistry(settings) as ministry: ministry.client …``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stack = ExitStack()
+        self.loader = PinnedDocumentLoader()
+        self.tls: TLSFiles | None = None
+        self.agent: AgentProcess | None = None
+        self.client: AdminClient
+        self.identity: MinistryIdentity
+        self.archive: Archive
+        self.site: SiteServer | None = None
+
+    def __enter__(self) -> "LocalMinistry":
+        try:
+            self._start()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def _start(self) -> None:
+        s = self.settings
+        self.tls = ensure_local_tls(s.tls_dir)
+        if s.agent_admin_url:
+            self.client = AdminClient(s.agent_admin_url, s.agent_api_key or "")
+            self._stack.callback(self.client.close)
+            if not self.client.is_ready():
+                raise AgentUnavailableError(f"the configured agent at {s.agent_admin_url} is not ready")
+        else:
+            config = AgentConfig(
+                work_dir=s.agent_dir,
+                wallet_name=s.wallet_name,
+                wallet_key=s.wallet_key,
+                postgres=s.wallet_postgres,
+                extra_env={"SSL_CERT_FILE": str(self.tls.ca_cert)},
+            )
+            self.agent = AgentProcess(config)
+            self.client = self.agent.start()
+            self._stack.callback(self.agent.stop)
+        if s.did_method == "web":
+            self.identity = ensure_did_web(self.client, ministry_did_web(s))
+        else:
+            self.identity = ensure_did_key(self.client)
+        document = self.identity.did_document()
+        site_dir = s.home / "site"
+        site_dir.mkdir(exist_ok=True)
+        (site_dir / "did.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+        self.site = start_local_site(s, self.tls, document, self.loader)
+        if self.site is not None:
+            self._stack.callback(self.site.stop)
+        self.archive = Archive(s.archive_url)
+        self._stack.callback(self.archive.close)
+
+    def verifier(self) -> Verifier:
+        return make_verifier(self.settings, self.identity.did, loader=self.loader)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._stack.close()
+
+
+class LocalSite:
+    """Serve the published DID document for a command that does not need the agent (verify)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.server: SiteServer | None = None
+        self.document = published_did_document(settings)
+
+    def __enter__(self) -> "LocalSite":
+        s = self.settings
+        if self.document is not None and s.did_method == "web" and s.site_is_local:
+            try:
+                tls = ensure_local_tls(s.tls_dir)
+                self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader())
+            except OSError:
+                self.server = None  # the port is taken: the local ministry is already serving it
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def ministry_did_of(settings: Settings) -> str | None:
+    """The ministry's DID as configured (did:web) or as last published (did:key)."""
+    if settings.did_method == "web":
+        return ministry_did_web(settings)
+    document = published_did_document(settings)
+    if document is None:
+        return None
+    return str(document["id"])
+
+
+def require_path(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise ConfigError(f"{what} {path} does not exist", code="config.path")
+    return path

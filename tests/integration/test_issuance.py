@@ -1,0 +1,197 @@
+"""The foundation path with real parts: sample PV → agent-signed credentials → archive → verifier."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from issuer.archive import Archive
+from issuer.errors import PVInvalidError
+from issuer.issuance import AgentSigner, import_pv, sign_pending
+from issuer.pv import read_pv
+from issuer.synthetic import generate_records, write_csv
+from schemas.credential import MINISTRY_NAME, IssuerProfile
+from schemas.reference import bundled_reference
+
+pytestmark = pytest.mark.agent
+SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
+NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+
+
+def issue(ministry: Any, pv: Path, archive: Archive, signer: Any = None, year: int = 2025) -> Any:
+    outcome = import_pv(
+        pv, archive=archive, year=year, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type="Ed25519Signature2020",
+        operator="test", now=NOW(),
+    )
+    signer = signer or AgentSigner(ministry.client, ministry.identity.verification_method)
+    sign_pending(archive, outcome.info.id, signer, clock=NOW, batch_size=16)
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def sample_issued(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, Any]]:
+    archive = Archive(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'archive.sqlite3'}")
+    yield archive, issue(ministry, SAMPLE, archive)
+    archive.close()
+
+
+def test_every_sample_credential_verifies(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:
+    archive, outcome = sample_issued
+    records = read_pv(SAMPLE, reference=bundled_reference())
+    stored = list(archive.credentials(import_id=outcome.info.id))
+    assert sum(1 for c in stored if c.kind == "transcript") == len(records)
+    assert sum(1 for c in stored if c.kind == "diploma") == sum(1 for r in records if r.admitted)
+    verifier = ministry.verifier()
+    for credential in stored:
+        result = verifier.verify(credential.document)
+        assert result.verified, (credential.id, result.to_dict())
+        assert credential.document["issuer"]["id"] == ministry.identity.did
+        assert credential.document["proof"]["verificationMethod"] == f"{ministry.identity.did}#key-1"
+
+
+def leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from leaves(value, (*path, i))
+    else:
+        yield path
+
+
+def altered(document: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    changed = copy.deepcopy(document)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    value = target[path[-1]]
+    if isinstance(value, bool):
+        target[path[-1]] = not value
+    elif isinstance(value, int):
+        target[path[-1]] = value + 1
+    elif path[-1] == "@language":
+        target[path[-1]] = "en"
+    else:
+        # change one character but keep the value well-formed: the last digit if there is one
+        digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+        if digits:
+            i = digits[-1]
+            target[path[-1]] = value[:i] + str((int(value[i]) + 1) % 10) + value[i + 1 :]
+        else:
+            target[path[-1]] = value[:-1] + ("x" if value[-1:] != "x" else "y")
+    return changed
+
+
+def test_changing_any_signed_field_fails_and_names_the_check(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:
+    archive, outcome = sample_issued
+    verifier = ministry.verifier()
+    transcript = next(c.document for c in archive.credentials(import_id=outcome.info.id) if c.kind == "transcript")
+    # "@direction" is left out: RDF canonicalization without rdfDirection does not carry it (JSON-LD 1.1
+    # toRdf), so a proof over RDF cannot protect it; the language and the value are protected.
+    paths = [("credentialSubject", *p) for p in leaves(transcript["credentialSubject"]) if p[-1] != "@direction"]
+    paths += [("issuer", "id"), ("validFrom",), ("id",), ("proof", "proofValue"), ("proof", "created")]
+    assert len(paths) > 30
+    for path in paths:
+        result = verifier.verify(altered(transcript, path))
+        assert not result.verified, path
+        codes = {e.code for e in result.errors}
+        expected = {"issuer.untrusted"} if path == ("issuer", "id") else {"signature.invalid"}
+        assert codes == expected, (path, codes)
+
+
+def test_untrusted_issuer_unknown_context_and_unauthorized_key(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:
+    archive, outcome = sample_issued
+    verifier = ministry.verifier()
+    diploma = next(c.document for c in archive.credentials(import_id=outcome.info.id) if c.kind == "diploma")
+    unsigned = {k: v for k, v in diploma.items() if k != "proof"}
+
+    # signed by a did:key of the same wallet: genuine signature, but not a trusted issuer
+    other = ministry.client.create_did("key", {"key_type": "ed25519"})
+    foreign = dict(unsigned, issuer={**unsigned["issuer"], "id": other.did})
+    signed = ministry.client.issue_credential(foreign, proof_type="Ed25519Signature2020", verification_method=f"{other.did}#{other.did.split(':')[-1]}")
+    assert {e.code for e in verifier.verify(signed).errors} == {"issuer.untrusted"}
+
+    # a context outside the manifest is refused before anything else is trusted
+    with_context = copy.deepcopy(diploma)
+    with_context["@context"].append("https://contexts.invalid/extra/v1")
+    assert "context.unknown" in {e.code for e in verifier.verify(with_context).errors}
+
+    # a key of the wallet bound to the ministry DID but not listed under assertionMethod
+    key = ministry.client._json("POST", "/wallet/keys", json={"alg": "ed25519", "kid": f"{ministry.identity.did}#key-rogue"})
+    assert key["kid"].endswith("#key-rogue")
+    rogue = ministry.client.issue_credential(unsigned, proof_type="Ed25519Signature2020", verification_method=f"{ministry.identity.did}#key-rogue")
+    assert {e.code for e in verifier.verify(rogue).errors} == {"key.unauthorized"}
+
+
+def test_reimporting_the_same_pv_issues_nothing_twice(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:
+    archive, outcome = sample_issued
+    before = archive.count()
+    again = issue(ministry, SAMPLE, archive)
+    assert again.resumed and again.info.id == outcome.info.id
+    assert archive.count() == before
+    assert archive.count(status="pending") == 0
+
+
+class FlakySigner:
+    """Signs through the agent, then dies like a killed process after ``budget`` credentials."""
+
+    def __init__(self, inner: AgentSigner, budget: int) -> None:
+        self.inner, self.budget = inner, budget
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        if self.budget <= 0:
+            raise KeyboardInterrupt("simulated interruption")
+        self.budget -= 1
+        return self.inner.sign(credential)
+
+
+def test_interrupted_issuance_resumes_exactly_once(ministry: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    pv = tmp_path / "pv.csv"
+    write_csv(generate_records(60, seed=11, reference=bundled_reference(), year=2024), pv)
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    request.addfinalizer(archive.close)
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method)
+    with pytest.raises(KeyboardInterrupt):
+        issue(ministry, pv, archive, signer=FlakySigner(signer, budget=40), year=2024)
+    partial = archive.count(status="issued")
+    assert 0 < partial < archive.count()
+    outcome = issue(ministry, pv, archive, year=2024)
+    assert outcome.resumed
+    stored = list(archive.credentials(import_id=outcome.info.id))
+    assert len(stored) == archive.count() == outcome.info.credential_count
+    assert len({c.id for c in stored}) == len(stored)
+    assert archive.imports()[0].completed_at is not None
+
+
+def test_bad_pv_issues_nothing(ministry: Any, sample_issued: tuple[Archive, Any], tmp_path: Path) -> None:
+    archive, _ = sample_issued
+    lines = SAMPLE.read_bytes().decode("utf-8-sig").splitlines()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], lines[1].replace(lines[1].split(";")[0], "12345", 1), *lines[2:]]), encoding="utf-8")
+    before = (archive.count(), len(archive.imports()))
+    with pytest.raises(PVInvalidError) as err:
+        issue(ministry, bad, archive, year=2023)
+    assert any(p.code == "pv.massar_format" and p.row == 2 for p in err.value.problems)
+    assert (archive.count(), len(archive.imports())) == before
+
+
+@pytest.mark.postgres
+def test_issuance_into_a_postgresql_archive(ministry: Any, postgres_url: str, tmp_path: Path) -> None:
+    pv = tmp_path / "pv.csv"
+    write_csv(generate_records(15, seed=5, reference=bundled_reference(), year=2025), pv)
+    archive = Archive(postgres_url)
+    try:
+        outcome = issue(ministry, pv, archive)
+        stored = list(archive.credentials(import_id=outcome.info.id))
+        assert len(stored) == outcome.info.credential_count > 15
+        verifier = ministry.verifier()
+        assert all(verifier.verify(c.document).verified for c in stored)
+    finally:
+        archive.close()
