@@ -1,0 +1,81 @@
+"""Sign a credential with ACA-Py 1.7's own Ed25519Signature2020 code path (run as a subprocess).
+
+Mirrors ``VcLdpManager.issue`` (``acapy_agent/vc/vc_ld/manager.py``): ``prepare_credential`` (adds
+the Ed25519 2020 context, l. 242-247), then ``vc_ld.issue.issue`` with ``CredentialIssuancePurpose``
+and an ``Ed25519Signature2020`` suite, then the model round trip the admin route answers with. Only
+the wallet is replaced by a local key, and the document loader is ACA-Py's static context cache.
+It runs in its own process because importing ``acapy_agent.vc.ld_proofs`` applies ``nest_asyncio``
+to the whole interpreter.
+
+stdin: ``{"credential": {...}, "seed": "<hex>", "verification_method": "...", "date": "<iso>"|null}``
+stdout: the signed credential as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+
+async def main() -> None:
+    from acapy_agent.vc.ld_proofs import CredentialIssuancePurpose, Ed25519Signature2020
+    from acapy_agent.vc.ld_proofs import KeyPair
+    from acapy_agent.vc.ld_proofs.document_downloader import StaticCacheJsonLdDownloader
+    from acapy_agent.vc.vc_ld.issue import issue
+    from acapy_agent.vc.vc_ld.manager import VcLdpManager
+    from acapy_agent.vc.vc_ld.models.credential import VerifiableCredential
+    from acapy_agent.vc.vc_ld.models.options import LDProofVCOptions
+
+    request = json.load(sys.stdin)
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(request["seed"]))
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    class LocalKeyPair(KeyPair):
+        async def sign(self, message: Any) -> bytes:
+            return private.sign(message)
+
+        async def verify(self, message: Any, signature: bytes) -> bool:
+            Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+            return True
+
+        @property
+        def has_public_key(self) -> bool:
+            return True
+
+        @property
+        def public_key(self) -> bytes:
+            return public
+
+        def from_verification_method(self, verification_method: dict[str, Any]) -> KeyPair:
+            return self
+
+    downloader = StaticCacheJsonLdDownloader()
+
+    def loader(url: str, options: Any = None) -> Any:
+        return downloader.load(url, options)
+
+    options = LDProofVCOptions.deserialize({"proofType": "Ed25519Signature2020"})
+    credential = await VcLdpManager(profile=None).prepare_credential(  # type: ignore[arg-type]
+        VerifiableCredential.deserialize(request["credential"]), options
+    )
+    date = datetime.fromisoformat(request["date"]) if request.get("date") else None
+    suite = Ed25519Signature2020(
+        key_pair=LocalKeyPair(), verification_method=request["verification_method"], date=date
+    )
+    signed = await issue(
+        credential=credential.serialize(),
+        suite=suite,
+        document_loader=loader,
+        purpose=CredentialIssuancePurpose(),
+    )
+    json.dump(VerifiableCredential.deserialize(signed).serialize(), sys.stdout)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

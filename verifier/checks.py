@@ -1,0 +1,244 @@
+"""The individual checks of :func:`verifier.verify.verify_credential`, each a pure function.
+
+Each returns a :class:`~verifier.result.Check` (and, when later checks need it, what it learnt).
+Structure rules follow VC Data Model 1.1 §4 and 2.0 §4 ("Basic Concepts": ``@context``, ``type``,
+``issuer``, ``credentialSubject``); validity follows 2.0 §4.9 (``validFrom``/``validUntil``) and
+1.1 §4.6/§4.7 (``issuanceDate``/``expirationDate``), dates being RFC 3339 date-times with offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from did.document import DIDDocument, split_did_url
+from did.errors import DIDError, InvalidDIDError
+from schemas.errors import UnknownContextError
+from verifier.errors import CanonicalizationError, ProofFormatError
+from verifier.result import OK, Check
+from verifier.suites import SUITES, Suite, suite_name
+from verifier.suites.canonical import DocumentLoader
+
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+MAX_DEPTH = 64
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+
+Version = Literal["v1", "v2"]
+
+
+class Resolver(Protocol):
+    """Anything that resolves a DID to a :class:`DIDDocument` (see :class:`did.DIDResolver`)."""
+
+    def resolve(self, did: str) -> DIDDocument: ...
+
+
+def passed(name: str, message: str) -> Check:
+    return Check(name, "passed", OK, message)
+
+
+def failed(name: str, code: str, message: str) -> Check:
+    return Check(name, "failed", code, message)
+
+
+def version_of(credential: Any) -> Version | None:
+    """``v2``/``v1`` from the first ``@context`` entry, or None."""
+    if not isinstance(credential, Mapping):
+        return None
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else None
+    return "v2" if first == VC_V2_CONTEXT else "v1" if first == VC_V1_CONTEXT else None
+
+
+def issuer_id(credential: Mapping[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) and issuer else None
+
+
+def _too_deep(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
+
+
+def check_structure(credential: Any) -> Check:
+    """The shape of a VC (code ``credential.malformed``)."""
+    name = "structure"
+    if not isinstance(credential, Mapping):
+        return failed(name, "credential.malformed", "the credential is not a JSON object")
+    if _too_deep(credential):
+        return failed(name, "credential.malformed", f"the credential is nested deeper than {MAX_DEPTH}")
+    if version_of(credential) is None:
+        return failed(
+            name, "credential.malformed", f"@context must be a list starting with {VC_V2_CONTEXT} or {VC_V1_CONTEXT}"
+        )
+    types = credential.get("type")
+    types = [types] if isinstance(types, str) else types
+    if not isinstance(types, list) or "VerifiableCredential" not in types:
+        return failed(name, "credential.malformed", "type must include VerifiableCredential")
+    if issuer_id(credential) is None:
+        return failed(name, "credential.malformed", "issuer must be a URL or an object with an id")
+    subject = credential.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    if not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
+        return failed(name, "credential.malformed", "credentialSubject must be a non-empty object or list of them")
+    return passed(name, "the credential has the required members")
+
+
+def _contexts(node: Any) -> list[Any]:
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Mapping):
+            if "@context" in current:
+                value = current["@context"]
+                found.extend(value if isinstance(value, list) else [value])
+            stack.extend(v for k, v in current.items() if k != "@context")
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def check_contexts(credential: Mapping[str, Any], pinned: frozenset[str]) -> Check:
+    """Every ``@context`` anywhere in the credential is a pinned URL (code ``context.unknown``)."""
+    name = "context"
+    for context in _contexts(credential):
+        if isinstance(context, Mapping):
+            return failed(name, "context.unknown", "embedded @context objects are not accepted")
+        if not isinstance(context, str):
+            return failed(name, "credential.malformed", f"invalid @context entry {context!r}")
+        if context not in pinned:
+            return failed(name, "context.unknown", f"JSON-LD context {context!r} is not in the pinned manifest")
+    return passed(name, "every @context is pinned")
+
+
+def check_issuer(issuer: str, trusted_issuers: frozenset[str]) -> Check:
+    """The issuer is one we trust (code ``issuer.untrusted``); nothing is resolved."""
+    if issuer not in trusted_issuers:
+        return failed("issuer", "issuer.untrusted", f"{issuer} is not a trusted issuer")
+    return passed("issuer", f"{issuer} is a trusted issuer")
+
+
+@dataclass(frozen=True, slots=True)
+class ProofChoice:
+    proof: Mapping[str, Any]
+    suite: Suite
+
+
+def check_proof(credential: Mapping[str, Any], allowed_suites: frozenset[str]) -> tuple[Check, ProofChoice | None]:
+    """One proof (object or one-element list) of an allowed suite, with its required members."""
+    name = "proof"
+    proof = credential.get("proof")
+    if isinstance(proof, list):
+        if len(proof) > 1:
+            return failed(name, "proof.unsupported", "proof sets and chains are not supported"), None
+        proof = proof[0] if proof else None
+    if proof is None:
+        return failed(name, "proof.missing", "the credential has no proof"), None
+    if not isinstance(proof, Mapping):
+        return failed(name, "proof.malformed", "proof must be an object"), None
+    suite = suite_name(proof)
+    if suite is None or suite not in allowed_suites or suite not in SUITES:
+        return failed(name, "proof.unsupported", f"proof suite {suite!r} is not allowed"), None
+    missing = [f for f in ("verificationMethod", "proofPurpose", "proofValue") if not isinstance(proof.get(f), str)]
+    if missing:
+        return failed(name, "proof.malformed", f"proof lacks {', '.join(missing)}"), None
+    return passed(name, f"one {suite} proof"), ProofChoice(proof, SUITES[suite])
+
+
+def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver) -> tuple[Check, bytes | None]:
+    """The proof's key is an ``assertionMethod`` of the issuer's DID (codes ``proof.purpose``,
+    ``key.unauthorized``, ``did.resolution``)."""
+    name = "key"
+    if proof["proofPurpose"] != "assertionMethod":
+        return failed(name, "proof.purpose", f"proofPurpose is {proof['proofPurpose']!r}, not assertionMethod"), None
+    vm_id: str = proof["verificationMethod"]
+    try:
+        did, fragment = split_did_url(vm_id)
+    except InvalidDIDError as err:
+        return failed(name, "key.unauthorized", f"verificationMethod: {err.message}"), None
+    if did != issuer or fragment is None:
+        return failed(name, "key.unauthorized", f"{vm_id} is not a key of the issuer {issuer}"), None
+    try:
+        document = resolver.resolve(did)
+    except DIDError as err:
+        return failed(name, "did.resolution", f"cannot resolve {did}: {err.message} [{err.code}]"), None
+    method = document.verification_method(vm_id) if document.id == did else None
+    if method is None or method.controller != did:
+        return failed(name, "key.unauthorized", f"{vm_id} is not an Ed25519 key controlled by {did}"), None
+    if not document.is_authorized(vm_id, "assertionMethod"):
+        return failed(name, "key.unauthorized", f"{vm_id} is not an assertionMethod of {did}"), None
+    return passed(name, f"{vm_id} is an assertionMethod of {did}"), method.public_key
+
+
+def _unknown_context(err: BaseException) -> UnknownContextError | None:
+    current: BaseException | None = err
+    while current is not None:
+        if isinstance(current, UnknownContextError):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def check_signature(
+    credential: Mapping[str, Any], choice: ProofChoice, public_key: bytes, loader: DocumentLoader
+) -> Check:
+    """The proof's signature over the credential (codes ``signature.invalid``, ``proof.malformed``,
+    ``context.unknown`` when canonicalization needed a context the loader does not pin)."""
+    name = "signature"
+    try:
+        valid = choice.suite.verify(credential, choice.proof, public_key, loader)
+    except ProofFormatError as err:
+        return failed(name, "proof.malformed", err.message)
+    except (CanonicalizationError, UnknownContextError) as err:
+        unknown = _unknown_context(err)
+        if unknown is not None:
+            return failed(name, "context.unknown", unknown.message)
+        return failed(name, "signature.invalid", f"the credential cannot be canonicalized: {err}")
+    if not valid:
+        return failed(name, "signature.invalid", f"the {choice.suite.name} signature does not match")
+    return passed(name, f"valid {choice.suite.name} signature")
+
+
+def _parse_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def check_validity(credential: Mapping[str, Any], version: Version, now: datetime) -> Check:
+    """``now`` lies in the validity period (codes ``validity.not_yet_valid``, ``validity.expired``,
+    ``credential.malformed`` for a missing or malformed date)."""
+    name = "validity"
+    start_key, end_key = ("validFrom", "validUntil") if version == "v2" else ("issuanceDate", "expirationDate")
+    if version == "v1" and start_key not in credential:
+        return failed(name, "credential.malformed", "a VC 1.1 credential needs an issuanceDate")
+    bounds: dict[str, datetime] = {}
+    for key in (start_key, end_key):
+        if key in credential:
+            parsed = _parse_date(credential[key])
+            if parsed is None:
+                return failed(name, "credential.malformed", f"{key} {credential[key]!r} is not an RFC 3339 date-time")
+            bounds[key] = parsed
+    if start_key in bounds and now < bounds[start_key]:
+        return failed(name, "validity.not_yet_valid", f"not valid before {credential[start_key]}")
+    if end_key in bounds and now > bounds[end_key]:
+        return failed(name, "validity.expired", f"expired at {credential[end_key]}")
+    period = " ".join(f"{k} {credential[k]}" for k in (start_key, end_key) if k in bounds)
+    return passed(name, f"valid now ({period})" if period else "no validity period")

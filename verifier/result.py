@@ -1,0 +1,62 @@
+"""The outcome of verifying one credential: named checks, each passed, failed or skipped.
+
+Modelled on the ``{verified, results, error}`` object of the W3C VC verification algorithm
+(VC Data Model 2.0 §7.1 "Verification"): a failed signature or an expiry is a result, not an
+exception. Check names and codes are stable and documented in :mod:`verifier.verify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+CheckOutcome = Literal["passed", "failed", "skipped"]
+CheckName = Literal["structure", "context", "issuer", "proof", "key", "signature", "validity"]
+CHECK_NAMES: tuple[CheckName, ...] = ("structure", "context", "issuer", "proof", "key", "signature", "validity")
+OK = "ok"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One named check: its outcome, a stable code (``ok`` when passed) and a human message."""
+
+    name: str
+    outcome: CheckOutcome
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "outcome": self.outcome, "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationResult:
+    """All checks, in order; ``verified`` is true only when every check passed."""
+
+    verified: bool
+    checks: tuple[Check, ...]
+
+    @property
+    def errors(self) -> tuple[Check, ...]:
+        """The failed checks."""
+        return tuple(c for c in self.checks if c.outcome == "failed")
+
+    def check(self, name: str) -> Check:
+        """The check called ``name``.
+
+        Raises:
+            KeyError: no such check.
+        """
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: ``{"verified", "checks": [...], "errors": [...]}``."""
+        return {
+            "verified": self.verified,
+            "checks": [c.to_dict() for c in self.checks],
+            "errors": [c.to_dict() for c in self.errors],
+        }

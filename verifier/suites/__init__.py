@@ -1,0 +1,57 @@
+"""Proof suites: one module per suite, each with ``verify`` and ``create_proof``.
+
+``suite_for(proof)`` names the suite of a proof object: its ``type`` for Ed25519Signature2020, its
+``cryptosuite`` for a ``DataIntegrityProof`` (VC Data Integrity 1.0 §2.1 "Proofs").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from verifier.suites import ed25519_signature_2020, eddsa_jcs_2022, eddsa_rdfc_2022
+from verifier.suites.canonical import DocumentLoader, Signer
+
+
+class CreateProof(Protocol):
+    def __call__(
+        self,
+        document_without_proof: Mapping[str, Any],
+        *,
+        sign: Signer,
+        verification_method: str,
+        created: datetime | str,
+        proof_purpose: str = "assertionMethod",
+        loader: DocumentLoader,
+    ) -> dict[str, Any]: ...
+
+
+VerifyProof = Callable[[Mapping[str, Any], Mapping[str, Any], bytes, DocumentLoader], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    name: str
+    verify: VerifyProof
+    create_proof: CreateProof
+
+
+SUITES: Mapping[str, Suite] = {
+    module.NAME: Suite(module.NAME, module.verify, module.create_proof)
+    for module in (ed25519_signature_2020, eddsa_rdfc_2022, eddsa_jcs_2022)
+}
+
+
+def suite_name(proof: Mapping[str, Any]) -> str | None:
+    """The suite a proof claims, or None if it names none (``DataIntegrityProof`` without a
+    string ``cryptosuite``, or no string ``type``)."""
+    proof_type = proof.get("type")
+    if proof_type == "DataIntegrityProof":
+        cryptosuite = proof.get("cryptosuite")
+        return cryptosuite if isinstance(cryptosuite, str) else None
+    return proof_type if isinstance(proof_type, str) else None
+
+
+__all__ = ["SUITES", "Suite", "suite_name"]

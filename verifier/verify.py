@@ -1,0 +1,107 @@
+"""Verify one Verifiable Credential without any agent (VC Data Model 2.0 §7.1 "Verification",
+VC Data Integrity 1.0 §4.2 "Verify Proof").
+
+Pure: the only I/O is what the passed resolver does; contexts come from the passed pinned loader.
+A bad credential never raises: every problem is a failed :class:`~verifier.result.Check`.
+
+Checks, in order, with their stable failure codes:
+
+==========  =====================================================================================
+structure   ``credential.malformed``
+context     ``context.unknown`` (a URL outside the manifest, or an embedded context object)
+issuer      ``issuer.untrusted`` (an untrusted issuer is never resolved)
+proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof set), ``proof.malformed``
+key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
+signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
+            ``proof.malformed``
+validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
+==========  =====================================================================================
+
+A failed check makes every later check ``skipped`` (code ``skipped``), except ``validity``, which
+is evaluated whenever the credential's VC version can be told from its first ``@context``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from schemas.loader import PinnedDocumentLoader
+from verifier.checks import (
+    ProofChoice,
+    Resolver,
+    check_contexts,
+    check_issuer,
+    check_key,
+    check_proof,
+    check_signature,
+    check_structure,
+    check_validity,
+    issuer_id,
+    version_of,
+)
+from verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
+
+DEFAULT_SUITES: frozenset[str] = frozenset({"Ed25519Signature2020", "eddsa-rdfc-2022", "eddsa-jcs-2022"})
+
+
+def verify_credential(
+    credential: Any,
+    *,
+    document_loader: PinnedDocumentLoader,
+    resolver: Resolver,
+    trusted_issuers: frozenset[str],
+    now: datetime,
+    allowed_suites: frozenset[str] = DEFAULT_SUITES,
+) -> VerificationResult:
+    """Verify ``credential`` (parsed JSON) and report every check.
+
+    Args:
+        credential: the credential as parsed JSON; anything else fails ``structure``.
+        document_loader: the pinned JSON-LD loader; only its contexts are accepted.
+        resolver: resolves the issuer's DID; called only for a trusted issuer.
+        trusted_issuers: issuer ids (DIDs) whose credentials are accepted.
+        now: the verification time, timezone-aware.
+        allowed_suites: proof suites accepted ("Ed25519Signature2020", "eddsa-rdfc-2022",
+            "eddsa-jcs-2022").
+
+    Returns:
+        A :class:`VerificationResult`; ``verified`` is true only if every check passed.
+
+    Raises:
+        ValueError: ``now`` is naive (a programming error, not a credential problem).
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    checks: dict[str, Check] = {}
+    blocker: str | None = None
+
+    def record(check: Check) -> bool:
+        nonlocal blocker
+        checks[check.name] = check
+        if check.outcome == "failed" and blocker is None:
+            blocker = check.name
+        return check.outcome == "passed"
+
+    if record(check_structure(credential)):
+        issuer = issuer_id(credential)
+        assert issuer is not None  # the structure check guarantees it
+        choice: ProofChoice | None = None
+        if record(check_contexts(credential, document_loader.urls)) and record(
+            check_issuer(issuer, trusted_issuers)
+        ):
+            proof_check, choice = check_proof(credential, allowed_suites)
+            record(proof_check)
+        if choice is not None:
+            key_check, public_key = check_key(choice.proof, issuer, resolver)
+            if record(key_check) and public_key is not None:
+                record(check_signature(credential, choice, public_key, document_loader))
+    version = version_of(credential)
+    if version is not None:
+        record(check_validity(credential, version, now))
+
+    ordered = tuple(
+        checks.get(name) or Check(name, "skipped", SKIPPED, f"not checked: the {blocker} check failed")
+        for name in CHECK_NAMES
+    )
+    return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered)
