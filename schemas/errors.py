@@ -3,7 +3,9 @@
     SchemaError                 schema.error
     ├── UnknownContextError     context.unknown    a URL that is not in the pinned manifest
     ├── AlteredContextError     context.altered    a local file whose digest differs from the manifest
-    └── ReferenceDataError      reference.invalid  reference data (streams, academies…) is malformed
+    ├── ReferenceDataError      reference.invalid  reference data (streams, academies…) is malformed
+    └── CredentialBuildError    credential.build   a PV record cannot become a credential (e.g. a diploma
+                                                   for a candidate who was not admitted)
 """
 
 from __future__ import annotations
@@ -27,3 +29,8 @@ class AlteredContextError(SchemaError):
 
 class ReferenceDataError(SchemaError, ValueError):
     code = "reference.invalid"
+
+
+class CredentialBuildError(SchemaError, ValueError):
+    code = "credential.build"
+    http_status = 422

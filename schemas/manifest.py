@@ -18,6 +18,8 @@ CONTEXT_FILES: dict[str, str] = {
     "https://w3id.org/security/multikey/v1": "multikey-v1.jsonld",
     "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.jsonld",
     "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
+    # The ministry's own vocabulary for diplomas and transcripts (schemas.credential builds with it).
+    "https://diplomes.men.gov.ma/contexts/baccalaureate/v1": "baccalaureate-v1.jsonld",
 }
 
 
