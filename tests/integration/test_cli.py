@@ -1,0 +1,136 @@
+"""The ``shahada`` CLI as a user runs it: separate processes, each starting its own agent."""
+
+from __future__ import annotations
+
+import json
+from contextlib import closing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.agent
+SHAHADA = str(Path(sys.executable).with_name("shahada"))
+SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
+
+
+def run(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
+    env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="cli-test")
+    return subprocess.run([SHAHADA, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def db_counts(home: Path) -> tuple[int, int, int]:
+    with closing(sqlite3.connect(home / "archive.sqlite3")) as conn:
+        total = conn.execute("select count(*) from credentials").fetchone()[0]
+        distinct = conn.execute("select count(distinct id) from credentials").fetchone()[0]
+        issued = conn.execute("select count(*) from credentials where status='issued'").fetchone()[0]
+    return total, distinct, issued
+
+
+@pytest.fixture(scope="module")
+def issued_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("cli-home")
+    result = run(home, "issue", str(SAMPLE), "--session", "2025", "--out", str(home / "out"))
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def test_issue_writes_credentials_that_verify(issued_home: Path) -> None:
+    files = sorted((issued_home / "out" / "credentials").glob("*.json"))
+    assert files and {f.name.split("-")[0] for f in files} == {"diploma", "transcript"}
+    assert len(files) == db_counts(issued_home)[2]
+    result = run(issued_home, "verify", str(files[0]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("VALID")
+    as_json = json.loads(run(issued_home, "verify", "--json", str(files[-1])).stdout)
+    assert as_json["verified"] is True
+    assert {c["name"] for c in as_json["checks"]} >= {"context", "issuer", "key", "signature", "validity"}
+
+
+def test_tampered_credential_exits_1_naming_the_check(issued_home: Path, tmp_path: Path) -> None:
+    source = next((issued_home / "out" / "credentials").glob("diploma-*.json"))
+    credential = json.loads(source.read_text(encoding="utf-8"))
+    credential["credentialSubject"]["generalAverage"] = "19.99"
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(credential), encoding="utf-8")
+    result = run(issued_home, "verify", str(forged))
+    assert result.returncode == 1
+    assert "INVALID" in result.stdout and "signature.invalid" in result.stdout
+
+
+def test_unusable_input_exits_2(issued_home: Path, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\xff\xfe not json")
+    assert run(issued_home, "verify", str(garbage)).returncode == 2
+
+
+def test_the_did_is_the_same_across_restarts(issued_home: Path) -> None:
+    first = json.loads(run(issued_home, "did", "document").stdout)
+    second = json.loads(run(issued_home, "did", "document").stdout)
+    assert first == second
+    assert first["id"].startswith("did:web:localhost%3A")
+    assert first["assertionMethod"] == [f"{first['id']}#key-1"]
+
+
+def test_bad_pv_exits_nonzero_with_the_report_and_changes_nothing(issued_home: Path, tmp_path: Path) -> None:
+    before = db_counts(issued_home)
+    lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    cells = lines[1].split(";")
+    cells[header.index("moyenne_generale")] = "21.00"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], ";".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    result = run(issued_home, "issue", str(bad), "--session", "2026", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "row 2" in result.stderr and "moyenne_generale" in result.stderr
+    assert db_counts(issued_home) == before
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run(issued_home, "issue", str(empty), "--session", "2026", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "pv.empty" in result.stderr
+    assert db_counts(issued_home) == before
+
+
+def test_killed_issuance_resumes_with_every_credential_exactly_once(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    pv = tmp_path / "pv.csv"
+    assert run(home, "pv", "generate", str(pv), "--rows", "400", "--seed", "3").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
+    env.update(SHAHADA_HOME=str(home))
+    proc = subprocess.Popen([SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    issued = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.3)
+        try:
+            total, _, issued = db_counts(home)
+        except sqlite3.Error:
+            continue
+        if issued >= 100:
+            break
+    assert proc.poll() is None, "issuance finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    total, distinct, issued = db_counts(home)
+    assert 0 < issued < total
+    result = run(home, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "resumed" in result.stdout
+    total2, distinct2, issued2 = db_counts(home)
+    assert total2 == distinct2 == issued2 == total
+    assert len(list((tmp_path / "out" / "credentials").glob("*.json"))) == total
+
+
+def test_demo_ends_with_every_credential_verified(tmp_path: Path) -> None:
+    result = run(tmp_path / "demo-home", "demo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(l for l in result.stdout.splitlines() if l.startswith("verified by the independent verifier"))
+    done, total = line.rsplit(" ", 1)[1].split("/")
+    assert done == total and int(total) > 50
