@@ -46,7 +46,7 @@ def main() -> None:
 
             started = time.perf_counter()
             outcome = import_pv(
-                pv, archive=archive, year=2025, issuer=issuer, secret=b"bench", reference=reference,
+                pv, archive=archive, year=2025, issuer=issuer, secret=b"bench-id-secret-" * 4, reference=reference,
                 proof_type=args.proof_type, operator="bench", now=now(),
             )
             signed = sign_pending(archive, outcome.info.id, signer, clock=now, concurrency=args.concurrency)

@@ -163,6 +163,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         wallet_postgres=postgres,
         id_secret=(_secret(env, "SHAHADA_ID_SECRET", home=home, mode=mode) or "").encode(),
     )
+    if len(settings.id_secret) < 32:
+        raise ConfigError("SHAHADA_ID_SECRET must be at least 32 bytes (it keys every credential id)", code="config.secret")
     if settings.agent_admin_url and not settings.agent_api_key:
         raise ConfigError("agent_admin_url is set but SHAHADA_AGENT_API_KEY is not", code="config.secret")
     return settings
