@@ -130,7 +130,7 @@ def import_pv(
     existing = archive.find_import(year, sha)
     if existing is not None:
         return ImportOutcome(existing, resumed=True, already_issued=0)
-    records = read_pv(path, reference=reference)
+    records = read_pv(path, reference=reference, year=year)
     issued_at = now.astimezone(dt.UTC).replace(microsecond=0)
     planned = plan_credentials(records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
     known = archive.existing_digests([c.id for c in planned])

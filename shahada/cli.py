@@ -187,13 +187,14 @@ def pv() -> None:
 
 @pv.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def pv_check(path: Path) -> None:
+@click.option("--session", "year", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
+def pv_check(path: Path, year: int) -> None:
     """Validate a PV without issuing anything; prints every problem with its row and column."""
     from issuer.pv import read_pv
     from schemas.reference import bundled_reference
 
     try:
-        records = read_pv(path, reference=bundled_reference())
+        records = read_pv(path, reference=bundled_reference(), year=year)
     except ShahadaError as err:
         _fail(err)
     admitted = sum(1 for r in records if r.admitted)
