@@ -16,7 +16,6 @@ import datetime as dt
 import json
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable
 
@@ -24,7 +23,7 @@ from did.resolve import DIDResolver
 from issuer.admin import AdminClient
 from issuer.agent import AgentConfig, AgentProcess
 from issuer.archive import Archive
-from issuer.errors import AgentUnavailableError, ConfigError
+from issuer.errors import AgentUnavailableError
 from issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
 from schemas.loader import PinnedDocumentLoader
 from shahada.config import Settings
@@ -173,9 +172,3 @@ def ministry_did_of(settings: Settings) -> str | None:
     if document is None:
         return None
     return str(document["id"])
-
-
-def require_path(path: Path, what: str) -> Path:
-    if not path.exists():
-        raise ConfigError(f"{what} {path} does not exist", code="config.path")
-    return path

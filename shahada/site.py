@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from schemas.loader import PinnedDocumentLoader, schemas_dir
 
@@ -64,19 +65,41 @@ def _json(body: str, mimetype: str) -> Response:
     return response
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+class _ThreadedTLSServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # the TLS handshake runs in the request's thread, so a slow client cannot stall accept()
+        try:
+            request.do_handshake()
+        except (ssl.SSLError, OSError):
+            return
+        super().finish_request(request, client_address)
+
+
 class SiteServer:
-    """Serve a WSGI app over HTTPS on one loopback port, in a daemon thread."""
+    """Serve a WSGI app over HTTPS on one loopback port, in a daemon thread.
+
+    Raises OSError (e.g. EADDRINUSE) when the port cannot be bound.
+    """
 
     def __init__(self, app: Flask, *, host: str, port: int, cert: Path, key: Path) -> None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(str(cert), str(key))
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, ssl_context=context)
+        self._server = _ThreadedTLSServer((host, port), _QuietHandler)
+        self._server.set_app(app)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True, do_handshake_on_connect=False)
         self._thread = threading.Thread(target=self._server.serve_forever, name="shahada-site", daemon=True)
 
     @property
     def port(self) -> int:
-        return int(self._server.server_port)
+        return int(self._server.server_address[1])
 
     def start(self) -> "SiteServer":
         self._thread.start()

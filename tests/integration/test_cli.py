@@ -6,6 +6,7 @@ import json
 from contextlib import closing
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -69,6 +70,19 @@ def test_unusable_input_exits_2(issued_home: Path, tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(b"\xff\xfe not json")
     assert run(issued_home, "verify", str(garbage)).returncode == 2
+
+
+def test_unreachable_did_document_exits_3(issued_home: Path) -> None:
+    """The site's port answers but never speaks TLS: the check cannot complete, which is not "invalid"."""
+    settings_port = int(next(l for l in (issued_home / "config.toml").read_text().splitlines() if l.startswith("site_port")).split("=")[1])
+    source = next((issued_home / "out" / "credentials").glob("diploma-*.json"))
+    with socket.socket() as blocker:
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        blocker.bind(("127.0.0.1", settings_port))
+        blocker.listen()
+        result = run(issued_home, "verify", str(source))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "did.resolution" in result.stdout
 
 
 def test_the_did_is_the_same_across_restarts(issued_home: Path) -> None:

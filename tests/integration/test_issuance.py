@@ -55,6 +55,16 @@ def test_every_sample_credential_verifies(ministry: Any, sample_issued: tuple[Ar
         assert credential.document["proof"]["verificationMethod"] == f"{ministry.identity.did}#key-1"
 
 
+def test_the_agent_itself_resolves_the_did_web_over_the_local_https_site(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:
+    """The agent trusts the local CA (SSL_CERT_FILE): its own verifier fetches did.json over HTTPS."""
+    archive, outcome = sample_issued
+    diploma = next(c.document for c in archive.credentials(import_id=outcome.info.id) if c.kind == "diploma")
+    assert ministry.client.verify_credential(diploma)["verified"] is True
+    forged = copy.deepcopy(diploma)
+    forged["credentialSubject"]["generalAverage"] = "19.99"
+    assert ministry.client.verify_credential(forged)["verified"] is False
+
+
 def leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     if isinstance(node, dict):
         for key, value in node.items():

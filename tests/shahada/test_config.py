@@ -1,0 +1,55 @@
+"""Configuration: secrets from the environment or files, generated only in development."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from issuer.errors import ConfigError
+from shahada.config import load_settings
+
+
+def test_development_generates_secrets_once_with_private_permissions(tmp_path: Path) -> None:
+    first = load_settings({"SHAHADA_HOME": str(tmp_path)})
+    second = load_settings({"SHAHADA_HOME": str(tmp_path)})
+    assert first.wallet_key == second.wallet_key and first.id_secret == second.id_secret
+    assert len(first.id_secret) >= 32
+    key_file = tmp_path / "secrets" / "wallet_key"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert first.wallet_key not in (tmp_path / "config.toml").read_text()
+    assert first.archive_url == f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    assert first.did_web_host == f"localhost:{first.site_port}" and first.site_is_local
+
+
+def test_production_requires_secrets(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_MODE": "production"})
+    assert err.value.code == "config.secret" and "SHAHADA_WALLET_KEY" in err.value.message
+    assert not (tmp_path / "secrets").exists()
+
+
+def test_production_reads_secrets_from_env_and_files(tmp_path: Path) -> None:
+    secret_file = tmp_path / "id-secret"
+    secret_file.write_text("s" * 40 + "\n")
+    settings = load_settings(
+        {
+            "SHAHADA_HOME": str(tmp_path / "home"),
+            "SHAHADA_MODE": "production",
+            "SHAHADA_WALLET_KEY": "wallet-key-from-env",
+            "SHAHADA_ID_SECRET_FILE": str(secret_file),
+            "SHAHADA_DID_WEB_HOST": "diplomes.men.gov.ma",
+        }
+    )
+    assert settings.wallet_key == "wallet-key-from-env"
+    assert settings.id_secret == b"s" * 40
+    assert not settings.site_is_local
+    assert "wallet-key-from-env" not in repr(settings)
+
+
+def test_short_id_secret_and_bad_mode_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_ID_SECRET": "short"})
+    with pytest.raises(ConfigError) as err:
+        load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_MODE": "staging"})
+    assert err.value.code == "config.mode"
