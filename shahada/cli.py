@@ -36,9 +36,12 @@ class Progress:
         self.tty = sys.stderr.isatty()
         self.started = time.monotonic()
         self._last_decile = -1
+        self._first: int | None = None  # done at the first call: a resumed run counts only its own work
 
     def __call__(self, done: int, total: int) -> None:
-        rate = done / max(time.monotonic() - self.started, 1e-6)
+        if self._first is None:
+            self._first = done
+        rate = (done - self._first) / max(time.monotonic() - self.started, 1e-6)
         line = f"{self.label}: {done}/{total} ({rate:.0f}/s)"
         if self.tty:
             click.echo("\r" + line, nl=done >= total, err=True)

@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 from did.document import DIDDocument, split_did_url
 from did.errors import DIDError, InvalidDIDError
 from schemas.errors import UnknownContextError
+from schemas.jsonschema import SCHEMA_FILES, validate_credential
 from verifier.errors import CanonicalizationError, ProofFormatError
 from verifier.result import OK, Check
 from verifier.suites import SUITES, Suite, suite_name
@@ -211,6 +212,22 @@ def check_signature(
     if not valid:
         return failed(name, "signature.invalid", f"the {choice.suite.name} signature does not match")
     return passed(name, f"valid {choice.suite.name} signature")
+
+
+def check_schema(credential: Mapping[str, Any]) -> Check:
+    """The credential against the bundled JSON Schema of its type (VC DM 2.0 "Data Schemas"); code
+    ``schema.invalid``. It also guards what RDF-based proofs cannot protect, such as the ``rtl``
+    direction of Arabic values. Credentials of other types have no bundled schema: passed, said so."""
+    name = "schema"
+    types = credential.get("type")
+    known = [t for t in (types if isinstance(types, list) else [types]) if t in SCHEMA_FILES]
+    if not known:
+        return passed(name, "no bundled JSON Schema applies to this credential type")
+    problems = validate_credential(dict(credential))
+    if problems:
+        shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+        return failed(name, "schema.invalid", f"the credential does not conform to its schema: {shown}")
+    return passed(name, f"conforms to the {known[0]} schema")
 
 
 def _parse_date(value: Any) -> datetime | None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 CheckOutcome = Literal["passed", "failed", "skipped"]
-CheckName = Literal["structure", "context", "issuer", "proof", "key", "signature", "validity"]
-CHECK_NAMES: tuple[CheckName, ...] = ("structure", "context", "issuer", "proof", "key", "signature", "validity")
+CheckName = Literal["structure", "context", "issuer", "proof", "key", "signature", "schema", "validity"]
+CHECK_NAMES: tuple[CheckName, ...] = ("structure", "context", "issuer", "proof", "key", "signature", "schema", "validity")
 OK = "ok"
 SKIPPED = "skipped"
 

@@ -14,6 +14,7 @@ proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof s
 key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
 signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
             ``proof.malformed``
+schema      ``schema.invalid`` (a baccalaureate credential not conforming to its JSON Schema)
 validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
 ==========  =====================================================================================
 
@@ -34,6 +35,7 @@ from verifier.checks import (
     check_issuer,
     check_key,
     check_proof,
+    check_schema,
     check_signature,
     check_structure,
     check_validity,
@@ -95,7 +97,8 @@ def verify_credential(
         if choice is not None:
             key_check, public_key = check_key(choice.proof, issuer, resolver)
             if record(key_check) and public_key is not None:
-                record(check_signature(credential, choice, public_key, document_loader))
+                if record(check_signature(credential, choice, public_key, document_loader)):
+                    record(check_schema(credential))
     version = version_of(credential)
     if version is not None:
         record(check_validity(credential, version, now))

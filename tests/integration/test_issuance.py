@@ -86,6 +86,8 @@ def altered(document: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
         target[path[-1]] = not value
     elif isinstance(value, int):
         target[path[-1]] = value + 1
+    elif path[-1] == "@direction":
+        target[path[-1]] = "ltr"
     elif path[-1] == "@language":
         target[path[-1]] = "en"
     else:
@@ -103,16 +105,21 @@ def test_changing_any_signed_field_fails_and_names_the_check(ministry: Any, samp
     archive, outcome = sample_issued
     verifier = ministry.verifier()
     transcript = next(c.document for c in archive.credentials(import_id=outcome.info.id) if c.kind == "transcript")
-    # "@direction" is left out: RDF canonicalization without rdfDirection does not carry it (JSON-LD 1.1
-    # toRdf), so a proof over RDF cannot protect it; the language and the value are protected.
-    paths = [("credentialSubject", *p) for p in leaves(transcript["credentialSubject"]) if p[-1] != "@direction"]
+    paths = [("credentialSubject", *p) for p in leaves(transcript["credentialSubject"])]
     paths += [("issuer", "id"), ("validFrom",), ("id",), ("proof", "proofValue"), ("proof", "created")]
     assert len(paths) > 30
     for path in paths:
         result = verifier.verify(altered(transcript, path))
         assert not result.verified, path
         codes = {e.code for e in result.errors}
-        expected = {"issuer.untrusted"} if path == ("issuer", "id") else {"signature.invalid"}
+        # RDF canonicalization without rdfDirection does not carry "@direction" (JSON-LD 1.1 toRdf), so
+        # the proof cannot protect it: the credential's JSON Schema does (Arabic values must be rtl).
+        if path == ("issuer", "id"):
+            expected = {"issuer.untrusted"}
+        elif path[-1] == "@direction":
+            expected = {"schema.invalid"}
+        else:
+            expected = {"signature.invalid"}
         assert codes == expected, (path, codes)
 
 
