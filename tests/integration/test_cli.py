@@ -143,7 +143,11 @@ def test_killed_issuance_resumes_with_every_credential_exactly_once(tmp_path: Pa
 
 
 def test_demo_ends_with_every_credential_verified(tmp_path: Path) -> None:
-    result = run(tmp_path / "demo-home", "demo")
+    """Exactly the README's command, from the repository root."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
+    env["SHAHADA_HOME"] = str(tmp_path / "demo-home")
+    result = subprocess.run(["./run", "demo"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     line = next(l for l in result.stdout.splitlines() if l.startswith("verified by the independent verifier"))
     done, total = line.rsplit(" ", 1)[1].split("/")

@@ -212,3 +212,20 @@ def test_issuance_into_a_postgresql_archive(ministry: Any, postgres_url: str, tm
         assert all(verifier.verify(c.document).verified for c in stored)
     finally:
         archive.close()
+
+
+def test_development_did_key_ministry_issues_verifiable_credentials(tmp_path: Path) -> None:
+    from shahada.config import load_settings
+    from shahada.ministry import LocalMinistry
+
+    settings = load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_DID_METHOD": "key"})
+    pv = tmp_path / "pv.csv"
+    write_csv(generate_records(3, seed=9, reference=bundled_reference(), year=2025), pv)
+    with LocalMinistry(settings) as ministry:
+        assert ministry.identity.did.startswith("did:key:z6Mk") and ministry.site is None
+        outcome = issue(ministry, pv, ministry.archive)
+        stored = list(ministry.archive.credentials(import_id=outcome.info.id))
+        assert stored and all(ministry.verifier().verify(c.document).verified for c in stored)
+        first = ministry.identity
+    with LocalMinistry(settings) as again:
+        assert again.identity == first
