@@ -133,20 +133,24 @@ class AdminClient:
     def issue_credential(self, credential: Mapping[str, Any], *, proof_type: str, verification_method: str) -> dict[str, Any]:
         """Sign a credential with ``/vc/credentials/issue``; returns the verifiable credential."""
         body = {"credential": credential, "options": {"proofType": proof_type, "verificationMethod": verification_method}}
-        return self._json("POST", "/vc/credentials/issue", json=body)["verifiableCredential"]
+        signed: dict[str, Any] = self._json("POST", "/vc/credentials/issue", json=body)["verifiableCredential"]
+        return signed
 
     def add_proof(self, document: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         """Sign any JSON document with ``/vc/di/add-proof`` (Data Integrity)."""
-        return self._json("POST", "/vc/di/add-proof", json={"document": document, "options": dict(options)})["securedDocument"]
+        secured: dict[str, Any] = self._json("POST", "/vc/di/add-proof", json={"document": document, "options": dict(options)})["securedDocument"]
+        return secured
 
     def verify_credential(self, credential: Mapping[str, Any]) -> dict[str, Any]:
-        return self._json("POST", "/vc/credentials/verify", json={"verifiableCredential": credential})
+        result: dict[str, Any] = self._json("POST", "/vc/credentials/verify", json={"verifiableCredential": credential})
+        return result
 
     # --- the project's plugin ----------------------------------------------------------------
 
     def pinned_contexts(self) -> dict[str, str]:
         """URL → SHA-256 of the contexts the project's plugin serves inside the agent."""
-        return self._json("GET", "/shahada/contexts")["contexts"]
+        contexts: dict[str, str] = self._json("GET", "/shahada/contexts")["contexts"]
+        return contexts
 
 
 def _did_info(raw: Mapping[str, Any]) -> DIDInfo:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    insert,
     select,
     update,
 )
@@ -223,7 +224,7 @@ class Archive:
                     for c in credentials
                 ]
                 for start in range(0, len(rows), 2000):
-                    session.execute(CredentialRow.__table__.insert(), rows[start : start + 2000])
+                    session.execute(insert(CredentialRow), rows[start : start + 2000])
                 return _import_info(pv_import)
         except SQLAlchemyError as err:
             raise ArchiveError(f"the import of {filename} could not be recorded; nothing was stored: {err}", code="archive.import") from err

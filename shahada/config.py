@@ -125,9 +125,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     def get(key: str, default: object = None) -> object:
         return env.get(f"SHAHADA_{key.upper()}") or raw.get(key, default)
 
-    mode = str(get("mode", "development"))
-    if mode not in ("development", "production"):
-        raise ConfigError(f"mode must be development or production, not {mode!r}", code="config.mode")
+    mode_text = str(get("mode", "development"))
+    if mode_text not in ("development", "production"):
+        raise ConfigError(f"mode must be development or production, not {mode_text!r}", code="config.mode")
+    mode: Mode = "production" if mode_text == "production" else "development"
     did_method = str(get("did_method", "web"))
     if did_method not in ("web", "key"):
         raise ConfigError(f"did_method must be web or key, not {did_method!r}", code="config.did_method")
@@ -139,13 +140,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         user = str(env.get("SHAHADA_WALLET_PG_USER") or raw.get("wallet_postgres_user") or "postgres")
         password = _secret(env, "SHAHADA_WALLET_PG_PASSWORD", home=home, mode=mode, generate=False) or ""
         postgres = PostgresWallet(url=str(wallet_pg), account=user, password=password, admin_account=user, admin_password=password)
-    trusted = get("trusted_issuers", [])
-    if isinstance(trusted, str):
-        trusted = [t for t in trusted.split(",") if t]
+    trusted_raw = get("trusted_issuers", [])
+    trusted = [t for t in trusted_raw.split(",") if t] if isinstance(trusted_raw, str) else list(trusted_raw or [])  # type: ignore[call-overload]
     agent_admin_url = get("agent_admin_url")
     settings = Settings(
         home=home,
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         did_method=did_method,  # type: ignore[arg-type]
         did_web_host=str(get("did_web_host", f"localhost:{site_port}")),
         did_web_path=str(get("did_web_path", "")),
@@ -155,7 +155,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         proof_type=str(get("proof_type", "Ed25519Signature2020")),
         operator=str(env.get("SHAHADA_OPERATOR") or _whoami()),
         sign_concurrency=int(str(get("sign_concurrency", 4))),
-        trusted_issuers=tuple(str(t) for t in trusted),  # type: ignore[union-attr]
+        trusted_issuers=tuple(str(t) for t in trusted),
         agent_admin_url=str(agent_admin_url) if agent_admin_url else None,
         agent_api_key=_secret(env, "SHAHADA_AGENT_API_KEY", home=home, mode=mode, generate=False),
         wallet_name=str(get("wallet_name", "ministry")),

@@ -2,7 +2,8 @@
 
 from verifier.errors import CanonicalizationError, MalformedCredentialError, ProofFormatError, VerifierError
 from verifier.result import Check, CheckOutcome, VerificationResult
-from verifier.verify import DEFAULT_SUITES, Resolver, verify_credential
+from verifier.checks import Resolver
+from verifier.verify import DEFAULT_SUITES, verify_credential
 
 __all__ = [
     "DEFAULT_SUITES",

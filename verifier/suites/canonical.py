@@ -96,7 +96,7 @@ def _require_iri(value: Any, where: str) -> None:
 
 
 def _describe(err: BaseException) -> str:
-    messages = []
+    messages: list[str] = []
     current: BaseException | None = err
     while current is not None and len(messages) < 4:
         messages.append(current.args[0] if current.args else type(current).__name__)
