@@ -1,12 +1,17 @@
-"""Issuance throughput: the project's pipeline vs a plain loop of /vc/credentials/issue.
+"""Issuance throughput: eddsa-rdfc-2022 next to Ed25519Signature2020, and the project's pipeline
+next to a plain loop of signing calls, all in the same run against the same agent.
 
-Both run in the same process against the same freshly started ACA-Py agent, so the ratio is
-meaningful on a noisy machine. The pipeline measures everything a real run does: PV parsing and
-validation, credential building, the atomic import into the archive, signing through the agent
-(with ``sign_concurrency`` requests in flight) and the batched archive commits. The baseline
-signs the same unsigned credentials one request at a time and stores nothing.
+One freshly started ACA-Py agent (with the project's plugin) signs everything, so the ratios are
+meaningful on a noisy machine. For each suite:
 
-    .venv/bin/python bench/issue.py [--candidates 500] [--concurrency 4]
+- pipeline: everything a real run does: PV parsing and validation, credential building, the atomic
+  import into a fresh archive, signing through the agent (``sign_concurrency`` requests in flight)
+  and the batched archive commits;
+- plain loop: the same unsigned credentials signed one request at a time, nothing stored
+  (``/shahada/di/add-proof`` for eddsa-rdfc-2022, ACA-Py's ``/vc/credentials/issue`` for
+  Ed25519Signature2020).
+
+    .venv/bin/python bench/issue.py [--candidates 400] [--concurrency 4]
 """
 
 from __future__ import annotations
@@ -15,58 +20,92 @@ import argparse
 import datetime as dt
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from issuer.admin import AdminClient
 from issuer.agent import AgentConfig, AgentProcess
 from issuer.archive import Archive
-from issuer.identity import ensure_did_key
+from issuer.identity import MinistryIdentity, ensure_did_key
 from issuer.issuance import AgentSigner, import_pv, sign_pending
 from issuer.synthetic import generate_records, write_csv
 from schemas.credential import MINISTRY_NAME, IssuerProfile
 from schemas.reference import bundled_reference
 
+SUITES = ("Ed25519Signature2020", "eddsa-rdfc-2022")
+SECRET = b"bench-id-secret-" * 4
+
+
+@dataclass(frozen=True)
+class Run:
+    suite: str
+    credentials: int
+    pipeline_s: float
+    loop_s: float
+
+    @property
+    def pipeline_rate(self) -> float:
+        return self.credentials / self.pipeline_s
+
+    @property
+    def loop_rate(self) -> float:
+        return self.credentials / self.loop_s
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def measure(suite: str, pv: Path, work: Path, client: AdminClient, identity: MinistryIdentity, concurrency: int) -> Run:
+    reference = bundled_reference()
+    signer = AgentSigner(client, identity.verification_method, suite)
+    archive = Archive(f"sqlite:///{work / f'archive-{suite}.sqlite3'}")
+    try:
+        started = time.perf_counter()
+        outcome = import_pv(
+            pv, archive=archive, year=2025, issuer=IssuerProfile(did=identity.did, name=MINISTRY_NAME), secret=SECRET,
+            reference=reference, proof_type=suite, operator="bench", now=now(),
+        )
+        signed = sign_pending(archive, outcome.info.id, signer, clock=now, concurrency=concurrency)
+        pipeline_s = time.perf_counter() - started
+        unsigned = [{k: v for k, v in c.document.items() if k != "proof"} for c in archive.credentials(import_id=outcome.info.id)]
+    finally:
+        archive.close()
+    started = time.perf_counter()
+    for document in unsigned:
+        signer.sign(document)
+    loop_s = time.perf_counter() - started
+    assert signed == len(unsigned)
+    return Run(suite, signed, pipeline_s, loop_s)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--candidates", type=int, default=500)
+    parser.add_argument("--candidates", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--proof-type", default="Ed25519Signature2020")
     args = parser.parse_args()
-    reference = bundled_reference()
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
-        pv = home / "pv.csv"
-        write_csv(generate_records(args.candidates, seed=7, reference=reference, year=2025), pv)
-        with AgentProcess(AgentConfig(work_dir=home / "agent", wallet_name="bench", wallet_key="bench-key")) as client:
+        work = Path(tmp)
+        pv = work / "pv.csv"
+        write_csv(generate_records(args.candidates, seed=7, reference=bundled_reference(), year=2025), pv)
+        with AgentProcess(AgentConfig(work_dir=work / "agent", wallet_name="bench", wallet_key="bench-key")) as client:
             identity = ensure_did_key(client)
-            issuer = IssuerProfile(did=identity.did, name=MINISTRY_NAME)
-            signer = AgentSigner(client, identity.verification_method, args.proof_type)
-            archive = Archive(f"sqlite:///{home / 'archive.sqlite3'}")
-            now = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+            runs = {suite: measure(suite, pv, work, client, identity, args.concurrency) for suite in SUITES}
 
-            started = time.perf_counter()
-            outcome = import_pv(
-                pv, archive=archive, year=2025, issuer=issuer, secret=b"bench-id-secret-" * 4, reference=reference,
-                proof_type=args.proof_type, operator="bench", now=now(),
-            )
-            signed = sign_pending(archive, outcome.info.id, signer, clock=now, concurrency=args.concurrency)
-            pipeline_s = time.perf_counter() - started
-            n = signed
-
-            unsigned = [c.document for c in archive.credentials(import_id=outcome.info.id)]
-            for doc in unsigned:
-                doc.pop("proof", None)
-            started = time.perf_counter()
-            for doc in unsigned:
-                client.issue_credential(doc, proof_type=args.proof_type, verification_method=identity.verification_method)
-            baseline_s = time.perf_counter() - started
-
-    pipeline_rate, baseline_rate = n / pipeline_s, len(unsigned) / baseline_s
-    print(f"candidates: {args.candidates}, credentials: {n} ({args.proof_type}, one agent process, 2 cores)")
-    print(f"{'':34}{'credentials/s':>14}{'seconds':>10}")
-    print(f"{'pipeline (PV → archive, signed)':34}{pipeline_rate:14.1f}{pipeline_s:10.2f}")
-    print(f"{'baseline (plain issue loop)':34}{baseline_rate:14.1f}{baseline_s:10.2f}")
-    print(f"ratio pipeline/baseline: {pipeline_rate / baseline_rate:.2f}")
+    legacy, rdfc = runs["Ed25519Signature2020"], runs["eddsa-rdfc-2022"]
+    print(f"candidates: {args.candidates}, credentials: {rdfc.credentials} per suite (one agent process, same run)")
+    print(f"{'':24}{'':12}{'credentials/s':>14}{'seconds':>10}")
+    for run in runs.values():
+        print(f"{run.suite:24}{'pipeline':12}{run.pipeline_rate:14.1f}{run.pipeline_s:10.2f}")
+        print(f"{'':24}{'plain loop':12}{run.loop_rate:14.1f}{run.loop_s:10.2f}")
+    print(
+        f"ratio eddsa-rdfc-2022/Ed25519Signature2020: pipeline {rdfc.pipeline_rate / legacy.pipeline_rate:.2f}, "
+        f"plain loop {rdfc.loop_rate / legacy.loop_rate:.2f}"
+    )
+    print(
+        "ratio pipeline/plain loop: "
+        + ", ".join(f"{run.suite} {run.pipeline_rate / run.loop_rate:.2f}" for run in runs.values())
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ The API key travels in the ``X-API-Key`` header, never in a URL.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -151,6 +152,43 @@ class AdminClient:
         """URL → SHA-256 of the contexts the project's plugin serves inside the agent."""
         contexts: dict[str, str] = self._json("GET", "/shahada/contexts")["contexts"]
         return contexts
+
+    def add_data_integrity_proof(
+        self, document: Mapping[str, Any], *, cryptosuite: str, verification_method: str, created: str | None = None
+    ) -> dict[str, Any]:
+        """Secure ``document`` with the plugin's ``POST /shahada/di/add-proof`` (DataIntegrityProof,
+        eddsa-rdfc-2022 or eddsa-jcs-2022, signed by the wallet key of ``verification_method``).
+
+        Raises:
+            AgentRequestError (agent.request): status 400 with the plugin's ``code`` in ``body``.
+        """
+        options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite, "verificationMethod": verification_method}
+        if created is not None:
+            options["created"] = created
+        secured: dict[str, Any] = self._json("POST", "/shahada/di/add-proof", json={"document": document, "options": options})["securedDocument"]
+        return secured
+
+    def verify_data_integrity(self, secured: Mapping[str, Any]) -> dict[str, Any]:
+        """The plugin's ``POST /shahada/di/verify``: ``{"verified", "results"}`` (signature, key
+        relationship and purpose; not dates nor status)."""
+        result: dict[str, Any] = self._json("POST", "/shahada/di/verify", json={"securedDocument": secured})
+        return result
+
+
+    def seal(self, payloads: list[bytes], *, verification_method: str) -> list[bytes]:
+        """COSE_Sign1 seals of printed documents, signed in the agent by the plugin's
+        ``POST /shahada/seal`` with the wallet key of ``verification_method`` (in order).
+
+        Raises:
+            AgentRequestError (agent.request): 404 no such key in the wallet, 422 a payload that is
+                not a seal content.
+        """
+        body = {"verificationMethod": verification_method, "payloads": [_b64url(p) for p in payloads]}
+        seals: list[str] = self._json("POST", "/shahada/seal", json=body)["seals"]
+        return [base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)) for s in seals]
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
 
 
 def _did_info(raw: Mapping[str, Any]) -> DIDInfo:

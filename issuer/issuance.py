@@ -28,13 +28,15 @@ import rfc8785
 from issuer.admin import AdminClient
 from issuer.archive import Archive, ImportInfo, PlannedCredential
 from issuer.errors import IssuanceError
+from issuer.proof_types import DATA_INTEGRITY_CRYPTOSUITES as DATA_INTEGRITY_CRYPTOSUITES
+from issuer.proof_types import DEFAULT_PROOF_TYPE as DEFAULT_PROOF_TYPE
+from issuer.proof_types import ED25519_2020_CONTEXT as ED25519_2020_CONTEXT
+from issuer.proof_types import PROOF_TYPES as PROOF_TYPES
+from issuer.proof_types import SUITE_CONTEXTS as SUITE_CONTEXTS
 from issuer.pv import read_pv
 from issuer.records import PVRecord
 from schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
 from schemas.reference import Reference
-
-ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
-SUITE_CONTEXTS: dict[str, tuple[str, ...]] = {"Ed25519Signature2020": (ED25519_2020_CONTEXT,)}
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -47,13 +49,22 @@ class Signer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class AgentSigner:
-    """Signs through the ministry's ACA-Py agent: the key never leaves its wallet."""
+    """Signs through the ministry's ACA-Py agent: the key never leaves its wallet.
+
+    ``eddsa-rdfc-2022`` and ``eddsa-jcs-2022`` go to the project's plugin
+    (``POST /shahada/di/add-proof``, which also checks that the issuer controls the key);
+    ``Ed25519Signature2020`` to ACA-Py's own ``POST /vc/credentials/issue``.
+    """
 
     client: AdminClient
     verification_method: str
-    proof_type: str = "Ed25519Signature2020"
+    proof_type: str = DEFAULT_PROOF_TYPE
 
     def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        if self.proof_type in DATA_INTEGRITY_CRYPTOSUITES:
+            return self.client.add_data_integrity_proof(
+                credential, cryptosuite=self.proof_type, verification_method=self.verification_method
+            )
         return self.client.issue_credential(credential, proof_type=self.proof_type, verification_method=self.verification_method)
 
 

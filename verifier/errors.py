@@ -8,10 +8,14 @@ building blocks (proof suites, canonicalization) and for input the web layer can
     ├── MalformedCredentialError    credential.malformed   not a credential at all (HTTP 422)
     ├── ProofFormatError            proof.malformed        a proof object the suite cannot read
     │                                                      (missing field, bad proofValue, wrong type)
-    └── CanonicalizationError       jsonld.invalid         the document cannot be canonicalized safely:
-                                                           a JSON-LD error, a term its contexts do not
-                                                           define, a relative IRI, or a value JCS
-                                                           cannot encode
+    ├── CanonicalizationError       jsonld.invalid         the document cannot be canonicalized safely:
+    │                                                      a JSON-LD error, a term its contexts do not
+    │                                                      define, a relative IRI, or a value JCS
+    │                                                      cannot encode
+    └── ScanError                   scan.*                 a photo, scan or PDF that yields no seal:
+                                                           scan.unreadable (not a readable PNG, JPEG or
+                                                           PDF), scan.no_code (no QR code found),
+                                                           scan.too_large (beyond the size limits)
 """
 
 from __future__ import annotations
@@ -36,4 +40,9 @@ class ProofFormatError(VerifierError, ValueError):
 
 class CanonicalizationError(VerifierError, ValueError):
     code = "jsonld.invalid"
+    http_status = 422
+
+
+class ScanError(VerifierError, ValueError):
+    code = "scan.unreadable"
     http_status = 422

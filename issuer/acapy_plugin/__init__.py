@@ -12,6 +12,7 @@ plugins' ``setup()``), by one that
 
 It also adds ``GET /shahada/contexts`` to the admin API (routes.py) so operators and tests can see
 which contexts the agent serves, with their digests.
+Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022) signed by the wallet: ``data_integrity/``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from acapy_agent.core.util import STARTUP_EVENT_PATTERN
 from acapy_agent.vc.ld_proofs.document_loader import DocumentLoader
 from acapy_agent.vc.ld_proofs.error import LinkedDataProofException
 
+from issuer.acapy_plugin.settings import plugin_manifest
 from schemas.errors import UnknownContextError
 from schemas.loader import PinnedDocumentLoader
 
@@ -51,7 +53,7 @@ class PinnedAgentDocumentLoader(DocumentLoader):
 
 
 async def setup(context: InjectionContext) -> None:
-    pinned = PinnedDocumentLoader()  # fails the agent's start-up if a context file was altered
+    pinned = PinnedDocumentLoader(plugin_manifest(context.settings))  # fails the start-up if a context file was altered
     context.injector.bind_instance(PinnedDocumentLoader, pinned)
 
     async def on_startup(profile: Profile, event: Event) -> None:

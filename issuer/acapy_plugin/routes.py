@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from issuer.acapy_plugin.auth import protected
+from issuer.acapy_plugin.data_integrity.routes import routes as data_integrity_routes
+from issuer.acapy_plugin.seal import routes as seal_routes
 from schemas.loader import PinnedDocumentLoader
 
 
+@protected  # ACA-Py 1.x checks X-API-Key per route (auth.py), not globally
 async def pinned_contexts(request: web.Request) -> web.Response:
     context = request["context"]
     pinned = context.profile.inject(PinnedDocumentLoader)
@@ -15,3 +19,5 @@ async def pinned_contexts(request: web.Request) -> web.Response:
 
 async def register(app: web.Application) -> None:
     app.add_routes([web.get("/shahada/contexts", pinned_contexts, allow_head=False)])
+    app.add_routes(data_integrity_routes())  # /shahada/di/add-proof, /shahada/di/verify
+    app.add_routes(seal_routes())  # /shahada/seal: COSE_Sign1 seals of printed documents

@@ -17,19 +17,21 @@ from issuer.pv import read_pv
 from issuer.synthetic import generate_records, write_csv
 from schemas.credential import MINISTRY_NAME, IssuerProfile
 from schemas.reference import bundled_reference
+from tests.support.mutations import altered, leaves
 
 pytestmark = pytest.mark.agent
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
 NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
 
-def issue(ministry: Any, pv: Path, archive: Archive, signer: Any = None, year: int = 2025) -> Any:
+def issue(ministry: Any, pv: Path, archive: Archive, signer: Any = None, year: int = 2025, proof_type: str | None = None) -> Any:
+    proof_type = proof_type or ministry.settings.proof_type  # the installation's default: eddsa-rdfc-2022
     outcome = import_pv(
         pv, archive=archive, year=year, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type="Ed25519Signature2020",
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
         operator="test", now=NOW(),
     )
-    signer = signer or AgentSigner(ministry.client, ministry.identity.verification_method)
+    signer = signer or AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
     sign_pending(archive, outcome.info.id, signer, clock=NOW, batch_size=16)
     return outcome
 
@@ -53,52 +55,42 @@ def test_every_sample_credential_verifies(ministry: Any, sample_issued: tuple[Ar
         assert result.verified, (credential.id, result.to_dict())
         assert credential.document["issuer"]["id"] == ministry.identity.did
         assert credential.document["proof"]["verificationMethod"] == f"{ministry.identity.did}#key-1"
+        assert credential.document["proof"]["type"] == "DataIntegrityProof"
+        assert credential.document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"  # the default suite
+        assert credential.document["@context"][0] == "https://www.w3.org/ns/credentials/v2"
 
 
 def test_the_agent_itself_resolves_the_did_web_over_the_local_https_site(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:
-    """The agent trusts the local CA (SSL_CERT_FILE): its own verifier fetches did.json over HTTPS."""
+    """The agent trusts the local CA (SSL_CERT_FILE): the plugin's verifier fetches did.json over HTTPS."""
     archive, outcome = sample_issued
     diploma = next(c.document for c in archive.credentials(import_id=outcome.info.id) if c.kind == "diploma")
-    assert ministry.client.verify_credential(diploma)["verified"] is True
+    assert diploma["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert ministry.client.verify_data_integrity(diploma)["verified"] is True
     forged = copy.deepcopy(diploma)
     forged["credentialSubject"]["generalAverage"] = "19.99"
+    answer = ministry.client.verify_data_integrity(forged)
+    assert answer["verified"] is False
+    assert [p["code"] for p in answer["results"][0]["problems"]] == ["signature.invalid"]
+
+
+def test_ed25519_signature_2020_stays_selectable(ministry: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """For DIDComm wallets: the same PV signed by ACA-Py's own Ed25519Signature2020, which both
+    the project's verifier and the agent's own verifier accept."""
+    pv = tmp_path / "pv.csv"
+    write_csv(generate_records(4, seed=21, reference=bundled_reference(), year=2025), pv)
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    request.addfinalizer(archive.close)
+    outcome = issue(ministry, pv, archive, proof_type="Ed25519Signature2020")
+    stored = [c.document for c in archive.credentials(import_id=outcome.info.id)]
+    assert stored and all(d["proof"]["type"] == "Ed25519Signature2020" for d in stored)
+    assert all("https://w3id.org/security/suites/ed25519-2020/v1" in d["@context"] for d in stored)
+    verifier = ministry.verifier()
+    assert all(verifier.verify(d).verified for d in stored)
+    assert ministry.client.verify_credential(stored[0])["verified"] is True
+    forged = copy.deepcopy(stored[0])
+    forged["credentialSubject"]["generalAverage"] = "19.99"
     assert ministry.client.verify_credential(forged)["verified"] is False
-
-
-def leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from leaves(value, (*path, i))
-    else:
-        yield path
-
-
-def altered(document: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
-    changed = copy.deepcopy(document)
-    target = changed
-    for key in path[:-1]:
-        target = target[key]
-    value = target[path[-1]]
-    if isinstance(value, bool):
-        target[path[-1]] = not value
-    elif isinstance(value, int):
-        target[path[-1]] = value + 1
-    elif path[-1] == "@direction":
-        target[path[-1]] = "ltr"
-    elif path[-1] == "@language":
-        target[path[-1]] = "en"
-    else:
-        # change one character but keep the value well-formed: the last digit if there is one
-        digits = [i for i, ch in enumerate(value) if ch.isdigit()]
-        if digits:
-            i = digits[-1]
-            target[path[-1]] = value[:i] + str((int(value[i]) + 1) % 10) + value[i + 1 :]
-        else:
-            target[path[-1]] = value[:-1] + ("x" if value[-1:] != "x" else "y")
-    return changed
+    assert {e.code for e in verifier.verify(forged).errors} == {"signature.invalid"}
 
 
 def test_changing_any_signed_field_fails_and_names_the_check(ministry: Any, sample_issued: tuple[Archive, Any]) -> None:

@@ -1,7 +1,13 @@
-"""Proof suites: one module per suite, each with ``verify`` and ``create_proof``.
+"""Proof suites: one module per suite, each with ``verify``, ``create_proof`` and the two pure
+halves of signing, ``proof_options`` and ``signing_input``.
 
-``suite_for(proof)`` names the suite of a proof object: its ``type`` for Ed25519Signature2020, its
+``suite_name(proof)`` names the suite of a proof object: its ``type`` for Ed25519Signature2020, its
 ``cryptosuite`` for a ``DataIntegrityProof`` (VC Data Integrity 1.0 §2.1 "Proofs").
+
+A signer whose key is not in this process (the ministry's agent) creates a proof as
+``options = suite.proof_options(...)``, ``data = suite.signing_input(document, options, loader)``,
+``options["proofValue"] = encode_proof_value(<Ed25519 signature of data>)``: the very bytes
+``suite.verify`` checks.
 """
 
 from __future__ import annotations
@@ -28,7 +34,19 @@ class CreateProof(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class ProofOptions(Protocol):
+    def __call__(
+        self,
+        document: Mapping[str, Any],
+        *,
+        verification_method: str,
+        created: datetime | str,
+        proof_purpose: str = "assertionMethod",
+    ) -> dict[str, Any]: ...
+
+
 VerifyProof = Callable[[Mapping[str, Any], Mapping[str, Any], bytes, DocumentLoader], bool]
+SigningInput = Callable[[Mapping[str, Any], Mapping[str, Any], DocumentLoader], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +54,16 @@ class Suite:
     name: str
     verify: VerifyProof
     create_proof: CreateProof
+    proof_options: ProofOptions
+    signing_input: SigningInput
 
 
 SUITES: Mapping[str, Suite] = {
-    module.NAME: Suite(module.NAME, module.verify, module.create_proof)
+    module.NAME: Suite(module.NAME, module.verify, module.create_proof, module.proof_options, module.signing_input)
     for module in (ed25519_signature_2020, eddsa_rdfc_2022, eddsa_jcs_2022)
 }
+
+DATA_INTEGRITY_SUITES: frozenset[str] = frozenset({eddsa_rdfc_2022.NAME, eddsa_jcs_2022.NAME})
 
 
 def suite_name(proof: Mapping[str, Any]) -> str | None:
@@ -54,4 +76,4 @@ def suite_name(proof: Mapping[str, Any]) -> str | None:
     return proof_type if isinstance(proof_type, str) else None
 
 
-__all__ = ["SUITES", "Suite", "suite_name"]
+__all__ = ["DATA_INTEGRITY_SUITES", "SUITES", "Suite", "suite_name"]

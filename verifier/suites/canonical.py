@@ -32,6 +32,7 @@ from did.multibase import decode_base58btc, encode_base58btc
 from verifier.errors import CanonicalizationError, ProofFormatError
 
 ED25519_SIGNATURE_LENGTH = 64
+MAX_NESTING = 64  # deeper JSON is refused before pyld or JCS recurse into it (RecursionError)
 Signer = Callable[[bytes], bytes]
 
 
@@ -47,14 +48,29 @@ def _options(loader: DocumentLoader) -> dict[str, Any]:
     return {"documentLoader": loader, "contextResolver": ContextResolver({}, loader), "base": None}
 
 
+def require_max_depth(value: Any, limit: int = MAX_NESTING) -> None:
+    """Raise CanonicalizationError (jsonld.invalid) if ``value`` nests objects/arrays deeper than
+    ``limit``: the recursive canonicalizers would otherwise fail with a RecursionError."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise CanonicalizationError(f"the document is nested deeper than {limit} levels")
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
 def safe_expand(document: Mapping[str, Any], loader: DocumentLoader) -> list[Any]:
     """Expand ``document``, refusing anything expansion would silently lose.
 
     Raises:
-        CanonicalizationError (jsonld.invalid): a JSON-LD error, an undefined term, or a relative
-            IRI; the original pyld error (which may wrap the loader's UnknownContextError) is the
-            ``__cause__``.
+        CanonicalizationError (jsonld.invalid): a JSON-LD error, an undefined term, a relative
+            IRI, or nesting deeper than ``MAX_NESTING``; the original pyld error (which may wrap
+            the loader's UnknownContextError) is the ``__cause__``.
     """
+    require_max_depth(document)
     dropped: list[str | None] = []
     processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
     try:
@@ -123,8 +139,10 @@ def jcs(value: Any) -> bytes:
     """RFC 8785 canonical JSON of ``value``.
 
     Raises:
-        CanonicalizationError (jsonld.invalid): a value JCS cannot represent (NaN, huge integer…).
+        CanonicalizationError (jsonld.invalid): a value JCS cannot represent (NaN, huge integer…),
+            or nesting deeper than ``MAX_NESTING``.
     """
+    require_max_depth(value)
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as err:

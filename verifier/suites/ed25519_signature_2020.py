@@ -53,7 +53,29 @@ def format_created(created: datetime | str) -> str:
     return created.isoformat(timespec="seconds")
 
 
-def _verify_data(document: Mapping[str, Any], proof: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+def proof_options(
+    document: Mapping[str, Any],
+    *,
+    verification_method: str,
+    created: datetime | str,
+    proof_purpose: str = "assertionMethod",
+) -> dict[str, Any]:
+    """The proof options as ACA-Py writes them (``document`` is unused)."""
+    return {
+        "type": PROOF_TYPE,
+        "verificationMethod": verification_method,
+        "created": format_created(created),
+        "proofPurpose": proof_purpose,
+    }
+
+
+def signing_input(document: Mapping[str, Any], proof: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+    """SHA-256 of the canonical proof options (with the document's ``@context``, less any
+    signature) followed by SHA-256 of the canonical document.
+
+    Raises:
+        CanonicalizationError (jsonld.invalid): the document or proof cannot be canonicalized safely.
+    """
     options = {**proof, "@context": document.get("@context") or SECURITY_V2_CONTEXT}
     for name in _SIGNATURE_FIELDS:
         options.pop(name, None)
@@ -86,7 +108,7 @@ def verify(
     require_proof_fields(proof, "verificationMethod", "proofPurpose", "proofValue")
     require_datetime(proof, "created")
     signature = decode_proof_value(proof)
-    data = _verify_data(unsecured(document_with_proof), proof, loader)
+    data = signing_input(unsecured(document_with_proof), proof, loader)
     return ed25519_verify(public_key, signature, data)
 
 
@@ -105,12 +127,7 @@ def create_proof(
     Raises:
         CanonicalizationError (jsonld.invalid): the document cannot be canonicalized safely.
     """
-    proof: dict[str, Any] = {
-        "type": PROOF_TYPE,
-        "verificationMethod": verification_method,
-        "created": format_created(created),
-        "proofPurpose": proof_purpose,
-    }
-    data = _verify_data(unsecured(document_without_proof), proof, loader)
-    proof["proofValue"] = encode_proof_value(sign(data))
+    document = unsecured(document_without_proof)
+    proof = proof_options(document, verification_method=verification_method, created=created, proof_purpose=proof_purpose)
+    proof["proofValue"] = encode_proof_value(sign(signing_input(document, proof, loader)))
     return proof

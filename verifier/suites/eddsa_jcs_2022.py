@@ -12,7 +12,9 @@ skips step 2 unless the caller puts ``@context`` in the proof options, so its pr
 ``@context``; they verify here all the same (step 4 is then skipped). ACA-Py canonicalizes with
 ``canonicaljson`` (l. 136-138), which agrees with RFC 8785 except for integral floats (``16.0``,
 which RFC 8785 writes ``16``) and for the order of keys outside the BMP: such documents signed by
-ACA-Py will not verify here.
+ACA-Py will not verify here. The ministry's agent does not use that code: the project's plugin
+(``issuer.acapy_plugin.data_integrity``) signs with this module's ``proof_options`` and
+``signing_input``, step 2 and RFC 8785 included.
 """
 
 from __future__ import annotations
@@ -44,6 +46,77 @@ def _as_list(context: Any) -> list[Any]:
     return context if isinstance(context, list) else [context]
 
 
+def _check_type(proof: Mapping[str, Any]) -> None:
+    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != NAME:
+        raise ProofFormatError(
+            f"not a {PROOF_TYPE}/{NAME} proof: {proof.get('type')!r}/{proof.get('cryptosuite')!r}"
+        )
+
+
+def proof_options(
+    document: Mapping[str, Any],
+    *,
+    verification_method: str,
+    created: datetime | str,
+    proof_purpose: str = "assertionMethod",
+) -> dict[str, Any]:
+    """The proof options of §3.3.1, including step 2: the proof carries the document's
+    ``@context`` when it has one."""
+    options: dict[str, Any] = {
+        "type": PROOF_TYPE,
+        "cryptosuite": NAME,
+        "created": format_created(created),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    if "@context" in document:
+        options["@context"] = document["@context"]
+    return options
+
+
+def transform(unsecured_document: Mapping[str, Any], loader: DocumentLoader | None = None) -> bytes:
+    """§3.3.3 Transformation: the JCS (RFC 8785) serialization of the unsecured document.
+
+    Raises:
+        CanonicalizationError (jsonld.invalid): a value JCS cannot encode.
+    """
+    return jcs(dict(unsecured_document))
+
+
+def configure(
+    options: Mapping[str, Any], unsecured_document: Mapping[str, Any] | None = None, loader: DocumentLoader | None = None
+) -> bytes:
+    """§3.3.5 Proof Configuration: the options (less any ``proofValue``), JCS-serialized.
+
+    Raises:
+        ProofFormatError (proof.malformed): wrong type/cryptosuite or bad ``created``.
+        CanonicalizationError (jsonld.invalid): a value JCS cannot encode.
+    """
+    _check_type(options)
+    require_datetime(options, "created")
+    return jcs({k: v for k, v in options.items() if k != "proofValue"})
+
+
+def hashing(transformed_document: bytes, canonical_proof_config: bytes) -> bytes:
+    """§3.3.4 Hashing: SHA-256(canonical proof configuration) ‖ SHA-256(transformed document)."""
+    return hash_data(canonical_proof_config, transformed_document)
+
+
+def signing_input(
+    unsecured_document: Mapping[str, Any], options: Mapping[str, Any], loader: DocumentLoader | None = None
+) -> bytes:
+    """The 64 bytes §3.3.6 signs and §3.3.7 verifies. When the proof has an ``@context``, the
+    document is hashed with it (§3.3.2 step 4; it equals the document's own at creation).
+
+    Raises:
+        ProofFormatError (proof.malformed), CanonicalizationError (jsonld.invalid): see above.
+    """
+    document = dict(unsecured_document)
+    if "@context" in options:
+        document["@context"] = options["@context"]
+    return hashing(transform(document), configure(options))
+
+
 def verify(
     document_with_proof: Mapping[str, Any],
     proof: Mapping[str, Any],
@@ -61,21 +134,15 @@ def verify(
         ProofFormatError (proof.malformed): wrong type/cryptosuite, missing field, bad value.
         CanonicalizationError (jsonld.invalid): a value JCS cannot encode.
     """
-    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != NAME:
-        raise ProofFormatError(
-            f"not a {PROOF_TYPE}/{NAME} proof: {proof.get('type')!r}/{proof.get('cryptosuite')!r}"
-        )
+    _check_type(proof)
     require_proof_fields(proof, "verificationMethod", "proofPurpose", "proofValue")
     require_datetime(proof, "created")
     signature = decode_proof_value(proof)
-    document = unsecured(document_with_proof)
-    options = {k: v for k, v in proof.items() if k != "proofValue"}
-    if "@context" in options:
-        expected = _as_list(options["@context"])
+    if "@context" in proof:
+        expected = _as_list(proof["@context"])
         if _as_list(document_with_proof.get("@context"))[: len(expected)] != expected:
             return False
-        document["@context"] = options["@context"]
-    return ed25519_verify(public_key, signature, hash_data(jcs(options), jcs(document)))
+    return ed25519_verify(public_key, signature, signing_input(unsecured(document_with_proof), proof))
 
 
 def create_proof(
@@ -93,14 +160,6 @@ def create_proof(
         CanonicalizationError (jsonld.invalid): a value JCS cannot encode.
     """
     document = unsecured(document_without_proof)
-    proof: dict[str, Any] = {
-        "type": PROOF_TYPE,
-        "cryptosuite": NAME,
-        "created": format_created(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": proof_purpose,
-    }
-    if "@context" in document:
-        proof["@context"] = document["@context"]
-    proof["proofValue"] = encode_proof_value(sign(hash_data(jcs(proof), jcs(document))))
+    proof = proof_options(document, verification_method=verification_method, created=created, proof_purpose=proof_purpose)
+    proof["proofValue"] = encode_proof_value(sign(signing_input(document, proof)))
     return proof

@@ -5,6 +5,12 @@ v1.0, §3.2: 3.2.1 Create Proof, 3.2.2 Verify Proof, 3.2.3 Transformation, 3.2.4
 The proof configuration is the proof without ``proofValue``, with ``@context`` set to the
 unsecured document's ``@context`` (§3.2.5 step 4); both it and the document are canonicalized with
 RDFC-1.0 and hashed as SHA-256(config) ‖ SHA-256(document).
+
+Each algorithm of the Recommendation is a pure function here (``transform``, ``configure``,
+``hashing``), so that the conformance tests can check every intermediate value of the published
+test vectors, and so that a signer whose key lives elsewhere (the ministry's ACA-Py agent, through
+``issuer.acapy_plugin``) computes exactly the bytes this verifier checks: ``signing_input`` is the
+whole pipeline up to the signature.
 """
 
 from __future__ import annotations
@@ -47,12 +53,65 @@ def _check_type(proof: Mapping[str, Any]) -> None:
         )
 
 
-def _hash_data(document: Mapping[str, Any], proof: Mapping[str, Any], loader: DocumentLoader) -> bytes:
-    if "@context" not in document:
+def proof_options(
+    document: Mapping[str, Any],
+    *,
+    verification_method: str,
+    created: datetime | str,
+    proof_purpose: str = "assertionMethod",
+) -> dict[str, Any]:
+    """The proof options of §3.2.1 (the future proof, without ``proofValue``); ``document`` is
+    unused: the proof configuration takes the document's ``@context`` only when hashing."""
+    return {
+        "type": PROOF_TYPE,
+        "cryptosuite": NAME,
+        "created": format_created(created),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+
+
+def transform(unsecured_document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+    """§3.2.3 Transformation: the RDFC-1.0 canonical N-Quads of the unsecured document.
+
+    Raises:
+        ProofFormatError (proof.malformed): the document has no ``@context``.
+        CanonicalizationError (jsonld.invalid): the document cannot be canonicalized safely.
+    """
+    if "@context" not in unsecured_document:
         raise ProofFormatError("eddsa-rdfc-2022 needs a document with an @context")
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
-    config["@context"] = document["@context"]
-    return hash_data(rdf_canonize(config, loader), rdf_canonize(document, loader))
+    return rdf_canonize(unsecured_document, loader)
+
+
+def configure(options: Mapping[str, Any], unsecured_document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+    """§3.2.5 Proof Configuration: the options (less any ``proofValue``) with the document's
+    ``@context`` (step 4), RDFC-1.0 canonicalized.
+
+    Raises:
+        ProofFormatError (proof.malformed): wrong type/cryptosuite, bad ``created``, no ``@context``.
+        CanonicalizationError (jsonld.invalid): the configuration cannot be canonicalized safely.
+    """
+    _check_type(options)
+    require_datetime(options, "created")
+    if "@context" not in unsecured_document:
+        raise ProofFormatError("eddsa-rdfc-2022 needs a document with an @context")
+    config = {k: v for k, v in options.items() if k != "proofValue"}
+    config["@context"] = unsecured_document["@context"]
+    return rdf_canonize(config, loader)
+
+
+def hashing(transformed_document: bytes, canonical_proof_config: bytes) -> bytes:
+    """§3.2.4 Hashing: SHA-256(canonical proof configuration) ‖ SHA-256(transformed document)."""
+    return hash_data(canonical_proof_config, transformed_document)
+
+
+def signing_input(unsecured_document: Mapping[str, Any], options: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+    """The 64 bytes §3.2.6 signs and §3.2.7 verifies: ``hashing(transform(…), configure(…))``.
+
+    Raises:
+        ProofFormatError (proof.malformed), CanonicalizationError (jsonld.invalid): see above.
+    """
+    return hashing(transform(unsecured_document, loader), configure(options, unsecured_document, loader))
 
 
 def verify(
@@ -74,7 +133,7 @@ def verify(
     require_proof_fields(proof, "verificationMethod", "proofPurpose", "proofValue")
     require_datetime(proof, "created")
     signature = decode_proof_value(proof)
-    data = _hash_data(unsecured(document_with_proof), proof, loader)
+    data = signing_input(unsecured(document_with_proof), proof, loader)
     return ed25519_verify(public_key, signature, data)
 
 
@@ -87,18 +146,13 @@ def create_proof(
     proof_purpose: str = "assertionMethod",
     loader: DocumentLoader,
 ) -> dict[str, Any]:
-    """§3.2.1 Create Proof (tests and tools; ACA-Py signs in production).
+    """§3.2.1 Create Proof with a local ``sign`` callable (tests and tools; the ministry's key
+    signs inside its agent, see ``issuer.acapy_plugin.data_integrity``).
 
     Raises:
         CanonicalizationError (jsonld.invalid): the document cannot be canonicalized safely.
     """
-    proof: dict[str, Any] = {
-        "type": PROOF_TYPE,
-        "cryptosuite": NAME,
-        "created": format_created(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": proof_purpose,
-    }
-    data = _hash_data(unsecured(document_without_proof), proof, loader)
-    proof["proofValue"] = encode_proof_value(sign(data))
+    document = unsecured(document_without_proof)
+    proof = proof_options(document, verification_method=verification_method, created=created, proof_purpose=proof_purpose)
+    proof["proofValue"] = encode_proof_value(sign(signing_input(document, proof, loader)))
     return proof

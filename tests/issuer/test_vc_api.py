@@ -1,0 +1,204 @@
+"""The VC API issuer (``POST /credentials/issue``) on a real waitress server on 127.0.0.1, signing
+through the real agent with the ministry's did:web; every credential checked by the project's
+verifier. Bad input is a problem+json 400/422 with a stable code, never a 500."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from issuer.web import AgentCredentialSigner, IssuerService, create_app
+from issuer.web.server import IssuerServer
+from tests.issuer.di_support import sample_transcript
+
+pytestmark = pytest.mark.agent
+TOKEN = "vc-api-test-token-0123456789abcdef"
+
+
+class Client:
+    def __init__(self, url: str, token: str | None = TOKEN) -> None:
+        self.url = url
+        self.session = requests.Session()
+        self.session.trust_env = False
+        if token is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def issue(self, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None) -> requests.Response:
+        if raw is not None:
+            return self.session.post(self.url + "/credentials/issue", data=raw, headers={"Content-Type": "application/json", **(headers or {})}, timeout=60)
+        return self.session.post(self.url + "/credentials/issue", json=body, headers=headers, timeout=60)
+
+
+def make_service(ministry: Any, **overrides: Any) -> IssuerService:
+    fields: dict[str, Any] = {
+        "signer": AgentCredentialSigner(ministry.client, ministry.identity.verification_method),
+        "issuer_did": ministry.identity.did,
+        "verification_method": ministry.identity.verification_method,
+        "loader": ministry.loader,
+        "token": TOKEN,
+        "default_suite": ministry.settings.proof_type,
+    }
+    fields.update(overrides)
+    return IssuerService(**fields)
+
+
+@pytest.fixture(scope="module")
+def server(ministry: Any) -> Iterator[IssuerServer]:
+    running = IssuerServer(create_app(make_service(ministry)), host="127.0.0.1", port=0).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def client(server: IssuerServer) -> Client:
+    return Client(server.url)
+
+
+@pytest.fixture(scope="module")
+def credential(ministry: Any) -> dict[str, Any]:
+    return sample_transcript(ministry.identity.did)
+
+
+def test_issue_returns_201_with_a_credential_the_verifier_accepts(ministry: Any, client: Client, credential: dict[str, Any]) -> None:
+    response = client.issue({"credential": credential})
+    assert response.status_code == 201, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    vc = response.json()["verifiableCredential"]
+    assert vc["proof"]["type"] == "DataIntegrityProof" and vc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert vc["proof"]["verificationMethod"] == ministry.identity.verification_method
+    assert {k: v for k, v in vc.items() if k != "proof"} == credential
+    result = ministry.verifier().verify(vc)
+    assert result.verified, result.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"cryptosuite": "eddsa-rdfc-2022"}, ("DataIntegrityProof", "eddsa-rdfc-2022")),
+        ({"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}, ("DataIntegrityProof", "eddsa-jcs-2022")),
+        ({"type": "Ed25519Signature2020"}, ("Ed25519Signature2020", None)),
+        ({"cryptosuite": "eddsa-rdfc-2022", "created": "2025-07-01T10:00:00Z", "proofPurpose": "assertionMethod"}, ("DataIntegrityProof", "eddsa-rdfc-2022")),
+    ],
+)
+def test_options_select_the_proof(ministry: Any, client: Client, credential: dict[str, Any], options: dict[str, Any], expected: tuple[str, str | None]) -> None:
+    response = client.issue({"credential": credential, "options": {**options, "verificationMethod": ministry.identity.verification_method}})
+    assert response.status_code == 201, response.text
+    proof = response.json()["verifiableCredential"]["proof"]
+    assert (proof["type"], proof.get("cryptosuite")) == expected
+    if "created" in options:
+        assert proof["created"] == options["created"]
+    assert ministry.verifier().verify(response.json()["verifiableCredential"]).verified
+
+
+def test_without_or_with_a_wrong_token_it_is_401(server: IssuerServer, credential: dict[str, Any]) -> None:
+    for token, code in ((None, "auth.required"), ("not-the-token", "auth.invalid"), ("", "auth.required")):
+        response = Client(server.url, token).issue({"credential": credential})
+        assert response.status_code == 401, token
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert response.json()["code"] == code
+    basic = Client(server.url, None).issue({"credential": credential}, headers={"Authorization": f"Basic {TOKEN}"})
+    assert basic.status_code == 401
+
+
+def cases(ministry: Any, credential: dict[str, Any]) -> list[tuple[str, Any, int, str]]:
+    deep: Any = {}
+    for _ in range(200):
+        deep = {"a": deep}
+    other = ministry.client.create_did("key", {"key_type": "ed25519"}).did
+    no_type = {k: v for k, v in credential.items() if k != "type"}
+    return [
+        ("not an object", [credential], 400, "request.invalid"),
+        ("missing credential", {"options": {}}, 400, "request.credential_missing"),
+        ("credential not an object", {"credential": "vc"}, 400, "request.invalid"),
+        ("unknown member", {"credential": credential, "extra": True}, 400, "request.invalid"),
+        ("options not an object", {"credential": credential, "options": []}, 400, "request.invalid"),
+        ("unknown option", {"credential": credential, "options": {"challenge": "abc"}}, 400, "request.option_unknown"),
+        ("unsupported cryptosuite", {"credential": credential, "options": {"cryptosuite": "ecdsa-rdfc-2019"}}, 400, "request.cryptosuite_unsupported"),
+        ("unsupported type", {"credential": credential, "options": {"type": "BbsBlsSignature2020"}}, 400, "request.cryptosuite_unsupported"),
+        ("DataIntegrityProof without cryptosuite", {"credential": credential, "options": {"type": "DataIntegrityProof"}}, 400, "request.option_invalid"),
+        ("cryptosuite with another type", {"credential": credential, "options": {"type": "Ed25519Signature2020", "cryptosuite": "eddsa-rdfc-2022"}}, 400, "request.option_invalid"),
+        ("bad created", {"credential": credential, "options": {"created": "tomorrow"}}, 400, "request.option_invalid"),
+        ("created with Ed25519Signature2020", {"credential": credential, "options": {"type": "Ed25519Signature2020", "created": "2025-07-01T10:00:00Z"}}, 400, "request.option_invalid"),
+        ("another key", {"credential": credential, "options": {"verificationMethod": f"{other}#{other.removeprefix('did:key:')}"}}, 400, "request.option_invalid"),
+        ("authentication purpose", {"credential": credential, "options": {"proofPurpose": "authentication"}}, 400, "request.option_invalid"),
+        ("undefined term", {"credential": {**credential, "honours": "summa cum laude"}}, 422, "jsonld.invalid"),
+        ("undefined term in the subject", {"credential": {**credential, "credentialSubject": {**credential["credentialSubject"], "nickname": "x"}}}, 422, "jsonld.invalid"),
+        ("unpinned context", {"credential": {**credential, "@context": [*credential["@context"], "https://contexts.invalid/v1"]}}, 422, "context.unknown"),
+        ("embedded context", {"credential": {**credential, "@context": [*credential["@context"], {"x": "https://example.org/x"}]}}, 422, "context.unknown"),
+        ("issuer not the ministry", {"credential": {**credential, "issuer": {**credential["issuer"], "id": other}}}, 422, "credential.issuer"),
+        ("no type", {"credential": no_type}, 422, "credential.malformed"),
+        ("already signed", {"credential": {**credential, "proof": {"type": "DataIntegrityProof"}}}, 422, "credential.malformed"),
+        ("nested too deep", {"credential": {**credential, "credentialSubject": {**credential["credentialSubject"], "x": deep}}}, 422, "credential.malformed"),
+    ]
+
+
+def test_bad_input_is_a_problem_with_a_stable_code(ministry: Any, client: Client, credential: dict[str, Any]) -> None:
+    for label, body, status, code in cases(ministry, credential):
+        response = client.issue(body)
+        assert (response.status_code, response.json().get("code")) == (status, code), (label, response.text)
+        problem = response.json()
+        assert response.headers["Content-Type"] == "application/problem+json", label
+        assert problem["status"] == status and problem["detail"] and problem["type"].endswith(code), label
+
+
+@pytest.mark.parametrize("raw", [b"", b"{not json", b'{"credential": ', b"\xff\xfe\x00", b"[" * 50_000])
+def test_malformed_json_is_400(client: Client, raw: bytes) -> None:
+    response = client.issue(raw=raw)
+    assert (response.status_code, response.json()["code"]) == (400, "request.json")
+
+
+def test_http_errors_are_problems_too(server: IssuerServer, client: Client, credential: dict[str, Any]) -> None:
+    assert client.session.get(server.url + "/credentials/issue", timeout=10).json()["code"] == "http.405"
+    assert client.session.post(server.url + "/credentials/verify", json={}, timeout=10).json()["code"] == "http.404"
+    huge = {"credential": {**credential, "description": "x" * (2 << 20)}}
+    response = client.issue(huge)
+    assert (response.status_code, response.json()["code"]) == (413, "http.413")
+
+
+def test_the_agent_being_down_is_a_503(ministry: Any, credential: dict[str, Any]) -> None:
+    from issuer.admin import AdminClient
+    from issuer.agent import free_port
+
+    down = AdminClient(f"http://127.0.0.1:{free_port()}", "no-key", timeout=2)
+    service = make_service(ministry, signer=AgentCredentialSigner(down, ministry.identity.verification_method))
+    app = create_app(service)
+    response = app.test_client().post("/credentials/issue", json={"credential": credential}, headers={"Authorization": f"Bearer {TOKEN}"})
+    problem = response.get_json()
+    assert problem is not None and (response.status_code, problem["code"]) == (503, "agent.unavailable")
+
+
+def test_a_refusal_by_the_plugin_is_a_422_with_its_code(ministry: Any, credential: dict[str, Any]) -> None:
+    # a kid bound under the ministry's DID that is not its published key: only the agent can tell
+    kid = f"{ministry.identity.did}#key-vc-api-unpublished"
+    ministry.client._json("POST", "/wallet/keys", json={"alg": "ed25519", "kid": kid})
+    service = make_service(ministry, signer=AgentCredentialSigner(ministry.client, kid), verification_method=kid)
+    response = create_app(service).test_client().post(
+        "/credentials/issue", json={"credential": copy.deepcopy(credential)}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    problem = response.get_json()
+    assert problem is not None and (response.status_code, problem["code"]) == (422, "di.key_relationship")
+
+
+def test_exported_names() -> None:
+    import issuer.web as web
+
+    assert sorted(web.__all__) == [
+        "AgentCredentialSigner",
+        "BadRequestError",
+        "IssuerAPIError",
+        "IssuerService",
+        "UnauthorizedError",
+        "UnprocessableCredentialError",
+        "create_app",
+    ]
+    for name in web.__all__:
+        assert hasattr(web, name)
+    # issuer.acapy_plugin is imported only inside the agent: importing ACA-Py here would apply
+    # nest_asyncio to the test process (see tests/verifier/verifier_support.py)
