@@ -40,6 +40,7 @@ class DIDResolver:
         timeout: seconds for connecting and for each read, and for the whole download.
         max_bytes: the largest DID document accepted; the download stops past it.
         cache_ttl: seconds a resolved did:web document is reused; 0 disables the cache.
+        cache_entries: the most did:web documents kept; the oldest is dropped past it.
         verify_tls: ``True`` for the system CA store, or a CA bundle path (tests); never ``False``
             in production.
         clock: a monotonic clock, for the cache and the download deadline.
@@ -53,6 +54,7 @@ class DIDResolver:
         timeout: float = 5.0,
         max_bytes: int = 64 * 1024,
         cache_ttl: float = 300.0,
+        cache_entries: int = _MAX_CACHE_ENTRIES,
         verify_tls: bool | str = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -65,6 +67,7 @@ class DIDResolver:
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._cache_ttl = cache_ttl
+        self._cache_entries = max(1, cache_entries)
         self._verify_tls = verify_tls
         self._clock = clock
         self._cache: dict[str, tuple[float, DIDDocument]] = {}
@@ -127,7 +130,7 @@ class DIDResolver:
         if self._cache_ttl <= 0:
             return
         with self._lock:
-            if len(self._cache) >= _MAX_CACHE_ENTRIES:
+            if len(self._cache) >= self._cache_entries:
                 self._cache.pop(next(iter(self._cache)))  # oldest insertion first
             self._cache[did] = (self._clock() + self._cache_ttl, document)
 

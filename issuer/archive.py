@@ -257,8 +257,20 @@ class Archive:
         with self._sessions.begin() as session:
             session.execute(update(PVImport).where(PVImport.id == import_id).values(completed_at=at))
 
-    def count(self, *, import_id: int | None = None, status: str | None = None, kind: str | None = None) -> int:
+    def count(
+        self,
+        *,
+        import_id: int | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+        session_year: int | None = None,
+        academy: str | None = None,
+    ) -> int:
         query = select(func.count()).select_from(CredentialRow)
+        if session_year is not None:
+            query = query.where(CredentialRow.session_year == session_year)
+        if academy is not None:
+            query = query.where(CredentialRow.academy == academy)
         if import_id is not None:
             query = query.where(CredentialRow.import_id == import_id)
         if status is not None:
@@ -268,7 +280,16 @@ class Archive:
         with self._sessions() as session:
             return int(session.scalar(query) or 0)
 
-    def credentials(self, *, import_id: int | None = None, session_year: int | None = None, status: str | None = ISSUED, batch: int = 1000) -> Iterator[StoredCredential]:
+    def credentials(
+        self,
+        *,
+        import_id: int | None = None,
+        session_year: int | None = None,
+        status: str | None = ISSUED,
+        academy: str | None = None,
+        kind: str | None = None,
+        batch: int = 1000,
+    ) -> Iterator[StoredCredential]:
         """Stream stored credentials (by id order), filtered."""
         after = ""
         while True:
@@ -279,6 +300,10 @@ class Archive:
                 query = query.where(CredentialRow.session_year == session_year)
             if status is not None:
                 query = query.where(CredentialRow.status == status)
+            if academy is not None:
+                query = query.where(CredentialRow.academy == academy)
+            if kind is not None:
+                query = query.where(CredentialRow.kind == kind)
             with self._sessions() as session:
                 rows = session.scalars(query).all()
             if not rows:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import click
 
 from shahada.errors import ShahadaError
+from shahada.serve import serve
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
 INCOMPLETE_CODES = frozenset({"did.resolution"})
@@ -130,12 +131,18 @@ def issue(pv: Path, session: int, out: Path) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-def verify(file: Path, as_json: bool) -> None:
-    """Verify a credential file on its own (no agent). Exit 0 valid, 1 invalid, 2 unusable, 3 incomplete."""
+@click.option("--massar", default=None, help="a printed document's Code Massar, checked against its seal")
+def verify(source: str, as_json: bool, massar: str | None) -> None:
+    """Verify a credential file, or a printed document's seal: its QR text or URL, a photo or scan
+    (PNG, JPEG) or a PDF (no agent). Exit 0 valid, 1 invalid, 2 unusable, 3 incomplete."""
     from shahada.ministry import LocalSite, make_verifier, ministry_did_of
+    from shahada.paper import is_paper, verify_paper
 
+    if is_paper(source):
+        sys.exit(verify_paper(source, _settings, as_json=as_json, massar=massar))
+    file = Path(source)
     try:
         credential = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
@@ -258,3 +265,10 @@ def demo(pv_path: Path | None, year: int) -> None:
     for c, r in failed[:10]:
         click.echo(f"  FAILED {c.id}: {[e.code for e in r.errors]}", err=True)
     sys.exit(0 if not failed and results else 1)
+
+
+main.add_command(serve)  # shahada serve issuer: the VC API issuer (shahada/serve.py)
+
+from shahada.print_command import print_command  # noqa: E402  (it imports this module's helpers)
+
+main.add_command(print_command)  # shahada print: the printed documents of a session (printing/)

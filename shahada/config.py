@@ -10,7 +10,7 @@ Everything lives under one data directory, ``$SHAHADA_HOME`` (default ``~/.shaha
     out/                default output directory
 
 Secrets come from the environment (``SHAHADA_WALLET_KEY``, ``SHAHADA_ID_SECRET``,
-``SHAHADA_AGENT_API_KEY``, ``SHAHADA_WALLET_PG_PASSWORD``) or from files named by the same variables
+``SHAHADA_AGENT_API_KEY``, ``SHAHADA_WALLET_PG_PASSWORD``, ``SHAHADA_ISSUER_TOKEN``) or from files named by the same variables
 with a ``_FILE`` suffix. In ``production`` mode a missing secret is an error; in ``development``
 mode it is generated once under ``secrets/``. Secrets never appear in ``config.toml`` or in code.
 """
@@ -27,6 +27,7 @@ from typing import Literal, Mapping
 
 from issuer.agent import PostgresWallet, free_port
 from issuer.errors import ConfigError
+from issuer.proof_types import DEFAULT_PROOF_TYPE, PROOF_TYPES
 
 Mode = Literal["development", "production"]
 DEFAULT_HOME = Path("~/.shahada")
@@ -52,6 +53,9 @@ class Settings:
     wallet_key: str = field(repr=False)
     wallet_postgres: PostgresWallet | None = field(repr=False)
     id_secret: bytes = field(repr=False)
+    issuer_token: str | None = field(default=None, repr=False)  # bearer token of `shahada serve issuer`
+    verify_base_url: str = ""  # the verifier URL printed before each seal in the QR code (docs/seal.md)
+    verifier: Mapping[str, object] = field(default_factory=dict)  # [verifier] of config.toml, SHAHADA_VERIFIER_* (verifier.web.settings)
 
     @property
     def agent_dir(self) -> Path:
@@ -99,13 +103,17 @@ did_web_host = "localhost:{port}"  # production: "diplomes.men.gov.ma"
 did_web_path = ""
 site_host = "127.0.0.1"
 site_port = {port}
-proof_type = "Ed25519Signature2020"
+proof_type = "eddsa-rdfc-2022"  # or "Ed25519Signature2020" (DIDComm wallets), "eddsa-jcs-2022"
 sign_concurrency = 4
 trusted_issuers = []
 wallet_name = "ministry"
 # archive_url = "postgresql+psycopg://user@host:5432/shahada"   (default: SQLite file in the data directory)
 # agent_admin_url = "http://127.0.0.1:8031"                     (default: start an agent per command)
 # wallet_postgres = "127.0.0.1:5432"                            (default: SQLite wallet)
+# verify_base_url = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"          (default: the site, in capitals; printed in QR codes)
+# [verifier]                                                    (shahada serve verifier; see README)
+# public_url = "https://diplomes.men.gov.ma"
+# did_cache_ttl = 300
 """
 
 
@@ -152,7 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         site_host=str(get("site_host", "127.0.0.1")),
         site_port=site_port,
         archive_url=archive_url,
-        proof_type=str(get("proof_type", "Ed25519Signature2020")),
+        proof_type=_proof_type(str(get("proof_type", DEFAULT_PROOF_TYPE))),
         operator=str(env.get("SHAHADA_OPERATOR") or _whoami()),
         sign_concurrency=int(str(get("sign_concurrency", 4))),
         trusted_issuers=tuple(str(t) for t in trusted),
@@ -162,12 +170,40 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         wallet_key=_secret(env, "SHAHADA_WALLET_KEY", home=home, mode=mode) or "",
         wallet_postgres=postgres,
         id_secret=(_secret(env, "SHAHADA_ID_SECRET", home=home, mode=mode) or "").encode(),
+        issuer_token=_secret(env, "SHAHADA_ISSUER_TOKEN", home=home, mode=mode, generate=False),
+        verify_base_url=_verify_base_url(get("verify_base_url"), str(get("did_web_host", f"localhost:{site_port}"))),
+        verifier=_verifier_table(raw.get("verifier"), env),
     )
     if len(settings.id_secret) < 32:
         raise ConfigError("SHAHADA_ID_SECRET must be at least 32 bytes (it keys every credential id)", code="config.secret")
     if settings.agent_admin_url and not settings.agent_api_key:
         raise ConfigError("agent_admin_url is set but SHAHADA_AGENT_API_KEY is not", code="config.secret")
     return settings
+
+
+def _verify_base_url(value: object, did_web_host: str) -> str:
+    """The base URL of the paper seals' verifier; by default the ministry's own site, in capitals
+    so that the whole QR text stays in the QR code's compact alphanumeric mode (docs/seal.md)."""
+    url = str(value) if value else f"HTTPS://{did_web_host.upper()}/V/"
+    if not url.lower().startswith(("https://", "http://")) or url[-1] not in "/#=:":
+        raise ConfigError(f"verify_base_url must be an http(s) URL ending with '/', '#', '=' or ':', not {url!r}", code="config.verify_base_url")
+    return url
+
+
+def _verifier_table(table: object, env: Mapping[str, str]) -> dict[str, object]:
+    """The ``[verifier]`` table, overridden by ``SHAHADA_VERIFIER_<KEY>``; checked by
+    ``verifier.web.settings.VerifierSettings`` when the service starts."""
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError("[verifier] in config.toml must be a table", code="config.file")
+    values: dict[str, object] = dict(table or {})
+    values.update({k.removeprefix("SHAHADA_VERIFIER_").lower(): v for k, v in env.items() if k.startswith("SHAHADA_VERIFIER_") and v})
+    return values
+
+
+def _proof_type(value: str) -> str:
+    if value not in PROOF_TYPES:
+        raise ConfigError(f"proof_type must be one of {', '.join(sorted(PROOF_TYPES))}, not {value!r}", code="config.proof_type")
+    return value
 
 
 def _whoami() -> str:

@@ -6,7 +6,9 @@ Each package has its own ``errors.py`` whose classes derive from :class:`Shahada
     ├── schemas.errors.SchemaError          (context.unknown, context.altered, reference.*)
     ├── issuer.errors.IssuerError           (pv.*, agent.*, archive.*, issuance.*)
     ├── did.errors.DIDError                 (did.invalid, did.resolution, did.untrusted)
-    └── verifier.errors.VerifierError       (input.*)
+    ├── verifier.errors.VerifierError       (input.*, scan.*)
+    ├── schemas.seal.errors.SealError       (seal.malformed, seal.truncated, seal.oversized, seal.version)
+    └── printing.errors.PrintingError       (print.*)
 
 ``code`` is a stable machine-readable identifier: messages may change, codes never do.
 ``http_status`` is what a web layer answers when the error reaches it.

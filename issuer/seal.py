@@ -1,0 +1,56 @@
+"""Sealing printed documents: the ministry's agent signs each document's seal content.
+
+A seal (``docs/seal.md``) is made from the *signed, archived* credential, so the paper says what the
+ministry signed: ``SealContent.from_credential`` takes the printed fields, the agent's
+``POST /shahada/seal`` (``issuer.acapy_plugin.seal``) wraps them in a COSE_Sign1 signed with the
+wallet key, and ``seal_text`` puts the verifier's base URL in front. Seals are deterministic
+(Ed25519 signatures are, RFC 8032 §5.1.6), so sealing a document again gives the same QR code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Protocol
+
+from issuer.admin import AdminClient
+from schemas.seal.content import SealContent
+from schemas.seal.text import seal_text
+
+MAX_BATCH: Final = 500  # the plugin's limit per request
+
+
+class Sealer(Protocol):
+    """Signs seal contents into COSE_Sign1 messages (the agent in production, a local key in tests)."""
+
+    def seal(self, contents: Sequence[SealContent]) -> list[bytes]: ...
+
+
+class AgentSealer:
+    """Seals through the ministry's agent; the key stays in the agent's wallet."""
+
+    def __init__(self, client: AdminClient, verification_method: str) -> None:
+        self.client = client
+        self.verification_method = verification_method
+
+    def seal(self, contents: Sequence[SealContent]) -> list[bytes]:
+        """COSE_Sign1 messages, in order.
+
+        Raises:
+            AgentRequestError, AgentUnavailableError: the agent refused or could not be reached.
+        """
+        out: list[bytes] = []
+        for start in range(0, len(contents), MAX_BATCH):
+            chunk = [c.to_cbor() for c in contents[start : start + MAX_BATCH]]
+            out.extend(self.client.seal(chunk, verification_method=self.verification_method))
+        return out
+
+
+def seal_credentials(credentials: Sequence[Mapping[str, Any]], sealer: Sealer, *, base_url: str) -> list[str]:
+    """The QR text of each credential (base URL + Base32 COSE_Sign1), in order.
+
+    Raises:
+        SealFormatError: ``seal.malformed``, a credential lacks a printed field.
+        AgentError: the agent could not sign.
+    """
+    contents = [SealContent.from_credential(c) for c in credentials]
+    return [seal_text(cose, base_url) for cose in sealer.seal(contents)]

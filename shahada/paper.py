@@ -1,0 +1,154 @@
+"""``shahada verify`` for printed documents: a QR text or URL, a photo or scan, or a PDF.
+
+The seal is checked offline against the ministry's DID document (in the local setup the published
+``site/did.json``; otherwise resolved over HTTPS, trusted issuers only), then, when the archive is
+reachable, against the archived credential. The signed fields are printed so that a person can
+compare them with the paper. Exit codes as for credentials: 0 valid, 1 invalid (tampered, another
+key, an untrusted issuer, not in the archive), 2 unusable input (no QR code, not a seal, truncated,
+oversized), 3 a check could not be completed (the DID document could not be had).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+import click
+
+from shahada.errors import ShahadaError
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+_SEAL_TEXT: Final = re.compile(r"(?:^|[/#=:])[A-Za-z2-7]{16,}\s*$")
+_MARKS: Final = {"passed": "✓", "failed": "✗", "skipped": "·"}
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a QR text too long for a file name, or holding a NUL
+        return False
+
+
+def is_paper(source: str) -> bool:
+    """Whether ``source`` is a printed document's seal (text, URL, image, PDF) rather than a
+    credential file: an existing PNG, JPEG or PDF file, a text file or argument ending with a seal."""
+    from verifier.scan import is_scannable
+
+    path = Path(source)
+    if _is_file(path):
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return False
+        if is_scannable(head):
+            return True
+        text = head.decode("utf-8", errors="replace").strip()
+        return not text.startswith(("{", "[")) and bool(_SEAL_TEXT.search(text)) and path.stat().st_size < 8192
+    return bool(_SEAL_TEXT.search(source))
+
+
+def seal_text_of(source: str) -> str:
+    """The seal text: read from the QR code of an image or PDF, from a text file, or as given.
+
+    Raises:
+        ScanError: no QR code, or an unreadable file (codes ``scan.*``).
+    """
+    from verifier.errors import ScanError
+    from verifier.scan import MAX_FILE_BYTES, is_scannable, read_qr_texts
+
+    path = Path(source)
+    if not _is_file(path):
+        return source
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScanError(f"{path} is larger than {MAX_FILE_BYTES} bytes", code="scan.too_large")
+        data = path.read_bytes()
+    except OSError as err:
+        raise ScanError(f"cannot read {path}: {err}", code="scan.unreadable") from err
+    if is_scannable(data):
+        texts = read_qr_texts(data)
+        return next((t for t in texts if _SEAL_TEXT.search(t)), texts[0])
+    return data.decode("utf-8", errors="replace").strip()
+
+
+@contextmanager
+def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] | None] | None]:
+    """A lookup in the configured archive, or None when it is not reachable (never created here)."""
+    from issuer.archive import ISSUED, Archive
+
+    url: str = settings.archive_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        yield None
+        return
+    try:
+        archive = Archive(url)
+    except ShahadaError:
+        yield None
+        return
+
+    def lookup(credential_id: str) -> Mapping[str, Any] | None:
+        stored = archive.get(credential_id)
+        return stored.document if stored is not None and stored.status == ISSUED else None
+
+    try:
+        yield lookup
+    finally:
+        archive.close()
+
+
+def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: bool, massar: str | None) -> int:
+    """Verify a printed document's seal, print the result and the signed fields; the exit code."""
+    from did.document import DIDDocument
+    from did.errors import DIDError
+    from schemas.reference import bundled_reference
+    from shahada.ministry import make_verifier, ministry_did_of, published_did_document
+    from verifier.seal import DECODE_CODES, StaticResolver, verify_seal
+    from verifier.seal_fields import signed_fields
+
+    try:
+        text = seal_text_of(source)
+        settings = settings_factory()
+        ministry = ministry_did_of(settings)
+        verifier = make_verifier(settings, ministry)
+        documents: dict[str, DIDDocument] = {}
+        published = published_did_document(settings)
+        if ministry is not None and published is not None and published.get("id") == ministry:
+            try:
+                documents[ministry] = DIDDocument.from_dict(published)
+            except DIDError:
+                pass
+        resolver = StaticResolver(documents, fallback=verifier.resolver)
+        with archive_lookup(settings) as lookup:
+            result = verify_seal(text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup, massar=massar)
+    except ShahadaError as err:
+        click.echo(f"unusable input [{err.code}]: {err.message}", err=True)
+        return EXIT_UNUSABLE
+    fields = signed_fields(result.content, bundled_reference()) if result.content is not None else []
+    if as_json:
+        out = result.to_dict()
+        out["fields"] = [f.to_dict() for f in fields]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        click.echo("VALID SEAL" if result.verified else "INVALID SEAL")
+        for check in result.checks:
+            click.echo(f"  {_MARKS[check.outcome]} {check.name:<10} {check.code:<20} {check.message}")
+        if fields:
+            trust = "signed by the ministry" if result.verified else "NOT TRUSTED: shown to say what the seal claims"
+            click.echo(f"\nSigned fields ({trust}); compare them with the paper:")
+            width = max(len(f.label.fr) for f in fields)
+            for field in fields:
+                value = field.value.fr if field.value.fr == field.value.ar else f"{field.value.fr}  |  {field.value.ar}"
+                click.echo(f"  {field.label.fr:<{width}}  {value}")
+    failed = {c.code for c in result.errors}
+    if result.verified:
+        return EXIT_VALID
+    if failed & DECODE_CODES:
+        return EXIT_UNUSABLE
+    if failed and failed <= {"did.resolution"}:
+        return EXIT_INCOMPLETE
+    return EXIT_INVALID

@@ -1,0 +1,21 @@
+"""The public names of the printing package and of the seal format (as httpx's test_exported_members)."""
+
+from __future__ import annotations
+
+import printing
+import schemas.seal
+
+
+def test_printing_exports() -> None:
+    assert sorted(printing.__all__) == [
+        "OutputError", "PrintReport", "PrintedDocument", "PrintingError", "QRCodeError", "QRSymbol", "Renderer",
+        "SealingError", "TemplateError", "make_qr", "print_documents", "printed_document", "render_naive", "write_atomic",
+    ]  # fmt: skip
+    for name in printing.__all__:
+        assert getattr(printing, name).__module__.startswith("printing.")
+
+
+def test_seal_format_exports() -> None:
+    for name in schemas.seal.__all__:
+        assert getattr(schemas.seal, name).__module__.startswith("schemas.seal.")
+    assert {"SealContent", "decode_sign1", "seal_text", "seal_bytes", "key_id"} <= set(schemas.seal.__all__)

@@ -1,0 +1,293 @@
+"""The VC API of verifier/web/api.py with the real app: each kind of input answers with its own
+stable code; failed checks are 200 results, unusable requests 400/413/422 problem+json."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from printing.qr import make_qr
+from tests.support.local_signer import LocalKey
+from tests.verifier.verifier_support import make_credential
+from tests.verifier.web.conftest import SEAL_BASE
+
+Sign = Callable[..., dict[str, Any]]
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [e["code"] for e in body["errors"]]
+
+
+def verify(client: FlaskClient, credential: Any, **options: Any) -> dict[str, Any]:
+    response = client.post("/credentials/verify", json={"verifiableCredential": credential, "options": options})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, Any] = response.get_json()
+    assert body["code"] == code and body["status"] == status and body["type"] == f"urn:shahada:problem:{code}"
+    assert body["detail"]
+    return body
+
+
+# --- credentials -----------------------------------------------------------------------------
+
+
+def test_genuine_credential(client: FlaskClient, genuine: dict[str, Any]) -> None:
+    body = verify(client, genuine)
+    assert body["verified"] is True and body["errors"] == [] and body["warnings"] == []
+    outcomes = {c["name"]: c["outcome"] for c in body["checks"]}
+    assert outcomes == {
+        "structure": "passed", "context": "passed", "issuer": "passed", "proof": "passed", "key": "passed",
+        "signature": "passed", "schema": "passed", "validity": "passed", "archive": "skipped",
+    }
+
+
+def test_tampered_credential(client: FlaskClient, genuine: dict[str, Any]) -> None:
+    tampered = copy.deepcopy(genuine)
+    tampered["credentialSubject"]["name"] = "Amina El Idrissi-Bennani"
+    body = verify(client, tampered)
+    assert body["verified"] is False and codes(body) == ["signature.invalid"]
+    assert body["errors"][0]["check"] == "signature" and body["errors"][0]["type"] == "urn:shahada:problem:signature.invalid"
+
+
+def test_expired_credential(client: FlaskClient, sign: Sign, issuer_key: LocalKey) -> None:
+    expired = sign(make_credential(issuer_key.did_key, validUntil="2025-06-30T23:59:59Z"), "eddsa-rdfc-2022")
+    body = verify(client, expired)
+    assert body["verified"] is False and codes(body) == ["validity.expired"]
+
+
+def test_untrusted_issuer(client: FlaskClient, sign: Sign) -> None:
+    stranger = LocalKey.generate()
+    forged = sign(make_credential(stranger.did_key), "eddsa-rdfc-2022", key=stranger, verification_method=stranger.did_key_vm)
+    body = verify(client, forged)
+    assert body["verified"] is False and codes(body) == ["issuer.untrusted"]
+
+
+def test_unknown_context(client: FlaskClient, sign: Sign, issuer_key: LocalKey) -> None:
+    credential = make_credential(issuer_key.did_key, "eddsa-jcs-2022")
+    credential["@context"].append("https://contexts.example/unpinned/v1")
+    body = verify(client, sign(credential, "eddsa-jcs-2022"))
+    assert body["verified"] is False and codes(body) == ["context.unknown"]
+
+
+def test_the_checks_option_is_accepted_with_a_warning(client: FlaskClient, genuine: dict[str, Any]) -> None:
+    body = verify(client, genuine, checks=["proof"])
+    assert body["verified"] is True and [w["code"] for w in body["warnings"]] == ["options.checks"]
+
+
+# --- presentations and challenges --------------------------------------------------------------
+
+
+def challenge(client: FlaskClient) -> str:
+    response = client.post("/challenges")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    value: str = response.get_json()["challenge"]
+    assert len(value) >= 16
+    return value
+
+
+def verify_vp(client: FlaskClient, vp: dict[str, Any], **options: Any) -> dict[str, Any]:
+    response = client.post("/presentations/verify", json={"verifiablePresentation": vp, "options": options})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def test_presentation_with_an_issued_challenge(client: FlaskClient, genuine: dict[str, Any], present: Any, holder_key: LocalKey) -> None:
+    value = challenge(client)
+    body = verify_vp(client, present([genuine], challenge=value, domain="admissions.example.ca"), challenge=value, domain="admissions.example.ca")
+    assert body["verified"] is True, body
+    assert body["holder"] == holder_key.did_key and body["credentialResults"][0]["verified"] is True
+
+
+def test_wrong_challenge(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    issued = challenge(client)
+    body = verify_vp(client, present([genuine], challenge="an-old-challenge"), challenge=issued)
+    assert body["verified"] is False and codes(body) == ["challenge.mismatch"]
+
+
+def test_replayed_challenge(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    value = challenge(client)
+    vp = present([genuine], challenge=value)
+    assert verify_vp(client, vp, challenge=value)["verified"] is True
+    again = verify_vp(client, vp, challenge=value)
+    assert again["verified"] is False and codes(again) == ["challenge.replayed"]
+
+
+def test_challenge_not_issued_here(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    body = verify_vp(client, present([genuine], challenge="made-up-by-the-caller"), challenge="made-up-by-the-caller")
+    assert body["verified"] is False and codes(body) == ["challenge.unknown"]
+
+
+def test_challenges_are_one_per_request_and_distinct(client: FlaskClient) -> None:
+    values = {challenge(client) for _ in range(20)}
+    assert len(values) == 20
+    problem(client.post("/challenges", json={"size": 3}), 400, "request.invalid")
+    assert client.post("/challenges", json={}).status_code == 200
+
+
+def test_presentation_without_challenge_warns(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    body = verify_vp(client, present([genuine]))
+    assert body["verified"] is True and [w["code"] for w in body["warnings"]] == ["challenge.absent"]
+
+
+def test_a_forged_credential_in_a_presentation(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    forged = copy.deepcopy(genuine)
+    forged["validFrom"] = "2024-06-30T00:00:00Z"
+    body = verify_vp(client, present([forged]))
+    assert body["verified"] is False and codes(body) == ["credential.invalid"]
+    assert [e["code"] for e in body["credentialResults"][0]["errors"]] == ["signature.invalid"]
+
+
+# --- seals -------------------------------------------------------------------------------------
+
+
+def test_genuine_seal(client: FlaskClient, seal: str) -> None:
+    response = client.post("/seals/verify", json={"seal": seal})
+    body = response.get_json()
+    assert response.status_code == 200 and body["verified"] is True, body
+    assert {f["fr"] for f in body["fields"]} >= {"Benali", "Yasmine", "15,30"}
+    assert {c["name"]: c["outcome"] for c in body["checks"]} == {"decode": "passed", "key": "passed", "signature": "passed", "holder": "skipped", "archive": "skipped"}
+
+
+def test_seal_with_massar(client: FlaskClient, seal: str) -> None:
+    good = client.post("/seals/verify", json={"seal": seal, "options": {"massar": "R130045678"}}).get_json()
+    assert good["verified"] is True
+    bad = client.post("/seals/verify", json={"seal": seal, "options": {"massar": "R999999999"}}).get_json()
+    assert bad["verified"] is False and codes(bad) == ["holder.mismatch"]
+    problem(client.post("/seals/verify", json={"seal": seal, "options": {"massar": "R1 ⁄ 3"}}), 400, "request.option_invalid")
+
+
+def test_tampered_seal(client: FlaskClient, seal: str) -> None:
+    payload = seal.removeprefix(SEAL_BASE)
+    i = len(payload) // 2
+    tampered = SEAL_BASE + payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1 :]
+    response = client.post("/seals/verify", json={"seal": tampered})
+    if response.status_code == 200:
+        assert response.get_json()["verified"] is False and codes(response.get_json()) == ["signature.invalid"]
+    else:  # a change in the CBOR structure itself makes it no seal at all
+        problem(response, 422, "seal.malformed")
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "code"),
+    [("hello world", 422, "seal.malformed"), (SEAL_BASE + "ABC", 422, "seal.truncated"), (SEAL_BASE + "A" * 5000, 413, "seal.oversized")],
+)
+def test_unusable_seals(client: FlaskClient, text: str, status: int, code: str) -> None:
+    problem(client.post("/seals/verify", json={"seal": text}), status, code)
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+
+def test_upload_a_photo_of_the_qr_code(client: FlaskClient, seal: str) -> None:
+    png = make_qr(seal).png(scale=4)
+    body = client.post("/documents/verify", data=png, content_type="image/png").get_json()
+    assert body["kind"] == "seal" and body["verified"] is True
+
+
+def test_upload_as_multipart(client: FlaskClient, genuine: dict[str, Any]) -> None:
+    import io
+
+    data = {"file": (io.BytesIO(json.dumps(genuine).encode()), "credential.json")}
+    body = client.post("/documents/verify", data=data, content_type="multipart/form-data").get_json()
+    assert body["kind"] == "credential" and body["verified"] is True
+
+
+def test_upload_a_presentation_file(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    body = client.post("/documents/verify", data=json.dumps(present([genuine])), content_type="application/json").get_json()
+    assert body["kind"] == "presentation" and body["verified"] is True
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(b"\x00\x01binary garbage\xff", "input.unrecognized"), (b"%PDF-1.7 truncated", "scan.unreadable"), (b"{not json", "input.unrecognized"), (b"[]", "credential.malformed")],
+)
+def test_unusable_uploads(client: FlaskClient, data: bytes, code: str) -> None:
+    problem(client.post("/documents/verify", data=data, content_type="application/octet-stream"), 422, code)
+
+
+def test_an_image_without_a_qr_code(client: FlaskClient) -> None:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (200, 120), 255).save(out, format="PNG")
+    problem(client.post("/documents/verify", data=out.getvalue(), content_type="image/png"), 422, "scan.no_code")
+
+
+# --- malformed requests ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "code"),
+    [
+        ("/credentials/verify", b"{", 400, "request.json"),
+        ("/credentials/verify", b"\xff\xfe", 400, "request.json"),
+        ("/credentials/verify", b"[" * 100_000, 400, "request.json"),
+        ("/credentials/verify", b"1" * 5000, 400, "request.json"),
+        ("/credentials/verify", b"[]", 400, "request.invalid"),
+        ("/credentials/verify", b'{"credential": {}}', 400, "request.invalid"),
+        ("/credentials/verify", b"{}", 400, "request.credential_missing"),
+        ("/credentials/verify", b'{"verifiableCredential": "eyJ.jwt.x"}', 400, "request.invalid"),
+        ("/credentials/verify", b'{"verifiableCredential": {}, "options": []}', 400, "request.invalid"),
+        ("/credentials/verify", b'{"verifiableCredential": {}, "options": {"challenge": "x"}}', 400, "request.option_unknown"),
+        ("/credentials/verify", b'{"verifiableCredential": {"a": 1}}', 422, "credential.malformed"),
+        ("/presentations/verify", b"{}", 400, "request.presentation_missing"),
+        ("/presentations/verify", b'{"verifiablePresentation": {}, "options": {"challenge": 7}}', 400, "request.option_invalid"),
+        ("/presentations/verify", b'{"verifiablePresentation": {"type": "VerifiablePresentation"}}', 422, "presentation.malformed"),
+        ("/seals/verify", b'{"options": {}}', 400, "request.seal_missing"),
+        ("/seals/verify", b'{"seal": 12}', 400, "request.invalid"),
+        ("/documents/verify", b"", 400, "request.invalid"),
+    ],
+)
+def test_malformed_requests(client: FlaskClient, path: str, body: bytes, status: int, code: str) -> None:
+    problem(client.post(path, data=body, content_type="application/json"), status, code)
+
+
+def test_too_large(issuer_key: LocalKey, sealer: Any, loader: Any) -> None:
+    from tests.verifier.web.conftest import make_app
+
+    small = make_app(issuer_key, sealer, loader, max_json_bytes=1000, max_upload_bytes=2000).test_client()
+    problem(small.post("/credentials/verify", data=b" " * 1001, content_type="application/json"), 413, "request.too_large")
+    problem(small.post("/documents/verify", data=b" " * 2001, content_type="application/json"), 413, "request.too_large")
+
+
+def test_http_errors_are_problems_on_the_api(client: FlaskClient) -> None:
+    problem(client.get("/credentials/verify"), 405, "http.405")
+    problem(client.post("/credentials/nothing"), 404, "http.404")
+    problem(client.get("/nowhere", headers={"Accept": "application/json"}), 404, "http.404")
+
+
+# --- the OpenAPI document ------------------------------------------------------------------------
+
+
+def test_openapi_documents_every_route(app: Flask, client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    documented = {(path, method) for path, item in document["paths"].items() for method in item}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (rule.rule, method.lower()) in documented, rule
+    assert ("/V/{seal}", "get") in documented
+    refs = {m.group(1) for m in __import__("re").finditer(r'"#/components/schemas/(\w+)"', json.dumps(document))}
+    assert refs <= set(document["components"]["schemas"])
+
+
+def test_problem_codes_in_openapi_match_the_service(client: FlaskClient) -> None:
+    text = json.dumps(client.get("/openapi.json").get_json())
+    for code in ("request.json", "request.credential_missing", "request.presentation_missing", "credential.malformed", "presentation.malformed", "scan.no_code", "seal.truncated", "request.too_large"):
+        assert code in text, code

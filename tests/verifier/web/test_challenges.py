@@ -1,0 +1,58 @@
+"""verifier/web/challenges.py: one use each, expiry, bounded memory that forgets safely."""
+
+from __future__ import annotations
+
+import itertools
+
+from verifier.web.challenges import ChallengeStore
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def store(clock: Clock, **kwargs: object) -> ChallengeStore:
+    counter = itertools.count()
+    return ChallengeStore(ttl=60, max_entries=int(str(kwargs.get("max_entries", 100))), clock=clock, token=lambda: f"c{next(counter)}")
+
+
+def test_a_challenge_is_accepted_once() -> None:
+    s = store(Clock())
+    value = s.issue().value
+    assert s.redeem(value) == "ok"
+    assert s.redeem(value) == "challenge.replayed"
+    assert s.redeem(value) == "challenge.replayed"
+
+
+def test_unknown_and_expired() -> None:
+    clock = Clock()
+    s = store(clock)
+    assert s.redeem("never-issued") == "challenge.unknown"
+    assert s.redeem("x" * 10_000) == "challenge.unknown"
+    value = s.issue().value
+    clock.now += 61
+    assert s.redeem(value) == "challenge.expired"
+    assert s.redeem(value) == "challenge.unknown"  # forgotten once expired: still refused
+
+
+def test_bounded_memory_forgets_expired_then_oldest() -> None:
+    clock = Clock()
+    s = store(clock, max_entries=3)
+    old = [s.issue().value for _ in range(3)]
+    clock.now += 61
+    fresh = s.issue().value  # the three expired ones make room
+    assert len(s) == 1 and s.redeem(fresh) == "ok"
+    a, b, c = (s.issue().value for _ in range(3))  # full (fresh is remembered as redeemed): the oldest goes
+    assert s.redeem(fresh) == "challenge.unknown"
+    assert [s.redeem(v) for v in (a, b, c)] == ["ok", "ok", "ok"]
+    assert all(s.redeem(v) == "challenge.unknown" for v in old)
+
+
+def test_real_values_are_unpredictable() -> None:
+    s = ChallengeStore(ttl=60, max_entries=10)
+    values = {s.issue().value for _ in range(5)}
+    assert len(values) == 5 and all(len(v) >= 22 for v in values)

@@ -1,0 +1,54 @@
+"""verifier/web/settings.py: explicit settings from a mapping or the installation; bad values refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shahada.config import load_settings
+from tests.conftest import ministry_env
+from verifier.web.errors import SettingsError
+from verifier.web.settings import VerifierSettings
+
+
+def test_from_mapping_converts_strings() -> None:
+    s = VerifierSettings.from_mapping({"trusted_issuers": "did:web:a.ma, did:web:b.ma", "did_cache_ttl": "60", "challenge_entries": "5", "default_language": "ar"})
+    assert s.trusted_issuers == frozenset({"did:web:a.ma", "did:web:b.ma"})
+    assert (s.did_cache_ttl, s.challenge_entries, s.default_language) == (60.0, 5, "ar")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"trusted_issuers": ""},
+        {"trusted_issuers": "did:web:a.ma", "nonsense": 1},
+        {"trusted_issuers": "did:web:a.ma", "did_cache_entries": 0},
+        {"trusted_issuers": "did:web:a.ma", "did_timeout": "soon"},
+        {"trusted_issuers": "did:web:a.ma", "default_language": "de"},
+        {"trusted_issuers": "did:web:a.ma", "seal_base_url": "ftp://x/"},
+        {"trusted_issuers": "did:web:a.ma", "max_json_bytes": True},
+    ],
+)
+def test_bad_settings(values: dict[str, object]) -> None:
+    with pytest.raises(SettingsError) as caught:
+        VerifierSettings.from_mapping(values)
+    assert caught.value.code == "config.verifier"
+
+
+def test_from_the_installation(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        'mode = "development"\nsite_port = 8443\ntrusted_issuers = ["did:web:academie.ma"]\n[verifier]\npublic_url = "https://diplomes.men.gov.ma"\ndid_cache_ttl = 30\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(ministry_env(tmp_path, SHAHADA_VERIFIER_CHALLENGE_TTL="120"))
+    verifier = VerifierSettings.from_installation(settings, "did:web:localhost%3A8443")
+    assert verifier.trusted_issuers == frozenset({"did:web:academie.ma", "did:web:localhost%3A8443"})
+    assert verifier.seal_base_url == "HTTPS://LOCALHOST:8443/V/"
+    assert (verifier.public_url, verifier.did_cache_ttl, verifier.challenge_ttl) == ("https://diplomes.men.gov.ma", 30.0, 120.0)
+
+
+def test_the_trust_list_is_not_set_in_the_verifier_table(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('site_port = 8443\n[verifier]\ntrusted_issuers = ["did:web:evil.example"]\n', encoding="utf-8")
+    with pytest.raises(SettingsError):
+        VerifierSettings.from_installation(load_settings(ministry_env(tmp_path)), "did:web:localhost%3A8443")

@@ -1,0 +1,72 @@
+"""Agreement of a presented credential with the ministry's records (the archive of what it issued).
+
+The mission asks that anyone can check a document's conformity with the deliberation records: a
+credential that verifies on its own may still have been superseded, or never recorded. When the
+archive is reachable, the credential must be the very document the ministry archived when it
+signed it; the comparison is on the JSON Canonicalization Scheme (RFC 8785) of both, so member
+order and insignificant whitespace do not matter. Pure apart from the passed lookup.
+
+Codes (the same as the paper seal's ``archive`` check, :mod:`verifier.seal`):
+``archive.unknown`` (no issued credential with this id), ``archive.mismatch`` (the documents
+differ; the differing members are named). Skipped when no archive is reachable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import rfc8785
+
+from verifier.result import SKIPPED, Check
+from verifier.seal import ArchiveLookup
+
+__all__ = ["check_records"]
+
+NAME = "archive"
+
+
+def _jcs(value: Any) -> bytes | None:
+    try:
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError):
+        return None
+
+
+def _differences(archived: Mapping[str, Any], presented: Mapping[str, Any], prefix: str = "") -> list[str]:
+    out: list[str] = []
+    for key in sorted(set(archived) | set(presented)):
+        a, p = archived.get(key), presented.get(key)
+        if isinstance(a, Mapping) and isinstance(p, Mapping) and prefix.count(".") < 1:
+            out.extend(_differences(a, p, f"{prefix}{key}."))
+        elif _jcs(a) != _jcs(p):
+            out.append(f"{prefix}{key}")
+    return out
+
+
+def check_records(credential: Mapping[str, Any], archive: ArchiveLookup | None) -> Check:
+    """The presented credential is the one the ministry archived (see the module docstring).
+
+    Args:
+        credential: a credential that passed the structure check.
+        archive: credential id → the archived signed credential, or None when none is reachable.
+
+    Returns:
+        A check named ``archive``: passed, failed (``archive.unknown``, ``archive.mismatch``) or
+        skipped (no archive, or it could not be read).
+    """
+    if archive is None:
+        return Check(NAME, "skipped", SKIPPED, "the ministry's records are not reachable from this verifier")
+    credential_id = credential.get("id")
+    if not isinstance(credential_id, str):
+        return Check(NAME, "failed", "archive.unknown", "the credential has no id to look up in the ministry's records")
+    try:
+        archived = archive(credential_id)
+    except Exception as err:  # noqa: BLE001 - any archive failure leaves the offline result standing
+        return Check(NAME, "skipped", SKIPPED, f"the ministry's records could not be read: {type(err).__name__}")
+    if archived is None:
+        return Check(NAME, "failed", "archive.unknown", f"no issued credential {credential_id} in the ministry's records")
+    if _jcs(archived) == _jcs(credential):
+        return Check(NAME, "passed", "ok", f"identical to the credential {credential_id} in the ministry's records")
+    differences = _differences(archived, credential) or ["the document"]
+    return Check(NAME, "failed", "archive.mismatch", f"differs from the ministry's records in: {', '.join(differences)}")

@@ -1,0 +1,101 @@
+"""The verifier service: public pages for anyone (Arabic, French, English) and the W3C CCG VC API
+for universities' systems ("Verify Credential", "Verify Presentation", "Create Challenge").
+
+``create_app(settings)`` is the application factory: ``settings`` is a
+:class:`~verifier.web.settings.VerifierSettings` (or a mapping of its fields, as tests pass), the
+explicit parts (resolver, the ministry's records, clock, loader) are keyword arguments; the
+blueprints are ``api.py`` (JSON, problem+json errors through :func:`shahada.problems.render_error`)
+and ``pages.py`` (HTML, the printed QR codes' URL ``<seal_base_url path><seal>``). Every asset is
+served by the app itself (no CDN): ``static/`` and ``templates/``. ``shahada serve verifier`` runs
+it with waitress (:class:`shahada.wsgi.WaitressServer`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+
+from schemas.loader import PinnedDocumentLoader
+from shahada.problems import render_error
+from verifier.checks import Resolver
+from verifier.web import api, pages
+from verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
+from verifier.web.service import Records, Report, VerifierService
+from verifier.web.settings import VerifierSettings
+
+__all__ = [
+    "BadRequestError",
+    "PayloadTooLargeError",
+    "Records",
+    "Report",
+    "SERVICE_KEY",
+    "SettingsError",
+    "UnprocessableInputError",
+    "VerifierService",
+    "VerifierServiceError",
+    "VerifierSettings",
+    "create_app",
+]
+
+LOGGER = logging.getLogger(__name__)
+SERVICE_KEY = api.SERVICE_KEY
+_MULTIPART_SLACK = 64 * 1024  # boundaries and headers of a form around an upload
+
+# What every response says to the browser: no resource from elsewhere, no framing, no referrer
+# (a QR URL carries the seal), no MIME sniffing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(
+    settings: VerifierSettings | Mapping[str, Any],
+    *,
+    resolver: Resolver | None = None,
+    records: Records | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    loader: PinnedDocumentLoader | None = None,
+) -> Flask:
+    """The verifier application.
+
+    Raises:
+        SettingsError (config.verifier): settings that cannot work.
+    """
+    if not isinstance(settings, VerifierSettings):
+        settings = VerifierSettings.from_mapping(settings)
+    service = VerifierService(
+        settings, resolver=resolver, records=records, loader=loader, **({"clock": clock} if clock is not None else {})
+    )
+    app = Flask("verifier.web")
+    app.config[SERVICE_KEY] = service
+    app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_json_bytes  # the pasted text of the form
+    app.config["MAX_FORM_PARTS"] = 16
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    pages.register_seal_routes(app, settings.seal_base_url)
+    app.register_error_handler(Exception, _render)
+    app.after_request(_secure)
+    return app
+
+
+def _render(err: Exception) -> Any:
+    """The one error handler: problem+json for the API (and anything asking for JSON), an error
+    page in the reader's language for the pages."""
+    if api.wants_problem(request):
+        return render_error(err, logger=LOGGER)
+    return pages.error_page(err, logger=LOGGER)
+
+
+def _secure(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,230 @@
+"""What a result page shows of a document: only what its issuer signed, in the reader's language.
+
+The ministry signs names and labels in French and Arabic (language value objects, JSON-LD 1.1
+§4.2.4 "String Internationalization": ``@value``, ``@language``, ``@direction``) and codes (stream,
+academy, subject…) whose labels are the reference data's (``schemas/reference``). An Arabic reader
+sees the Arabic values, a French reader the French ones, an English reader the French ones (the
+ministry signs no English) under English labels. Each value keeps its own language and direction
+so that the page marks it up (``lang``, ``dir``). Pure: no Flask.
+
+Nothing is computed from unsigned input: a credential is shown only when its signature and schema
+checks passed, a seal only when its signature passed; dates and marks are reformatted (DD/MM/YYYY,
+a decimal comma in French and Arabic, as the paper prints them), never recalculated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from schemas.reference import Label, Reference
+from schemas.seal.content import SealContent
+from verifier.web.i18n import has, text
+from verifier.web.settings import Language
+
+__all__ = ["Cell", "Content", "Row", "credential_content", "seal_content"]
+
+_KINDS: Final = {"BaccalaureateDiploma": "diploma", "BaccalaureateTranscript": "transcript"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    lang: str  # the BCP 47 tag of the text ("ar", "fr", or "" for digits and codes)
+    dir: str  # "rtl", "ltr" or "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    key: str  # stable, for tests and styling: "familyName", "generalAverage"…
+    label: str
+    value: Cell
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    rows: tuple[Row, ...]
+    results_header: tuple[str, ...] = ()
+    results: tuple[tuple[Cell, ...], ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def _plain(value: str) -> Cell:
+    return Cell(value, "", "ltr")
+
+
+def _label_cell(label: Label, lang: Language) -> Cell:
+    return Cell(label.ar, "ar", "rtl") if lang == "ar" else Cell(label.fr, "fr", "ltr")
+
+
+def _pick(values: Any, lang: Language) -> Cell | None:
+    """The value in ``lang`` of a string or a list of language value objects (English readers
+    get French, then whatever there is)."""
+    if isinstance(values, str):
+        return Cell(values, "", "auto")
+    if isinstance(values, Mapping):
+        values = [values]
+    if not isinstance(values, list):
+        return None
+    tagged = [v for v in values if isinstance(v, Mapping) and isinstance(v.get("@value"), str)]
+    for wanted in (lang, "fr", "ar"):
+        for v in tagged:
+            if str(v.get("@language", "")).lower() == wanted:
+                direction = str(v.get("@direction") or ("rtl" if wanted == "ar" else "ltr"))
+                return Cell(v["@value"], wanted, direction if direction in ("rtl", "ltr") else "auto")
+    plain = [v for v in values if isinstance(v, str)]
+    if plain:
+        return Cell(plain[0], "", "auto")
+    return Cell(tagged[0]["@value"], "", "auto") if tagged else None
+
+
+def _date(value: Any) -> Cell | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC)
+    return _plain(parsed.strftime("%d/%m/%Y"))
+
+
+def _mark(value: Any, lang: Language) -> Cell | None:
+    if not isinstance(value, str):
+        return None
+    return _plain(value if lang == "en" else value.replace(".", ","))
+
+
+def _named(value: Any, lang: Language) -> Cell | None:
+    """An object with a ``name`` (stream, academy…), or a plain value."""
+    if isinstance(value, Mapping):
+        return _pick(value.get("name"), lang) or (_plain(str(value["code"])) if isinstance(value.get("code"), str) else None)
+    return _pick(value, lang)
+
+
+def _catalogued(code: Any, lang: Language) -> Cell | None:
+    if not isinstance(code, str):
+        return None
+    label = text(f"value.{code}", lang)
+    return Cell(label, lang, "rtl" if lang == "ar" else "ltr") if label != f"value.{code}" else _plain(code)
+
+
+def credential_content(credential: Mapping[str, Any], lang: Language) -> Content:
+    """The rows of a verified credential (a baccalaureate diploma or transcript field by field;
+    another type's subject as its plain members)."""
+    rows: list[Row] = []
+
+    def add(key: str, cell: Cell | None) -> None:
+        if cell is not None and cell.text:
+            label = text(f"field.{key}", lang) if has(f"field.{key}") else key
+            rows.append(Row(key, label, cell))
+
+    types = credential.get("type")
+    types = types if isinstance(types, list) else [types]
+    kind = next((_KINDS[t] for t in types if isinstance(t, str) and t in _KINDS), None)
+    subject = credential.get("credentialSubject")
+    subject = subject if isinstance(subject, Mapping) else {}
+    add("kind", _pick(credential.get("name"), lang))
+    add("documentNumber", _plain(subject["documentNumber"]) if isinstance(subject.get("documentNumber"), str) else None)
+    header: tuple[str, ...] = ()
+    results: list[tuple[Cell, ...]] = []
+    if kind is None:
+        for key, value in subject.items():
+            scalar = isinstance(value, (int, float)) and not isinstance(value, bool)
+            add(key, _plain(str(value)) if scalar else _named(value, lang))
+    else:
+        for key in ("familyName", "givenName"):
+            add(key, _pick(subject.get(key), lang))
+        add("birthDate", _date(subject.get("birthDate")))
+        add("birthPlace", _pick(subject.get("birthPlace"), lang))
+        add("massarCode", _plain(subject["massarCode"]) if isinstance(subject.get("massarCode"), str) else None)
+        add("candidateType", _catalogued(subject.get("candidateType"), lang))
+        add("stream", _named(subject.get("stream"), lang))
+        add("option", _named(subject.get("option"), lang))
+        session = subject.get("session")
+        session_cell = _named(session, lang)
+        if session_cell is not None and isinstance(session, Mapping) and isinstance(session.get("year"), int):
+            session_cell = Cell(f"{session_cell.text} {session['year']}", session_cell.lang, session_cell.dir)
+        add("session", session_cell)
+        add("academy", _named(subject.get("academy"), lang))
+        marks = subject.get("result")
+        if isinstance(marks, list) and marks:
+            header = tuple(text(f"field.{k}", lang) for k in ("subject", "exam", "coefficient", "mark"))
+            for r in marks:
+                if isinstance(r, Mapping):
+                    results.append((
+                        _pick(r.get("subjectName"), lang) or _plain(str(r.get("subjectCode", ""))),
+                        _catalogued(r.get("exam"), lang) or _plain(""),
+                        _plain(str(r.get("coefficient", ""))),
+                        _mark(r.get("mark"), lang) or _plain(""),
+                    ))
+        for key in ("nationalAverage", "regionalAverage", "continuousAverage", "generalAverage"):
+            add(key, _mark(subject.get(key), lang))
+        add("mention", _named(subject.get("mention"), lang))
+        add("decision", _named(subject.get("decision"), lang))
+    add("issued", _date(credential.get("validFrom") or credential.get("issuanceDate")))
+    add("validUntil", _date(credential.get("validUntil") or credential.get("expirationDate")))
+    issuer = credential.get("issuer")
+    add("issuer", _named(issuer, lang) if isinstance(issuer, Mapping) and "name" in issuer else _pick(issuer if isinstance(issuer, str) else (issuer or {}).get("id"), lang))
+    add("id", _plain(credential["id"]) if isinstance(credential.get("id"), str) else None)
+    notes = (text("result.content.french", lang),) if lang == "en" else ()
+    return Content(tuple(rows), header, tuple(results), notes)
+
+
+def seal_content(content: SealContent, reference: Reference, lang: Language) -> Content:
+    """The rows of a verified seal: every field it binds, in the order of the paper, with the
+    reference data's labels for its codes and the document number derived from its id."""
+    rows: list[Row] = []
+
+    def add(key: str, cell: Cell) -> None:
+        rows.append(Row(key, text(f"field.{key}", lang), cell))
+
+    def names(n: Any) -> Cell:
+        return Cell(n.ar, "ar", "rtl") if lang == "ar" else Cell(n.fr, "fr", "ltr")
+
+    def coded(labels: Mapping[str, Label], code: str) -> Cell:
+        return _label_cell(labels[code], lang) if code in labels else _plain(code)
+
+    add("kind", _catalogued(content.kind, lang) or _plain(content.kind))
+    add("documentNumber", _plain(content.document_number))
+    add("familyName", names(content.family_name))
+    add("givenName", names(content.given_name))
+    add("birthDate", _plain(content.birth_date.strftime("%d/%m/%Y")))
+    add("massarCode", Cell(text("field.massarBound", lang), lang, "rtl" if lang == "ar" else "ltr"))
+    if content.candidate_type is not None:
+        add("candidateType", _catalogued(content.candidate_type, lang) or _plain(content.candidate_type))
+    stream = reference.streams.get(content.stream)
+    add("stream", _label_cell(stream.name, lang) if stream else _plain(content.stream))
+    if content.option is not None:
+        add("option", coded(reference.options, content.option))
+    session = coded(reference.sessions, content.session)
+    add("session", Cell(f"{session.text} {content.session_year}", session.lang, session.dir))
+    add("academy", coded(reference.academies, content.academy))
+    header: tuple[str, ...] = ()
+    results: list[tuple[Cell, ...]] = []
+    if content.results:
+        header = tuple(text(f"field.{k}", lang) for k in ("subject", "exam", "coefficient", "mark"))
+        results = [
+            (coded(reference.subjects, r.subject), _catalogued(r.exam, lang) or _plain(r.exam), _plain(str(r.coefficient)), _mark(r.mark, lang) or _plain(r.mark))
+            for r in content.results
+        ]
+    for key, value in (
+        ("nationalAverage", content.national_average),
+        ("regionalAverage", content.regional_average),
+        ("continuousAverage", content.continuous_average),
+        ("generalAverage", content.general_average),
+    ):
+        if value is not None:
+            add(key, _mark(value, lang) or _plain(value))
+    if content.mention is not None:
+        mention = next((m.name for m in reference.mentions if m.code == content.mention), None)
+        add("mention", _label_cell(mention, lang) if mention else _plain(content.mention))
+    if content.decision is not None:
+        add("decision", coded(reference.decisions, content.decision))
+    add("issued", _plain(content.issued.strftime("%d/%m/%Y")))
+    add("id", _plain(content.credential_id))
+    notes = (text("result.content.french", lang),) if lang == "en" else ()
+    return Content(tuple(rows), header, tuple(results), notes)

@@ -1,0 +1,199 @@
+"""The public pages: a home page to upload or paste a document, the page a printed QR code opens,
+and the result page, in Arabic (right to left), French or English.
+
+Thin views: read the form or the URL, call the service, render ``templates/`` with a display model
+(:mod:`verifier.web.display`). The printed QR code holds ``<seal_base_url><Base32 seal>``
+(``docs/seal.md`` §1): the service answers GET on the path of ``seal_base_url`` followed by the
+seal, as printed (in capitals) and in lower case, since a phone may change either; a base URL
+ending with ``=`` is a query parameter instead. Every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Flask, Response, g, make_response, render_template, request, url_for
+
+from shahada.problems import status_and_code
+from verifier.result import Check
+from verifier.web.api import service
+from verifier.web.display import Content, credential_content, seal_content
+from verifier.web.errors import BadRequestError
+from verifier.web.i18n import LANGUAGE_NAMES, direction, has, negotiate, text
+from verifier.web.parse import valid_massar
+from verifier.web.service import Report
+from verifier.web.settings import LANGUAGES, Language
+
+bp = Blueprint("pages", __name__)
+DEFAULT_SEAL_PATH: Final = "/V/"
+LANG_COOKIE: Final = "lang"
+
+
+def reader_language() -> Language:
+    if "lang" not in g:
+        g.lang = negotiate(
+            param=request.args.get("lang"),
+            cookie=request.cookies.get(LANG_COOKIE),
+            accepted=list(request.accept_languages),
+            default=service().settings.default_language,
+        )
+    lang: Language = g.lang
+    return lang
+
+
+def _lang_url(code: str) -> str:
+    if request.method != "GET":
+        return url_for("pages.home", lang=code)
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = code
+    return f"{request.path}?{urlencode(args)}"
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    lang = reader_language()
+    return {
+        "lang": lang,
+        "dir": direction(lang),
+        "t": lambda key: text(key, lang),
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "lang_url": _lang_url,
+    }
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    response = make_response(render_template(template, **context), status)
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/")
+def home() -> Response:
+    return _page("home.html")
+
+
+@bp.post("/verify")
+def verify_form() -> Response:
+    svc = service()
+    upload = request.files.get("file")
+    pasted = request.form.get("text", "")
+    if upload is not None and upload.filename:
+        report = svc.verify_upload(upload.stream.read(svc.settings.max_upload_bytes + 1))
+    elif pasted.strip():
+        report = svc.verify_text(pasted)
+    else:
+        raise BadRequestError("nothing to verify: choose a file or paste a text", code="request.empty")
+    return _result(report)
+
+
+def seal_page(payload: str | None = None, param: str | None = None) -> Response:
+    """GET of a printed QR code's URL: the seal verified at once (``?massar=`` checks a Code Massar)."""
+    svc = service()
+    seal = payload if param is None else request.args.get(param, "")
+    massar = request.args.get("massar", "").strip() or None
+    massar_error = massar is not None and not valid_massar(massar)
+    report = svc.verify_seal(seal or "", massar=None if massar_error else massar)
+    return _result(report, massar=massar, massar_error=massar_error)
+
+
+def seal_fragment_page() -> Response:
+    """A base URL ending with ``#``: the seal is in the fragment, which browsers never send; a
+    small script of this app moves it into the query (``?seal=``), which is then verified."""
+    if "seal" in request.args:
+        return seal_page(param="seal")
+    return _page("fragment.html")
+
+
+def register_seal_routes(app: Flask, seal_base_url: str) -> None:
+    """The route of the printed QR codes' URL, from the installation's ``verify_base_url``."""
+    parts = urlsplit(seal_base_url) if seal_base_url else None
+    if parts is not None and seal_base_url.endswith("="):
+        param = parts.query[:-1].rsplit("&", 1)[-1]
+        app.add_url_rule(parts.path or "/", "seal_query", seal_page, defaults={"param": param}, methods=["GET"])
+        return
+    if parts is not None and seal_base_url.endswith("#"):
+        app.add_url_rule(parts.path or "/", "seal_fragment", seal_fragment_page, methods=["GET"])
+        return
+    prefix = (parts.path if parts is not None else "") or DEFAULT_SEAL_PATH
+    for index, variant in enumerate(dict.fromkeys([prefix, prefix.lower(), prefix.upper()])):
+        app.add_url_rule(f"{variant}<payload>", f"seal_{index}", seal_page, methods=["GET"])
+
+
+def _checks_shown(report: Report, massar_given: bool) -> list[dict[str, str]]:
+    lang = reader_language()
+    shown: list[dict[str, str]] = []
+    for check in report.checks:
+        if report.kind == "seal" and check.name == "holder" and not massar_given:
+            continue  # offered as a form instead of a skipped line
+        shown.append(_check_view(check, report.kind, lang))
+    return shown
+
+
+def _check_view(check: Check, kind: str, lang: Language) -> dict[str, str]:
+    specific = f"check.{kind}.{check.name}"
+    label = text(specific if has(specific) else f"check.{check.name}", lang)
+    meaning = text(f"code.{check.code}", lang) if check.outcome == "failed" and has(f"code.{check.code}") else ""
+    return {
+        "name": check.name,
+        "label": label,
+        "outcome": check.outcome,
+        "outcome_label": text(f"outcome.{check.outcome}", lang),
+        "code": check.code,
+        "meaning": meaning,
+        "message": check.message,
+    }
+
+
+def _contents(report: Report, lang: Language) -> list[Content]:
+    if report.seal is not None:
+        return [seal_content(report.seal, service().reference, lang)]
+    if report.credential is not None:
+        return [credential_content(report.credential, lang)]
+    return [credential_content(c, lang) for c in report.held]
+
+
+def _result(report: Report, *, massar: str | None = None, massar_error: bool = False) -> Response:
+    lang = reader_language()
+    verdict = report.verdict
+    explanation = text(f"verdict.valid.{report.kind}", lang) if verdict == "valid" else text(f"verdict.{verdict}.any", lang)
+    return _page(
+        "result.html",
+        report=report,
+        verdict=verdict,
+        verdict_label=text(f"verdict.{verdict}", lang),
+        explanation=explanation,
+        checks=_checks_shown(report, massar is not None and not massar_error),
+        contents=_contents(report, lang),
+        warnings=report.warnings,
+        massar=massar or "",
+        massar_error=massar_error,
+        seal_action=request.path if report.kind == "seal" and request.method == "GET" else None,
+    )
+
+
+def error_page(err: BaseException, *, logger: logging.Logger) -> Response:
+    """An error as a page in the reader's language, with its code and status."""
+    status, code, detail = status_and_code(err)
+    if code == "server.error":
+        logger.exception("unexpected error", exc_info=err)
+    try:
+        lang = reader_language()
+    except Exception:  # noqa: BLE001 - the error page must render even if the request is odd
+        g.lang = lang = "fr"
+    title = text("error.notfound", lang) if status == 404 else text("error.title", lang)
+    body = "" if status == 404 else text("error.body", lang)
+    return _page("error.html", status=status, title=title, body=body, code=code, detail=detail, meaning=_meaning(code, lang))
+
+
+def _meaning(code: str, lang: Language) -> str:
+    return text(f"code.{code}", lang) if has(f"code.{code}") else ""
+
+
+__all__: list[str] = ["bp", "error_page", "reader_language", "register_seal_routes", "seal_page"]

@@ -1,0 +1,359 @@
+"""What the verifier service does with a parsed request, without Flask: verify a credential, a
+presentation, a seal or an upload, and report every check.
+
+:class:`VerifierService` holds the explicit parts (settings, pinned loader, resolver, one-time
+challenges, the ministry's records when reachable, the clock) and calls the pure verifiers:
+:func:`verifier.verify_credential`, :func:`verifier.presentation.verify_presentation`,
+:func:`verifier.seal.verify_seal` (and :func:`verifier.scan.read_qr_texts` for a PDF or photo).
+A failed check is a result (``verified: false``); input that is no credential, presentation or
+seal raises a domain error with its code (422/413), rendered as problem+json or an error page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from did.document import DIDDocument
+from did.errors import DIDError
+from did.resolve import DIDResolver
+from schemas.loader import PinnedDocumentLoader
+from schemas.reference import Reference, bundled_reference
+from schemas.seal.content import SealContent
+from schemas.seal.errors import SealError
+from schemas.seal.text import seal_payload
+from shahada.errors import ShahadaError
+from verifier.checks import Resolver, issuer_id
+from verifier.presentation import PresentationResult, verify_presentation
+from verifier.records import check_records
+from verifier.result import SKIPPED, Check
+from verifier.scan import kind_of, read_qr_texts
+from verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
+from verifier.seal_fields import signed_fields
+from verifier.verify import DEFAULT_SUITES, verify_credential
+from verifier.web.challenges import Challenge, ChallengeStore
+from verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
+from verifier.web.settings import VerifierSettings
+
+__all__ = ["Records", "Report", "VerifierService", "Warning"]
+
+Kind = Literal["credential", "presentation", "seal"]
+Verdict = Literal["valid", "invalid", "incomplete"]
+INCOMPLETE_CODES: Final = frozenset({"did.resolution"})
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """The ministry's records (its archive of issued credentials), for one issuer's documents."""
+
+    issuer: str
+    lookup: ArchiveLookup
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:  # noqa: A001 - the VC API's name for it
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of one verification, for the API and the pages alike."""
+
+    kind: Kind
+    verified: bool
+    checks: tuple[Check, ...]
+    warnings: tuple[Warning, ...] = ()
+    credential: Mapping[str, Any] | None = None  # set only when its signature (and schema) passed
+    seal: SealContent | None = None  # set only when its signature passed
+    presentation: PresentationResult | None = None
+    held: tuple[Mapping[str, Any], ...] = ()  # a presentation's credentials whose signature and schema passed
+    signer: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.outcome == "failed")
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.verified:
+            return "valid"
+        failed = {c.code for c in self.errors}
+        return "incomplete" if failed and failed <= INCOMPLETE_CODES else "invalid"
+
+    def to_api(self) -> dict[str, Any]:
+        """The VC API verification result: ``verified``, ``checks``, ``warnings``, ``errors``
+        (each error a problem-details object naming its check and stable code)."""
+        body: dict[str, Any] = {
+            "verified": self.verified,
+            "checks": [c.to_dict() for c in self.checks],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "errors": [
+                {"type": f"urn:shahada:problem:{c.code}", "title": f"{c.name} check failed", "detail": c.message, "code": c.code, "check": c.name}
+                for c in self.errors
+            ],
+        }
+        if self.presentation is not None:
+            body["holder"] = self.presentation.holder
+            body["credentialResults"] = [r.to_dict() for r in self.presentation.credentials]
+        if self.signer is not None:
+            body["signer"] = self.signer
+        body.update(self.extra)
+        return body
+
+
+def _static_documents(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, DIDDocument]:
+    parsed: dict[str, DIDDocument] = {}
+    for did, raw in documents.items():
+        try:
+            document = DIDDocument.from_dict(raw)
+        except DIDError as err:
+            raise SettingsError(f"the DID document given for {did} is not valid: {err.message}") from err
+        if document.id != did:
+            raise SettingsError(f"the DID document given for {did} is the document of {document.id}")
+        parsed[did] = document
+    return parsed
+
+
+class VerifierService:
+    """The verifier service's parts and operations (see the module docstring).
+
+    Args:
+        settings: the service's configuration.
+        resolver: resolves DIDs; by default the settings' DID documents, then a
+            :class:`did.DIDResolver` that fetches did:web documents of trusted issuers only.
+        records: the ministry's records, when reachable from this service.
+        clock: the verification time (timezone-aware).
+        loader: the pinned JSON-LD loader (one per process: it parses the contexts once).
+        reference: the reference data that labels a seal's codes.
+    """
+
+    def __init__(
+        self,
+        settings: VerifierSettings,
+        *,
+        resolver: Resolver | None = None,
+        records: Records | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        loader: PinnedDocumentLoader | None = None,
+        reference: Reference | None = None,
+    ) -> None:
+        self.settings = settings
+        self.loader = loader or PinnedDocumentLoader()
+        self.network_resolver: DIDResolver | None = None
+        if resolver is None:
+            self.network_resolver = DIDResolver(
+                trusted_dids=settings.trusted_issuers,
+                timeout=settings.did_timeout,
+                max_bytes=settings.did_max_bytes,
+                cache_ttl=settings.did_cache_ttl,
+                cache_entries=settings.did_cache_entries,
+                verify_tls=settings.did_verify_tls,
+            )
+            resolver = StaticResolver(_static_documents(settings.did_documents), fallback=self.network_resolver)
+        self.resolver: Resolver = resolver
+        self.records = records
+        self.clock = clock
+        self.reference = reference or bundled_reference()
+        self.challenges = ChallengeStore(ttl=settings.challenge_ttl, max_entries=settings.challenge_entries)
+        self.suites: frozenset[str] = DEFAULT_SUITES
+
+    def close(self) -> None:
+        if self.network_resolver is not None:
+            self.network_resolver.close()
+
+    # --- credentials -------------------------------------------------------------------------
+
+    def verify_credential(self, credential: Any, *, warnings: Sequence[str] = ()) -> Report:
+        """Every check of :func:`verifier.verify_credential`, then the ministry's records.
+
+        Raises:
+            UnprocessableInputError: ``credential.malformed``, not a credential at all (422).
+        """
+        result = verify_credential(
+            credential,
+            document_loader=self.loader,
+            resolver=self.resolver,
+            trusted_issuers=self.settings.trusted_issuers,
+            now=self._now(),
+            allowed_suites=self.suites,
+        )
+        structure = result.check("structure")
+        if structure.outcome == "failed":
+            raise UnprocessableInputError(structure.message, code=structure.code)
+        records = self._records_check(credential)
+        checks = (*result.checks, records)
+        signed = all(result.check(name).outcome == "passed" for name in ("signature", "schema"))
+        return Report(
+            kind="credential",
+            verified=result.verified and records.outcome != "failed",
+            checks=checks,
+            warnings=tuple(Warning("options.checks", w) for w in warnings),
+            credential=credential if signed else None,
+        )
+
+    def _records_check(self, credential: Mapping[str, Any]) -> Check:
+        if self.records is None:
+            return Check("archive", "skipped", SKIPPED, "the ministry's records are not reachable from this verifier")
+        if issuer_id(credential) != self.records.issuer:
+            return Check("archive", "skipped", SKIPPED, "this verifier holds the records of another issuer")
+        return check_records(credential, self.records.lookup)
+
+    # --- presentations -----------------------------------------------------------------------
+
+    def issue_challenge(self) -> Challenge:
+        return self.challenges.issue()
+
+    def verify_presentation(self, presentation: Any, *, challenge: str | None, domain: str | None, warnings: Sequence[str] = ()) -> Report:
+        """The presentation's proof, challenge (one-time, issued here), domain, holder binding and
+        every credential inside.
+
+        Raises:
+            UnprocessableInputError: ``presentation.malformed``, not a presentation at all (422).
+        """
+        redemption = self.challenges.redeem(challenge) if challenge is not None else None
+        result = verify_presentation(
+            presentation,
+            document_loader=self.loader,
+            resolver=self.resolver,
+            trusted_issuers=self.settings.trusted_issuers,
+            now=self._now(),
+            challenge=challenge,
+            domain=domain,
+            allowed_suites=self.suites,
+            max_credentials=self.settings.max_credentials,
+        )
+        structure = result.check("structure")
+        if structure.outcome == "failed":
+            raise UnprocessableInputError(structure.message, code=structure.code)
+        if redemption is not None and redemption != "ok":
+            meaning = {
+                "challenge.unknown": "was not issued by this verifier (POST /challenges), or was forgotten",
+                "challenge.expired": "has expired; ask for a new one (POST /challenges)",
+                "challenge.replayed": "was already used once: a presentation is accepted once per challenge",
+            }[redemption]
+            result = result.with_check(Check("challenge", "failed", redemption, f"the challenge {meaning}"))
+        notes = [Warning("options.checks", w) for w in warnings]
+        if challenge is None:
+            notes.append(Warning("challenge.absent", "no challenge was given: this presentation could be a replay (ask POST /challenges for one)"))
+        inside = presentation.get("verifiableCredential")
+        inside = inside if isinstance(inside, list) else [inside]
+        held = tuple(
+            c for c, r in zip(inside, result.credentials)
+            if all(r.check(name).outcome == "passed" for name in ("signature", "schema"))
+        )
+        return Report(kind="presentation", verified=result.verified, checks=result.checks, warnings=tuple(notes), presentation=result, held=held)
+
+    # --- seals -------------------------------------------------------------------------------
+
+    def verify_seal(self, text: str, *, massar: str | None = None) -> Report:
+        """A printed document's seal (its QR code's text or URL), offline, then against the
+        ministry's records when they are reachable (``docs/seal.md`` §6).
+
+        Raises:
+            UnprocessableInputError: ``seal.malformed``, ``seal.truncated``, ``seal.version`` (422).
+            PayloadTooLargeError: ``seal.oversized`` (413).
+        """
+        result = verify_seal(
+            text,
+            trusted_issuers=self.settings.trusted_issuers,
+            resolver=self.resolver,
+            archive=self.records.lookup if self.records is not None else None,
+            massar=massar,
+        )
+        decode = result.check("decode")
+        if decode.outcome == "failed" and decode.code in DECODE_CODES:
+            error = PayloadTooLargeError if decode.code == "seal.oversized" else UnprocessableInputError
+            raise error(decode.message, code=decode.code)
+        signed = result.check("signature").outcome == "passed"
+        extra: dict[str, Any] = {}
+        if signed and result.content is not None:
+            extra["fields"] = [f.to_dict() for f in signed_fields(result.content, self.reference)]
+        return Report(
+            kind="seal",
+            verified=result.verified,
+            checks=result.checks,
+            seal=result.content if signed else None,
+            signer=result.signer,
+            extra=extra,
+        )
+
+    # --- uploads and pasted text ---------------------------------------------------------------
+
+    def verify_upload(self, data: bytes) -> Report:
+        """A PDF or photo (its QR code's seal), a credential or presentation file (JSON), or a
+        text file holding a seal.
+
+        Raises:
+            PayloadTooLargeError: ``request.too_large`` past ``max_upload_bytes``; ``scan.too_large``.
+            ScanError: ``scan.unreadable``, ``scan.no_code`` (422).
+            UnprocessableInputError: ``input.unrecognized``, or the codes of the verify methods.
+        """
+        if len(data) > self.settings.max_upload_bytes:
+            raise PayloadTooLargeError(f"the file is {len(data)} bytes; at most {self.settings.max_upload_bytes} are read")
+        if kind_of(data) is not None:
+            texts = read_qr_texts(data)
+            return self.verify_seal(_seal_text(texts))
+        try:
+            decoded = data.removeprefix(_UTF8_BOM).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise UnprocessableInputError("the file is not a PDF, a PNG or JPEG image, nor a JSON or text file") from err
+        return self.verify_text(decoded)
+
+    def verify_text(self, text: str) -> Report:
+        """Pasted text: a credential or presentation (JSON), or a seal (QR text or URL).
+
+        Raises:
+            UnprocessableInputError: ``input.unrecognized`` (neither), ``request.json`` style
+                reasons for broken JSON, or the codes of the verify methods.
+        """
+        stripped = text.strip()
+        if stripped.startswith(("{", "[")):
+            try:
+                value = json.loads(stripped)
+            except (ValueError, RecursionError) as err:
+                raise UnprocessableInputError(f"the text looks like JSON but is not: {str(err)[:200]}") from err
+            return self.verify_json(value)
+        try:
+            seal_payload(stripped)
+        except SealError as err:
+            if isinstance(err, ShahadaError) and err.code == "seal.oversized":
+                raise PayloadTooLargeError(err.message, code=err.code) from err
+            raise UnprocessableInputError("this is neither a credential (JSON) nor the text or link of a QR code") from err
+        return self.verify_seal(stripped)
+
+    def verify_json(self, value: Any) -> Report:
+        """A credential or a presentation, bare or in a VC API request body."""
+        if isinstance(value, Mapping):
+            if isinstance(value.get("verifiablePresentation"), Mapping):
+                value = value["verifiablePresentation"]
+            elif isinstance(value.get("verifiableCredential"), Mapping):
+                value = value["verifiableCredential"]
+            types = value.get("type")
+            if types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types):
+                return self.verify_presentation(value, challenge=None, domain=None)
+        if not isinstance(value, Mapping):
+            raise UnprocessableInputError("the JSON is not a credential: it must be an object", code="credential.malformed")
+        return self.verify_credential(value)
+
+    def _now(self) -> dt.datetime:
+        return self.clock()
+
+
+def _seal_text(texts: Sequence[str]) -> str:
+    """The QR text that is a seal, among those found (a document may carry other QR codes)."""
+    for candidate in texts:
+        try:
+            seal_payload(candidate)
+        except SealError:
+            continue
+        return candidate
+    return texts[0]

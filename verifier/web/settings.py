@@ -1,0 +1,139 @@
+"""The verifier service's configuration: explicit, frozen, read once at the entry point.
+
+``VerifierSettings.from_mapping`` takes plain values (tests pass a dict, as Flask's tutorial
+``create_app(test_config)`` does); ``from_installation`` maps an installation's
+:class:`shahada.config.Settings` (its ``[verifier]`` table of ``config.toml`` and the
+``SHAHADA_VERIFIER_*`` environment) onto it. Nothing here reads the environment itself.
+
+=====================  ===========  =================================================================
+setting                default      meaning
+=====================  ===========  =================================================================
+trusted_issuers        (required)   issuer DIDs whose credentials and seals are accepted; did:web
+                                    documents are fetched for these only (no SSRF)
+public_url             ""           the service's public URL (the OpenAPI ``servers`` entry)
+seal_base_url          ""           the ``verify_base_url`` printed before each seal in QR codes;
+                                    the service answers GET on its path (``/V/<seal>``)
+did_timeout            5.0          seconds to fetch a DID document
+did_max_bytes          65536        the largest DID document accepted
+did_cache_ttl          300          seconds a DID document is reused
+did_cache_entries      1024         DID documents kept at most
+challenge_ttl          300          seconds a challenge from ``POST /challenges`` can be used (once)
+challenge_entries      10000        challenges remembered at most (issued and used)
+max_json_bytes         1048576      the largest JSON request body of the API
+max_upload_bytes       20971520     the largest uploaded PDF, photo or JSON file
+max_credentials        20           credentials verified at most in one presentation
+default_language       "fr"         "ar", "fr" or "en": when the browser states no preference we serve
+=====================  ===========  =================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from verifier.web.errors import SettingsError
+
+if TYPE_CHECKING:
+    from shahada.config import Settings
+
+Language = Literal["ar", "fr", "en"]
+LANGUAGES: Final[tuple[Language, ...]] = ("ar", "fr", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifierSettings:
+    trusted_issuers: frozenset[str]
+    public_url: str = ""
+    seal_base_url: str = ""
+    did_timeout: float = 5.0
+    did_max_bytes: int = 64 * 1024
+    did_cache_ttl: float = 300.0
+    did_cache_entries: int = 1024
+    did_verify_tls: bool | str = True  # a CA bundle path for a local did:web site (tests, local setup)
+    challenge_ttl: float = 300.0
+    challenge_entries: int = 10_000
+    max_json_bytes: int = 1 << 20
+    max_upload_bytes: int = 20 << 20
+    max_credentials: int = 20
+    default_language: Language = "fr"
+    did_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # known in advance (published did.json)
+
+    def __post_init__(self) -> None:
+        if not self.trusted_issuers:
+            raise SettingsError("the verifier needs at least one trusted issuer")
+        for name in ("did_timeout", "did_cache_ttl", "challenge_ttl"):
+            if not float(getattr(self, name)) >= 0:
+                raise SettingsError(f"{name} must be a number of seconds ≥ 0")
+        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials"):
+            if int(getattr(self, name)) < 1:
+                raise SettingsError(f"{name} must be a positive integer")
+        if self.default_language not in LANGUAGES:
+            raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
+        if self.seal_base_url and (not self.seal_base_url.lower().startswith(("https://", "http://")) or self.seal_base_url[-1] not in "/#=:"):
+            raise SettingsError("seal_base_url must be an http(s) URL ending with '/', '#', '=' or ':'")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> VerifierSettings:
+        """Settings from plain values (strings from a file or the environment are converted).
+
+        Raises:
+            SettingsError (config.verifier): an unknown key or a value of the wrong kind.
+        """
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise SettingsError(f"unknown verifier setting(s): {', '.join(unknown)}")
+        converted: dict[str, Any] = {}
+        for name, value in values.items():
+            try:
+                converted[name] = _convert(name, value)
+            except (TypeError, ValueError) as err:
+                raise SettingsError(f"verifier setting {name}: {err}") from err
+        return cls(**converted)
+
+    @classmethod
+    def from_installation(cls, settings: Settings, ministry_did: str | None, *, did_documents: Mapping[str, Mapping[str, Any]] | None = None) -> VerifierSettings:
+        """The installation's verifier: the ministry's DID and ``trusted_issuers`` trusted, the
+        seals' ``verify_base_url``, the local CA for a loopback did:web site, and the
+        ``[verifier]`` table (``settings.verifier``) for everything else."""
+        trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
+        ca = settings.tls_dir / "ca.pem"
+        base: dict[str, Any] = {
+            "trusted_issuers": trusted,
+            "seal_base_url": settings.verify_base_url,
+            "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
+            "did_documents": dict(did_documents or {}),
+        }
+        table = dict(getattr(settings, "verifier", {}) or {})
+        blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls"})
+        if blocked:
+            raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
+        return cls.from_mapping({**base, **table})
+
+
+_INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials"})
+_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl"})
+
+
+def _convert(name: str, value: Any) -> Any:
+    if name == "trusted_issuers":
+        items = value.split(",") if isinstance(value, str) else list(value)
+        return frozenset(str(i).strip() for i in items if str(i).strip())
+    if name in _INTS:
+        if isinstance(value, bool):
+            raise TypeError("expected an integer")
+        return int(value)
+    if name in _FLOATS:
+        if isinstance(value, bool):
+            raise TypeError("expected a number")
+        return float(value)
+    if name == "did_documents":
+        if not isinstance(value, Mapping):
+            raise TypeError("expected a mapping of DID to DID document")
+        return dict(value)
+    if name == "did_verify_tls":
+        return value if isinstance(value, bool) else str(value)
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
