@@ -7,9 +7,10 @@ venv="$root/.venv"
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 # --- system packages: Arabic-capable fonts for the printed documents, poppler for PDF checks,
-#     HarfBuzz's subsetter (WeasyPrint embeds font subsets ten times faster than with fontTools) ---
+#     HarfBuzz's subsetter (WeasyPrint embeds font subsets ten times faster than with fontTools),
+#     chromium for the verifier's browser tests (Playwright drives Debian's build; never `playwright install`) ---
 need_pkgs=()
-for pkg in fonts-hosny-amiri fonts-dejavu-core poppler-utils libharfbuzz-subset0; do
+for pkg in fonts-hosny-amiri fonts-dejavu-core poppler-utils libharfbuzz-subset0 chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$pkg")
 done
 if ((${#need_pkgs[@]})); then

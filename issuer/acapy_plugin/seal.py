@@ -21,12 +21,12 @@ import binascii
 from typing import Any, Final
 
 import base58
-from acapy_agent.admin.decorators.auth import admin_authentication
 from acapy_agent.wallet.base import BaseWallet
 from acapy_agent.wallet.error import WalletError
 from acapy_agent.wallet.keys.manager import MultikeyManager, multikey_to_verkey
 from aiohttp import web
 
+from issuer.acapy_plugin.auth import protected
 from schemas.seal.content import SealContent
 from schemas.seal.cose import encode_sign1, key_id, protected_header, sig_structure
 from schemas.seal.errors import SealError
@@ -61,7 +61,7 @@ async def _multikey(profile: Any, kid: str) -> str | None:
     return None
 
 
-@admin_authentication  # type: ignore[untyped-decorator]  # ACA-Py's decorator is untyped
+@protected  # behind the admin API key (ACA-Py checks it per route)
 async def seal(request: web.Request) -> web.Response:
     """Seal up to 500 payloads with the key of one verification method."""
     try:
@@ -90,14 +90,14 @@ async def seal(request: web.Request) -> web.Response:
         raise _problem(web.HTTPNotFound, f"the wallet holds no Ed25519 key for {kid}")
     verkey = multikey_to_verkey(multikey)
     kid_bytes = key_id(base58.b58decode(verkey))
-    protected = protected_header(kid_bytes)
+    header = protected_header(kid_bytes)
     seals: list[str] = []
     try:
         async with profile.session() as session:
             wallet = session.inject(BaseWallet)
             for payload in raw:
-                signature = await wallet.sign_message(sig_structure(protected, payload), verkey)
-                seals.append(_b64encode(encode_sign1(protected, payload, signature)))
+                signature = await wallet.sign_message(sig_structure(header, payload), verkey)
+                seals.append(_b64encode(encode_sign1(header, payload, signature)))
     except WalletError as err:
         raise _problem(web.HTTPNotFound, f"the wallet cannot sign with {kid}: {err}") from None
     return web.json_response({"kid": kid_bytes.hex(), "seals": seals})
