@@ -135,8 +135,14 @@ def import_pv(
     proof_type: str,
     operator: str,
     now: dt.datetime,
+    attach_status: Callable[[list[PlannedCredential]], list[PlannedCredential]] | None = None,
 ) -> ImportOutcome:
-    """Validate a PV and record its import with every planned credential (atomically)."""
+    """Validate a PV and record its import with every planned credential (atomically).
+
+    ``attach_status`` (``StatusStore.attach``) gives each new credential its status list entries
+    (W3C Bitstring Status List 1.0 §2.1) before it is stored; indexes already allocated to an id
+    are reused, so a failed import retried later allocates nothing twice.
+    """
     sha = file_sha256(path)
     existing = archive.find_import(year, sha)
     if existing is not None:
@@ -154,6 +160,8 @@ def import_pv(
             code="issuance.conflict",
         )
     fresh = [c for c in planned if c.id not in known]
+    if attach_status is not None and fresh:
+        fresh = attach_status(fresh)
     info = archive.record_import(
         session_year=year,
         filename=path.name,

@@ -20,7 +20,7 @@ from shahada.errors import ShahadaError
 from shahada.serve import serve
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
-INCOMPLETE_CODES = frozenset({"did.resolution"})
+INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable"})
 
 
 def _settings() -> Any:
@@ -82,6 +82,7 @@ def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], No
         proof_type=s.proof_type,
         operator=s.operator,
         now=dt.datetime.now(dt.UTC),
+        attach_status=ministry.status.attach if ministry.status is not None else None,
     )
     signer = AgentSigner(ministry.client, ministry.identity.verification_method, s.proof_type)
     signed = sign_pending(
@@ -92,6 +93,10 @@ def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], No
         concurrency=s.sign_concurrency,
         progress=progress,
     )
+    if ministry.status is not None:  # the lists the new entries point at (W3C Bitstring Status List 1.0)
+        from shahada.status_setup import publish_lists
+
+        publish_lists(ministry.status, signer, ministry.identity.did, s.proof_type)
     return outcome, signed
 
 
@@ -272,3 +277,7 @@ main.add_command(serve)  # shahada serve issuer: the VC API issuer (shahada/serv
 from shahada.print_command import print_command  # noqa: E402  (it imports this module's helpers)
 
 main.add_command(print_command)  # shahada print: the printed documents of a session (printing/)
+
+from shahada.status_commands import register_status_commands  # noqa: E402
+
+register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish

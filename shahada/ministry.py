@@ -27,7 +27,10 @@ from issuer.errors import AgentUnavailableError
 from issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
 from schemas.loader import PinnedDocumentLoader
 from shahada.config import Settings
+from issuer.status_store import StatusStore
 from shahada.site import SiteServer, create_site_app
+from shahada.status_setup import status_checker, status_store
+from verifier.status import StatusChecker
 from shahada.tls import TLSFiles, ensure_local_tls
 from verifier.result import VerificationResult
 from verifier.verify import verify_credential
@@ -45,11 +48,13 @@ def published_did_document(settings: Settings) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def start_local_site(settings: Settings, tls: TLSFiles, did_document: dict[str, Any], loader: PinnedDocumentLoader) -> SiteServer | None:
+def start_local_site(
+    settings: Settings, tls: TLSFiles, did_document: dict[str, Any], loader: PinnedDocumentLoader, status_lists: Any = None
+) -> SiteServer | None:
     """Serve the site on loopback when the DID is a local did:web; None otherwise."""
     if settings.did_method != "web" or not settings.site_is_local:
         return None
-    app = create_site_app(did_documents={did_document["id"]: did_document}, loader=loader)
+    app = create_site_app(did_documents={did_document["id"]: did_document}, loader=loader, status_lists=status_lists)
     return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
 
 
@@ -61,8 +66,20 @@ class Verifier:
     resolver: DIDResolver
     trusted_issuers: frozenset[str]
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    status: StatusChecker | None = None  # checks status lists (W3C Bitstring Status List 1.0)
 
     def verify(self, credential: Any) -> VerificationResult:
+        return verify_credential(
+            credential,
+            document_loader=self.loader,
+            resolver=self.resolver,
+            trusted_issuers=self.trusted_issuers,
+            now=self.clock(),
+            status=self.status,
+        )
+
+    def verify_without_status(self, credential: Any) -> VerificationResult:
+        """Signature, issuer, validity… but not status: for status list credentials themselves."""
         return verify_credential(
             credential,
             document_loader=self.loader,
@@ -75,8 +92,11 @@ class Verifier:
 def make_verifier(settings: Settings, ministry_did: str | None, *, loader: PinnedDocumentLoader | None = None) -> Verifier:
     trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
     ca = settings.tls_dir / "ca.pem"
-    resolver = DIDResolver(trusted_dids=trusted, verify_tls=str(ca) if settings.site_is_local and ca.exists() else True)
-    return Verifier(loader=loader or PinnedDocumentLoader(), resolver=resolver, trusted_issuers=trusted)
+    verify_tls: bool | str = str(ca) if settings.site_is_local and ca.exists() else True
+    resolver = DIDResolver(trusted_dids=trusted, verify_tls=verify_tls)
+    verifier = Verifier(loader=loader or PinnedDocumentLoader(), resolver=resolver, trusted_issuers=trusted)
+    verifier.status = status_checker(trusted, verifier.verify_without_status, verify_tls=verify_tls)
+    return verifier
 
 
 class LocalMinistry:
@@ -92,6 +112,7 @@ class LocalMinistry:
         self.identity: MinistryIdentity
         self.archive: Archive
         self.site: SiteServer | None = None
+        self.status: StatusStore | None = None
 
     def __enter__(self) -> "LocalMinistry":
         try:
@@ -128,11 +149,12 @@ class LocalMinistry:
         site_dir = s.home / "site"
         site_dir.mkdir(exist_ok=True)
         (site_dir / "did.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
-        self.site = start_local_site(s, self.tls, document, self.loader)
-        if self.site is not None:
-            self._stack.callback(self.site.stop)
         self.archive = Archive(s.archive_url)
         self._stack.callback(self.archive.close)
+        self.status = status_store(s, self.archive)
+        self.site = start_local_site(s, self.tls, document, self.loader, self.status)
+        if self.site is not None:
+            self._stack.callback(self.site.stop)
 
     def verifier(self) -> Verifier:
         return make_verifier(self.settings, self.identity.did, loader=self.loader)
@@ -148,13 +170,16 @@ class LocalSite:
         self.settings = settings
         self.server: SiteServer | None = None
         self.document = published_did_document(settings)
+        self._archive: Archive | None = None
 
     def __enter__(self) -> "LocalSite":
         s = self.settings
         if self.document is not None and s.did_method == "web" and s.site_is_local:
             try:
                 tls = ensure_local_tls(s.tls_dir)
-                self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader())
+                self._archive = Archive(s.archive_url)
+                store = status_store(s, self._archive)
+                self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader(), store)
             except OSError:
                 self.server = None  # the port is taken: the local ministry is already serving it
         return self
@@ -162,6 +187,8 @@ class LocalSite:
     def __exit__(self, *exc: object) -> None:
         if self.server is not None:
             self.server.stop()
+        if self._archive is not None:
+            self._archive.close()
 
 
 def ministry_did_of(settings: Settings) -> str | None:

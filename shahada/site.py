@@ -2,8 +2,9 @@
 
 ``did:web:<host>`` resolves to ``https://<host>/.well-known/did.json`` and ``did:web:<host>:<path>``
 to ``https://<host>/<path>/did.json`` (did:web method §3.2). Contexts and schemas are served at
-the stable URLs the credentials name, from the same pinned files the verifier uses. Later issues
-add the status lists and the registry here.
+the stable URLs the credentials name, from the same pinned files the verifier uses. Status list credentials (W3C Bitstring Status List 1.0) are served at
+``/status/<purpose>/<n>`` with an ``ETag`` and ``Cache-Control: max-age`` equal to their ``ttl``
+(see :mod:`shahada.status_site`).
 
 ``create_site_app`` is a plain Flask application factory; ``SiteServer`` runs it over HTTPS on
 loopback in a background thread for the local setup and the tests.
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort
 
 from schemas.loader import PinnedDocumentLoader, schemas_dir
+from shahada.status_site import StatusLists, register_status_routes
 
 MINISTRY_ORIGIN = "https://diplomes.men.gov.ma"
 
@@ -33,9 +35,17 @@ def did_document_path(did: str) -> str:
     return "/" + "/".join(parts) + "/did.json" if parts else "/.well-known/did.json"
 
 
-def create_site_app(*, did_documents: Mapping[str, Mapping[str, Any]], loader: PinnedDocumentLoader) -> Flask:
-    """The public site for the given DID documents (keyed by DID)."""
+def create_site_app(
+    *,
+    did_documents: Mapping[str, Mapping[str, Any]],
+    loader: PinnedDocumentLoader,
+    status_lists: "StatusLists | None" = None,
+) -> Flask:
+    """The public site for the given DID documents (keyed by DID), and the status lists and
+    registry of ``status_lists`` (the archive's :class:`~issuer.status_store.StatusStore`) when given."""
     app = Flask("shahada.site")
+    if status_lists is not None:
+        register_status_routes(app, status_lists)
     documents = {did_document_path(did): json.dumps(doc, ensure_ascii=False, indent=2) for did, doc in did_documents.items()}
     ministry_contexts = {
         urlsplit(url).path: json.dumps(loader.document(url), ensure_ascii=False)

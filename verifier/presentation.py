@@ -64,7 +64,7 @@ PRESENTATION_CHECKS: Final = (
     "structure", "context", "proof", "key", "challenge", "domain", "signature", "holder", "credentials",
 )
 OPTIONAL_CHECKS: Final = frozenset({"challenge", "domain"})
-MAX_CREDENTIALS: Final = 20
+MAX_CREDENTIALS: Final = 8
 AUTHENTICATION: Final = "authentication"
 
 

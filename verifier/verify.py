@@ -16,6 +16,9 @@ signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``conte
             ``proof.malformed``
 schema      ``schema.invalid`` (a baccalaureate credential not conforming to its JSON Schema)
 validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
+status      only when a ``status`` checker is passed (see :mod:`verifier.status`):
+            ``status.revoked``, ``status.suspended``, ``status.unavailable``, ``status.list_invalid``,
+            ``status.untrusted``, ``status.malformed``; skipped unless the signature passed
 ==========  =====================================================================================
 
 A failed check makes every later check ``skipped`` (code ``skipped``), except ``validity``, which
@@ -25,7 +28,7 @@ is evaluated whenever the credential's VC version can be told from its first ``@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Mapping, Protocol
 
 from schemas.loader import PinnedDocumentLoader
 from verifier.checks import (
@@ -44,6 +47,12 @@ from verifier.checks import (
 )
 from verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
 
+class StatusCheck(Protocol):
+    """The ``status`` check (:class:`verifier.status.StatusChecker`): passed, or failed with a code."""
+
+    def check(self, credential: Mapping[str, Any], issuer: str) -> Check: ...
+
+
 DEFAULT_SUITES: frozenset[str] = frozenset({"Ed25519Signature2020", "eddsa-rdfc-2022", "eddsa-jcs-2022"})
 
 
@@ -55,6 +64,7 @@ def verify_credential(
     trusted_issuers: frozenset[str],
     now: datetime,
     allowed_suites: frozenset[str] = DEFAULT_SUITES,
+    status: StatusCheck | None = None,
 ) -> VerificationResult:
     """Verify ``credential`` (parsed JSON) and report every check.
 
@@ -66,6 +76,9 @@ def verify_credential(
         now: the verification time, timezone-aware.
         allowed_suites: proof suites accepted ("Ed25519Signature2020", "eddsa-rdfc-2022",
             "eddsa-jcs-2022").
+        status: checks the credential's status list entries (W3C Bitstring Status List 1.0); when
+            given, a ``status`` check follows ``validity``. Without it the status is not checked
+            and no ``status`` check is reported.
 
     Returns:
         A :class:`VerificationResult`; ``verified`` is true only if every check passed.
@@ -107,4 +120,10 @@ def verify_credential(
         checks.get(name) or Check(name, "skipped", SKIPPED, f"not checked: the {blocker} check failed")
         for name in CHECK_NAMES
     )
+    if status is not None:
+        signature = checks.get("signature")
+        if signature is not None and signature.outcome == "passed":
+            ordered = (*ordered, status.check(credential, issuer_id(credential) or ""))
+        else:
+            ordered = (*ordered, Check("status", "skipped", SKIPPED, f"not checked: the {blocker} check failed"))
     return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered)

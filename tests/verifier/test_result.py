@@ -42,11 +42,13 @@ def test_verifier_exports() -> None:
         "CheckOutcome",
         "DEFAULT_SUITES",
         "MalformedCredentialError",
+        "PresentationResult",
         "ProofFormatError",
         "Resolver",
         "VerificationResult",
         "VerifierError",
         "verify_credential",
+        "verify_presentation",
     ]
     for name in verifier.__all__:
         assert hasattr(verifier, name)

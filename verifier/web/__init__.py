@@ -71,9 +71,7 @@ def create_app(
     """
     if not isinstance(settings, VerifierSettings):
         settings = VerifierSettings.from_mapping(settings)
-    service = VerifierService(
-        settings, resolver=resolver, records=records, loader=loader, **({"clock": clock} if clock is not None else {})
-    )
+    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now)
     app = Flask("verifier.web")
     app.config[SERVICE_KEY] = service
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK
@@ -85,6 +83,10 @@ def create_app(
     app.register_error_handler(Exception, _render)
     app.after_request(_secure)
     return app
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _render(err: Exception) -> Any:

@@ -49,6 +49,18 @@ class Content:
     results_header: tuple[str, ...] = ()
     results: tuple[tuple[Cell, ...], ...] = ()
     notes: tuple[str, ...] = field(default=())
+    rows_after: tuple[Row, ...] = ()  # shown after the table of marks, as on the paper
+
+
+_AFTER_MARKS: Final = ("nationalAverage", "regionalAverage", "continuousAverage", "generalAverage")
+
+
+def _split(rows: list[Row], has_marks: bool) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
+    """The rows before and after the table of marks (averages and what follows come after)."""
+    if not has_marks:
+        return tuple(rows), ()
+    cut = next((i for i, r in enumerate(rows) if r.key in _AFTER_MARKS), len(rows))
+    return tuple(rows[:cut]), tuple(rows[cut:])
 
 
 def _plain(value: str) -> Cell:
@@ -133,6 +145,8 @@ def credential_content(credential: Mapping[str, Any], lang: Language) -> Content
     results: list[tuple[Cell, ...]] = []
     if kind is None:
         for key, value in subject.items():
+            if key == "id":
+                continue  # the holder's DID: bound by a presentation, not read by a person
             scalar = isinstance(value, (int, float)) and not isinstance(value, bool)
             add(key, _plain(str(value)) if scalar else _named(value, lang))
     else:
@@ -171,7 +185,8 @@ def credential_content(credential: Mapping[str, Any], lang: Language) -> Content
     add("issuer", _named(issuer, lang) if isinstance(issuer, Mapping) and "name" in issuer else _pick(issuer if isinstance(issuer, str) else (issuer or {}).get("id"), lang))
     add("id", _plain(credential["id"]) if isinstance(credential.get("id"), str) else None)
     notes = (text("result.content.french", lang),) if lang == "en" else ()
-    return Content(tuple(rows), header, tuple(results), notes)
+    before, after = _split(rows, bool(results))
+    return Content(before, header, tuple(results), notes, after)
 
 
 def seal_content(content: SealContent, reference: Reference, lang: Language) -> Content:
@@ -227,4 +242,5 @@ def seal_content(content: SealContent, reference: Reference, lang: Language) -> 
     add("issued", _plain(content.issued.strftime("%d/%m/%Y")))
     add("id", _plain(content.credential_id))
     notes = (text("result.content.french", lang),) if lang == "en" else ()
-    return Content(tuple(rows), header, tuple(results), notes)
+    before, after = _split(rows, bool(results))
+    return Content(before, header, tuple(results), notes, after)

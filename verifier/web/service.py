@@ -25,7 +25,6 @@ from schemas.reference import Reference, bundled_reference
 from schemas.seal.content import SealContent
 from schemas.seal.errors import SealError
 from schemas.seal.text import seal_payload
-from shahada.errors import ShahadaError
 from verifier.checks import Resolver, issuer_id
 from verifier.presentation import PresentationResult, verify_presentation
 from verifier.records import check_records
@@ -302,6 +301,8 @@ class VerifierService:
         if kind_of(data) is not None:
             texts = read_qr_texts(data)
             return self.verify_seal(_seal_text(texts))
+        if len(data) > self.settings.max_json_bytes:
+            raise PayloadTooLargeError(f"a credential or text file of {len(data)} bytes; at most {self.settings.max_json_bytes} are verified")
         try:
             decoded = data.removeprefix(_UTF8_BOM).decode("utf-8")
         except UnicodeDecodeError as err:
@@ -325,7 +326,7 @@ class VerifierService:
         try:
             seal_payload(stripped)
         except SealError as err:
-            if isinstance(err, ShahadaError) and err.code == "seal.oversized":
+            if err.code == "seal.oversized":
                 raise PayloadTooLargeError(err.message, code=err.code) from err
             raise UnprocessableInputError("this is neither a credential (JSON) nor the text or link of a QR code") from err
         return self.verify_seal(stripped)

@@ -19,9 +19,11 @@ did_cache_ttl          300          seconds a DID document is reused
 did_cache_entries      1024         DID documents kept at most
 challenge_ttl          300          seconds a challenge from ``POST /challenges`` can be used (once)
 challenge_entries      10000        challenges remembered at most (issued and used)
-max_json_bytes         1048576      the largest JSON request body of the API
+max_json_bytes         131072       the largest JSON body (API request, uploaded or pasted JSON): a
+                                    transcript is about 15 KB, and RDF canonicalization grows faster
+                                    than linearly with a document's size
 max_upload_bytes       20971520     the largest uploaded PDF, photo or JSON file
-max_credentials        20           credentials verified at most in one presentation
+max_credentials        8            credentials verified at most in one presentation
 default_language       "fr"         "ar", "fr" or "en": when the browser states no preference we serve
 =====================  ===========  =================================================================
 """
@@ -53,9 +55,9 @@ class VerifierSettings:
     did_verify_tls: bool | str = True  # a CA bundle path for a local did:web site (tests, local setup)
     challenge_ttl: float = 300.0
     challenge_entries: int = 10_000
-    max_json_bytes: int = 1 << 20
+    max_json_bytes: int = 128 * 1024
     max_upload_bytes: int = 20 << 20
-    max_credentials: int = 20
+    max_credentials: int = 8
     default_language: Language = "fr"
     did_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # known in advance (published did.json)
 

@@ -6,7 +6,8 @@ and ``test_ministry.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, make_credential
+from shahada.wsgi import WaitressServer
 from verifier.seal import StaticResolver
 from verifier.web import create_app
 
@@ -87,3 +89,77 @@ def present(holder_key: LocalKey, loader: PinnedDocumentLoader) -> Callable[...,
         return sign_presentation(vp, suite="eddsa-rdfc-2022", key=holder_key, created=NOW, loader=loader, **kwargs)
 
     return _present
+
+
+# --- with the real ministry: agent-signed credentials and seals, did:web over HTTPS, the archive ---
+
+
+@dataclass
+class RunningVerifier:
+    """The verifier service under waitress on loopback, configured as the installation's, with
+    the records of a freshly issued session."""
+
+    server: WaitressServer
+    archive: Any
+    credentials: list[dict[str, Any]]
+    ministry: Any
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def seal_base(self) -> str:
+        return f"HTTP://127.0.0.1:{self.server.port}/V/"  # in capitals, as printed
+
+    def diploma(self) -> dict[str, Any]:
+        return next(c for c in self.credentials if "BaccalaureateDiploma" in c["type"])
+
+    def seal_of(self, credential: dict[str, Any]) -> str:
+        from issuer.seal import AgentSealer, seal_credentials
+
+        sealer = AgentSealer(self.ministry.client, self.ministry.identity.verification_method)
+        [text] = seal_credentials([credential], sealer, base_url=self.seal_base)
+        return text
+
+
+@pytest.fixture(scope="session")
+def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningVerifier]:
+    """A small session (6 candidates) issued by the real agent into its own archive, and the
+    verifier service serving it: trust list, did:web resolution over HTTPS with the local CA, and
+    the archive as the ministry's records."""
+    import datetime as dt
+
+    from issuer.archive import ISSUED, Archive
+    from issuer.issuance import AgentSigner, import_pv, sign_pending
+    from issuer.synthetic import generate_records, write_csv
+    from schemas.credential import MINISTRY_NAME, IssuerProfile
+    from schemas.reference import bundled_reference
+    from verifier.web import Records, VerifierSettings
+
+    work = tmp_path_factory.mktemp("verifier-service")
+    pv = work / "pv.csv"
+    write_csv(generate_records(6, seed=404, reference=bundled_reference(), year=2025), pv)
+    archive = Archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    outcome = import_pv(
+        pv, archive=archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=ministry.settings.proof_type,
+        operator="test", now=dt.datetime.now(dt.UTC),
+    )
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
+    sign_pending(archive, outcome.info.id, signer, clock=lambda: dt.datetime.now(dt.UTC), batch_size=16)
+    credentials = [c.document for c in archive.credentials(import_id=outcome.info.id)]
+    assert any("BaccalaureateDiploma" in c["type"] for c in credentials)
+
+    def lookup(credential_id: str) -> dict[str, Any] | None:
+        stored = archive.get(credential_id)
+        return stored.document if stored is not None and stored.status == ISSUED else None
+
+    settings = VerifierSettings.from_installation(ministry.settings, ministry.identity.did)
+    app = create_app(settings, records=Records(ministry.identity.did, lookup), loader=ministry.loader)
+    server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start()
+    try:
+        yield RunningVerifier(server, archive, credentials, ministry)
+    finally:
+        server.stop()
+        archive.close()

@@ -168,10 +168,10 @@ def test_uploads(client: FlaskClient, data: st.DataObject) -> None:
     if how == "magic":
         upload = data.draw(st.sampled_from(MAGIC)) + data.draw(st.binary(max_size=3000))
     elif how == "png":  # a real QR photo with a few bytes changed
-        upload = bytearray(INPUTS.qr_png)
+        changed = bytearray(INPUTS.qr_png)
         for _ in range(data.draw(st.integers(1, 4))):
-            upload[data.draw(st.integers(0, len(upload) - 1))] = data.draw(st.integers(0, 255))
-        upload = bytes(upload)
+            changed[data.draw(st.integers(0, len(changed) - 1))] = data.draw(st.integers(0, 255))
+        upload = bytes(changed)
     else:
         upload = json.dumps(data.draw(json_values)).encode()
     send(client, "POST", "/documents/verify", data=upload, content_type="application/octet-stream")

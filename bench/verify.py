@@ -1,0 +1,211 @@
+"""Verification throughput: the verifier service next to ACA-Py's own verifier, in the same run.
+
+A local ministry (a fresh ACA-Py agent with the project's plugin, its did:web on the loopback HTTPS
+site, an archive) issues a synthetic session twice: with Ed25519Signature2020, the suite ACA-Py's
+``/vc/credentials/verify`` verifies, and with the default eddsa-rdfc-2022. Its diplomas are sealed
+for printing. Then ``shahada serve verifier`` (waitress, its own process, ``--threads``) serves the
+installation's verifier, and ``--clients`` concurrent clients on loopback send ``--requests``
+requests to each target, cycling over the same documents:
+
+- service ``POST /credentials/verify`` and ACA-Py ``POST /vc/credentials/verify``, the same
+  Ed25519Signature2020 credentials (ACA-Py checks signature and issuer key only; the service also
+  checks contexts, trust, schema, validity dates and the archive);
+- service ``POST /credentials/verify`` and the plugin's ``POST /shahada/di/verify`` (inside the
+  agent), the same eddsa-rdfc-2022 credentials;
+- service ``GET <QR URL>``: the printed seals, as a phone opens them (the HTML page), and
+  ``POST /seals/verify``.
+
+Every answer is checked (verified true), then requests/s and p50/p99 latency are printed, with the
+ratios.
+
+    .venv/bin/python bench/verify.py [--candidates 60] [--clients 8] [--requests 400] [--threads 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from issuer.issuance import AgentSigner, import_pv, sign_pending
+from issuer.seal import AgentSealer, seal_credentials
+from issuer.synthetic import generate_records, write_csv
+from schemas.credential import MINISTRY_NAME, IssuerProfile
+from schemas.reference import bundled_reference
+from shahada.config import load_settings
+from shahada.ministry import LocalMinistry
+
+Request = Callable[[requests.Session, int], bool]  # (session, i) → whether the answer was right
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    latencies: tuple[float, ...]
+    failures: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def load(name: str, request: Request, *, clients: int, total: int) -> Result:
+    """``total`` requests by ``clients`` threads, each with its own keep-alive session."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def worker() -> None:
+        session = requests.Session()
+        session.trust_env = False
+        mine: list[float] = []
+        bad = 0
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            started = time.perf_counter()
+            ok = request(session, i)
+            mine.append(time.perf_counter() - started)
+            bad += 0 if ok else 1
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+        session.close()
+
+    for i in range(min(clients, 4)):  # warm-up: caches, connections, first imports
+        request(requests.Session(), i)
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(name, total, time.perf_counter() - started, tuple(latencies), failures[0])
+
+
+def issue(ministry: LocalMinistry, pv: Path, proof_type: str) -> list[dict[str, Any]]:
+    now = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+    outcome = import_pv(
+        pv, archive=ministry.archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type, operator="bench", now=now(),
+    )
+    sign_pending(ministry.archive, outcome.info.id, AgentSigner(ministry.client, ministry.identity.verification_method, proof_type), clock=now, concurrency=4)
+    return [c.document for c in ministry.archive.credentials(import_id=outcome.info.id)]
+
+
+def start_service(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[str], str]:
+    shahada = Path(sys.executable).parent / "shahada"
+    process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0", "--threads", str(threads)], env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    deadline, seen = time.monotonic() + 60, ""
+    while time.monotonic() < deadline and process.poll() is None:
+        if select.select([process.stderr], [], [], 0.5)[0]:
+            line = process.stderr.readline()
+            seen += line
+            found = re.search(r"verifier: (http://127\.0\.0\.1:\d+)/", line)
+            if found:
+                return process, found.group(1)
+    process.kill()
+    raise SystemExit(f"the verifier service did not start:\n{seen}")
+
+
+def post_verify(url: str, documents: Sequence[dict[str, Any]], key: str = "verifiableCredential", headers: dict[str, str] | None = None) -> Request:
+    def request(session: requests.Session, i: int) -> bool:
+        response = session.post(url, json={key: documents[i % len(documents)]}, headers=headers, timeout=60)
+        return response.status_code == 200 and response.json().get("verified") is True
+
+    return request
+
+
+def post_seal(url: str, seals: Sequence[str]) -> Request:
+    def request(session: requests.Session, i: int) -> bool:
+        response = session.post(url, json={"seal": seals[i % len(seals)]}, timeout=60)
+        return response.status_code == 200 and response.json().get("verified") is True
+
+    return request
+
+
+def get_page(urls: Sequence[str]) -> Request:
+    def request(session: requests.Session, i: int) -> bool:
+        response = session.get(urls[i % len(urls)], headers={"Accept-Language": "ar"}, timeout=60)
+        return response.status_code == 200 and 'data-verdict="valid"' in response.text
+
+    return request
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--candidates", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400, help="requests per target")
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads of the service")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        env = {**os.environ, "SHAHADA_HOME": str(home), "SHAHADA_OPERATOR": "bench", "PYTHONUNBUFFERED": "1"}
+        settings = load_settings(env)
+        pv = Path(tmp) / "pv.csv"
+        write_csv(generate_records(args.candidates, seed=11, reference=bundled_reference(), year=2025), pv)
+        with LocalMinistry(settings) as ministry:
+            assert ministry.agent is not None
+            legacy = issue(ministry, pv, "Ed25519Signature2020")
+            write_csv(generate_records(args.candidates, seed=12, reference=bundled_reference(), year=2025), pv)
+            rdfc = issue(ministry, pv, "eddsa-rdfc-2022")
+            process, url = start_service(env, args.threads)
+            try:
+                base = f"HTTP://127.0.0.1:{url.rsplit(':', 1)[1]}/V/"
+                diplomas = [c for c in rdfc if "BaccalaureateDiploma" in c["type"]]
+                seals = seal_credentials(diplomas, AgentSealer(ministry.client, ministry.identity.verification_method), base_url=base)
+                admin = {"X-API-Key": ministry.agent.api_key}
+                targets: list[tuple[str, Request]] = [
+                    ("service  POST /credentials/verify   Ed25519Signature2020", post_verify(f"{url}/credentials/verify", legacy)),
+                    ("ACA-Py   POST /vc/credentials/verify Ed25519Signature2020", post_verify(f"{ministry.agent.admin_url}/vc/credentials/verify", legacy, headers=admin)),
+                    ("service  POST /credentials/verify   eddsa-rdfc-2022", post_verify(f"{url}/credentials/verify", rdfc)),
+                    ("plugin   POST /shahada/di/verify    eddsa-rdfc-2022", post_verify(f"{ministry.agent.admin_url}/shahada/di/verify", rdfc, "securedDocument", headers=admin)),
+                    ("service  GET  QR URL (HTML page)    seal", get_page([s.replace("HTTP://127.0.0.1", "http://127.0.0.1") for s in seals])),
+                    ("service  POST /seals/verify         seal", post_seal(f"{url}/seals/verify", seals)),
+                ]
+                results = [load(name, request, clients=args.clients, total=args.requests) for name, request in targets]
+            finally:
+                process.send_signal(signal.SIGTERM)
+                process.communicate(timeout=30)
+    print(f"documents: {len(legacy)} Ed25519Signature2020 and {len(rdfc)} eddsa-rdfc-2022 credentials, {len(seals)} sealed diplomas")
+    print(f"{args.clients} concurrent clients on loopback, {args.requests} requests per target; service: waitress, 1 process, {args.threads} threads; it compares each document with the ministry's archive (SQLite)")
+    print(f"{'target':58}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+    for r in results:
+        print(f"{r.name:58}{r.rate:8.1f}{r.percentile(50):9.1f}{r.percentile(99):9.1f}{r.failures:8d}")
+    service_legacy, acapy = results[0], results[1]
+    service_rdfc, plugin = results[2], results[3]
+    page, seal_api = results[4], results[5]
+    print(f"ratio service/ACA-Py (Ed25519Signature2020): {service_legacy.rate / acapy.rate:.2f}x req/s, p50 {service_legacy.percentile(50) / acapy.percentile(50):.2f}x")
+    print(f"ratio service/plugin (eddsa-rdfc-2022): {service_rdfc.rate / plugin.rate:.2f}x req/s, p50 {service_rdfc.percentile(50) / plugin.percentile(50):.2f}x")
+    print(f"ratio seal QR page / credential (eddsa-rdfc-2022): {page.rate / service_rdfc.rate:.2f}x req/s; seal API / QR page {seal_api.rate / page.rate:.2f}x")
+    if any(r.failures for r in results):
+        raise SystemExit("some verifications did not answer verified: true")
+
+
+if __name__ == "__main__":
+    main()

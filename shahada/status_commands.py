@@ -1,0 +1,95 @@
+"""``shahada revoke`` / ``suspend`` / ``unsuspend`` / ``status publish``: operations on credential
+status (W3C Bitstring Status List 1.0 §2.1 ``statusPurpose`` ``revocation`` and ``suspension``).
+
+Each change is one transaction (the entry's bit and its list's pending revision); the list is then
+re-signed through the agent and stored. If the process dies in between, nothing is lost: the change
+is persisted and ``shahada status publish`` (or the next change) publishes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import click
+
+from shahada.errors import ShahadaError
+from status.errors import StatusError
+
+
+def _change(credential_id: str, purpose: str, value: bool, reason: str | None) -> None:
+    from issuer.archive import ISSUED
+    from issuer.issuance import AgentSigner
+    from shahada.cli import _fail, _settings
+    from shahada.ministry import LocalMinistry
+    from shahada.status_setup import publish_lists
+
+    try:
+        with LocalMinistry(_settings()) as ministry:
+            store = ministry.status
+            stored = ministry.archive.get(credential_id)
+            if store is None:
+                raise StatusError("credential status needs a did:web ministry (its site serves the lists)", code="status.disabled")
+            if stored is None or stored.status != ISSUED:
+                raise StatusError(f"no issued credential {credential_id} in the archive", code="status.unknown")
+            change = store.set_status(credential_id, purpose, value, reason=reason, at=dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+            signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
+            published = publish_lists(store, signer, ministry.identity.did, ministry.settings.proof_type)
+    except ShahadaError as err:
+        _fail(err)
+    verb = {("revocation", True): "revoked", ("suspension", True): "suspended", ("suspension", False): "unsuspended"}.get(
+        (purpose, value), f"{purpose}={value}"
+    )
+    state = verb if change.changed else f"already {verb}"
+    lists = ", ".join(f"{p}/{n}" for p, n in published) or "none"
+    click.echo(f"{credential_id}: {state}; lists published: {lists}")
+
+
+def register_status_commands(main: click.Group) -> None:
+    """Add the status commands to the ``shahada`` group."""
+
+    @main.command()
+    @click.argument("credential_id")
+    @click.option("--reason", required=True, help="why (kept in the archive)")
+    def revoke(credential_id: str, reason: str) -> None:
+        """Revoke a credential for good (its revocation bit is set and the list republished)."""
+        _change(credential_id, "revocation", True, reason)
+
+    @main.command()
+    @click.argument("credential_id")
+    @click.option("--reason", required=True, help="why (kept in the archive)")
+    def suspend(credential_id: str, reason: str) -> None:
+        """Suspend a credential (reversible with ``unsuspend``)."""
+        _change(credential_id, "suspension", True, reason)
+
+    @main.command()
+    @click.argument("credential_id")
+    @click.option("--reason", default="suspension lifted", show_default=True, help="why (kept in the archive)")
+    def unsuspend(credential_id: str, reason: str) -> None:
+        """Lift a credential's suspension."""
+        _change(credential_id, "suspension", False, reason)
+
+    @main.group()
+    def status() -> None:
+        """Status lists (W3C Bitstring Status List 1.0)."""
+
+    @status.command("publish")
+    def status_publish() -> None:
+        """Re-sign and store every list with pending changes (e.g. after an interrupted change)."""
+        from issuer.issuance import AgentSigner
+        from shahada.cli import _fail, _settings
+        from shahada.ministry import LocalMinistry
+        from shahada.status_setup import publish_lists
+
+        published: list[Any] = []
+        try:
+            with LocalMinistry(_settings()) as ministry:
+                if ministry.status is None:
+                    raise StatusError("credential status needs a did:web ministry", code="status.disabled")
+                signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
+                published = publish_lists(ministry.status, signer, ministry.identity.did, ministry.settings.proof_type)
+        except ShahadaError as err:
+            _fail(err)
+        click.echo(f"lists published: {', '.join(f'{p}/{n}' for p, n in published) or 'none (nothing pending)'}")
+        sys.exit(0)

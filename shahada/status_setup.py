@@ -1,0 +1,61 @@
+"""Wiring of credential status for this installation: the archive's status store, the verifier's
+status checker, and publishing lists through the agent (W3C Bitstring Status List 1.0)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from issuer.archive import Archive
+from issuer.status_store import StatusStore
+from shahada.config import Settings
+from verifier.result import VerificationResult
+from verifier.status import StatusChecker, StatusListFetcher
+
+
+def site_origin(settings: Settings) -> str:
+    """``https://<did_web_host>``: where the ministry's site, and so its status lists, live."""
+    return f"https://{settings.did_web_host}"
+
+
+def status_store(settings: Settings, archive: Archive) -> StatusStore | None:
+    """The status store when credentials get status entries (a did:web ministry, whose site serves
+    the lists); None for a did:key development ministry, which has no site."""
+    if settings.did_method != "web":
+        return None
+    return StatusStore(archive.engine, secret=settings.id_secret, origin=site_origin(settings))
+
+
+def did_web_origin(did: str) -> str | None:
+    """``https://host[:port]`` of a did:web DID (did:web method §3.2), else None."""
+    if not did.startswith("did:web:"):
+        return None
+    return "https://" + unquote(did.split(":")[2])
+
+
+def status_checker(
+    trusted_issuers: frozenset[str],
+    verify_list: Callable[[Mapping[str, Any]], VerificationResult],
+    *,
+    verify_tls: bool | str,
+) -> StatusChecker:
+    """A checker fetching each trusted did:web issuer's lists from its own origin only."""
+    origins = {did: frozenset({origin}) for did in trusted_issuers if (origin := did_web_origin(did))}
+
+    def check_list(document: Mapping[str, Any]) -> tuple[bool, str]:
+        result = verify_list(document)
+        why = "; ".join(f"{c.name}: {c.code}: {c.message}" for c in result.errors)
+        return result.verified, why
+
+    return StatusChecker(fetcher=StatusListFetcher(verify_tls=verify_tls), trusted_origins=origins, verify_list=check_list)
+
+
+def publish_lists(store: StatusStore, signer: Any, issuer: str, proof_type: str) -> list[tuple[str, int]]:
+    """Sign and store every list with pending changes."""
+    from issuer.proof_types import SUITE_CONTEXTS
+
+    return store.publish(
+        signer, issuer=issuer, now=lambda: dt.datetime.now(dt.UTC), extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ()))
+    )

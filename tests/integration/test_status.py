@@ -1,0 +1,161 @@
+"""Credential status with real parts (W3C Bitstring Status List 1.0): entries allocated in the
+archive, lists signed by the ministry's agent and served by its HTTPS site, read by the verifier."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import requests
+
+from issuer.archive import StoredCredential
+from issuer.issuance import AgentSigner, import_pv, sign_pending
+from issuer.synthetic import generate_records, write_csv
+from schemas.credential import MINISTRY_NAME, IssuerProfile
+from schemas.reference import bundled_reference
+from shahada.status_setup import publish_lists
+from status.bitstring import Bitstring
+from status.lists import LIST_SIZE
+from verifier.status import StatusChecker, StatusListUnavailable
+
+pytestmark = pytest.mark.agent
+NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+YEAR = 2022  # a session no other test issues into the shared archive
+
+
+@pytest.fixture(scope="module")
+def issued(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[StoredCredential]]:
+    pv = tmp_path_factory.mktemp("status") / "pv.csv"
+    write_csv(generate_records(6, seed=42, reference=bundled_reference(), year=YEAR), pv)
+    proof_type = ministry.settings.proof_type
+    outcome = import_pv(
+        pv, archive=ministry.archive, year=YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
+        operator="test", now=NOW(), attach_status=ministry.status.attach,
+    )
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
+    sign_pending(ministry.archive, outcome.info.id, signer, clock=NOW)
+    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    yield list(ministry.archive.credentials(import_id=outcome.info.id))
+
+
+def signer_of(ministry: Any) -> AgentSigner:
+    return AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
+
+
+def test_every_credential_carries_a_revocation_and_a_suspension_entry(ministry: Any, issued: list[StoredCredential]) -> None:
+    origin = f"https://{ministry.settings.did_web_host}"
+    positions = set()
+    for credential in issued:
+        entries = credential.document["credentialStatus"]
+        assert [e["statusPurpose"] for e in entries] == ["revocation", "suspension"]
+        for entry in entries:
+            assert entry["type"] == "BitstringStatusListEntry"
+            assert entry["statusListCredential"].startswith(origin + "/status/" + entry["statusPurpose"] + "/")
+            assert entry["id"] == f"{entry['statusListCredential']}#{entry['statusListIndex']}"
+            positions.add((entry["statusListCredential"], entry["statusListIndex"]))
+        result = ministry.verifier().verify(credential.document)
+        assert result.verified, result.to_dict()
+        assert result.check("status").message == "not revoked; not suspended"
+    assert len(positions) == 2 * len(issued)  # never two credentials on one bit
+    indexes = [int(c.document["credentialStatus"][0]["statusListIndex"]) for c in issued]
+    assert indexes != sorted(indexes)  # not in issuance order (a keyed permutation)
+
+
+def test_the_site_serves_signed_lists_with_caching_headers(ministry: Any, issued: list[StoredCredential]) -> None:
+    url = issued[0].document["credentialStatus"][0]["statusListCredential"]
+    ca = str(ministry.settings.tls_dir / "ca.pem")
+    response = requests.get(url, verify=ca, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Content-Type"].startswith("application/vc+ld+json")
+    document = response.json()
+    assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert document["credentialSubject"]["ttl"] == 300_000 and "validFrom" in document
+    assert len(Bitstring.decode(document["credentialSubject"]["encodedList"])) == LIST_SIZE
+    assert ministry.verifier().verify_without_status(document).verified
+    again = requests.get(url, verify=ca, timeout=10, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    missing = requests.get(url.rsplit("/", 1)[0] + "/99999", verify=ca, timeout=10)
+    assert missing.status_code == 404 and missing.json()["code"] == "status.not_found"
+
+
+def test_revoke_then_suspend_then_unsuspend(ministry: Any, issued: list[StoredCredential]) -> None:
+    store, target, other = ministry.status, issued[0], issued[1]
+    store.set_status(target.id, "suspension", True, reason="investigation", at=NOW())
+    assert store.pending_lists()  # persisted before publication
+    publish_lists(store, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type)
+    assert not store.pending_lists()
+    result = ministry.verifier().verify(target.document)
+    assert not result.verified and result.check("status").code == "status.suspended"
+    assert ministry.verifier().verify(other.document).verified  # every other credential untouched
+    store.set_status(target.id, "suspension", False, reason="cleared", at=NOW())
+    publish_lists(store, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type)
+    assert ministry.verifier().verify(target.document).verified
+    victim = issued[2]
+    store.set_status(victim.id, "revocation", True, reason="fraud", at=NOW())
+    publish_lists(store, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type)
+    result = ministry.verifier().verify(victim.document)
+    assert result.check("status").code == "status.revoked"
+    assert store.registry_entry(victim.id)["status"] == "revoked"
+
+
+def test_republishing_without_changes_signs_nothing(ministry: Any, issued: list[StoredCredential]) -> None:
+    assert publish_lists(ministry.status, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type) == []
+
+
+class Forging:
+    """Serves the real list with its bits changed (signature left as it was)."""
+
+    def __init__(self, inner: Any, clear: bool) -> None:
+        self.inner, self.clear = inner, clear
+
+    def fetch(self, url: str) -> Any:
+        document = copy.deepcopy(dict(self.inner.fetch(url)))
+        document["credentialSubject"]["encodedList"] = Bitstring(LIST_SIZE).encode()  # every bit cleared
+        return document
+
+
+class Down:
+    def fetch(self, url: str) -> Any:
+        raise StatusListUnavailable(f"{url}: ConnectionError")
+
+
+def test_a_forged_list_is_rejected_and_an_unreachable_one_never_passes(ministry: Any, issued: list[StoredCredential]) -> None:
+    verifier = ministry.verifier()
+    victim = issued[2]  # revoked by the test above
+    real: StatusChecker = verifier.status
+    verifier.status = StatusChecker(Forging(real.fetcher, clear=True), real.trusted_origins, real.verify_list)
+    result = verifier.verify(victim.document)
+    assert not result.verified and result.check("status").code == "status.list_invalid"
+    verifier.status = StatusChecker(Down(), real.trusted_origins, real.verify_list)
+    result = verifier.verify(issued[3].document)
+    assert not result.verified and result.check("status").code == "status.unavailable"
+
+
+def test_a_list_on_another_origin_is_not_fetched(ministry: Any, issued: list[StoredCredential]) -> None:
+    document = copy.deepcopy(issued[3].document)
+    document["credentialStatus"][0]["statusListCredential"] = "https://evil.example/status/revocation/0"
+    checker: StatusChecker = ministry.verifier().status
+    assert checker.check(document, ministry.identity.did).code == "status.untrusted"
+
+
+def test_credentials_without_status_still_pass(ministry: Any, issued: list[StoredCredential]) -> None:
+    checker: StatusChecker = ministry.verifier().status
+    plain = {k: v for k, v in issued[3].document.items() if k != "credentialStatus"}
+    check = checker.check(plain, ministry.identity.did)
+    assert check.outcome == "passed" and check.message == "no status entry"
+
+
+def test_the_registry_answers_status_and_digest_and_nothing_personal(ministry: Any, issued: list[StoredCredential]) -> None:
+    ca = str(ministry.settings.tls_dir / "ca.pem")
+    credential = issued[4]
+    response = requests.get(f"https://{ministry.settings.did_web_host}/registry/{credential.id}", verify=ca, timeout=10)
+    assert response.status_code == 200
+    assert response.json() == {"id": credential.id, "status": "valid", "recordDigest": credential.record_digest}
+    unknown = requests.get(f"https://{ministry.settings.did_web_host}/registry/urn:uuid:nope", verify=ca, timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "registry.unknown"

@@ -1,0 +1,127 @@
+"""The archive's status store without an agent: allocation, concurrent changes by two real
+processes (SQLite and PostgreSQL), and a crash between a change and its publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from issuer.archive import Archive
+from issuer.status_store import StatusStore
+from status.bitstring import Bitstring
+from status.lists import LIST_SIZE
+
+SECRET = b"s" * 32
+ORIGIN = "https://localhost:8443"
+NOW = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+
+
+class Unsigned:
+    """Returns the credential as is, with a marker proof: enough to test storage and batching."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        return {**credential, "proof": {"type": "test"}}
+
+
+_OPEN: list[Archive] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_archives() -> Any:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
+def store_at(url: str) -> StatusStore:
+    archive = Archive(url)
+    _OPEN.append(archive)
+    return StatusStore(archive.engine, secret=SECRET, origin=ORIGIN)
+
+
+def test_allocation_is_unique_stable_and_spread(tmp_path: Path) -> None:
+    store = store_at(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    ids = [f"urn:uuid:{i}" for i in range(2000)]
+    first = store.allocate(ids[:1000])
+    second = store.allocate(ids[500:])  # half already allocated: they keep theirs
+    for cid in ids[500:1000]:
+        assert first[cid] == second[cid]
+    positions = {(p, *second.get(cid, first.get(cid, {}))[p]) for cid in ids for p in ("revocation", "suspension") if cid in second or cid in first}
+    assert len(positions) == 4000
+    bits = [first[cid]["revocation"][1] for cid in ids[:1000]]
+    assert bits != sorted(bits) and all(0 <= b < LIST_SIZE for b in bits)
+
+
+def test_publish_signs_only_lists_with_changes_and_survives_a_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    store = store_at(url)
+    positions = store.allocate(["urn:uuid:a", "urn:uuid:b"])
+    signer = Unsigned()
+    assert store.publish(signer, issuer="did:web:x", now=lambda: NOW) == [("revocation", 0), ("suspension", 0)]
+    assert store.publish(signer, issuer="did:web:x", now=lambda: NOW) == [] and signer.calls == 2
+    store.set_status("urn:uuid:a", "revocation", True, reason="fraud", at=NOW)
+    store.engine.dispose()  # the process dies before publishing
+    restarted = store_at(url)
+    assert restarted.publish(signer, issuer="did:web:x", now=lambda: NOW) == [("revocation", 0)]
+    published = restarted.published("revocation", 0)
+    assert published is not None
+    bits = Bitstring.decode(json.loads(published.body)["credentialSubject"]["encodedList"])
+    assert bits.get(positions["urn:uuid:a"]["revocation"][1]) and not bits.get(positions["urn:uuid:b"]["revocation"][1])
+
+
+WORKER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from issuer.archive import Archive
+    from issuer.status_store import StatusStore
+    archive = Archive(sys.argv[1])
+    store = StatusStore(archive.engine, secret=b"s" * 32, origin="https://localhost:8443")
+    now = dt.datetime.now(dt.UTC)
+    sys.stdin.readline()  # start together
+    for cid in sys.argv[2].split(","):
+        store.set_status(cid, "revocation", True, reason="race", at=now)
+    archive.close()
+    """
+)
+
+
+def _race(url: str) -> None:
+    store = store_at(url)
+    ids = [f"urn:uuid:{i}" for i in range(200)]
+    store.allocate(ids)
+    store.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW)
+    root = Path(__file__).resolve().parents[2]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", WORKER, url, ",".join(ids[k::2])], stdin=subprocess.PIPE, cwd=root, text=True)
+        for k in range(2)
+    ]
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.close()
+    for worker in workers:
+        assert worker.wait(timeout=120) == 0
+    assert store.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW) == [("revocation", 0)]
+    published = store.published("revocation", 0)
+    assert published is not None
+    bits = Bitstring.decode(json.loads(published.body)["credentialSubject"]["encodedList"])
+    assert sum(bits.get(i) for i in range(LIST_SIZE)) == 200  # no bit lost
+
+
+def test_two_processes_revoking_at_once_lose_no_bit_sqlite(tmp_path: Path) -> None:
+    _race(f"sqlite:///{tmp_path / 'race.sqlite3'}")
+
+
+def test_two_processes_revoking_at_once_lose_no_bit_postgresql(postgres_url: str) -> None:
+    _race(postgres_url)

@@ -1,0 +1,106 @@
+"""The verifier service with real parts: credentials and seals signed by the ministry's agent, its
+did:web resolved over HTTPS from the local site, the archive as the ministry's records, waitress
+on loopback, and ``shahada serve verifier`` as a process."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.verifier.web.conftest import RunningVerifier
+
+pytestmark = pytest.mark.agent
+
+
+def post(running: RunningVerifier, path: str, body: Any) -> dict[str, Any]:
+    response = requests.post(running.url + path, json=body, timeout=30)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_genuine_documents_pass_every_check(running_verifier: RunningVerifier) -> None:
+    for credential in running_verifier.credentials[:4]:
+        body = post(running_verifier, "/credentials/verify", {"verifiableCredential": credential})
+        assert body["verified"] is True, body
+        assert {c["name"]: c["outcome"] for c in body["checks"]} == dict.fromkeys(
+            ("structure", "context", "issuer", "proof", "key", "signature", "schema", "validity", "archive"), "passed"
+        )
+
+
+def test_tampering_is_named_by_the_signature_and_the_records(running_verifier: RunningVerifier) -> None:
+    tampered = copy.deepcopy(running_verifier.diploma())
+    tampered["credentialSubject"]["generalAverage"] = "19.99"
+    body = post(running_verifier, "/credentials/verify", {"verifiableCredential": tampered})
+    assert body["verified"] is False
+    assert [(e["check"], e["code"]) for e in body["errors"]] == [("signature", "signature.invalid"), ("archive", "archive.mismatch")]
+    assert "credentialSubject.generalAverage" in body["errors"][1]["detail"]
+
+
+def test_a_signed_credential_the_ministry_never_recorded(running_verifier: RunningVerifier) -> None:
+    ministry = running_verifier.ministry
+    unrecorded = {k: v for k, v in running_verifier.diploma().items() if k != "proof"}
+    original = unrecorded["id"]  # a version-8 UUID (the schema says so): change its last hex digit only
+    unrecorded["id"] = original[:-1] + ("0" if original[-1] != "0" else "1")
+    signed = ministry.client.add_data_integrity_proof(
+        unrecorded, cryptosuite="eddsa-rdfc-2022", verification_method=ministry.identity.verification_method, created=None
+    )
+    body = post(running_verifier, "/credentials/verify", {"verifiableCredential": signed})
+    assert body["verified"] is False and [e["code"] for e in body["errors"]] == ["archive.unknown"]
+
+
+def test_the_printed_seal_through_its_url_and_the_api(running_verifier: RunningVerifier) -> None:
+    text = running_verifier.seal_of(running_verifier.diploma())
+    assert text.startswith(running_verifier.seal_base)
+    page = requests.get(text.replace("HTTP://127.0.0.1", "http://127.0.0.1"), headers={"Accept-Language": "fr"}, timeout=30)
+    assert page.status_code == 200 and 'data-verdict="valid"' in page.text
+    assert dict(re.findall(r'data-check="(\w+)" data-outcome="(\w+)"', page.text)) == dict.fromkeys(("decode", "key", "signature", "archive"), "passed")
+    body = post(running_verifier, "/seals/verify", {"seal": text, "options": {"massar": running_verifier.diploma()["credentialSubject"]["massarCode"]}})
+    assert body["verified"] is True and body["signer"] == running_verifier.ministry.identity.verification_method
+
+
+def test_shahada_serve_verifier(ministry: Any) -> None:
+    """The command serves the installation's verifier until SIGTERM (the ministry fixture already
+    serves the local site, so the command leaves it be)."""
+    env = {**os.environ, "SHAHADA_HOME": str(ministry.settings.home), "PYTHONUNBUFFERED": "1"}
+    shahada = Path(sys.executable).parent / "shahada"
+    process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        url = _wait_for_url(process)
+        assert requests.get(url + "/healthz", timeout=10).json() == {"status": "ok"}
+        assert "/credentials/verify" in requests.get(url + "/openapi.json", timeout=10).json()["paths"]
+        page = requests.get(url + "/", headers={"Accept-Language": "ar"}, timeout=10)
+        assert 'dir="rtl"' in page.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped." in err
+
+
+def _wait_for_url(process: subprocess.Popen[str]) -> str:
+    assert process.stderr is not None
+    deadline = time.monotonic() + 60
+    seen = ""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.5)
+        if ready:
+            line = process.stderr.readline()
+            seen += line
+            found = re.search(r"verifier: (http://127\.0\.0\.1:\d+)/", line)
+            if found:
+                return found.group(1)
+        if process.poll() is not None:
+            break
+    raise AssertionError(f"the verifier did not start: {seen}")

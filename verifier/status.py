@@ -1,0 +1,200 @@
+"""The ``status`` check: a credential's Bitstring Status List entries, read from signed lists
+(W3C Bitstring Status List 1.0 §3.2 "Validate Algorithm").
+
+For each ``BitstringStatusListEntry`` (§2.1) of the credential:
+
+1. the ``statusListCredential`` URL must be on an origin the verifier trusts for that issuer (the
+   issuer's own site): a list is never fetched from anywhere a credential points to;
+2. the list credential is fetched (``requests``: HTTPS only, no redirects, timeout, size cap) and
+   cached for its ``ttl`` (§2.2), at most ``max_cache_seconds``;
+3. the list credential is verified with the same verifier as the credential (signature, issuer,
+   validity) and must be a ``BitstringStatusListCredential`` of the same issuer and purpose (§3.2
+   steps 5–7): a forged or altered list is rejected;
+4. the bit at ``statusListIndex`` is read from the decoded ``encodedList`` (§3.1, §3.2 step 9).
+
+Failure codes (stable): ``status.revoked``, ``status.suspended`` (a set bit), ``status.unavailable``
+(a list could not be fetched: the check could not be completed, never "valid"), ``status.list_invalid``
+(the list is not a valid list credential of the issuer), ``status.untrusted`` (a list URL outside the
+trusted origins), ``status.malformed`` (an unusable entry).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from status.bitstring import MIN_BITS, Bitstring
+from status.errors import StatusError
+from verifier.result import OK, Check
+
+NAME = "status"
+PURPOSE_CODES = {"revocation": "status.revoked", "suspension": "status.suspended"}
+UNAVAILABLE = "status.unavailable"
+
+
+class StatusListUnavailable(Exception):
+    """A list could not be fetched (network, HTTP status, size, not JSON)."""
+
+
+class ListFetcher(Protocol):
+    def fetch(self, url: str) -> Mapping[str, Any]: ...
+
+
+@dataclass
+class StatusListFetcher:
+    """Fetches status list credentials over HTTPS with a ``ttl``-honouring cache.
+
+    Args:
+        verify_tls: ``True`` for the system CA store, or a CA bundle path (the local setup).
+        timeout: seconds for connecting, each read, and the whole download.
+        max_bytes: the largest list credential accepted.
+        max_cache_seconds: an upper bound on the list's own ``ttl``.
+        clock: monotonic seconds (tests pass their own).
+    """
+
+    verify_tls: bool | str = True
+    timeout: float = 5.0
+    max_bytes: int = 1024 * 1024
+    max_cache_seconds: float = 3600.0
+    clock: Callable[[], float] = time.monotonic
+    session: requests.Session = field(default_factory=requests.Session)
+    _cache: dict[str, tuple[float, Mapping[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.session.trust_env = False  # no proxy from the environment: the list comes from the issuer
+
+    def fetch(self, url: str) -> Mapping[str, Any]:
+        """The parsed list credential at ``url``. Raises StatusListUnavailable."""
+        with self._lock:
+            cached = self._cache.get(url)
+            if cached is not None and cached[0] > self.clock():
+                return cached[1]
+        document = self._download(url)
+        subject = document.get("credentialSubject")
+        ttl_ms = subject.get("ttl") if isinstance(subject, Mapping) else None
+        seconds = min(ttl_ms / 1000, self.max_cache_seconds) if isinstance(ttl_ms, int) and ttl_ms > 0 else 0.0
+        if seconds > 0:
+            with self._lock:
+                self._cache[url] = (self.clock() + seconds, document)
+        return document
+
+    def _download(self, url: str) -> Mapping[str, Any]:
+        deadline = self.clock() + self.timeout
+        try:
+            with self.session.get(
+                url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self.verify_tls,
+                headers={"Accept": "application/vc+ld+json, application/json"},
+            ) as response:
+                if response.status_code != 200:
+                    raise StatusListUnavailable(f"{url}: HTTP {response.status_code}")
+                body = b""
+                for chunk in response.iter_content(65536):
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        raise StatusListUnavailable(f"{url}: the list exceeds {self.max_bytes} bytes")
+                    if self.clock() > deadline:
+                        raise StatusListUnavailable(f"{url}: download exceeded {self.timeout} s")
+        except requests.RequestException as err:
+            raise StatusListUnavailable(f"{url}: {type(err).__name__}") from err
+        try:
+            document = json.loads(body)
+        except ValueError as err:
+            raise StatusListUnavailable(f"{url}: not JSON") from err
+        if not isinstance(document, Mapping):
+            raise StatusListUnavailable(f"{url}: not a JSON object")
+        return document
+
+
+ListVerifier = Callable[[Mapping[str, Any]], tuple[bool, str]]  # list credential → (verified, why not)
+
+
+@dataclass(frozen=True)
+class StatusChecker:
+    """Checks the status entries of credentials.
+
+    Args:
+        fetcher: fetches list credentials (a :class:`StatusListFetcher`).
+        trusted_origins: issuer id → the origins (``https://host``) its lists may come from.
+        verify_list: verifies a fetched list credential (signature, issuer, validity), typically
+            :func:`verifier.verify.verify_credential` without a status check.
+    """
+
+    fetcher: ListFetcher
+    trusted_origins: Mapping[str, frozenset[str]]
+    verify_list: ListVerifier
+
+    def check(self, credential: Mapping[str, Any], issuer: str) -> Check:
+        """The ``status`` check of one credential whose signature already passed."""
+        entries = credential.get("credentialStatus")
+        if entries is None:
+            return Check(NAME, "passed", OK, "no status entry")
+        entries = entries if isinstance(entries, list) else [entries]
+        said: list[str] = []
+        incomplete: Check | None = None
+        for entry in entries:
+            outcome = self._entry(entry, issuer)
+            if outcome.outcome == "failed" and outcome.code != UNAVAILABLE:
+                return outcome
+            if outcome.outcome == "failed":
+                incomplete = incomplete or outcome
+            else:
+                said.append(outcome.message)
+        if incomplete is not None:
+            return incomplete
+        return Check(NAME, "passed", OK, "; ".join(said))
+
+    def _entry(self, entry: Any, issuer: str) -> Check:
+        if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
+            return Check(NAME, "failed", "status.malformed", "a credentialStatus entry is not a BitstringStatusListEntry")
+        purpose, url, index_text = entry.get("statusPurpose"), entry.get("statusListCredential"), entry.get("statusListIndex")
+        if not isinstance(purpose, str) or not isinstance(url, str) or not isinstance(index_text, str) or not index_text.isdigit():
+            return Check(NAME, "failed", "status.malformed", "a status entry lacks statusPurpose, statusListCredential or a numeric statusListIndex")
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme != "https" or origin not in self.trusted_origins.get(issuer, frozenset()):
+            return Check(NAME, "failed", "status.untrusted", f"the status list {url} is not on a site trusted for {issuer}")
+        try:
+            document = self.fetcher.fetch(url)
+        except StatusListUnavailable as err:
+            return Check(NAME, "failed", UNAVAILABLE, f"the {purpose} list could not be fetched ({err}): status not checked")
+        problem = self._list_problem(document, url, issuer, purpose)
+        if problem is not None:
+            return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url} is rejected: {problem}")
+        try:
+            bits = Bitstring.decode(document["credentialSubject"]["encodedList"], min_bits=MIN_BITS)
+            value = bits.get(int(index_text))
+        except StatusError as err:
+            return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url}: {err.message}")
+        if value:
+            code = PURPOSE_CODES.get(purpose, "status.set")
+            return Check(NAME, "failed", code, f"{purpose} bit {index_text} of {url} is set: {code.split('.')[1]}")
+        state = {"revocation": "not revoked", "suspension": "not suspended"}.get(purpose, f"{purpose} bit not set")
+        return Check(NAME, "passed", OK, state)
+
+    def _list_problem(self, document: Mapping[str, Any], url: str, issuer: str, purpose: str) -> str | None:
+        types = document.get("type")
+        if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
+            return "not a BitstringStatusListCredential"
+        if document.get("id") != url:
+            return "its id is not the URL it was fetched from"
+        list_issuer = document.get("issuer")
+        list_issuer = list_issuer.get("id") if isinstance(list_issuer, Mapping) else list_issuer
+        if list_issuer != issuer:
+            return f"issued by {list_issuer!r}, not by the credential's issuer"
+        subject = document.get("credentialSubject")
+        if not isinstance(subject, Mapping) or subject.get("type") != "BitstringStatusList":
+            return "its credentialSubject is not a BitstringStatusList"
+        if subject.get("statusPurpose") != purpose:
+            return f"its statusPurpose is {subject.get('statusPurpose')!r}, not {purpose!r}"
+        verified, why = self.verify_list(document)
+        if not verified:
+            return why
+        return None
