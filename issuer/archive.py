@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,8 +190,13 @@ class Archive:
         imported_at: dt.datetime,
         record_count: int,
         credentials: Sequence[PlannedCredential],
+        in_transaction: Callable[[Session, ImportInfo], None] | None = None,
     ) -> ImportInfo:
-        """Store an import and all its planned credentials atomically (all or nothing)."""
+        """Store an import and all its planned credentials atomically (all or nothing).
+
+        ``in_transaction`` runs inside the same transaction once the rows are written (the audit
+        entry of the import, :mod:`issuer.audit`); if it raises, nothing is stored.
+        """
         try:
             with self._sessions.begin() as session:
                 pv_import = PVImport(
@@ -225,6 +230,8 @@ class Archive:
                 ]
                 for start in range(0, len(rows), 2000):
                     session.execute(insert(CredentialRow), rows[start : start + 2000])
+                if in_transaction is not None:
+                    in_transaction(session, _import_info(pv_import))
                 return _import_info(pv_import)
         except SQLAlchemyError as err:
             raise ArchiveError(f"the import of {filename} could not be recorded; nothing was stored: {err}", code="archive.import") from err
@@ -240,9 +247,20 @@ class Archive:
             ).all()
         return [(cid, json.loads(doc)) for cid, doc in rows]
 
-    def store_signed(self, signed: Iterable[tuple[str, dict[str, Any]]], *, issued_at: dt.datetime) -> int:
-        """Mark credentials issued with their signed documents, in one transaction. Returns rows changed."""
+    def store_signed(
+        self,
+        signed: Iterable[tuple[str, dict[str, Any]]],
+        *,
+        issued_at: dt.datetime,
+        in_transaction: Callable[[Session, list[tuple[str, dict[str, Any]]]], None] | None = None,
+    ) -> int:
+        """Mark credentials issued with their signed documents, in one transaction. Returns rows changed.
+
+        ``in_transaction`` (the audit entry of the batch) runs in the same transaction, given the
+        credentials actually changed from pending to issued.
+        """
         changed = 0
+        stored: list[tuple[str, dict[str, Any]]] = []
         with self._sessions.begin() as session:
             for cid, document in signed:
                 result = session.execute(
@@ -251,6 +269,10 @@ class Archive:
                     .values(status=ISSUED, document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at)
                 )
                 changed += result.rowcount  # type: ignore[attr-defined]
+                if result.rowcount:  # type: ignore[attr-defined]
+                    stored.append((cid, document))
+            if in_transaction is not None and stored:
+                in_transaction(session, stored)
         return changed
 
     def complete_import(self, import_id: int, *, at: dt.datetime) -> None:

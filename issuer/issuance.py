@@ -27,6 +27,7 @@ import rfc8785
 
 from issuer.admin import AdminClient
 from issuer.archive import Archive, ImportInfo, PlannedCredential
+from issuer.audit import AuditLog, document_sha256, records_sha256
 from issuer.errors import IssuanceError
 from issuer.proof_types import DATA_INTEGRITY_CRYPTOSUITES as DATA_INTEGRITY_CRYPTOSUITES
 from issuer.proof_types import DEFAULT_PROOF_TYPE as DEFAULT_PROOF_TYPE
@@ -136,12 +137,15 @@ def import_pv(
     operator: str,
     now: dt.datetime,
     attach_status: Callable[[list[PlannedCredential]], list[PlannedCredential]] | None = None,
+    audit: AuditLog | None = None,
+    reason: str = "PV import",
 ) -> ImportOutcome:
     """Validate a PV and record its import with every planned credential (atomically).
 
     ``attach_status`` (``StatusStore.attach``) gives each new credential its status list entries
     (W3C Bitstring Status List 1.0 §2.1) before it is stored; indexes already allocated to an id
-    are reused, so a failed import retried later allocates nothing twice.
+    are reused, so a failed import retried later allocates nothing twice. ``audit`` records the
+    import (``pv.import``, with a digest of every record digest) in the import's own transaction.
     """
     sha = file_sha256(path)
     existing = archive.find_import(year, sha)
@@ -162,6 +166,14 @@ def import_pv(
     fresh = [c for c in planned if c.id not in known]
     if attach_status is not None and fresh:
         fresh = attach_status(fresh)
+    def record(session: Any, recorded: ImportInfo) -> None:
+        if audit is not None:
+            audit.append(
+                session, operator=operator, action="pv.import", subject=f"import:{recorded.id}", reason=reason, at=now,
+                details={"filename": path.name, "fileSha256": sha, "sessionYear": year, "records": len(records),
+                         "credentials": len(fresh), "recordsSha256": records_sha256([(c.id, c.record_digest) for c in fresh])},
+            )
+
     info = archive.record_import(
         session_year=year,
         filename=path.name,
@@ -170,6 +182,7 @@ def import_pv(
         imported_at=issued_at,
         record_count=len(records),
         credentials=fresh,
+        in_transaction=record,
     )
     return ImportOutcome(info, resumed=False, already_issued=len(planned) - len(fresh))
 
@@ -183,8 +196,22 @@ def sign_pending(
     batch_size: int = 64,
     concurrency: int = 4,
     progress: Progress | None = None,
+    audit: AuditLog | None = None,
+    operator: str = "",
 ) -> int:
-    """Sign every pending credential of an import; returns how many were signed now."""
+    """Sign every pending credential of an import; returns how many were signed now.
+
+    ``audit`` records each committed batch (``credentials.issue``, the SHA-256 of every signed
+    document) in the batch's own transaction.
+    """
+
+    def record(session: Any, stored: list[tuple[str, dict[str, Any]]]) -> None:
+        if audit is not None:
+            audit.append(
+                session, operator=operator, action="credentials.issue", subject=f"import:{import_id}", reason="issuance", at=clock(),
+                details={"documents": {cid: document_sha256(doc) for cid, doc in stored}},
+            )
+
     total = archive.count(import_id=import_id)
     done = total - archive.count(import_id=import_id, status="pending")
     signed_now = 0
@@ -201,7 +228,7 @@ def sign_pending(
             for (cid, unsigned), signed in zip(batch, documents, strict=True):
                 if signed.get("id") != cid or "proof" not in signed:
                     raise IssuanceError(f"the agent returned an unexpected document for {cid}", code="issuance.signature")
-            changed = archive.store_signed(zip((cid for cid, _ in batch), documents), issued_at=clock())
+            changed = archive.store_signed(zip((cid for cid, _ in batch), documents), issued_at=clock(), in_transaction=record)
             signed_now += changed
             done += changed
             if progress:

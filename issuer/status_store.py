@@ -355,4 +355,10 @@ def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, A
         return None
     bits = engine_store.status_of(credential_id)
     state = "revoked" if bits.get("revocation") else "suspended" if bits.get("suspension") else "valid"
-    return {"id": credential_id, "status": state, "recordDigest": row[1]}
+    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": row[1]}
+    from issuer.rectification import superseded_by  # rectification builds on this module
+
+    replacement = superseded_by(engine_store.engine, credential_id)
+    if replacement is not None:
+        entry["supersededBy"] = replacement
+    return entry

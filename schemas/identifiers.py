@@ -31,7 +31,7 @@ _CROCKFORD: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _DATA_SYMBOLS: Final = 11  # 55 bits: see document_number for the collision bound
 
 
-def credential_id(massar: str, year: int, session: str, kind: Kind, *, secret: bytes) -> str:
+def credential_id(massar: str, year: int, session: str, kind: Kind, *, secret: bytes, revision: int = 0) -> str:
     """The credential's ``id``: ``urn:uuid:`` + a UUIDv8 whose 122 free bits come from HMAC-SHA256.
 
     Stable per (candidate, year, session, document type), so re-running an import yields the same
@@ -44,6 +44,8 @@ def credential_id(massar: str, year: int, session: str, kind: Kind, *, secret: b
         session: ``"normale"`` or ``"rattrapage"``.
         kind: ``"diploma"`` or ``"transcript"``.
         secret: the ministry's id secret, at least ``MIN_SECRET_BYTES`` bytes.
+        revision: 0 for the credential first issued; n for the n-th rectified credential that
+            supersedes it (a distinct id, so the superseded one can be revoked and named).
 
     Returns:
         ``urn:uuid:xxxxxxxx-xxxx-8xxx-[89ab]xxx-xxxxxxxxxxxx``.
@@ -59,7 +61,10 @@ def credential_id(massar: str, year: int, session: str, kind: Kind, *, secret: b
     _check_kind(kind)
     if len(secret) < MIN_SECRET_BYTES:
         raise CredentialBuildError(f"the id secret must be at least {MIN_SECRET_BYTES} bytes")
-    message = "\x1f".join((_ID_DOMAIN, massar, str(year), session, kind)).encode("ascii")
+    if revision < 0:
+        raise CredentialBuildError("revision must be 0 or more")
+    parts = (_ID_DOMAIN, massar, str(year), session, kind) + ((f"rev{revision}",) if revision else ())
+    message = "\x1f".join(parts).encode("ascii")
     value = int.from_bytes(hmac.new(secret, message, hashlib.sha256).digest()[:16], "big")
     value = (value & ~(0xF << 76)) | (0x8 << 76)  # version 8 (RFC 9562 §5.8)
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # variant 10 (RFC 9562 §4.1)

@@ -20,7 +20,7 @@ from shahada.errors import ShahadaError
 from shahada.serve import serve
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
-INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable"})
+INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable", "registry.unavailable"})
 
 
 def _settings() -> Any:
@@ -66,13 +66,21 @@ def main() -> None:
 # --- issue -------------------------------------------------------------------------------------
 
 
-def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None]) -> tuple[Any, int]:
-    from issuer.issuance import AgentSigner, import_pv, sign_pending
+def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None], dry_run: bool = False) -> tuple[Any, int]:
+    """Import (or rectify with) a PV, sign, supersede, publish the status lists; with ``dry_run``,
+    only the diff against the archive (a :class:`issuer.rectification.PVPlan`)."""
+    from issuer.audit import AuditLog
+    from issuer.issuance import AgentSigner, sign_pending
     from schemas.credential import MINISTRY_NAME, IssuerProfile
     from schemas.reference import bundled_reference
 
+    from issuer.issuance import ImportOutcome
+    from issuer.rectification import apply_supersessions, plan_pv, record_plan
+
     s = ministry.settings
-    outcome = import_pv(
+    audit = AuditLog(ministry.archive.engine)  # every import and issuance batch, hash-chained
+    now = dt.datetime.now(dt.UTC)
+    plan = plan_pv(
         pv,
         archive=ministry.archive,
         year=year,
@@ -80,10 +88,21 @@ def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], No
         secret=s.id_secret,
         reference=bundled_reference(),
         proof_type=s.proof_type,
-        operator=s.operator,
-        now=dt.datetime.now(dt.UTC),
-        attach_status=ministry.status.attach if ministry.status is not None else None,
+        now=now,
     )
+    if dry_run:
+        return plan, 0
+    if plan.changes:
+        click.echo(plan.report(), err=True)
+    info = record_plan(
+        plan,
+        archive=ministry.archive,
+        operator=s.operator,
+        now=now,
+        attach_status=ministry.status.attach if ministry.status is not None else None,
+        audit=audit,
+    )
+    outcome = ImportOutcome(info, resumed=plan.resumed is not None, already_issued=plan.unchanged)
     signer = AgentSigner(ministry.client, ministry.identity.verification_method, s.proof_type)
     signed = sign_pending(
         ministry.archive,
@@ -92,7 +111,10 @@ def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], No
         clock=lambda: dt.datetime.now(dt.UTC),
         concurrency=s.sign_concurrency,
         progress=progress,
+        audit=audit,
+        operator=s.operator,
     )
+    apply_supersessions(ministry.archive, ministry.status, audit, operator=s.operator, now=dt.datetime.now(dt.UTC))
     if ministry.status is not None:  # the lists the new entries point at (W3C Bitstring Status List 1.0)
         from shahada.status_setup import publish_lists
 
@@ -115,13 +137,18 @@ def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
 @click.argument("pv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--session", "session", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="writes OUT/credentials/*.json")
-def issue(pv: Path, session: int, out: Path) -> None:
-    """Validate a PV, sign its credentials through the agent, archive and write them."""
+@click.option("--dry-run", is_flag=True, help="only report what the PV changes (new, changed credentials and fields)")
+def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
+    """Validate a PV, sign its credentials through the agent, archive and write them. A corrected
+    PV of an issued session supersedes the changed credentials only (rectification)."""
     from shahada.ministry import LocalMinistry
 
     try:
         with LocalMinistry(_settings()) as ministry:
-            outcome, signed = _issue(ministry, pv, session, Progress("signing"))
+            outcome, signed = _issue(ministry, pv, session, Progress("signing"), dry_run=dry_run)
+            if dry_run:
+                click.echo(outcome.report())
+                return
             written = _write_credentials(ministry.archive, outcome.info.id, out)
     except ShahadaError as err:
         _fail(err)
@@ -156,7 +183,7 @@ def verify(source: str, as_json: bool, massar: str | None) -> None:
     try:
         settings = _settings()
         with LocalSite(settings):
-            result = make_verifier(settings, ministry_did_of(settings)).verify(credential)
+            result = make_verifier(settings, ministry_did_of(settings), registry=True).verify(credential)
     except ShahadaError as err:
         _fail(err)
     if as_json:
@@ -278,6 +305,7 @@ from shahada.print_command import print_command  # noqa: E402  (it imports this 
 
 main.add_command(print_command)  # shahada print: the printed documents of a session (printing/)
 
-from shahada.status_commands import register_status_commands  # noqa: E402
+from shahada.status_commands import register_archive_commands, register_status_commands  # noqa: E402
 
 register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish
+register_archive_commands(main)  # shahada archive verify

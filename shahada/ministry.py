@@ -30,6 +30,7 @@ from shahada.config import Settings
 from issuer.status_store import StatusStore
 from shahada.site import SiteServer, create_site_app
 from shahada.status_setup import status_checker, status_store
+from verifier.registry import RegistryChecker
 from verifier.status import StatusChecker
 from shahada.tls import TLSFiles, ensure_local_tls
 from verifier.result import VerificationResult
@@ -67,6 +68,7 @@ class Verifier:
     trusted_issuers: frozenset[str]
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     status: StatusChecker | None = None  # checks status lists (W3C Bitstring Status List 1.0)
+    registry: RegistryChecker | None = None  # compares with the ministry's records (online)
 
     def verify(self, credential: Any) -> VerificationResult:
         return verify_credential(
@@ -76,6 +78,7 @@ class Verifier:
             trusted_issuers=self.trusted_issuers,
             now=self.clock(),
             status=self.status,
+            registry=self.registry,
         )
 
     def verify_without_status(self, credential: Any) -> VerificationResult:
@@ -89,13 +92,18 @@ class Verifier:
         )
 
 
-def make_verifier(settings: Settings, ministry_did: str | None, *, loader: PinnedDocumentLoader | None = None) -> Verifier:
+def make_verifier(
+    settings: Settings, ministry_did: str | None, *, loader: PinnedDocumentLoader | None = None, registry: bool = False
+) -> Verifier:
+    """The installation's verifier; ``registry`` adds the check against the ministry's records."""
     trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
     ca = settings.tls_dir / "ca.pem"
     verify_tls: bool | str = str(ca) if settings.site_is_local and ca.exists() else True
     resolver = DIDResolver(trusted_dids=trusted, verify_tls=verify_tls)
     verifier = Verifier(loader=loader or PinnedDocumentLoader(), resolver=resolver, trusted_issuers=trusted)
     verifier.status = status_checker(trusted, verifier.verify_without_status, verify_tls=verify_tls)
+    if registry:
+        verifier.registry = RegistryChecker(verifier.status.trusted_origins, verify_tls=verify_tls)
     return verifier
 
 

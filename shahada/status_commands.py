@@ -18,8 +18,12 @@ from shahada.errors import ShahadaError
 from status.errors import StatusError
 
 
+ACTIONS = {("revocation", True): "status.revoke", ("suspension", True): "status.suspend", ("suspension", False): "status.unsuspend"}
+
+
 def _change(credential_id: str, purpose: str, value: bool, reason: str | None) -> None:
     from issuer.archive import ISSUED
+    from issuer.audit import AuditLog
     from issuer.issuance import AgentSigner
     from shahada.cli import _fail, _settings
     from shahada.ministry import LocalMinistry
@@ -33,7 +37,15 @@ def _change(credential_id: str, purpose: str, value: bool, reason: str | None) -
                 raise StatusError("credential status needs a did:web ministry (its site serves the lists)", code="status.disabled")
             if stored is None or stored.status != ISSUED:
                 raise StatusError(f"no issued credential {credential_id} in the archive", code="status.unknown")
-            change = store.set_status(credential_id, purpose, value, reason=reason, at=dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+            now = dt.datetime.now(dt.UTC)
+            audit = AuditLog(ministry.archive.engine)
+            with store.begin() as session:  # the bit, its list's pending revision and the audit entry: one transaction
+                change = store.set_status(credential_id, purpose, value, reason=reason, at=now, session=session)  # type: ignore[arg-type]
+                if change.changed:
+                    audit.append(
+                        session, operator=ministry.settings.operator, action=ACTIONS[(purpose, value)], subject=credential_id,
+                        reason=reason or "", at=now, details={"purpose": purpose, "value": value, "list": change.list_number, "bit": change.bit},
+                    )
             signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
             published = publish_lists(store, signer, ministry.identity.did, ministry.settings.proof_type)
     except ShahadaError as err:
@@ -93,3 +105,49 @@ def register_status_commands(main: click.Group) -> None:
             _fail(err)
         click.echo(f"lists published: {', '.join(f'{p}/{n}' for p, n in published) or 'none (nothing pending)'}")
         sys.exit(0)
+
+
+def register_archive_commands(main: click.Group) -> None:
+    """Add ``shahada archive verify``."""
+
+    @main.group()
+    def archive() -> None:
+        """The archive of imports and credentials."""
+
+    @archive.command("verify")
+    @click.option("--no-signatures", is_flag=True, help="skip re-verifying every signature (faster)")
+    def archive_verify(no_signatures: bool) -> None:
+        """Re-check the audit trail's hash chain, every issued credential against what its issuance
+        recorded and its signature, and every status bit. Exit 0 intact, 1 alterations found."""
+        from issuer.archive import Archive
+        from issuer.archive_check import check_archive
+        from issuer.audit import AuditLog
+        from shahada.cli import _fail, _settings
+        from shahada.ministry import LocalSite, make_verifier, ministry_did_of
+        from shahada.status_setup import status_store
+
+        problems = []
+        try:
+            settings = _settings()
+            archive_db = Archive(settings.archive_url)
+            try:
+                with LocalSite(settings):
+                    verifier = make_verifier(settings, ministry_did_of(settings))
+
+                    def verify(document: dict[str, Any]) -> tuple[bool, str]:
+                        result = verifier.verify_without_status(document)
+                        return result.verified, "; ".join(f"{c.name}: {c.code}" for c in result.errors)
+
+                    problems = list(
+                        check_archive(archive_db, AuditLog(archive_db.engine), status_store(settings, archive_db), None if no_signatures else verify)
+                    )
+            finally:
+                archive_db.close()
+        except ShahadaError as err:
+            _fail(err)
+        for problem in problems:
+            click.echo(f"ALTERED [{problem.code}] {problem.subject}: {problem.message}")
+        if problems:
+            click.echo(f"{len(problems)} alteration(s) found", err=True)
+            sys.exit(1)
+        click.echo("archive intact: audit chain, credentials, signatures and status bits check out")

@@ -16,6 +16,7 @@ signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``conte
             ``proof.malformed``
 schema      ``schema.invalid`` (a baccalaureate credential not conforming to its JSON Schema)
 validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
+registry    only when a ``registry`` checker is passed (see :mod:`verifier.registry`)
 status      only when a ``status`` checker is passed (see :mod:`verifier.status`):
             ``status.revoked``, ``status.suspended``, ``status.unavailable``, ``status.list_invalid``,
             ``status.untrusted``, ``status.malformed``; skipped unless the signature passed
@@ -65,6 +66,7 @@ def verify_credential(
     now: datetime,
     allowed_suites: frozenset[str] = DEFAULT_SUITES,
     status: StatusCheck | None = None,
+    registry: StatusCheck | None = None,
 ) -> VerificationResult:
     """Verify ``credential`` (parsed JSON) and report every check.
 
@@ -79,6 +81,8 @@ def verify_credential(
         status: checks the credential's status list entries (W3C Bitstring Status List 1.0); when
             given, a ``status`` check follows ``validity``. Without it the status is not checked
             and no ``status`` check is reported.
+        registry: compares the credential with the issuer's records (:mod:`verifier.registry`);
+            when given, a ``registry`` check comes last.
 
     Returns:
         A :class:`VerificationResult`; ``verified`` is true only if every check passed.
@@ -126,4 +130,10 @@ def verify_credential(
             ordered = (*ordered, status.check(credential, issuer_id(credential) or ""))
         else:
             ordered = (*ordered, Check("status", "skipped", SKIPPED, f"not checked: the {blocker} check failed"))
+    if registry is not None:
+        signature = checks.get("signature")
+        if signature is not None and signature.outcome == "passed":
+            ordered = (*ordered, registry.check(credential, issuer_id(credential) or ""))
+        else:
+            ordered = (*ordered, Check("registry", "skipped", SKIPPED, f"not checked: the {blocker} check failed"))
     return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered)

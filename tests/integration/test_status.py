@@ -159,3 +159,25 @@ def test_the_registry_answers_status_and_digest_and_nothing_personal(ministry: A
     assert response.json() == {"id": credential.id, "status": "valid", "recordDigest": credential.record_digest}
     unknown = requests.get(f"https://{ministry.settings.did_web_host}/registry/urn:uuid:nope", verify=ca, timeout=10)
     assert unknown.status_code == 404 and unknown.json()["code"] == "registry.unknown"
+
+
+def test_the_verifier_compares_with_the_ministrys_records(ministry: Any, issued: list[StoredCredential]) -> None:
+    from shahada.ministry import make_verifier
+    from verifier.registry import record_digest
+
+    verifier = make_verifier(ministry.settings, ministry.identity.did, registry=True)
+    genuine = issued[4].document
+    assert record_digest(genuine) == issued[4].record_digest  # the verifier's digest is the issuer's
+    result = verifier.verify(genuine)
+    assert result.verified and result.check("registry").message == "matches the ministry's records"
+    # signed by the ministry's key, but not what the PV recorded (a key misused outside the pipeline)
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    unsigned["credentialSubject"]["generalAverage"] = "19.99"
+    forged = ministry.client.add_data_integrity_proof(
+        unsigned, cryptosuite="eddsa-rdfc-2022", verification_method=ministry.identity.verification_method, created=None
+    )
+    result = verifier.verify(forged)
+    assert result.check("signature").outcome == "passed"
+    assert not result.verified and result.check("registry").code == "registry.mismatch"
+    revoked = verifier.verify(issued[2].document)  # revoked above
+    assert revoked.check("registry").code == "registry.revoked"

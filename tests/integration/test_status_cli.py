@@ -52,16 +52,108 @@ def test_unknown_credential_is_a_domain_error(home: Path) -> None:
 
 def test_a_list_that_cannot_be_fetched_exits_3(home: Path) -> None:
     _, path = credential(home, "diploma", 2)
-    with closing(sqlite3.connect(home / "archive.sqlite3")) as conn:
-        saved = conn.execute("select purpose, number, document, published_revision from status_lists").fetchall()
+    with closing(sqlite3.connect(home / "archive.sqlite3")) as conn:  # as if no list had been published yet
         conn.execute("update status_lists set document = null, published_revision = 0")
         conn.commit()
-    try:
-        result = run(home, "verify", str(path))
-        assert result.returncode == 3, result.stdout + result.stderr
-        assert "status.unavailable" in result.stdout
-        published = run(home, "status", "publish")  # what a restart after a crash does
-        assert published.returncode == 0 and "revocation/0" in published.stdout, published.stderr
-        assert run(home, "verify", str(path)).returncode == 0
-    finally:
-        del saved
+    result = run(home, "verify", str(path))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "status.unavailable" in result.stdout
+    published = run(home, "status", "publish")  # what a restart after a crash does
+    assert published.returncode == 0 and "revocation/0" in published.stdout, published.stderr
+    assert run(home, "verify", str(path)).returncode == 0
+
+
+def _sql(home: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(home / "archive.sqlite3")) as conn:
+        rows = conn.execute(statement, params).fetchall()
+        conn.commit()
+    return rows
+
+
+def test_archive_verify_detects_edits_by_hand(home: Path) -> None:
+    intact = run(home, "archive", "verify")
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "archive intact" in intact.stdout
+    actions = [a for (a,) in _sql(home, "select action from audit_log order by seq")]
+    assert actions[0] == "pv.import" and "credentials.issue" in actions
+    assert {"status.revoke", "status.suspend", "status.unsuspend"} <= set(actions)
+
+    # a mark edited in a stored transcript
+    cid, document = _sql(home, "select id, document from credentials where kind = 'transcript' order by id limit 1")[0]
+    edited = json.loads(str(document))
+    edited["credentialSubject"]["generalAverage"] = "19.99"
+    _sql(home, "update credentials set document = ? where id = ?", json.dumps(edited, ensure_ascii=False, sort_keys=True), cid)
+    result = run(home, "archive", "verify")
+    _sql(home, "update credentials set document = ? where id = ?", document, cid)
+    assert result.returncode == 1
+    assert f"[archive.document_altered] {cid}" in result.stdout
+    assert f"[archive.signature_invalid] {cid}" in result.stdout
+
+    # a revocation bit cleared by hand (the published list is left alone)
+    revoked = _sql(home, "select credential_id from status_entries where purpose = 'revocation' and value = 1")[0][0]
+    _sql(home, "update status_entries set value = 0 where credential_id = ? and purpose = 'revocation'", revoked)
+    result = run(home, "archive", "verify", "--no-signatures")
+    _sql(home, "update status_entries set value = 1 where credential_id = ? and purpose = 'revocation'", revoked)
+    assert result.returncode == 1
+    assert f"[archive.status_mismatch] {revoked}" in result.stdout and "[status.list_mismatch]" in result.stdout
+
+    # the audit trail itself rewritten: the reason of the revocation
+    seq, reason = _sql(home, "select seq, reason from audit_log where action = 'status.revoke'")[0]
+    _sql(home, "update audit_log set reason = 'clerical' where seq = ?", seq)
+    result = run(home, "archive", "verify", "--no-signatures")
+    _sql(home, "update audit_log set reason = ? where seq = ?", reason, seq)
+    assert result.returncode == 1 and f"[audit.altered] audit:{seq}" in result.stdout
+    assert run(home, "archive", "verify", "--no-signatures").returncode == 0
+
+
+def _corrected_pv(source: Path, target: Path) -> str:
+    """The sample PV with one candidate's PHILO and ANG national marks swapped (same coefficient in
+    SMA: the averages still hold). Returns the candidate's Code Massar."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].lstrip("\ufeff").rstrip("\r\n").split(";")
+    philo, ang, stream = header.index("nat_PHILO"), header.index("nat_ANG"), header.index("filiere")
+    for n, line in enumerate(lines[1:], start=1):
+        cells = line.rstrip("\r\n").split(";")
+        if cells[stream] == "SMA" and cells[philo] and cells[ang] and cells[philo] != cells[ang]:
+            cells[philo], cells[ang] = cells[ang], cells[philo]
+            lines[n] = ";".join(cells) + line[len(line.rstrip("\r\n")):]
+            target.write_text("".join(lines), encoding="utf-8")
+            return cells[0]
+    raise AssertionError("no SMA candidate with distinct PHILO and ANG marks")
+
+
+def test_rectification_end_to_end(home: Path, tmp_path: Path) -> None:
+    corrected = tmp_path / "pv-corrected.csv"
+    massar = _corrected_pv(SAMPLE, corrected)
+    before = _sql(home, "select id, document from credentials")
+    dry = run(home, "issue", str(corrected), "--session", "2025", "--out", str(tmp_path / "out"), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    changed = [line for line in dry.stdout.splitlines() if line.strip().startswith("changed ")]
+    assert "changed: 1" in dry.stdout and "new: 0" in dry.stdout and len(changed) == 1, dry.stdout
+    assert f"changed {massar} transcript (normale)" in changed[0]
+    fields = changed[0].split(": ", 1)[1].split("; ")[0].split(", ")
+    assert len(fields) == 2 and all(f.startswith("credentialSubject.") for f in fields), fields
+    assert _sql(home, "select id, document from credentials") == before  # a dry run stores nothing
+
+    applied = run(home, "issue", str(corrected), "--session", "2025", "--out", str(tmp_path / "out"))
+    assert applied.returncode == 0, applied.stderr
+    written = list((tmp_path / "out" / "credentials").glob("*.json"))
+    assert len(written) == 1  # the replacement only
+    replacement = json.loads(written[0].read_text(encoding="utf-8"))
+    old_id = changed[0].rsplit("; ", 1)[1].split(" → ")[0]
+    assert replacement["id"] == changed[0].rsplit(" → ", 1)[1]
+    old_file = next(
+        p for p in (home / "out" / "credentials").glob("transcript-*.json") if json.loads(p.read_text(encoding="utf-8"))["id"] == old_id
+    )
+    old = run(home, "verify", str(old_file))
+    assert old.returncode == 1 and "status.revoked" in old.stdout and "registry.superseded" in old.stdout
+    assert replacement["id"] in old.stdout  # the link to the replacement
+    assert run(home, "verify", str(written[0])).returncode == 0
+    untouched = {cid: doc for cid, doc in before if cid != old_id}
+    assert {cid: doc for cid, doc in _sql(home, "select id, document from credentials") if cid in untouched} == untouched
+    reasons = _sql(home, "select reason from status_entries where credential_id = ? and purpose = 'revocation'", old_id)
+    assert reasons[0][0] == f"superseded by {replacement['id']}"
+    assert "credentials.rectify" in [a for (a,) in _sql(home, "select action from audit_log")]
+    again = run(home, "issue", str(corrected), "--session", "2025", "--out", str(tmp_path / "out2"), "--dry-run")
+    assert "changed: 0" in again.stdout or "resumed" in again.stdout or again.returncode == 0
+    assert run(home, "archive", "verify").returncode == 0

@@ -1,0 +1,273 @@
+"""Rectification: a corrected PV for a session already issued.
+
+Importing a PV compares every credential it yields with the *current* credential of the same
+(candidate, year, session, document type) in the archive:
+
+- **unchanged** — the same record digest: nothing happens (the rattrapage wave leaves the first
+  session's credentials alone this way);
+- **new** — no credential yet (e.g. the rattrapage transcripts, the diplomas of newly admitted
+  candidates): issued as usual;
+- **changed** — the record differs: a superseding credential is issued with the next *revision*
+  of the id (``schemas.identifiers.credential_id(…, revision=n)``), and, once it is signed, the
+  superseded one is revoked (W3C Bitstring Status List 1.0, ``statusPurpose`` ``revocation``) with
+  the reason "superseded" and a link to its replacement, kept in ``supersessions`` and answered by
+  the public registry (``supersededBy``).
+
+:func:`plan_pv` computes the diff without storing anything (``shahada issue --dry-run``);
+:func:`record_plan` stores the import, the superseding credentials and the pending supersessions,
+with their audit entries, in one transaction; :func:`apply_supersessions` revokes the superseded
+credentials whose replacements are issued — idempotent, so a run killed in between resumes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from issuer.archive import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential, UTCDateTime
+from issuer.audit import AuditLog, records_sha256
+from issuer.issuance import file_sha256, plan_credentials, record_digest
+from issuer.pv import read_pv
+from issuer.status_store import StatusStore
+from schemas.credential import IssuerProfile
+from schemas.identifiers import credential_id, document_number
+from schemas.reference import Reference
+
+SUPERSEDED = "superseded"
+
+
+class RectificationBase(DeclarativeBase):
+    pass
+
+
+class Supersession(RectificationBase):
+    __tablename__ = "supersessions"
+    old_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    new_id: Mapped[str] = mapped_column(String(80), index=True)
+    import_id: Mapped[int] = mapped_column(Integer)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+def ensure_tables(engine: Engine) -> None:
+    RectificationBase.metadata.create_all(engine)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One changed credential: who, which document, which fields, and the ids involved."""
+
+    massar: str
+    kind: str
+    session_kind: str
+    old_id: str
+    new_id: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PVPlan:
+    """What importing a PV would do."""
+
+    filename: str
+    sha256: str
+    year: int
+    records: int
+    new: list[PlannedCredential]
+    superseding: list[PlannedCredential]
+    changes: list[Change]
+    unchanged: int
+    resumed: ImportInfo | None = None  # the same file was imported before
+    fresh: list[PlannedCredential] = field(default_factory=list)
+
+    def report(self) -> str:
+        """A human-readable diff: counts, then one line per changed credential with its fields."""
+        lines = [
+            f"{self.filename}: {self.records} candidates; unchanged: {self.unchanged}; new: {len(self.new)}; "
+            f"changed: {len(self.changes)}"
+        ]
+        for c in self.changes:
+            lines.append(f"  changed {c.massar} {c.kind} ({c.session_kind}): {', '.join(c.fields) or '(metadata)'}; {c.old_id} → {c.new_id}")
+        return "\n".join(lines)
+
+
+def at_revision(planned: PlannedCredential, revision: int, *, year: int, secret: bytes) -> PlannedCredential:
+    """``planned`` with the id and printed number of ``revision`` (0: unchanged)."""
+    if revision == 0:
+        return planned
+    cid = credential_id(planned.massar, year, planned.session_kind, planned.kind, secret=secret, revision=revision)  # type: ignore[arg-type]
+    number = document_number(cid, planned.kind, year)  # type: ignore[arg-type]
+    document = copy.deepcopy(planned.document)
+    document["id"] = cid
+    document["credentialSubject"]["documentNumber"] = number
+    return replace(planned, id=cid, document_number=number, document=document, record_digest=record_digest(document))
+
+
+def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_leaves(item, f"{prefix}.{key}" if prefix else key))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for i, item in enumerate(value):
+            out.update(_leaves(item, f"{prefix}[{i}]"))
+        return out
+    return {prefix: value}
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
+    """Paths of the ``credentialSubject`` leaves that differ (the printed number excepted)."""
+    a, b = _leaves(old.get("credentialSubject", {}), "credentialSubject"), _leaves(new.get("credentialSubject", {}), "credentialSubject")
+    return tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k) and k != "credentialSubject.documentNumber"))
+
+
+def _current(archive: Archive, year: int) -> dict[tuple[str, str, str], tuple[int, str, str]]:
+    """(massar, session, kind) → (revisions so far, current id, current record digest)."""
+    ensure_tables(archive.engine)
+    with Session(archive.engine) as session:
+        superseded = set(session.scalars(select(Supersession.old_id)))
+        rows = session.execute(
+            select(CredentialRow.id, CredentialRow.massar, CredentialRow.session_kind, CredentialRow.kind, CredentialRow.record_digest)
+            .where(CredentialRow.session_year == year)
+        ).all()
+    found: dict[tuple[str, str, str], tuple[int, str, str]] = {}
+    counts: dict[tuple[str, str, str], int] = {}
+    for cid, massar, session_kind, kind, digest in rows:
+        key = (massar, session_kind, kind)
+        counts[key] = counts.get(key, 0) + 1
+        if cid not in superseded:
+            found[key] = (0, cid, digest)
+    return {key: (counts[key], cid, digest) for key, (_, cid, digest) in found.items()}
+
+
+def plan_pv(
+    path: Path,
+    *,
+    archive: Archive,
+    year: int,
+    issuer: IssuerProfile,
+    secret: bytes,
+    reference: Reference,
+    proof_type: str,
+    now: dt.datetime,
+) -> PVPlan:
+    """The diff of a PV against the archive; stores nothing.
+
+    Raises:
+        PVInvalidError: ``pv.*`` codes, as for any import.
+    """
+    sha = file_sha256(path)
+    existing = archive.find_import(year, sha)
+    if existing is not None:
+        return PVPlan(path.name, sha, year, existing.record_count, [], [], [], 0, resumed=existing)
+    records = read_pv(path, reference=reference, year=year)
+    issued_at = now.astimezone(dt.UTC).replace(microsecond=0)
+    planned = plan_credentials(records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
+    current = _current(archive, year)
+    new: list[PlannedCredential] = []
+    superseding: list[PlannedCredential] = []
+    changes: list[Change] = []
+    unchanged = 0
+    for credential in planned:
+        key = (credential.massar, credential.session_kind, credential.kind)
+        if key not in current:
+            new.append(credential)
+            continue
+        revisions, current_id, current_digest = current[key]
+        if at_revision(credential, revisions - 1, year=year, secret=secret).record_digest == current_digest:
+            unchanged += 1
+            continue
+        replacement = at_revision(credential, revisions, year=year, secret=secret)
+        stored = archive.get(current_id)
+        fields = changed_fields(stored.document if stored else {}, replacement.document)
+        superseding.append(replacement)
+        changes.append(Change(credential.massar, credential.kind, credential.session_kind, current_id, replacement.id, fields))
+    return PVPlan(path.name, sha, year, len(records), new, superseding, changes, unchanged)
+
+
+def record_plan(
+    plan: PVPlan,
+    *,
+    archive: Archive,
+    operator: str,
+    now: dt.datetime,
+    attach_status: Callable[[list[PlannedCredential]], list[PlannedCredential]] | None,
+    audit: AuditLog | None,
+) -> ImportInfo:
+    """Store the import, its new and superseding credentials, the pending supersessions and the
+    audit entries (``pv.import``, ``credentials.rectify``) in one transaction."""
+    if plan.resumed is not None:
+        return plan.resumed
+    fresh = plan.new + plan.superseding
+    if attach_status is not None and fresh:
+        fresh = attach_status(fresh)
+    ensure_tables(archive.engine)
+
+    def in_transaction(session: Session, info: ImportInfo) -> None:
+        if audit is not None:
+            audit.append(
+                session, operator=operator, action="pv.import", subject=f"import:{info.id}", reason="PV import", at=now,
+                details={"filename": plan.filename, "fileSha256": plan.sha256, "sessionYear": plan.year, "records": plan.records,
+                         "credentials": len(fresh), "recordsSha256": records_sha256([(c.id, c.record_digest) for c in fresh])},
+            )
+        if plan.changes:
+            session.execute(
+                insert(Supersession),
+                [{"old_id": c.old_id, "new_id": c.new_id, "import_id": info.id, "applied": False, "at": now} for c in plan.changes],
+            )
+            if audit is not None:
+                audit.append(
+                    session, operator=operator, action="credentials.rectify", subject=f"import:{info.id}", reason=SUPERSEDED, at=now,
+                    details={"changes": [{"old": c.old_id, "new": c.new_id, "fields": list(c.fields)} for c in plan.changes]},
+                )
+
+    return archive.record_import(
+        session_year=plan.year, filename=plan.filename, file_sha256=plan.sha256, operator=operator, imported_at=now.replace(microsecond=0),
+        record_count=plan.records, credentials=fresh, in_transaction=in_transaction,
+    )
+
+
+def apply_supersessions(archive: Archive, status: StatusStore | None, audit: AuditLog | None, *, operator: str, now: dt.datetime) -> int:
+    """Revoke every superseded credential whose replacement is issued ("superseded", with the link).
+
+    Each revocation, its audit entry and the supersession's ``applied`` flag share one transaction.
+    Returns how many were applied now.
+    """
+    ensure_tables(archive.engine)
+    sessions = sessionmaker(archive.engine)
+    with sessions() as session:
+        pending = session.execute(
+            select(Supersession.old_id, Supersession.new_id)
+            .join(CredentialRow, CredentialRow.id == Supersession.new_id)
+            .where(Supersession.applied.is_(False), CredentialRow.status == ISSUED)
+        ).all()
+    for old_id, new_id in pending:
+        with sessions.begin() as session:
+            details: dict[str, Any] = {"supersededBy": new_id}
+            if status is not None:
+                change = status.set_status(old_id, "revocation", True, reason=f"{SUPERSEDED} by {new_id}", at=now, session=session)
+                details.update(purpose="revocation", value=True, list=change.list_number, bit=change.bit)
+            if audit is not None and status is not None:
+                audit.append(session, operator=operator, action="status.revoke", subject=old_id, reason=SUPERSEDED, at=now, details=details)
+            session.execute(update(Supersession).where(Supersession.old_id == old_id).values(applied=True))
+    return len(pending)
+
+
+def superseded_by(engine: Engine, credential_id: str) -> str | None:
+    """The id of the credential that replaced ``credential_id``, if any (for the registry)."""
+    ensure_tables(engine)
+    with Session(engine) as session:
+        return session.scalar(select(Supersession.new_id).where(Supersession.old_id == credential_id, Supersession.applied.is_(True)))
+
+
+__all__: Sequence[str] = ("Change", "PVPlan", "apply_supersessions", "plan_pv", "record_plan", "superseded_by")

@@ -1,0 +1,76 @@
+"""The ``registry`` check: does the credential match the ministry's records?
+
+The issuer's site answers ``GET <origin>/registry/<credential id>`` with the credential's status and
+the digest of its record from the deliberation (PV) — nothing personal (``shahada/status_site.py``).
+The verifier recomputes the digest from the credential it holds (SHA-256 of the RFC 8785 canonical
+``{type, credentialSubject}``, as :func:`issuer.issuance.record_digest`) and compares.
+
+Codes: ``ok`` ("matches the ministry's records"), ``registry.mismatch`` (the ministry recorded other
+content), ``registry.unknown`` (the ministry has no such issued credential), ``registry.revoked`` /
+``registry.suspended`` (the records say so), ``registry.superseded`` (replaced after a rectification:
+the message names the replacement), ``registry.unavailable`` (the registry could not be
+reached: not checked), ``registry.untrusted`` (no trusted origin for this issuer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+import rfc8785
+
+from verifier.result import OK, Check
+
+NAME = "registry"
+
+
+def record_digest(credential: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the JCS form of ``{type, credentialSubject}``: what the ministry records."""
+    payload = {"type": credential.get("type"), "credentialSubject": credential.get("credentialSubject")}
+    return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
+
+
+@dataclass(frozen=True)
+class RegistryChecker:
+    """Asks the issuer's own site (``trusted_origins[issuer]``, the first one) about a credential."""
+
+    trusted_origins: Mapping[str, frozenset[str]]
+    verify_tls: bool | str = True
+    timeout: float = 5.0
+    max_bytes: int = 16 * 1024
+
+    def check(self, credential: Mapping[str, Any], issuer: str) -> Check:
+        cid = credential.get("id")
+        origins = sorted(self.trusted_origins.get(issuer, frozenset()))
+        if not origins or not isinstance(cid, str):
+            return Check(NAME, "failed", "registry.untrusted", f"no registry is known for {issuer}")
+        url = f"{origins[0]}/registry/{quote(cid, safe=':')}"
+        try:
+            with requests.Session() as session:
+                session.trust_env = False
+                response = session.get(url, timeout=self.timeout, allow_redirects=False, verify=self.verify_tls, stream=True)
+                body = response.raw.read(self.max_bytes + 1, decode_content=True)
+        except requests.RequestException as err:
+            return Check(NAME, "failed", "registry.unavailable", f"the ministry's registry could not be reached ({type(err).__name__}): not checked")
+        if response.status_code == 404:
+            return Check(NAME, "failed", "registry.unknown", "the ministry has no record of this credential")
+        if response.status_code != 200 or len(body) > self.max_bytes:
+            return Check(NAME, "failed", "registry.unavailable", f"the ministry's registry answered HTTP {response.status_code}: not checked")
+        try:
+            entry = json.loads(body)
+            recorded, state = entry["recordDigest"], entry["status"]
+        except (ValueError, KeyError, TypeError):
+            return Check(NAME, "failed", "registry.unavailable", "the ministry's registry answered something unreadable: not checked")
+        if recorded != record_digest(credential):
+            return Check(NAME, "failed", "registry.mismatch", "does not match the ministry's records: the recorded content differs")
+        replacement = entry.get("supersededBy")
+        if isinstance(replacement, str):
+            return Check(NAME, "failed", "registry.superseded", f"superseded by {replacement} (the ministry's records were rectified)")
+        if state in ("revoked", "suspended"):
+            return Check(NAME, "failed", f"registry.{state}", f"matches the ministry's records, which say it is {state}")
+        return Check(NAME, "passed", OK, "matches the ministry's records")
