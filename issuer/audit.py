@@ -124,6 +124,9 @@ class AuditLog:
         details = details or {}
         at = at.astimezone(dt.UTC)
         try:
+            # a no-op write first: it takes the write lock (SQLite) / the row lock (PostgreSQL) before
+            # the head is read, so two appenders can never read the same predecessor
+            session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
             head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
             if head is None:
                 session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))

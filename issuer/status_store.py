@@ -27,7 +27,7 @@ import hmac
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Boolean, Integer, String, Text, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -94,9 +94,8 @@ class StatusChange:
     bit: int
 
 
-class Signer:  # the shape of issuer.issuance.Signer, restated to avoid an import cycle
-    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover - protocol
-        raise NotImplementedError
+class Signer(Protocol):  # issuer.issuance.Signer, restated: issuance imports this module's users
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
 
 
 def _permutation_key(secret: bytes, purpose: str, number: int) -> bytes:
@@ -170,14 +169,14 @@ class StatusStore:
                         .values(next=StatusCounter.next + len(fresh))
                         .returning(StatusCounter.next)
                     ).scalar_one()
-                    rows = []
+                    rows: list[dict[str, Any]] = []
                     for counter, cid in enumerate(fresh, start=end - len(fresh)):
                         number, bit = self._position(purpose, counter)
                         result[cid][purpose] = (number, bit)
                         rows.append({"credential_id": cid, "purpose": purpose, "list_number": number, "bit": bit, "value": False})
                     for start in range(0, len(rows), 2000):
                         session.execute(insert(StatusEntryRow), rows[start : start + 2000])
-                    numbers = sorted({row["list_number"] for row in rows})
+                    numbers = sorted({int(row["list_number"]) for row in rows})
                     self._insert_ignore(
                         session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]
                     )
@@ -330,7 +329,7 @@ class StatusStore:
             ).one_or_none()
         if row is None or row[0] is None:
             return None
-        return PublishedList(body=row[0], etag=row[1], ttl_ms=self.ttl_ms)
+        return PublishedList(body=row[0], etag=row[1] or "", ttl_ms=self.ttl_ms)
 
     def registry_entry(self, credential_id: str) -> dict[str, Any] | None:
         """The public registry's answer for one credential (see :func:`registry_entry`)."""

@@ -107,14 +107,15 @@ def test_archive_verify_detects_edits_by_hand(home: Path) -> None:
 
 
 def _corrected_pv(source: Path, target: Path) -> str:
-    """The sample PV with one candidate's PHILO and ANG national marks swapped (same coefficient in
-    SMA: the averages still hold). Returns the candidate's Code Massar."""
+    """The sample PV with one admitted candidate's PHILO and ANG national marks swapped (same
+    coefficient in SMA: the averages still hold). Returns the candidate's Code Massar."""
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].lstrip("\ufeff").rstrip("\r\n").split(";")
     philo, ang, stream = header.index("nat_PHILO"), header.index("nat_ANG"), header.index("filiere")
+    decision, session = header.index("decision"), header.index("session")
     for n, line in enumerate(lines[1:], start=1):
         cells = line.rstrip("\r\n").split(";")
-        if cells[stream] == "SMA" and cells[philo] and cells[ang] and cells[philo] != cells[ang]:
+        if cells[stream] == "SMA" and cells[decision] == "admis" and cells[session] == "normale" and cells[philo] and cells[ang] and cells[philo] != cells[ang]:
             cells[philo], cells[ang] = cells[ang], cells[philo]
             lines[n] = ";".join(cells) + line[len(line.rstrip("\r\n")):]
             target.write_text("".join(lines), encoding="utf-8")

@@ -1,5 +1,6 @@
 """The archive's status store without an agent: allocation, concurrent changes by two real
-processes (SQLite and PostgreSQL), and a crash between a change and its publication."""
+processes (SQLite and PostgreSQL) with their audit entries, and a crash between a change and its
+publication."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from issuer.archive import Archive
+from issuer.audit import AuditLog
 from issuer.status_store import StatusStore
 from status.bitstring import Bitstring
 from status.lists import LIST_SIZE
@@ -84,13 +86,18 @@ WORKER = textwrap.dedent(
     """
     import datetime as dt, sys
     from issuer.archive import Archive
+    from issuer.audit import AuditLog
     from issuer.status_store import StatusStore
     archive = Archive(sys.argv[1])
     store = StatusStore(archive.engine, secret=b"s" * 32, origin="https://localhost:8443")
+    audit = AuditLog(archive.engine)
     now = dt.datetime.now(dt.UTC)
     sys.stdin.readline()  # start together
     for cid in sys.argv[2].split(","):
-        store.set_status(cid, "revocation", True, reason="race", at=now)
+        with store.begin() as session:  # as `shahada revoke` does: the bit and its audit entry together
+            store.set_status(cid, "revocation", True, reason="race", at=now, session=session)
+            audit.append(session, operator=sys.argv[3], action="status.revoke", subject=cid, reason="race", at=now,
+                         details={"purpose": "revocation", "value": True})
     archive.close()
     """
 )
@@ -103,7 +110,7 @@ def _race(url: str) -> None:
     store.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW)
     root = Path(__file__).resolve().parents[2]
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, url, ",".join(ids[k::2])], stdin=subprocess.PIPE, cwd=root, text=True)
+        subprocess.Popen([sys.executable, "-c", WORKER, url, ",".join(ids[k::2]), f"worker-{k}"], stdin=subprocess.PIPE, cwd=root, text=True)
         for k in range(2)
     ]
     for worker in workers:
@@ -117,6 +124,10 @@ def _race(url: str) -> None:
     assert published is not None
     bits = Bitstring.decode(json.loads(published.body)["credentialSubject"]["encodedList"])
     assert sum(bits.get(i) for i in range(LIST_SIZE)) == 200  # no bit lost
+    audit = AuditLog(store.engine)
+    entries = list(audit.entries())
+    assert len(entries) == 200 and audit.verify_chain() == []  # one chain, no fork, nothing lost
+    assert {e.operator for e in entries} == {"worker-0", "worker-1"}
 
 
 def test_two_processes_revoking_at_once_lose_no_bit_sqlite(tmp_path: Path) -> None:
