@@ -106,7 +106,8 @@ def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: b
     from did.document import DIDDocument
     from did.errors import DIDError
     from schemas.reference import bundled_reference
-    from shahada.ministry import make_verifier, ministry_did_of, published_did_document
+    from shahada.ministry import LocalSite, make_verifier, ministry_did_of, published_did_document
+    from shahada.status_setup import with_seal_status
     from verifier.seal import DECODE_CODES, StaticResolver, verify_seal
     from verifier.seal_fields import signed_fields
 
@@ -123,8 +124,9 @@ def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: b
             except DIDError:
                 pass
         resolver = StaticResolver(documents, fallback=verifier.resolver)
-        with archive_lookup(settings) as lookup:
+        with archive_lookup(settings) as lookup, LocalSite(settings):
             result = verify_seal(text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup, massar=massar)
+            result = with_seal_status(result, make_verifier(settings, ministry, registry=True).registry)  # revoked? (docs/status.md)
     except ShahadaError as err:
         click.echo(f"unusable input [{err.code}]: {err.message}", err=True)
         return EXIT_UNUSABLE

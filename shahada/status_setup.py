@@ -3,6 +3,7 @@ status checker, and publishing lists through the agent (W3C Bitstring Status Lis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import unquote
 from issuer.archive import Archive
 from issuer.status_store import StatusStore
 from shahada.config import Settings
+from verifier.registry import RegistryChecker
 from verifier.result import VerificationResult
 from verifier.status import StatusChecker, StatusListFetcher
 
@@ -59,3 +61,18 @@ def publish_lists(store: StatusStore, signer: Any, issuer: str, proof_type: str)
     return store.publish(
         signer, issuer=issuer, now=lambda: dt.datetime.now(dt.UTC), extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ()))
     )
+
+
+def with_seal_status(result: Any, registry: RegistryChecker | None) -> Any:
+    """A seal's :class:`~verifier.seal.SealVerification` with a ``status`` check from the signer's
+    registry appended (revoked, suspended, superseded fail it; an offline registry skips it), when
+    the seal's signature passed and its issuer has a registry."""
+    if registry is None or result.content is None or result.signer is None:
+        return result
+    signature = next((c for c in result.checks if c.name == "signature"), None)
+    if signature is None or signature.outcome != "passed":
+        return result
+    check = registry.seal_status(result.content.credential_id, str(result.signer).split("#", 1)[0])
+    if check is None:
+        return result
+    return dataclasses.replace(result, checks=(*result.checks, check), verified=result.verified and check.outcome != "failed")

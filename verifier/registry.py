@@ -49,7 +49,31 @@ class RegistryChecker:
         origins = sorted(self.trusted_origins.get(issuer, frozenset()))
         if not origins or not isinstance(cid, str):
             return Check(NAME, "failed", "registry.untrusted", f"no registry is known for {issuer}")
-        url = f"{origins[0]}/registry/{quote(cid, safe=':')}"
+        found = self._entry(f"{origins[0]}/registry/{quote(cid, safe=':')}")
+        if isinstance(found, Check):
+            return found
+        recorded, state, replacement = found
+        if recorded != record_digest(credential):
+            return Check(NAME, "failed", "registry.mismatch", "does not match the ministry's records: the recorded content differs")
+        return _state_check(NAME, state, replacement, "matches the ministry's records")
+
+    def seal_status(self, credential_id: str, issuer: str) -> Check | None:
+        """The ``status`` check of a printed document's seal, by its credential id (``docs/seal.md``:
+        the status reference 0 means "the credential id, looked up in the registry"). None when
+        the issuer has no registry (a did:key development ministry); skipped when it is offline,
+        as the seal then stands on its signature alone."""
+        origins = sorted(self.trusted_origins.get(issuer, frozenset()))
+        if not origins:
+            return None
+        found = self._entry(f"{origins[0]}/registry/{quote(credential_id, safe=':')}")
+        if isinstance(found, Check):
+            if found.code == "registry.unavailable":
+                return Check("status", "skipped", "skipped", found.message)
+            return Check("status", found.outcome, found.code, found.message)
+        _, state, replacement = found
+        return _state_check("status", state, replacement, "valid according to the ministry's registry")
+
+    def _entry(self, url: str) -> Check | tuple[str, str, str | None]:
         try:
             with requests.Session() as session:
                 session.trust_env = False
@@ -63,14 +87,16 @@ class RegistryChecker:
             return Check(NAME, "failed", "registry.unavailable", f"the ministry's registry answered HTTP {response.status_code}: not checked")
         try:
             entry = json.loads(body)
-            recorded, state = entry["recordDigest"], entry["status"]
-        except (ValueError, KeyError, TypeError):
+            recorded, state = str(entry["recordDigest"]), str(entry["status"])
+            replacement = entry.get("supersededBy")
+        except (ValueError, KeyError, TypeError, AttributeError):
             return Check(NAME, "failed", "registry.unavailable", "the ministry's registry answered something unreadable: not checked")
-        if recorded != record_digest(credential):
-            return Check(NAME, "failed", "registry.mismatch", "does not match the ministry's records: the recorded content differs")
-        replacement = entry.get("supersededBy")
-        if isinstance(replacement, str):
-            return Check(NAME, "failed", "registry.superseded", f"superseded by {replacement} (the ministry's records were rectified)")
-        if state in ("revoked", "suspended"):
-            return Check(NAME, "failed", f"registry.{state}", f"matches the ministry's records, which say it is {state}")
-        return Check(NAME, "passed", OK, "matches the ministry's records")
+        return recorded, state, replacement if isinstance(replacement, str) else None
+
+
+def _state_check(name: str, state: str, replacement: str | None, ok_message: str) -> Check:
+    if replacement is not None:
+        return Check(name, "failed", "registry.superseded", f"superseded by {replacement} (the ministry's records were rectified)")
+    if state in ("revoked", "suspended"):
+        return Check(name, "failed", f"registry.{state}", f"the ministry's records say it is {state}")
+    return Check(name, "passed", OK, ok_message)

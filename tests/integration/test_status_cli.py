@@ -158,3 +158,26 @@ def test_rectification_end_to_end(home: Path, tmp_path: Path) -> None:
     again = run(home, "issue", str(corrected), "--session", "2025", "--out", str(tmp_path / "out2"), "--dry-run")
     assert "changed: 0" in again.stdout or "resumed" in again.stdout or again.returncode == 0
     assert run(home, "archive", "verify").returncode == 0
+
+
+def test_the_printed_seal_reports_a_revocation(home: Path) -> None:
+    from schemas.seal.content import SealContent
+    from schemas.seal.cose import decode_sign1
+    from schemas.seal.text import seal_bytes
+    from verifier.scan import read_qr_texts
+
+    printed = run(home, "print", "--session", "2025", "--out", str(home / "print"), "--academy", "DT", "--kind", "diploma", "--jobs", "1")
+    assert printed.returncode == 0, printed.stderr
+    revoked = {cid for (cid,) in _sql(home, "select credential_id from status_entries where purpose = 'revocation' and value = 1")}
+    for pdf in sorted((home / "print").rglob("*.pdf")):
+        text = read_qr_texts(pdf.read_bytes())[0]
+        cid = SealContent.from_cbor(decode_sign1(seal_bytes(text)).payload).credential_id
+        if cid not in revoked:
+            break
+    else:
+        raise AssertionError("every printed diploma is already revoked")
+    before = run(home, "verify", text)
+    assert before.returncode == 0 and "valid according to the ministry's registry" in before.stdout, before.stdout
+    assert run(home, "revoke", cid, "--reason", "diploma withdrawn").returncode == 0
+    after = run(home, "verify", text)
+    assert after.returncode == 1 and "INVALID SEAL" in after.stdout and "registry.revoked" in after.stdout, after.stdout
