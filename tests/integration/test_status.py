@@ -102,6 +102,17 @@ def test_revoke_then_suspend_then_unsuspend(ministry: Any, issued: list[StoredCr
     result = ministry.verifier().verify(victim.document)
     assert result.check("status").code == "status.revoked"
     assert store.registry_entry(victim.id)["status"] == "revoked"
+    # the verifier service (VC API) fetches the same signed list and says the same
+    from verifier.web import VerifierSettings
+    from verifier.web.service import VerifierService
+
+    service = VerifierService(VerifierSettings.from_installation(ministry.settings, ministry.identity.did))
+    try:
+        report = service.verify_credential(victim.document)
+        assert not report.verified and {c.code for c in report.errors} == {"status.revoked"}
+        assert service.verify_credential(other.document).verified
+    finally:
+        service.close()
 
 
 def test_republishing_without_changes_signs_nothing(ministry: Any, issued: list[StoredCredential]) -> None:

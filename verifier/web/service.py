@@ -16,10 +16,12 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
 from did.document import DIDDocument
 from did.errors import DIDError
 from did.resolve import DIDResolver
+from did.web import did_web_to_url
 from schemas.loader import PinnedDocumentLoader
 from schemas.reference import Reference, bundled_reference
 from schemas.seal.content import SealContent
@@ -32,6 +34,7 @@ from verifier.result import SKIPPED, Check
 from verifier.scan import kind_of, read_qr_texts
 from verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
 from verifier.seal_fields import signed_fields
+from verifier.status import StatusChecker, StatusListFetcher
 from verifier.verify import DEFAULT_SUITES, verify_credential
 from verifier.web.challenges import Challenge, ChallengeStore
 from verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
@@ -164,6 +167,12 @@ class VerifierService:
         self.reference = reference or bundled_reference()
         self.challenges = ChallengeStore(ttl=settings.challenge_ttl, max_entries=settings.challenge_entries)
         self.suites: frozenset[str] = DEFAULT_SUITES
+        # W3C Bitstring Status List 1.0 §3.2: a trusted did:web issuer's lists come from its own origin only
+        self.status = StatusChecker(
+            fetcher=StatusListFetcher(verify_tls=settings.did_verify_tls),
+            trusted_origins={did: frozenset({origin}) for did in settings.trusted_issuers if (origin := _web_origin(did))},
+            verify_list=self._check_list,
+        )
 
     def close(self) -> None:
         if self.network_resolver is not None:
@@ -184,6 +193,7 @@ class VerifierService:
             trusted_issuers=self.settings.trusted_issuers,
             now=self._now(),
             allowed_suites=self.suites,
+            status=self.status,
         )
         structure = result.check("structure")
         if structure.outcome == "failed":
@@ -198,6 +208,18 @@ class VerifierService:
             warnings=tuple(Warning("options.checks", w) for w in warnings),
             credential=credential if signed else None,
         )
+
+    def _check_list(self, document: Mapping[str, Any]) -> tuple[bool, str]:
+        """A status list credential: every check but its own status."""
+        result = verify_credential(
+            document,
+            document_loader=self.loader,
+            resolver=self.resolver,
+            trusted_issuers=self.settings.trusted_issuers,
+            now=self._now(),
+            allowed_suites=self.suites,
+        )
+        return result.verified, "; ".join(f"{c.name}: {c.code}: {c.message}" for c in result.errors)
 
     def _records_check(self, credential: Mapping[str, Any]) -> Check:
         if self.records is None:
@@ -347,6 +369,15 @@ class VerifierService:
 
     def _now(self) -> dt.datetime:
         return self.clock()
+
+
+def _web_origin(did: str) -> str | None:
+    """``https://host[:port]`` of a did:web DID, the only origin its status lists may come from."""
+    try:
+        parts = urlsplit(did_web_to_url(did))
+    except DIDError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _seal_text(texts: Sequence[str]) -> str:

@@ -49,7 +49,7 @@ def test_genuine_credential(client: FlaskClient, genuine: dict[str, Any]) -> Non
     outcomes = {c["name"]: c["outcome"] for c in body["checks"]}
     assert outcomes == {
         "structure": "passed", "context": "passed", "issuer": "passed", "proof": "passed", "key": "passed",
-        "signature": "passed", "schema": "passed", "validity": "passed", "archive": "skipped",
+        "signature": "passed", "schema": "passed", "validity": "passed", "status": "passed", "archive": "skipped",
     }
 
 

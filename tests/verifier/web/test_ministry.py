@@ -35,7 +35,7 @@ def test_genuine_documents_pass_every_check(running_verifier: RunningVerifier) -
         body = post(running_verifier, "/credentials/verify", {"verifiableCredential": credential})
         assert body["verified"] is True, body
         assert {c["name"]: c["outcome"] for c in body["checks"]} == dict.fromkeys(
-            ("structure", "context", "issuer", "proof", "key", "signature", "schema", "validity", "archive"), "passed"
+            ("structure", "context", "issuer", "proof", "key", "signature", "schema", "validity", "status", "archive"), "passed"
         )
 
 
