@@ -36,6 +36,7 @@ from issuer.archive import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCr
 from issuer.audit import AuditLog, records_sha256
 from issuer.issuance import file_sha256, plan_credentials, record_digest
 from issuer.pv import read_pv
+from issuer.records import PVRecord
 from issuer.status_store import StatusStore
 from schemas.credential import IssuerProfile
 from schemas.identifiers import credential_id, document_number
@@ -192,7 +193,27 @@ def plan_pv(
         fields = changed_fields(stored.document if stored else {}, replacement.document)
         superseding.append(replacement)
         changes.append(Change(credential.massar, credential.kind, credential.session_kind, current_id, replacement.id, fields))
+    changes += _withdrawn_diplomas(records, planned, current, superseding)
     return PVPlan(path.name, sha, year, len(records), new, superseding, changes, unchanged)
+
+
+def _withdrawn_diplomas(
+    records: Sequence[PVRecord],
+    planned: Sequence[PlannedCredential],
+    current: dict[tuple[str, str, str], tuple[int, str, str]],
+    superseding: Sequence[PlannedCredential],
+) -> list[Change]:
+    """Diplomas of candidates this PV lists as no longer admitted: superseded by their corrected
+    transcript, which records the jury's new decision (so they are revoked with a link to it)."""
+    in_pv = {(r.massar, r.session) for r in records}
+    diplomas = {(c.massar, c.session_kind) for c in planned if c.kind == "diploma"}
+    transcripts = {(c.massar, c.session_kind): c.id for c in superseding if c.kind == "transcript"}
+    withdrawn = []
+    for (massar, session_kind, kind), (_, current_id, _) in sorted(current.items()):
+        key = (massar, session_kind)
+        if kind == "diploma" and key in in_pv and key not in diplomas and key in transcripts:
+            withdrawn.append(Change(massar, "diploma", session_kind, current_id, transcripts[key], ("withdrawn: no longer admitted",)))
+    return withdrawn
 
 
 def record_plan(

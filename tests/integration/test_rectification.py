@@ -24,10 +24,10 @@ YEAR = 2021  # a session no other test issues into the shared archive
 NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
 
-def _run(ministry: Any, pv: Path, *, dry_run: bool = False) -> Any:
+def _run(ministry: Any, pv: Path, *, dry_run: bool = False, year: int = YEAR) -> Any:
     s = ministry.settings
     plan = plan_pv(
-        pv, archive=ministry.archive, year=YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        pv, archive=ministry.archive, year=year, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
         secret=s.id_secret, reference=bundled_reference(), proof_type=s.proof_type, now=NOW(),
     )
     if dry_run:
@@ -83,3 +83,50 @@ def test_revision_ids_and_field_diffs() -> None:
     old = {"credentialSubject": {"documentNumber": "A", "results": [{"mark": "7.00"}, {"mark": "4.00"}]}}
     new = {"credentialSubject": {"documentNumber": "B", "results": [{"mark": "4.00"}, {"mark": "4.00"}]}}
     assert changed_fields(old, new) == ("credentialSubject.results[0].mark",)
+
+
+RESULT_COLUMNS = ("moyenne_nationale", "moyenne_regionale", "moyenne_cc", "moyenne_generale", "mention", "decision")
+
+
+def test_a_rectification_that_withdraws_an_admission_revokes_the_diploma(ministry: Any, tmp_path: Path) -> None:
+    """Swap the results of an admitted and a failed candidate of the same stream: the first one's
+    diploma is revoked, superseded by the corrected transcript; the second one gets a diploma."""
+    year_pv = tmp_path / "pv.csv"
+    write_csv(generate_records(40, seed=31, reference=bundled_reference(), year=YEAR - 1, rattrapage_share=0.0), year_pv)
+    with open(year_pv, encoding="utf-8-sig", newline="") as handle:
+        dialect = csv.Sniffer().sniff(handle.readline())
+    with open(year_pv, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, dialect=dialect))
+    pair = next(
+        (a, b)
+        for a in rows
+        for b in rows
+        if a["decision"] == "admis" and b["decision"] == "ajourne"
+        and (a["filiere"], a["type_candidat"]) == (b["filiere"], b["type_candidat"])
+    )
+    admitted, failed = pair
+    swapped = [dict(r) for r in rows]
+    result_columns = [c for c in rows[0] if c in RESULT_COLUMNS or c.startswith(("nat_", "reg_"))]
+    for row in swapped:
+        source = failed if row["massar"] == admitted["massar"] else admitted if row["massar"] == failed["massar"] else None
+        if source is not None:
+            row.update({c: source[c] for c in result_columns})
+    corrected = tmp_path / "corrected.csv"
+    with open(corrected, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), dialect=dialect)
+        writer.writeheader()
+        writer.writerows(swapped)
+
+    def run(pv: Path) -> Any:
+        return _run(ministry, pv, year=YEAR - 1)  # a session of its own in the shared archive
+
+    run(year_pv)
+    diploma = next(c for c in ministry.archive.credentials(session_year=YEAR - 1) if c.kind == "diploma" and c.document["credentialSubject"]["massarCode"] == admitted["massar"])
+    assert ministry.verifier().verify(diploma.document).verified
+    plan = run(corrected)
+    withdrawn = [c for c in plan.changes if c.kind == "diploma"]
+    assert [(c.massar, c.old_id, c.fields) for c in withdrawn] == [(admitted["massar"], diploma.id, ("withdrawn: no longer admitted",))]
+    assert {c.massar for c in plan.new if c.kind == "diploma"} == {failed["massar"]}
+    result = ministry.verifier().verify(diploma.document)
+    assert not result.verified and result.check("status").code == "status.revoked"
+    assert ministry.status.registry_entry(diploma.id)["supersededBy"] == withdrawn[0].new_id
