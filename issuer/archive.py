@@ -37,6 +37,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -288,17 +289,9 @@ class Archive:
         session_year: int | None = None,
         academy: str | None = None,
     ) -> int:
-        query = select(func.count()).select_from(CredentialRow)
-        if session_year is not None:
-            query = query.where(CredentialRow.session_year == session_year)
-        if academy is not None:
-            query = query.where(CredentialRow.academy == academy)
-        if import_id is not None:
-            query = query.where(CredentialRow.import_id == import_id)
-        if status is not None:
-            query = query.where(CredentialRow.status == status)
-        if kind is not None:
-            query = query.where(CredentialRow.kind == kind)
+        query = select(func.count()).select_from(CredentialRow).where(
+            *_filters(import_id=import_id, status=status, kind=kind, session_year=session_year, academy=academy)
+        )
         with self._sessions() as session:
             return int(session.scalar(query) or 0)
 
@@ -313,37 +306,43 @@ class Archive:
         batch: int = 1000,
     ) -> Iterator[StoredCredential]:
         """Stream stored credentials (by id order), filtered."""
+        conditions = _filters(import_id=import_id, status=status, kind=kind, session_year=session_year, academy=academy)
         after = ""
         while True:
-            query = select(CredentialRow).where(CredentialRow.id > after).order_by(CredentialRow.id).limit(batch)
-            if import_id is not None:
-                query = query.where(CredentialRow.import_id == import_id)
-            if session_year is not None:
-                query = query.where(CredentialRow.session_year == session_year)
-            if status is not None:
-                query = query.where(CredentialRow.status == status)
-            if academy is not None:
-                query = query.where(CredentialRow.academy == academy)
-            if kind is not None:
-                query = query.where(CredentialRow.kind == kind)
+            query = select(CredentialRow).where(CredentialRow.id > after, *conditions).order_by(CredentialRow.id).limit(batch)
             with self._sessions() as session:
                 rows = session.scalars(query).all()
             if not rows:
                 return
-            for row in rows:
-                yield StoredCredential(row.id, row.kind, row.status, row.document_number, row.record_digest, json.loads(row.document))
+            yield from (_stored(row) for row in rows)
             after = rows[-1].id
 
     def get(self, credential_id: str) -> StoredCredential | None:
         with self._sessions() as session:
             row = session.get(CredentialRow, credential_id)
-            if row is None:
-                return None
-            return StoredCredential(row.id, row.kind, row.status, row.document_number, row.record_digest, json.loads(row.document))
+            return None if row is None else _stored(row)
 
     def imports(self) -> list[ImportInfo]:
         with self._sessions() as session:
             return [_import_info(r) for r in session.scalars(select(PVImport).order_by(PVImport.id))]
+
+
+def _filters(
+    *, import_id: int | None, status: str | None, kind: str | None, session_year: int | None, academy: str | None
+) -> list[ColumnElement[bool]]:
+    """WHERE conditions on credentials for the filters that are set."""
+    wanted: list[tuple[Any, object]] = [
+        (CredentialRow.import_id, import_id),
+        (CredentialRow.status, status),
+        (CredentialRow.kind, kind),
+        (CredentialRow.session_year, session_year),
+        (CredentialRow.academy, academy),
+    ]
+    return [column == value for column, value in wanted if value is not None]
+
+
+def _stored(row: CredentialRow) -> StoredCredential:
+    return StoredCredential(row.id, row.kind, row.status, row.document_number, row.record_digest, json.loads(row.document))
 
 
 def _import_info(row: PVImport) -> ImportInfo:
