@@ -20,6 +20,9 @@ def leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         yield path
 
 
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
 def altered(document: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
     """A deep copy of ``document`` with the scalar at ``path`` changed minimally."""
     changed = copy.deepcopy(document)
@@ -35,6 +38,11 @@ def altered(document: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
         target[path[-1]] = "ltr"
     elif path[-1] == "@language":
         target[path[-1]] = "en"
+    elif path[-1] == "proofValue" and value.startswith("z"):
+        # stay inside base58btc (a plain "last digit + 1" can give "0", which is not in the alphabet,
+        # and the proof would then be malformed rather than wrong): flip the last character's low bit
+        i = _BASE58.index(value[-1])
+        target[path[-1]] = value[:-1] + _BASE58[i ^ 1]
     else:
         # change one character but keep the value well-formed: the last digit if there is one
         digits = [i for i, ch in enumerate(value) if ch.isdigit()]
