@@ -91,6 +91,16 @@ class AdminClient:
         except ValueError as err:
             raise AgentRequestError(f"ACA-Py {method} {path} returned non-JSON", status=response.status_code) from err
 
+    def request_json(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None, *, params: Mapping[str, str] | None = None
+    ) -> Any:
+        """Any admin endpoint, JSON in and out (the DIDComm protocols' records and actions).
+
+        Raises:
+            AgentUnavailableError (agent.unavailable), AgentRequestError (agent.request, with ``status``).
+        """
+        return self._json(method, path, json=None if body is None else dict(body), params=params)
+
     # --- status ------------------------------------------------------------------------------
 
     def is_ready(self) -> bool:
@@ -174,7 +184,6 @@ class AdminClient:
         result: dict[str, Any] = self._json("POST", "/shahada/di/verify", json={"securedDocument": secured})
         return result
 
-
     def seal(self, payloads: list[bytes], *, verification_method: str) -> list[bytes]:
         """COSE_Sign1 seals of printed documents, signed in the agent by the plugin's
         ``POST /shahada/seal`` with the wallet key of ``verification_method`` (in order).
@@ -186,6 +195,7 @@ class AdminClient:
         body = {"verificationMethod": verification_method, "payloads": [_b64url(p) for p in payloads]}
         seals: list[str] = self._json("POST", "/shahada/seal", json=body)["seals"]
         return [base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)) for s in seals]
+
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")

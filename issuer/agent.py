@@ -8,7 +8,9 @@ when configured). This module starts it with:
 - secrets passed through the environment (``ACAPY_WALLET_KEY``, ``ACAPY_ADMIN_API_KEY``,
   ``ACAPY_WALLET_STORAGE_CREDS``), never on the command line where ``ps`` would show them;
 - the project's plugin (``issuer.acapy_plugin``) so that every JSON-LD context resolves offline;
-- no DIDComm transport unless asked (signing needs none).
+- no DIDComm transport unless asked (signing needs none); with ``didcomm`` set, an HTTP inbound
+  transport on that loopback (or configured) address, an outbound HTTP transport, and the
+  profile's auto-respond flags (see :class:`DIDComm`).
 
 ``AgentProcess.start()`` waits for ``/status/ready`` with a timeout and raises ``AgentStartError``
 pointing at the agent's log file if it never gets there; ``stop()`` terminates it cleanly.
@@ -49,6 +51,22 @@ class PostgresWallet:
 
 
 @dataclass(frozen=True, slots=True)
+class DIDComm:
+    """DIDComm messaging for an agent that talks to wallets (ministry, holder, university).
+
+    ``endpoint`` is the public URL other agents reach (default ``http://HOST:PORT``); ``flags``
+    are the ACA-Py auto-respond switches of the agent's role; ``webhook_url`` receives the agent's
+    events (ACA-Py posts ``/topic/<name>/`` under it).
+    """
+
+    port: int = 0  # 0: pick a free port at start
+    host: str = "127.0.0.1"
+    endpoint: str | None = None
+    flags: tuple[str, ...] = ()
+    webhook_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AgentConfig:
     work_dir: Path  # the agent's HOME: SQLite wallets and the log live here
     wallet_name: str
@@ -61,6 +79,7 @@ class AgentConfig:
     log_level: Literal["debug", "info", "warning", "error"] = "warning"
     extra_env: Mapping[str, str] = field(default_factory=dict)  # e.g. SSL_CERT_FILE for did:web on loopback
     executable: Path | None = None  # default: the aca-py next to this Python
+    didcomm: DIDComm | None = None  # None: no transport at all (signing only)
 
     def __post_init__(self) -> None:
         if not self.wallet_key:
@@ -105,6 +124,7 @@ class AgentProcess:
         self.admin_port = config.admin_port or free_port()
         self.api_key = secrets.token_urlsafe(32)
         self.log_path = config.work_dir / "agent.log"
+        self.inbound_port = (config.didcomm.port or free_port()) if config.didcomm else None
         self._process: subprocess.Popen[bytes] | None = None
         self._client: AdminClient | None = None
 
@@ -118,12 +138,34 @@ class AgentProcess:
             raise AgentStartError("the agent is not started")
         return self._client
 
+    @property
+    def endpoint(self) -> str | None:
+        """The DIDComm endpoint other agents reach, when DIDComm is on."""
+        d = self.config.didcomm
+        if d is None:
+            return None
+        return d.endpoint or f"http://{d.host}:{self.inbound_port}"
+
+    def _transport_args(self) -> list[str]:
+        d = self.config.didcomm
+        if d is None:
+            return ["--no-transport"]
+        args = [
+            "--inbound-transport", "http", d.host, str(self.inbound_port),
+            "--outbound-transport", "http",
+            "--endpoint", str(self.endpoint),
+            *d.flags,
+        ]
+        if d.webhook_url:
+            args += ["--webhook-url", d.webhook_url]
+        return args
+
     def command(self) -> list[str]:
         cfg = self.config
         cmd = [
             str(_aca_py_executable(cfg)), "start",
             "--label", cfg.label,
-            "--no-transport",
+            *self._transport_args(),
             "--admin", "127.0.0.1", str(self.admin_port),
             "--no-ledger",
             "--wallet-type", "askar-anoncreds",

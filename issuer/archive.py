@@ -303,10 +303,11 @@ class Archive:
         status: str | None = ISSUED,
         academy: str | None = None,
         kind: str | None = None,
+        massar: str | None = None,
         batch: int = 1000,
     ) -> Iterator[StoredCredential]:
-        """Stream stored credentials (by id order), filtered."""
-        conditions = _filters(import_id=import_id, status=status, kind=kind, session_year=session_year, academy=academy)
+        """Stream stored credentials (by id order), filtered (``massar``: one candidate's)."""
+        conditions = _filters(import_id=import_id, status=status, kind=kind, session_year=session_year, academy=academy, massar=massar)
         after = ""
         while True:
             query = select(CredentialRow).where(CredentialRow.id > after, *conditions).order_by(CredentialRow.id).limit(batch)
@@ -328,7 +329,13 @@ class Archive:
 
 
 def _filters(
-    *, import_id: int | None, status: str | None, kind: str | None, session_year: int | None, academy: str | None
+    *,
+    import_id: int | None,
+    status: str | None,
+    kind: str | None,
+    session_year: int | None,
+    academy: str | None,
+    massar: str | None = None,
 ) -> list[ColumnElement[bool]]:
     """WHERE conditions on credentials for the filters that are set."""
     wanted: list[tuple[Any, object]] = [
@@ -337,6 +344,7 @@ def _filters(
         (CredentialRow.kind, kind),
         (CredentialRow.session_year, session_year),
         (CredentialRow.academy, academy),
+        (CredentialRow.massar, massar),
     ]
     return [column == value for column, value in wanted if value is not None]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -45,7 +45,9 @@ if TYPE_CHECKING:  # only attributes are read: no import-time dependency on the 
 
 __all__ = [
     "BACCALAUREATE_CONTEXT",
+    "CREDENTIALS_V1_CONTEXT",
     "CREDENTIALS_V2_CONTEXT",
+    "WALLET_VCDM1_CONTEXT",
     "DIPLOMA_SCHEMA_ID",
     "MINISTRY_NAME",
     "MIN_SECRET_BYTES",
@@ -54,6 +56,7 @@ __all__ = [
     "Kind",
     "build_diploma",
     "build_transcript",
+    "wallet_profile",
     "credential_id",
     "document_number",
     "normalize_document_number",
@@ -61,6 +64,8 @@ __all__ = [
 
 CREDENTIALS_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 BACCALAUREATE_CONTEXT: Final = "https://diplomes.men.gov.ma/contexts/baccalaureate/v1"
+CREDENTIALS_V1_CONTEXT: Final = "https://www.w3.org/2018/credentials/v1"
+WALLET_VCDM1_CONTEXT: Final = "https://diplomes.men.gov.ma/contexts/wallet-vcdm1/v1"
 DIPLOMA_SCHEMA_ID: Final = "https://diplomes.men.gov.ma/schemas/baccalaureate-diploma/v1.json"
 TRANSCRIPT_SCHEMA_ID: Final = "https://diplomes.men.gov.ma/schemas/baccalaureate-transcript/v1.json"
 
@@ -341,3 +346,44 @@ def _extra_contexts(contexts: Sequence[str]) -> list[str]:
         out.append(url)
     return out
 
+
+
+def wallet_profile(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The DIDComm wallet copy of an archived credential: the same claims in VC Data Model 1.1.
+
+    Aries wallets (Credo-based mobile wallets, ACA-Py as a cloud wallet) hold and present JSON-LD
+    credentials of VC DM 1.1 only: their present-proof (DIF Presentation Exchange) builds a VC 1.1
+    presentation, and a VC 2.0 credential cannot be embedded in one (its protected terms clash).
+    So the copy the ministry's agent signs over DIDComm (issue-credential 2.0, ``ld_proof``,
+    Ed25519Signature2020) keeps the archived credential's ``id``, ``type``, ``issuer``, ``name``,
+    ``description``, ``credentialSchema`` and ``credentialSubject``, with:
+
+    - ``@context``: VC 1.1, the baccalaureate context, and the ministry's ``wallet-vcdm1`` context
+      that defines the VC 2.0 terms a 1.1 document still uses (``JsonSchema``,
+      ``BitstringStatusListEntry``) with the same IRIs;
+    - ``issuanceDate`` (and ``expirationDate``) for ``validFrom`` (``validUntil``);
+    - ONE ``credentialStatus``: the revocation entry (Aries RFC 0593 holders accept a single status
+      object), so revoking the archived credential revokes every wallet copy of it;
+    - no ``proof``, and no ``credentialSubject.id``: the holder's agent binds its DID in its request.
+
+    Same ``id``: a wallet copy is the same credential, bound to a holder, and the ministry's
+    registry answers for both (its record digest ignores ``credentialSubject.id``).
+    """
+    if credential.get("@context", [None])[0] != CREDENTIALS_V2_CONTEXT:
+        raise CredentialBuildError("a wallet copy is made from an archived VC 2.0 credential")
+    copy = {k: v for k, v in credential.items() if k not in ("@context", "proof", "validFrom", "validUntil", "credentialStatus")}
+    copy["@context"] = [CREDENTIALS_V1_CONTEXT, BACCALAUREATE_CONTEXT, WALLET_VCDM1_CONTEXT]
+    if "validFrom" not in credential:
+        raise CredentialBuildError("the archived credential has no validFrom")
+    copy["issuanceDate"] = credential["validFrom"]
+    if "validUntil" in credential:
+        copy["expirationDate"] = credential["validUntil"]
+    subject = dict(credential["credentialSubject"])
+    subject.pop("id", None)
+    copy["credentialSubject"] = subject
+    entries = credential.get("credentialStatus", [])
+    entries = [entries] if isinstance(entries, Mapping) else list(entries)
+    revocation = [e for e in entries if isinstance(e, Mapping) and e.get("statusPurpose") == "revocation"]
+    if revocation:
+        copy["credentialStatus"] = dict(revocation[0])
+    return copy

@@ -18,8 +18,14 @@ CONTEXT_FILES: dict[str, str] = {
     "https://w3id.org/security/multikey/v1": "multikey-v1.jsonld",
     "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.jsonld",
     "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
+    # VC Data Model 1.1, for the DIDComm wallet profile: Aries/Credo wallets and ACA-Py's
+    # present-proof (DIF) build VC 1.1 presentations, which cannot embed a VC 2.0 credential.
+    "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
+    "https://identity.foundation/presentation-exchange/submission/v1": "presentation-submission-v1.jsonld",
     # The ministry's own vocabulary for diplomas and transcripts (schemas.credential builds with it).
     "https://diplomes.men.gov.ma/contexts/baccalaureate/v1": "baccalaureate-v1.jsonld",
+    # The VC 2.0 terms a VC 1.1 wallet copy still uses (status entries, JSON Schema), same IRIs.
+    "https://diplomes.men.gov.ma/contexts/wallet-vcdm1/v1": "wallet-vcdm1-v1.jsonld",
 }
 
 

@@ -56,6 +56,9 @@ class Settings:
     issuer_token: str | None = field(default=None, repr=False)  # bearer token of `shahada serve issuer`
     verify_base_url: str = ""  # the verifier URL printed before each seal in the QR code (docs/seal.md)
     verifier: Mapping[str, object] = field(default_factory=dict)  # [verifier] of config.toml, SHAHADA_VERIFIER_* (verifier.web.settings)
+    didcomm_port: int | None = None  # the agent's DIDComm inbound port (wallet delivery); None: no DIDComm
+    didcomm_endpoint: str | None = None  # the public DIDComm URL wallets reach (default http://127.0.0.1:PORT)
+    portal: Mapping[str, object] = field(default_factory=dict)  # [portal] of config.toml, SHAHADA_PORTAL_* (issuer.portal)
 
     @property
     def agent_dir(self) -> Path:
@@ -95,7 +98,7 @@ def _secret(env: Mapping[str, str], name: str, *, home: Path, mode: Mode, genera
     return path.read_text(encoding="utf-8").strip()
 
 
-def _default_config(port: int) -> str:
+def _default_config(port: int, didcomm_port: int) -> str:
     return f"""# Shahada configuration (non-secret). Secrets come from the environment: see README.
 mode = "development"
 did_method = "web"            # "web" (the ministry) or "key" (conformance / development)
@@ -107,6 +110,8 @@ proof_type = "eddsa-rdfc-2022"  # or "Ed25519Signature2020" (DIDComm wallets), "
 sign_concurrency = 4
 trusted_issuers = []
 wallet_name = "ministry"
+didcomm_port = {didcomm_port}            # DIDComm for graduates' wallets (shahada serve portal)
+# didcomm_endpoint = "https://didcomm.diplomes.men.gov.ma"   (default: http://127.0.0.1:didcomm_port)
 # archive_url = "postgresql+psycopg://user@host:5432/shahada"   (default: SQLite file in the data directory)
 # agent_admin_url = "http://127.0.0.1:8031"                     (default: start an agent per command)
 # wallet_postgres = "127.0.0.1:5432"                            (default: SQLite wallet)
@@ -124,7 +129,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     config_path = home / "config.toml"
     if not config_path.exists():
-        config_path.write_text(_default_config(free_port()), encoding="utf-8")
+        config_path.write_text(_default_config(free_port(), free_port()), encoding="utf-8")
     try:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
@@ -173,6 +178,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         issuer_token=_secret(env, "SHAHADA_ISSUER_TOKEN", home=home, mode=mode, generate=False),
         verify_base_url=_verify_base_url(get("verify_base_url"), str(get("did_web_host", f"localhost:{site_port}"))),
         verifier=_verifier_table(raw.get("verifier"), env),
+        didcomm_port=int(str(get("didcomm_port"))) if get("didcomm_port") else None,
+        didcomm_endpoint=str(get("didcomm_endpoint")) if get("didcomm_endpoint") else None,
+        portal=_prefixed_table(raw.get("portal"), env, "portal"),
     )
     if len(settings.id_secret) < 32:
         raise ConfigError("SHAHADA_ID_SECRET must be at least 32 bytes (it keys every credential id)", code="config.secret")
@@ -197,6 +205,16 @@ def _verifier_table(table: object, env: Mapping[str, str]) -> dict[str, object]:
         raise ConfigError("[verifier] in config.toml must be a table", code="config.file")
     values: dict[str, object] = dict(table or {})
     values.update({k.removeprefix("SHAHADA_VERIFIER_").lower(): v for k, v in env.items() if k.startswith("SHAHADA_VERIFIER_") and v})
+    return values
+
+
+def _prefixed_table(table: object, env: Mapping[str, str], name: str) -> dict[str, object]:
+    """The ``[name]`` table of config.toml, overridden by ``SHAHADA_<NAME>_<KEY>``."""
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"[{name}] in config.toml must be a table", code="config.file")
+    prefix = f"SHAHADA_{name.upper()}_"
+    values: dict[str, object] = dict(table or {})
+    values.update({k.removeprefix(prefix).lower(): v for k, v in env.items() if k.startswith(prefix) and v})
     return values
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from did.resolve import DIDResolver
 from issuer.admin import AdminClient
-from issuer.agent import AgentConfig, AgentProcess
+from issuer.agent import AgentConfig, AgentProcess, DIDComm
 from issuer.archive import Archive
 from issuer.errors import AgentUnavailableError
 from issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
@@ -42,6 +42,22 @@ def ministry_did_web(settings: Settings) -> str:
     did = "did:web:" + settings.did_web_host.replace(":", "%3A")
     path = settings.did_web_path.strip("/")
     return did + (":" + path.replace("/", ":") if path else "")
+
+
+# The ministry's DIDComm role: accept connection requests from wallets, issue on request (the
+# offer was the portal's decision), and keep the exchange records so the portal can tell a
+# graduate what reached their wallet (issuer.delivery).
+MINISTRY_DIDCOMM_FLAGS = (
+    "--auto-accept-requests",
+    "--auto-respond-credential-request",
+    "--preserve-exchange-records",
+)
+
+
+def ministry_didcomm(settings: Settings) -> DIDComm | None:
+    if settings.didcomm_port is None:
+        return None
+    return DIDComm(port=settings.didcomm_port, endpoint=settings.didcomm_endpoint, flags=MINISTRY_DIDCOMM_FLAGS)
 
 
 def published_did_document(settings: Settings) -> dict[str, Any] | None:
@@ -145,6 +161,7 @@ class LocalMinistry:
                 wallet_key=s.wallet_key,
                 postgres=s.wallet_postgres,
                 extra_env={"SSL_CERT_FILE": str(self.tls.ca_cert)},
+                didcomm=ministry_didcomm(s),
             )
             self.agent = AgentProcess(config)
             self.client = self.agent.start()

@@ -1,0 +1,262 @@
+"""Wallets and presentations end to end, with three real ACA-Py agents talking DIDComm over
+loopback HTTP: the ministry (issuer), a graduate's wallet (holder), a university (verifier) — and
+the verifier service under waitress, and the ministry's HTTPS site serving the status lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from issuer.agent import AgentProcess
+from issuer.archive import StoredCredential
+from issuer.delivery import WalletDelivery
+from issuer.issuance import AgentSigner, import_pv, sign_pending
+from issuer.synthetic import generate_records, write_csv
+from schemas.credential import MINISTRY_NAME, IssuerProfile
+from schemas.reference import bundled_reference
+from shahada.status_setup import publish_lists
+from shahada.wsgi import WaitressServer
+from university.agent import University, university_agent_config
+from university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
+from verifier.presentation import verify_presentation
+from wallet.agent import holder_agent_config
+from wallet.controller import Wallet
+
+pytestmark = pytest.mark.agent
+YEAR = 2020  # a session no other test issues into the shared archive
+NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+
+
+@dataclass
+class Session:
+    by_massar: dict[str, list[StoredCredential]]
+    good: str  # a candidate whose credentials stand
+    revoked: str  # a candidate whose diploma was revoked
+
+    def diploma(self, massar: str) -> StoredCredential:
+        return next(c for c in self.by_massar[massar] if c.kind == "diploma")
+
+
+@pytest.fixture(scope="module")
+def session(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Session:
+    pv = tmp_path_factory.mktemp("wallet-session") / "pv.csv"
+    write_csv(generate_records(8, seed=606, reference=bundled_reference(), year=YEAR), pv)
+    proof_type = ministry.settings.proof_type
+    outcome = import_pv(
+        pv, archive=ministry.archive, year=YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
+        operator="test", now=NOW(), attach_status=ministry.status.attach,
+    )
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
+    sign_pending(ministry.archive, outcome.info.id, signer, clock=NOW)
+    by_massar: dict[str, list[StoredCredential]] = {}
+    for stored in ministry.archive.credentials(import_id=outcome.info.id):
+        by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
+    admitted = [m for m, creds in by_massar.items() if any(c.kind == "diploma" for c in creds)]
+    assert len(admitted) >= 2
+    good, revoked = admitted[0], admitted[1]
+    diploma = next(c for c in by_massar[revoked] if c.kind == "diploma")
+    ministry.status.set_status(diploma.id, "revocation", True, reason="fraud established by the academy", at=NOW())
+    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    return Session(by_massar, good, revoked)
+
+
+def _agent(config: Any) -> Iterator[AgentProcess]:
+    process = AgentProcess(config)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def holder(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
+    work = tmp_path_factory.mktemp("graduate-wallet")
+    yield from _agent(holder_agent_config(work, secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
+
+
+@pytest.fixture(scope="module")
+def university_agent(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
+    work = tmp_path_factory.mktemp("university")
+    yield from _agent(university_agent_config(work, secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
+
+
+@pytest.fixture(scope="module")
+def service(ministry: Any) -> Iterator[str]:
+    """The verifier service as the installation configures it (trust list, status lists)."""
+    from verifier.web import Records, VerifierSettings, create_app
+
+    settings = VerifierSettings.from_installation(ministry.settings, ministry.identity.did)
+    app = create_app(settings, records=Records(ministry.identity.did, lambda _id: None), loader=ministry.loader)
+    server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def delivery(ministry: Any) -> WalletDelivery:
+    return WalletDelivery(ministry.client, ministry.archive, verification_method=ministry.identity.verification_method)
+
+
+@pytest.fixture(scope="module")
+def wallet(holder: AgentProcess) -> Wallet:
+    return Wallet(holder.client, timeout=45)
+
+
+@pytest.fixture(scope="module")
+def claimed(session: Session, delivery: WalletDelivery, wallet: Wallet) -> dict[str, Any]:
+    """Both candidates claim their documents into the same wallet (one invitation each)."""
+    out = {}
+    for massar in (session.good, session.revoked):
+        invitation = delivery.invite(massar, session.by_massar[massar])
+        accepted = wallet.accept(invitation.url)  # the first document comes with the invitation
+        assert accepted.requests == [] and len(accepted.credentials) == 1
+        assert delivery.refresh(invitation.delivery_id).state == "invited"  # offers the others on the new connection
+        more = wallet.receive(accepted.connection_id, count=len(session.by_massar[massar]) - 1)
+        out[massar] = (invitation, accepted.credentials + more)
+    return out
+
+
+@pytest.fixture(scope="module")
+def university(ministry: Any, university_agent: AgentProcess, service: str) -> University:
+    def verify(presentation: Any, *, challenge: str, now: dt.datetime) -> Any:
+        verifier = ministry.verifier()  # trust list, did:web over HTTPS, status lists
+        return verify_presentation(
+            presentation, document_loader=verifier.loader, resolver=verifier.resolver, trusted_issuers=verifier.trusted_issuers,
+            now=now, challenge=challenge, status=verifier.status,
+        )
+
+    return University(university_agent.client, verify=verify, service_url=service, timeout=45)
+
+
+def test_the_graduate_claims_both_documents_through_the_portal_invitation(
+    ministry: Any, session: Session, delivery: WalletDelivery, wallet: Wallet, claimed: dict[str, Any]
+) -> None:
+    invitation, stored = claimed[session.good]
+    holder_did = wallet.holder_did()
+    archived = {c.id: c for c in session.by_massar[session.good]}
+    assert sorted(s.credential_id for s in stored) == sorted(archived)
+    assert invitation.url.split("?")[0].startswith("http://127.0.0.1:") and "?oob=" in invitation.url
+    assert invitation.deep_link.startswith("didcomm://invite?oob=")
+    verifier = ministry.verifier()
+    for held in stored:
+        copy = wallet.export(held.credential_id)
+        original = archived[held.credential_id].document
+        assert copy["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+        assert copy["proof"]["type"] == "Ed25519Signature2020"
+        assert copy["proof"]["verificationMethod"] == ministry.identity.verification_method
+        assert copy["credentialSubject"]["id"] == holder_did  # bound to the wallet's DID
+        assert {k: v for k, v in copy["credentialSubject"].items() if k != "id"} == original["credentialSubject"]
+        assert copy["credentialStatus"] == original["credentialStatus"][0]  # the revocation entry
+        result = verifier.verify(copy)  # the independent verifier, status lists included
+        assert result.verified, result.to_dict()
+    record = delivery.refresh(invitation.delivery_id)
+    assert record.state == "delivered" and record.holder_did == holder_did
+    assert sorted(record.credential_ids) == sorted(archived)
+    assert [d.id for d in delivery.deliveries(session.good)] == [invitation.delivery_id]
+    copies = delivery.delivered_copies(invitation.delivery_id)
+    assert sorted(c["id"] for c in copies) == sorted(archived)
+
+
+def test_the_revoked_diploma_reaches_the_wallet_but_does_not_verify(ministry: Any, session: Session, claimed: dict[str, Any], wallet: Wallet) -> None:
+    copy = wallet.export(session.diploma(session.revoked).id)
+    result = ministry.verifier().verify(copy)
+    assert not result.verified
+    assert result.check("status").code == "status.revoked"
+
+
+def test_the_university_asks_the_wallet_presents_and_all_three_verifiers_agree(
+    ministry: Any, session: Session, claimed: dict[str, Any], wallet: Wallet, university: University
+) -> None:
+    ask = university.ask(baccalaureate_definition([ministry.identity.did]), domain="admissions.example.ca")
+    accepted = wallet.accept(ask.url)
+    assert accepted.credentials == [] and len(accepted.requests) == 1
+    request = accepted.requests[0]
+    assert request.challenge == ask.challenge
+    assert [d["id"] for d in request.definition["input_descriptors"]] == [DIPLOMA_DESCRIPTOR]
+    diploma_record = next(c.record_id for c in wallet.credentials() if c.credential_id == session.diploma(session.good).id)
+    wallet.present(request.pres_ex_id, record_ids={DIPLOMA_DESCRIPTOR: [diploma_record]})
+    verdict = university.check(ask)
+    assert verdict.accepted, (verdict.reasons, verdict.result.to_dict(), verdict.service)
+    assert verdict.agent_verified
+    assert verdict.result.holder == wallet.holder_did()
+    [inner] = verdict.presentation["verifiableCredential"]
+    assert inner["id"] == session.diploma(session.good).id
+    assert verdict.service is not None and verdict.service["verified"] is True
+
+    # the same presentation a second time: the service's one-time challenge is spent
+    replay = university.verify_with_service(verdict.presentation, ask.challenge)
+    assert replay["verified"] is False
+    assert [e["code"] for e in replay["errors"]] == ["challenge.replayed"]
+
+
+def test_a_revoked_diploma_is_refused_for_its_status(
+    ministry: Any, session: Session, claimed: dict[str, Any], wallet: Wallet, university: University
+) -> None:
+    ask = university.ask(baccalaureate_definition([ministry.identity.did]))
+    [request] = wallet.accept(ask.url).requests
+    revoked_record = next(c.record_id for c in wallet.credentials() if c.credential_id == session.diploma(session.revoked).id)
+    wallet.present(request.pres_ex_id, record_ids={DIPLOMA_DESCRIPTOR: [revoked_record]})
+    verdict = university.check(ask)
+    assert not verdict.accepted
+    assert verdict.agent_verified  # ACA-Py checks signatures only: the status is the project's check
+    assert "status.revoked" in verdict.reasons
+    assert verdict.service is not None and verdict.service["verified"] is False
+    assert verdict.result.check("credentials").code == "credential.invalid"
+
+
+def test_a_wrong_challenge_and_another_holders_credential_are_refused_through_the_vc_api(
+    session: Session, claimed: dict[str, Any], wallet: Wallet, service: str
+) -> None:
+    diploma = wallet.export(session.diploma(session.good).id)
+
+    challenge = requests.post(f"{service}/challenges", json={}, timeout=10).json()["challenge"]
+    wrong = wallet.prove([diploma], challenge="not-" + challenge, domain="admissions.example.ca")
+    answer = requests.post(
+        f"{service}/presentations/verify",
+        json={"verifiablePresentation": wrong, "options": {"challenge": challenge, "domain": "admissions.example.ca"}},
+        timeout=30,
+    ).json()
+    assert answer["verified"] is False
+    assert [e["code"] for e in answer["errors"]] == ["challenge.mismatch"]
+
+    # a genuine credential, bound to the wallet's DID, presented by another DID of the same agent
+    other = wallet.client.create_did("key", {"key_type": "ed25519"}).did
+    challenge = requests.post(f"{service}/challenges", json={}, timeout=10).json()["challenge"]
+    stolen = wallet.prove([diploma], challenge=challenge, domain="admissions.example.ca", holder=other)
+    answer = requests.post(
+        f"{service}/presentations/verify",
+        json={"verifiablePresentation": stolen, "options": {"challenge": challenge, "domain": "admissions.example.ca"}},
+        timeout=30,
+    ).json()
+    assert answer["verified"] is False
+    assert [e["code"] for e in answer["errors"]] == ["holder.mismatch"]
+
+    # and the rightful holder, same credential, fresh challenge: accepted
+    challenge = requests.post(f"{service}/challenges", json={}, timeout=10).json()["challenge"]
+    good = wallet.prove([diploma], challenge=challenge, domain="admissions.example.ca")
+    answer = requests.post(
+        f"{service}/presentations/verify",
+        json={"verifiablePresentation": good, "options": {"challenge": challenge, "domain": "admissions.example.ca"}},
+        timeout=30,
+    ).json()
+    assert answer["verified"] is True, answer
+
+
+def test_an_invitation_that_is_not_one_is_refused_with_a_code(wallet: Wallet) -> None:
+    from wallet.errors import WalletError
+
+    for text in ("https://example.org/?x=1", "https://example.org/?oob=bm90IGpzb24", '{"@type": "something"}'):
+        with pytest.raises(WalletError) as caught:
+            wallet.accept(text)
+        assert caught.value.code == "wallet.invitation"
