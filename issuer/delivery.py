@@ -59,10 +59,6 @@ class DeliveryError(IssuerError):
 
     code = "delivery.error"
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
 
 class DeliveryBase(DeclarativeBase):
     pass

@@ -309,3 +309,7 @@ from shahada.status_commands import register_archive_commands, register_status_c
 
 register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish
 register_archive_commands(main)  # shahada archive verify
+
+from wallet.cli import wallet_group  # noqa: E402
+
+main.add_command(wallet_group)  # shahada wallet …: a graduate's cloud wallet (wallet/)

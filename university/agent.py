@@ -36,6 +36,7 @@ from issuer.admin import AdminClient
 from issuer.agent import AgentConfig, DIDComm
 from issuer.delivery import DIDEXCHANGE, encode_invitation
 from issuer.errors import AgentRequestError
+from shahada.errors import ShahadaError
 from verifier.presentation import PresentationResult
 
 __all__ = ["PresentationAsk", "University", "UniversityError", "Verdict", "university_agent_config"]
@@ -43,14 +44,12 @@ __all__ = ["PresentationAsk", "University", "UniversityError", "Verdict", "unive
 UNIVERSITY_FLAGS: Final = ("--auto-accept-requests", "--preserve-exchange-records")
 
 
-class UniversityError(Exception):
+class UniversityError(ShahadaError):
     """Codes: ``university.agent`` (its agent refused), ``university.timeout`` (no answer in
     time), ``university.abandoned`` (the wallet declined or failed), ``university.service`` (the
     verifier service could not be reached or answered an error)."""
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+    code = "university.error"
 
 
 def university_agent_config(work_dir: Path, wallet_key: str, *, label: str = "university", ca_file: Path | None = None) -> AgentConfig:

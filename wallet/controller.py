@@ -196,7 +196,7 @@ class Wallet:
         try:
             self.client.request_json("POST", f"/present-proof-2.0/records/{pres_ex_id}/send-presentation", body)
         except AgentRequestError as err:
-            code = "wallet.not_found" if err.status == 404 else "wallet.refused"
+            code = "wallet.not_found" if err.status in (404, 422) else "wallet.refused"  # 422: not even a record id
             raise WalletError(f"the wallet could not answer the request: {err}", code=code) from err
 
         def sent() -> str | None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from shahada.errors import ShahadaError
 
-class WalletError(Exception):
+
+class WalletError(ShahadaError):
     """Codes: ``wallet.invitation`` (not a usable invitation), ``wallet.timeout`` (the other agent
     did not answer in time), ``wallet.not_found`` (no such credential or request),
     ``wallet.refused`` (the holder agent refused the operation), ``wallet.config`` (no wallet
     agent configured)."""
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    code = "wallet.error"
+    http_status = 400
 
     def __str__(self) -> str:
         return f"{self.message} [{self.code}]"
