@@ -31,6 +31,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]  # run as a script, this directory would shadow packages
 
 from issuer.agent import AgentProcess
+from issuer.archive import StoredCredential
 from issuer.delivery import WALLET_PROOF_TYPE, WalletDelivery
 from issuer.issuance import AgentSigner, import_pv, sign_pending
 from issuer.synthetic import generate_records, write_csv
@@ -41,7 +42,7 @@ from shahada.ministry import LocalMinistry
 from shahada.status_setup import publish_lists
 from university.agent import University, university_agent_config
 from university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
-from verifier.presentation import verify_presentation
+from verifier.presentation import PresentationResult, verify_presentation
 from wallet.agent import holder_agent_config
 from wallet.controller import Wallet
 
@@ -70,11 +71,12 @@ def main() -> None:
             signer = AgentSigner(ministry.client, ministry.identity.verification_method, settings.proof_type)
             sign_pending(ministry.archive, outcome.info.id, signer, clock=now)
             publish_lists(ministry.status, signer, ministry.identity.did, settings.proof_type)
-            by_massar: dict[str, list] = {}
+            by_massar: dict[str, list[StoredCredential]] = {}
             for stored in ministry.archive.credentials(import_id=outcome.info.id):
                 by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
             total = sum(len(v) for v in by_massar.values())
 
+            assert ministry.tls is not None
             holder = AgentProcess(holder_agent_config(work / "wallet", secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
             uni = AgentProcess(university_agent_config(work / "university", secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
             holder.start()
@@ -104,7 +106,7 @@ def main() -> None:
 
                 verifier = ministry.verifier()
 
-                def verify(vp: object, *, challenge: str, now: dt.datetime) -> object:
+                def verify(vp: object, *, challenge: str, now: dt.datetime) -> PresentationResult:
                     return verify_presentation(
                         vp, document_loader=verifier.loader, resolver=verifier.resolver, trusted_issuers=verifier.trusted_issuers,
                         now=now, challenge=challenge, status=verifier.status,
@@ -125,7 +127,7 @@ def main() -> None:
                 present_s = time.perf_counter() - started
                 started = time.perf_counter()
                 for presentation, challenge in received:
-                    assert verify(presentation, challenge=challenge, now=now()).verified  # type: ignore[attr-defined]
+                    assert verify(presentation, challenge=challenge, now=now()).verified
                 local_s = time.perf_counter() - started
             finally:
                 holder.stop()

@@ -17,6 +17,7 @@ Waiting polls ONE record at a time by id or thread (never whole lists), every ``
 from __future__ import annotations
 
 import time
+from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
@@ -114,13 +115,13 @@ class Wallet:
             raise WalletError(f"the wallet agent refused the invitation: {err}", code="wallet.refused") from err
         connection_id = oob.get("connection_id") if isinstance(oob, dict) else None
         answered = [
-            self._request_credential(self._wait(lambda t=thread_id: self._record("issue-credential-2.0", t, "offer-received"), f"the offer {thread_id}"))
-            for thread_id in offers
+            self._request_credential(self._wait(partial(self._record, "issue-credential-2.0", t, "offer-received"), f"the offer {t}"))
+            for t in offers
         ]
-        stored = [self._wait(lambda c=cid: self._held(c), f"the credential {cid}") for cid in answered]
+        stored = [self._wait(partial(self._held, c), f"the credential {c}") for c in answered]
         pending = [
-            _request(self._wait(lambda t=thread_id: self._record("present-proof-2.0", t, "request-received"), f"the request {thread_id}"))
-            for thread_id in requests
+            _request(self._wait(partial(self._record, "present-proof-2.0", t, "request-received"), f"the request {t}"))
+            for t in requests
         ]
         return Accepted(stored, pending, connection_id if isinstance(connection_id, str) else None)
 
@@ -141,7 +142,7 @@ class Wallet:
 
             for record in self._wait(offered, "a credential offer"):
                 credential_id = self._request_credential(record)
-                stored.append(self._wait(lambda c=credential_id: self._held(c), f"the credential {credential_id}"))
+                stored.append(self._wait(partial(self._held, credential_id), f"the credential {credential_id}"))
         return stored
 
     def _request_credential(self, record: dict[str, Any]) -> str:
