@@ -8,6 +8,10 @@ issuer (``issuer.web``) with waitress until Ctrl-C or SIGTERM, which stop the ag
 (``verifier.web``: pages in Arabic, French and English, the printed QR codes' URL, the VC API
 verifier) with waitress; it needs no agent (``shahada.verifier_app``).
 
+``shahada serve portal [--host 127.0.0.1] [--port N]`` starts the local ministry (its agent seals
+the PDFs and, with ``didcomm_port``, delivers to wallets) and serves the graduate portal
+(``issuer.portal``: sign-in with a one-time code, documents, wallet, share links) with waitress.
+
 The bearer token is ``SHAHADA_ISSUER_TOKEN`` (or ``SHAHADA_ISSUER_TOKEN_FILE``); in development
 mode one is generated once under ``$SHAHADA_HOME/secrets/issuer_token`` (0600) and its path, never
 its value, is printed. Production refuses to start without one.
@@ -126,3 +130,37 @@ def serve_verifier(host: str, port: int, threads: int) -> None:
         click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
         sys.exit(1)
     click.echo("stopped.", err=True)
+
+
+@serve.command("portal")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
+@click.option("--port", default=8082, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+@click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
+def serve_portal(host: str, port: int, threads: int) -> None:
+    """The graduate portal: sign-in (Code Massar, birth date, one-time code), documents, wallet, share links."""
+    import os
+
+    from issuer.portal.installation import installation_portal
+    from shahada.config import load_settings
+    from shahada.ministry import LocalMinistry
+    from shahada.wsgi import WaitressServer
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        settings = load_settings()
+        with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ) as portal:
+            server = WaitressServer(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
+            click.echo(f"graduate portal: {server.url}/", err=True)
+            click.echo(f"share links: {portal.settings.public_url or server.url}/s/<token>; verifier: {portal.settings.verifier_url or '(none: browsers get the JSON)'}", err=True)
+            click.echo(f"one-time codes: {portal.outbox or portal.settings.sender}; add to wallet: {'on' if portal.wallet else 'off'}", err=True)
+            try:
+                server.serve()
+            except KeyboardInterrupt:
+                pass
+    except ShahadaError as err:
+        click.echo(f"error [{err.code}]: {err.message}", err=True)
+        sys.exit(1)
+    except OSError as err:  # e.g. the port is taken
+        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
+        sys.exit(1)
+    click.echo("stopped; the agent is stopped.", err=True)
