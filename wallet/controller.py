@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
+import requests
+
 from issuer.admin import AdminClient
 from issuer.delivery import decode_invitation
 from issuer.errors import AgentRequestError
@@ -32,6 +34,7 @@ __all__ = ["Accepted", "HeldCredential", "PresentationRequest", "Wallet"]
 T = TypeVar("T")
 CREDENTIAL_OFFER: Final = "issue-credential/2.0/offer-credential"
 PRESENTATION_REQUEST: Final = "present-proof/2.0/request-presentation"
+MAX_INVITATION_BYTES: Final = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ class Wallet:
             WalletError: ``wallet.invitation``, ``wallet.timeout``, ``wallet.refused``.
         """
         try:
-            invitation = decode_invitation(invitation_text)
+            invitation = decode_invitation(self._expand(invitation_text))
         except (ValueError, UnicodeDecodeError) as err:
             raise WalletError(f"not a DIDComm invitation: {err}", code="wallet.invitation") from err
         attached = [_attached_message(a) for a in invitation.get("requests~attach") or []]
@@ -124,6 +127,24 @@ class Wallet:
             for t in requests
         ]
         return Accepted(stored, pending, connection_id if isinstance(connection_id, str) else None)
+
+    def _expand(self, text: str) -> str:
+        """A shortened invitation URL (Aries RFC 0434 "URL shortening": an http(s) URL without
+        ``oob=``, e.g. what the portal's QR code holds) fetched: its JSON, or where it redirects."""
+        text = text.strip()
+        if not text.lower().startswith(("http://", "https://")) or "oob=" in text:
+            return text
+        try:
+            response = requests.get(text, headers={"Accept": "application/json"}, allow_redirects=False, timeout=(5, 15), stream=True)
+            with response:
+                body = response.raw.read(MAX_INVITATION_BYTES + 1, decode_content=True)
+        except requests.RequestException as err:
+            raise WalletError(f"the invitation link could not be opened: {err}", code="wallet.invitation") from err
+        if response.is_redirect and "oob=" in response.headers.get("Location", ""):
+            return str(response.headers["Location"])
+        if response.status_code != 200 or len(body) > MAX_INVITATION_BYTES:
+            raise WalletError(f"the invitation link answered {response.status_code}, not an invitation", code="wallet.invitation")
+        return body.decode("utf-8", errors="replace")
 
     def receive(self, connection_id: str | None = None, *, count: int = 1) -> list[HeldCredential]:
         """Answer the credential offers waiting (on ``connection_id``, or any), until ``count``

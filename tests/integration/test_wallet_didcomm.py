@@ -5,6 +5,7 @@ the verifier service under waitress, and the ministry's HTTPS site serving the s
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Session:
     by_massar: dict[str, list[StoredCredential]]
     good: str  # a candidate whose credentials stand
     revoked: str  # a candidate whose diploma was revoked
+    portal_user: str  # a candidate who claims through the portal itself
 
     def diploma(self, massar: str) -> StoredCredential:
         return next(c for c in self.by_massar[massar] if c.kind == "diploma")
@@ -60,12 +62,12 @@ def session(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Session:
     for stored in ministry.archive.credentials(import_id=outcome.info.id):
         by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
     admitted = [m for m, creds in by_massar.items() if any(c.kind == "diploma" for c in creds)]
-    assert len(admitted) >= 2
-    good, revoked = admitted[0], admitted[1]
+    assert len(admitted) >= 3
+    good, revoked, portal_user = admitted[0], admitted[1], admitted[2]
     diploma = next(c for c in by_massar[revoked] if c.kind == "diploma")
     ministry.status.set_status(diploma.id, "revocation", True, reason="fraud established by the academy", at=NOW())
     publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
-    return Session(by_massar, good, revoked)
+    return Session(by_massar, good, revoked, portal_user)
 
 
 def _agent(config: Any) -> Iterator[AgentProcess]:
@@ -260,3 +262,56 @@ def test_an_invitation_that_is_not_one_is_refused_with_a_code(wallet: Wallet) ->
         with pytest.raises(WalletError) as caught:
             wallet.accept(text)
         assert caught.value.code == "wallet.invitation"
+
+
+def test_the_graduate_claims_through_the_portal_itself(
+    ministry: Any, session: Session, delivery: WalletDelivery, wallet: Wallet, tmp_path: Path
+) -> None:
+    """Sign in to the served portal (Massar, birth date, one-time code), add to wallet, and let
+    the wallet open the short link the QR code holds: both documents land in the wallet."""
+    import re
+
+    from issuer.portal import OutboxSender, create_app
+
+    outbox = tmp_path / "outbox.jsonl"
+    app = create_app(
+        {"secret": secrets.token_urlsafe(32), "signin_min_seconds": 0.0},
+        archive=ministry.archive, sender=OutboxSender(outbox), delivery=delivery, status=ministry.status,
+    )
+    server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-portal").start()
+    try:
+        browser = requests.Session()
+        browser.trust_env = False
+
+        def csrf(path: str) -> str:
+            found = re.search(r'name="csrf" value="([^"]+)"', browser.get(server.url + path, timeout=10).text)
+            assert found, path
+            return found.group(1)
+
+        massar = session.portal_user
+        birth = session.by_massar[massar][0].document["credentialSubject"]["birthDate"]
+        signin = browser.post(server.url + "/signin", data={"csrf": csrf("/"), "massar": massar, "birth_date": birth}, timeout=10)
+        assert signin.status_code == 200 and signin.url.endswith("/signin/code")
+        code = [json.loads(line) for line in outbox.read_text(encoding="utf-8").splitlines()][-1]["code"]
+        documents = browser.post(server.url + "/signin/code", data={"csrf": csrf("/signin/code"), "code": code}, timeout=10)
+        assert documents.url.endswith("/documents")
+        offer = browser.post(server.url + "/wallet", data={"csrf": csrf("/documents")}, timeout=30)
+        assert offer.status_code == 200 and "/wallet/" in offer.url
+        short = re.search(r'href="([^"]+)" dir="ltr" class="url" data-link="short"', offer.text)
+        assert short and short.group(1).startswith(server.url + "/i/")
+        state_url = offer.url.rsplit("/offer", 1)[0]
+        assert browser.get(state_url, timeout=10).json()["state"] == "invited"
+
+        accepted = wallet.accept(short.group(1))  # what the wallet app does with the scanned code
+        assert len(accepted.credentials) == 1
+        assert browser.get(state_url, timeout=30).json()["state"] == "invited"  # the page's poll offers the rest
+        wallet.receive(accepted.connection_id, count=len(session.by_massar[massar]) - 1)
+        final = browser.get(state_url, timeout=30).json()
+        assert final["state"] == "delivered" and final["holder_did"] == wallet.holder_did()
+    finally:
+        server.stop()
+    held = {c.credential_id for c in wallet.credentials()}
+    assert {c.id for c in session.by_massar[massar]} <= held
+    verifier = ministry.verifier()
+    for stored in session.by_massar[massar]:
+        assert verifier.verify(wallet.export(stored.id)).verified
