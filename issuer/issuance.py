@@ -70,8 +70,13 @@ class AgentSigner:
 
 
 def record_digest(credential: dict[str, Any]) -> str:
-    """SHA-256 of what the PV says about the holder: the JCS-canonical credentialSubject and type."""
-    payload = {"type": credential["type"], "credentialSubject": credential["credentialSubject"]}
+    """SHA-256 of what the PV says about the holder: the JCS-canonical credentialSubject and type.
+    The subject's ``id`` (a wallet copy's holder DID, never in the PV) is left out, as
+    :func:`verifier.registry.record_digest` does (the two agree on every credential issued here)."""
+    subject = credential["credentialSubject"]
+    if isinstance(subject, dict):
+        subject = {k: v for k, v in subject.items() if k != "id"}
+    payload = {"type": credential["type"], "credentialSubject": subject}
     return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
 
 

@@ -3,7 +3,7 @@
 Each returns a :class:`~verifier.result.Check` (and, when later checks need it, what it learnt).
 Structure rules follow VC Data Model 1.1 §4 and 2.0 §4 ("Basic Concepts": ``@context``, ``type``,
 ``issuer``, ``credentialSubject``); validity follows 2.0 §4.9 (``validFrom``/``validUntil``) and
-1.1 §4.6/§4.7 (``issuanceDate``/``expirationDate``), dates being RFC 3339 date-times with offset.
+1.1 §4.6/§4.8 (``issuanceDate``/``expirationDate``), dates being RFC 3339 date-times with offset.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from verifier.errors import CanonicalizationError, ProofFormatError
 from verifier.result import OK, Check
 from verifier.suites import SUITES, Suite, suite_name
 from verifier.suites.canonical import DocumentLoader
+from verifier.wallet_profile import VC_V1_CONTEXT as VC_V1_CONTEXT
+from verifier.wallet_profile import VC_V2_CONTEXT as VC_V2_CONTEXT
+from verifier.wallet_profile import canonical_vc2
 
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 MAX_DEPTH = 64
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 
@@ -75,7 +76,8 @@ def _too_deep(value: Any) -> bool:
 
 
 def check_structure(credential: Any) -> Check:
-    """The shape of a VC (code ``credential.malformed``)."""
+    """The shape of a VC (code ``credential.malformed``): VC 2.0 §4 or VC 1.1 §4, the latter with
+    its required ``issuanceDate`` (§4.6; ``expirationDate``, §4.8, is optional)."""
     name = "structure"
     if not isinstance(credential, Mapping):
         return failed(name, "credential.malformed", "the credential is not a JSON object")
@@ -95,6 +97,8 @@ def check_structure(credential: Any) -> Check:
     subjects = subject if isinstance(subject, list) else [subject]
     if not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
         return failed(name, "credential.malformed", "credentialSubject must be a non-empty object or list of them")
+    if version_of(credential) == "v1" and not isinstance(credential.get("issuanceDate"), str):
+        return failed(name, "credential.malformed", "a VC 1.1 credential needs an issuanceDate (VC Data Model 1.1 §4.6)")
     return passed(name, "the credential has the required members")
 
 
@@ -154,10 +158,12 @@ def check_proof(credential: Mapping[str, Any], allowed_suites: frozenset[str]) -
     suite = suite_name(proof)
     if suite is None or suite not in allowed_suites or suite not in SUITES:
         return failed(name, "proof.unsupported", f"proof suite {suite!r} is not allowed"), None
-    missing = [f for f in ("verificationMethod", "proofPurpose", "proofValue") if not isinstance(proof.get(f), str)]
+    chosen = SUITES[suite]
+    required = ("verificationMethod", "proofPurpose", chosen.signature_field)
+    missing = [f for f in required if not isinstance(proof.get(f), str)]
     if missing:
         return failed(name, "proof.malformed", f"proof lacks {', '.join(missing)}"), None
-    return passed(name, f"one {suite} proof"), ProofChoice(proof, SUITES[suite])
+    return passed(name, f"one {suite} proof"), ProofChoice(proof, chosen)
 
 
 def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver) -> tuple[Check, bytes | None]:
@@ -217,13 +223,15 @@ def check_signature(
 def check_schema(credential: Mapping[str, Any]) -> Check:
     """The credential against the bundled JSON Schema of its type (VC DM 2.0 "Data Schemas"); code
     ``schema.invalid``. It also guards what RDF-based proofs cannot protect, such as the ``rtl``
-    direction of Arabic values. Credentials of other types have no bundled schema: passed, said so."""
+    direction of Arabic values. Credentials of other types have no bundled schema: passed, said so.
+    A VC 1.1 wallet copy is checked in its canonical VC 2.0 form
+    (:func:`verifier.wallet_profile.canonical_vc2`), so both say the same under the same schema."""
     name = "schema"
     types = credential.get("type")
     known = [t for t in (types if isinstance(types, list) else [types]) if t in SCHEMA_FILES]
     if not known:
         return passed(name, "no bundled JSON Schema applies to this credential type")
-    problems = validate_credential(dict(credential))
+    problems = validate_credential(canonical_vc2(credential))
     if problems:
         shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
         return failed(name, "schema.invalid", f"the credential does not conform to its schema: {shown}")

@@ -5,8 +5,19 @@ Specifications: VC Data Model 2.0 §4.13 "Verifiable Presentations" (``holder``,
 the proof purpose ``authentication`` and the ``challenge`` and ``domain`` of §2.1 "Proofs" (the
 verifier compares them with what it expects: §4.2 steps 8–10 and "Security Considerations" on
 replay); W3C CCG VC API "Verify Presentation". Proof suites are those of :mod:`verifier.suites`
-(``DataIntegrityProof`` eddsa-rdfc-2022 / eddsa-jcs-2022 and Ed25519Signature2020); each holds the
-challenge and domain in the signed proof configuration.
+(``DataIntegrityProof`` eddsa-rdfc-2022 / eddsa-jcs-2022, Ed25519Signature2020 and
+Ed25519Signature2018); each holds the challenge and domain in the signed proof configuration.
+
+VC Data Model 1.1 presentations (§4.10) are accepted as ACA-Py's present-proof 2.0 (DIF
+Presentation Exchange) builds them: the VC 1.1 context and the Presentation Exchange submission
+context, the types ``VerifiablePresentation`` and ``PresentationSubmission`` with a
+``presentation_submission`` object (DIF Presentation Exchange 2.0 §6 "Presentation Submission":
+``id``, ``definition_id``, ``descriptor_map``), no ``holder``, an Ed25519Signature2018
+``authentication`` proof by a did:key. Without ``holder`` the presenter is the DID controlling the
+proof's key (resolved: did:key locally), which must list it under ``authentication``. A VC 1.1
+presentation cannot hold a VC 2.0 credential: the 2.0 context redefines terms the 1.1 context
+protects, so JSON-LD expansion refuses the document (JSON-LD 1.1 §4.1.11); such a presentation
+fails its structure check with its own code instead of an opaque canonicalization error.
 
 Pure like :mod:`verifier.verify`: the only I/O is what the passed resolver does (did:key locally;
 did:web only for DIDs on its allow-list), contexts come from the passed pinned loader, the clock is
@@ -16,7 +27,9 @@ Checks, in order, with their stable failure codes:
 
 ===========  ========================================================================================
 structure    ``presentation.malformed`` (not a VP: ``@context``, ``type``, ``holder``,
-             ``verifiableCredential`` holding 1 to ``max_credentials`` credential objects)
+             ``verifiableCredential`` holding 1 to ``max_credentials`` credential objects, a
+             ``presentation_submission`` with its type), ``presentation.version_mismatch`` (a VC 2.0
+             credential inside a VC 1.1 presentation)
 context      ``context.unknown`` (any ``@context`` in the presentation or its credentials unpinned)
 proof        ``proof.missing``, ``proof.unsupported``, ``proof.malformed``
 key          ``proof.purpose`` (not ``authentication``), ``key.unauthorized`` (not an authentication
@@ -26,8 +39,9 @@ challenge    ``challenge.missing``, ``challenge.mismatch`` (skipped when none is
 domain       ``domain.missing``, ``domain.mismatch`` (skipped when none is expected)
 signature    ``signature.invalid``, ``proof.malformed``, ``context.unknown``
 holder       ``holder.mismatch`` (a credential names a ``credentialSubject.id`` other than the holder)
-credentials  ``credential.invalid`` (a credential inside failed :func:`verifier.verify_credential`;
-             its own result says which check)
+credentials  ``credential.invalid`` (a credential inside failed :func:`verifier.verify_credential`,
+             with the status and registry checks when their checkers are passed; its own result
+             says which check, e.g. ``status.revoked``)
 ===========  ========================================================================================
 
 ``verified`` is true when no check failed and every check passed except ``challenge`` and
@@ -56,7 +70,7 @@ from verifier.checks import (
     version_of,
 )
 from verifier.result import SKIPPED, Check, VerificationResult
-from verifier.verify import DEFAULT_SUITES, verify_credential
+from verifier.verify import DEFAULT_SUITES, StatusCheck, verify_credential
 
 __all__ = ["PRESENTATION_CHECKS", "PresentationResult", "verify_presentation"]
 
@@ -66,6 +80,8 @@ PRESENTATION_CHECKS: Final = (
 OPTIONAL_CHECKS: Final = frozenset({"challenge", "domain"})
 MAX_CREDENTIALS: Final = 8
 AUTHENTICATION: Final = "authentication"
+SUBMISSION_TYPE: Final = "PresentationSubmission"
+SUBMISSION: Final = "presentation_submission"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +139,8 @@ def verify_presentation(
     domain: str | None = None,
     allowed_suites: frozenset[str] = DEFAULT_SUITES,
     max_credentials: int = MAX_CREDENTIALS,
+    status: StatusCheck | None = None,
+    registry: StatusCheck | None = None,
 ) -> PresentationResult:
     """Verify ``presentation`` (parsed JSON), its proof and every credential it holds.
 
@@ -137,6 +155,9 @@ def verify_presentation(
         domain: the domain the proof must carry; None: not checked.
         allowed_suites: proof suites accepted for the presentation and its credentials.
         max_credentials: the most credentials one presentation may hold.
+        status: checks the status list entries of each credential inside (see
+            :func:`verifier.verify_credential`); a revoked credential then fails ``credentials``.
+        registry: compares each credential inside with the issuer's records.
 
     Returns:
         A :class:`PresentationResult`.
@@ -175,6 +196,8 @@ def verify_presentation(
                 trusted_issuers=trusted_issuers,
                 now=now,
                 allowed_suites=allowed_suites,
+                status=status,
+                registry=registry,
             )
             for credential in credentials
         ]
@@ -225,7 +248,33 @@ def _check_structure(vp: Any, max_credentials: int) -> tuple[Check, list[Mapping
         return failed(name, code, f"the presentation holds {len(credentials)} credentials; at most {max_credentials} are verified"), []
     if not all(isinstance(c, Mapping) for c in credentials):
         return failed(name, code, "every verifiableCredential must be a credential object (enveloped credentials are not supported)"), []
+    submission = _submission_problem(vp, types)
+    if submission is not None:
+        return failed(name, code, submission), []
+    mixed = [i for i, c in enumerate(credentials) if version_of(c) == "v2"] if version_of(vp) == "v1" else []
+    if mixed:
+        return failed(
+            name,
+            "presentation.version_mismatch",
+            f"credential(s) {', '.join(map(str, mixed))} are VC 2.0 inside a VC 1.1 presentation, which JSON-LD "
+            "refuses (the VC 2.0 context redefines terms the VC 1.1 context protects): present the VC 1.1 "
+            "wallet copy, or a VC 2.0 presentation",
+        ), []
     return passed(name, f"a presentation holding {len(credentials)} credential(s)"), list(credentials)
+
+
+def _submission_problem(vp: Mapping[str, Any], types: list[Any]) -> str | None:
+    """A DIF Presentation Exchange submission (2.0 §6) must come with its type, and be an object
+    naming its ``definition_id`` with a ``descriptor_map`` list; None when all is well."""
+    typed, present = SUBMISSION_TYPE in types, SUBMISSION in vp
+    if typed != present:
+        return f"the type {SUBMISSION_TYPE} and the {SUBMISSION} member go together"
+    if not present:
+        return None
+    submission = vp[SUBMISSION]
+    if not isinstance(submission, Mapping) or not isinstance(submission.get("definition_id"), str) or not isinstance(submission.get("descriptor_map"), list):
+        return f"{SUBMISSION} must be an object with a definition_id and a descriptor_map list"
+    return None
 
 
 def _check_expected(name: str, proof: Mapping[str, Any], expected: str | None) -> Check:

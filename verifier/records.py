@@ -6,6 +6,11 @@ archive is reachable, the credential must be the very document the ministry arch
 signed it; the comparison is on the JSON Canonicalization Scheme (RFC 8785) of both, so member
 order and insignificant whitespace do not matter. Pure apart from the passed lookup.
 
+A VC 1.1 wallet copy (:mod:`verifier.wallet_profile`) is not the archived document byte for byte:
+it must state what the archived credential states (:func:`~verifier.wallet_profile.signed_content`:
+id, type, issuer, names, schema, subject without its holder ``id``, validity dates), and each of
+its status entries must be one of the archived credential's.
+
 Codes (the same as the paper seal's ``archive`` check, :mod:`verifier.seal`):
 ``archive.unknown`` (no issued credential with this id), ``archive.mismatch`` (the documents
 differ; the differing members are named). Skipped when no archive is reachable.
@@ -20,6 +25,7 @@ import rfc8785
 
 from verifier.result import SKIPPED, Check
 from verifier.seal import ArchiveLookup
+from verifier.wallet_profile import is_vc1, signed_content
 
 __all__ = ["check_records"]
 
@@ -66,7 +72,25 @@ def check_records(credential: Mapping[str, Any], archive: ArchiveLookup | None) 
         return Check(NAME, "skipped", SKIPPED, f"the ministry's records could not be read: {type(err).__name__}")
     if archived is None:
         return Check(NAME, "failed", "archive.unknown", f"no issued credential {credential_id} in the ministry's records")
+    if is_vc1(credential) and not is_vc1(archived):
+        return _check_wallet_copy(credential, archived, credential_id)
     if _jcs(archived) == _jcs(credential):
         return Check(NAME, "passed", "ok", f"identical to the credential {credential_id} in the ministry's records")
     differences = _differences(archived, credential) or ["the document"]
     return Check(NAME, "failed", "archive.mismatch", f"differs from the ministry's records in: {', '.join(differences)}")
+
+
+def _status_entries(credential: Mapping[str, Any]) -> list[Any]:
+    entries = credential.get("credentialStatus")
+    return [] if entries is None else entries if isinstance(entries, list) else [entries]
+
+
+def _check_wallet_copy(copy: Mapping[str, Any], archived: Mapping[str, Any], credential_id: str) -> Check:
+    """A VC 1.1 wallet copy against the archived VC 2.0 credential (see the module docstring)."""
+    differences = _differences(signed_content(archived), signed_content(copy))
+    recorded = [_jcs(e) for e in _status_entries(archived)]
+    if any(_jcs(e) not in recorded for e in _status_entries(copy)):
+        differences.append("credentialStatus")
+    if differences:
+        return Check(NAME, "failed", "archive.mismatch", f"the wallet copy differs from the ministry's records in: {', '.join(differences)}")
+    return Check(NAME, "passed", "ok", f"a wallet copy stating what the credential {credential_id} in the ministry's records states")

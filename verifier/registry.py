@@ -3,7 +3,9 @@
 The issuer's site answers ``GET <origin>/registry/<credential id>`` with the credential's status and
 the digest of its record from the deliberation (PV) — nothing personal (``shahada/status_site.py``).
 The verifier recomputes the digest from the credential it holds (SHA-256 of the RFC 8785 canonical
-``{type, credentialSubject}``, as :func:`issuer.issuance.record_digest`) and compares.
+``{type, credentialSubject}``, as :func:`issuer.issuance.record_digest`) and compares. The
+subject's ``id`` is left out: it is the holder's DID in a wallet copy (:mod:`verifier.wallet_profile`),
+a binding the PV never recorded, so a wallet copy matches the record of the credential it copies.
 
 Codes: ``ok`` ("matches the ministry's records"), ``registry.mismatch`` (the ministry recorded other
 content), ``registry.unknown`` (the ministry has no such issued credential), ``registry.revoked`` /
@@ -29,9 +31,18 @@ from verifier.result import OK, Check
 NAME = "registry"
 
 
+def _without_id(subject: Any) -> Any:
+    if isinstance(subject, list):
+        return [_without_id(s) for s in subject]
+    if isinstance(subject, Mapping):
+        return {k: v for k, v in subject.items() if k != "id"}
+    return subject
+
+
 def record_digest(credential: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the JCS form of ``{type, credentialSubject}``: what the ministry records."""
-    payload = {"type": credential.get("type"), "credentialSubject": credential.get("credentialSubject")}
+    """SHA-256 (hex) of the JCS form of ``{type, credentialSubject}``, the subject without its
+    ``id``: what the ministry records of a credential's content."""
+    payload = {"type": credential.get("type"), "credentialSubject": _without_id(credential.get("credentialSubject"))}
     return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
 
 

@@ -4,10 +4,14 @@ VC Data Integrity 1.0 §4.2 "Verify Proof").
 Pure: the only I/O is what the passed resolver does; contexts come from the passed pinned loader.
 A bad credential never raises: every problem is a failed :class:`~verifier.result.Check`.
 
+VC 2.0 credentials and VC 1.1 ones (the wallet copies of :mod:`verifier.wallet_profile`) are both
+verified: the structure and validity checks read each version's own members, the schema check
+reads the canonical VC 2.0 form.
+
 Checks, in order, with their stable failure codes:
 
 ==========  =====================================================================================
-structure   ``credential.malformed``
+structure   ``credential.malformed`` (also a VC 1.1 credential without ``issuanceDate``)
 context     ``context.unknown`` (a URL outside the manifest, or an embedded context object)
 issuer      ``issuer.untrusted`` (an untrusted issuer is never resolved)
 proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof set), ``proof.malformed``
@@ -54,7 +58,9 @@ class StatusCheck(Protocol):
     def check(self, credential: Mapping[str, Any], issuer: str) -> Check: ...
 
 
-DEFAULT_SUITES: frozenset[str] = frozenset({"Ed25519Signature2020", "eddsa-rdfc-2022", "eddsa-jcs-2022"})
+DEFAULT_SUITES: frozenset[str] = frozenset(
+    {"Ed25519Signature2018", "Ed25519Signature2020", "eddsa-rdfc-2022", "eddsa-jcs-2022"}
+)
 
 
 def verify_credential(
@@ -76,8 +82,8 @@ def verify_credential(
         resolver: resolves the issuer's DID; called only for a trusted issuer.
         trusted_issuers: issuer ids (DIDs) whose credentials are accepted.
         now: the verification time, timezone-aware.
-        allowed_suites: proof suites accepted ("Ed25519Signature2020", "eddsa-rdfc-2022",
-            "eddsa-jcs-2022").
+        allowed_suites: proof suites accepted ("Ed25519Signature2018", "Ed25519Signature2020",
+            "eddsa-rdfc-2022", "eddsa-jcs-2022").
         status: checks the credential's status list entries (W3C Bitstring Status List 1.0); when
             given, a ``status`` check follows ``validity``. Without it the status is not checked
             and no ``status`` check is reported.

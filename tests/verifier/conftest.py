@@ -1,9 +1,11 @@
 """Fixtures for the verifier tests: a session issuer key, the real pinned loader, sign and verify
-helpers, and a credential signed with each suite."""
+helpers, a credential signed with each suite, and (with the real ministry) a session issued with
+status entries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -63,3 +65,61 @@ def suite(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def signed(suite: str, sign: Callable[..., dict[str, Any]], issuer_key: LocalKey) -> dict[str, Any]:
     return sign(make_credential(issuer_key.did_key, suite), suite)
+
+
+# --- with the real ministry: a session issued with status entries, one diploma revoked ----------
+
+
+@dataclass
+class IssuedSession:
+    """Credentials the ministry's agent signed into its archive, with status list entries (its
+    site serves the signed lists), one candidate's diploma revoked and published."""
+
+    by_massar: dict[str, list[Any]]
+    good: str  # a candidate whose documents stand
+    revoked: str  # a candidate whose diploma was revoked
+    other: str  # a third admitted candidate
+
+    def diploma(self, massar: str) -> dict[str, Any]:
+        return next(c.document for c in self.by_massar[massar] if c.kind == "diploma")
+
+    def documents(self, massar: str) -> list[dict[str, Any]]:
+        return [c.document for c in self.by_massar[massar]]
+
+
+ISSUED_YEAR = 2018  # a session no other test issues into the shared archive
+
+
+@pytest.fixture(scope="session")
+def issued_session(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> IssuedSession:
+    import datetime as dt
+
+    from issuer.issuance import AgentSigner, import_pv, sign_pending
+    from issuer.synthetic import generate_records, write_csv
+    from schemas.credential import MINISTRY_NAME, IssuerProfile
+    from schemas.reference import bundled_reference
+    from shahada.status_setup import publish_lists
+
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    pv = tmp_path_factory.mktemp("verifier-status-session") / "pv.csv"
+    write_csv(generate_records(10, seed=1818, reference=bundled_reference(), year=ISSUED_YEAR), pv)
+    proof_type = ministry.settings.proof_type
+    outcome = import_pv(
+        pv, archive=ministry.archive, year=ISSUED_YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
+        operator="test", now=now(), attach_status=ministry.status.attach,
+    )
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
+    sign_pending(ministry.archive, outcome.info.id, signer, clock=now)
+    by_massar: dict[str, list[Any]] = {}
+    for stored in ministry.archive.credentials(import_id=outcome.info.id):
+        by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
+    admitted = [m for m, stored in by_massar.items() if any(c.kind == "diploma" for c in stored)]
+    assert len(admitted) >= 3, "the synthetic session must admit three candidates"
+    session = IssuedSession(by_massar, good=admitted[0], revoked=admitted[1], other=admitted[2])
+    revoked = next(c for c in by_massar[session.revoked] if c.kind == "diploma")
+    ministry.status.set_status(revoked.id, "revocation", True, reason="test: fraud established", at=now())
+    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    return session

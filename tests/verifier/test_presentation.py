@@ -183,3 +183,90 @@ def test_with_check_replaces_and_recomputes(present: Any, verify_vp: Any, creden
     assert result.verified
     replayed = result.with_check(Check("challenge", "failed", "challenge.replayed", "used before"))
     assert not replayed.verified and [e.code for e in replayed.errors] == ["challenge.replayed"]
+
+
+# --- VC 1.1 presentations as ACA-Py's DIF handler builds them ------------------------------------
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+SUBMISSION_CONTEXT = "https://identity.foundation/presentation-exchange/submission/v1"
+
+
+def dif_vp(credentials: list[dict[str, Any]], key: LocalKey, loader: PinnedDocumentLoader, challenge: str = "c-1", **submission: Any) -> dict[str, Any]:
+    """A VC 1.1 DIF presentation without holder, signed Ed25519Signature2018 by ``key``."""
+    from verifier.suites import ed25519_signature_2018 as ed2018
+
+    vp: dict[str, Any] = {
+        "@context": [VC_V1, SUBMISSION_CONTEXT],
+        "type": ["VerifiablePresentation", "PresentationSubmission"],
+        "presentation_submission": {"id": "s", "definition_id": "d", "descriptor_map": [], **submission},
+        "verifiableCredential": credentials,
+    }
+    options = ed2018.proof_options(vp, verification_method=key.did_key_vm, created=NOW, proof_purpose="authentication")
+    options["challenge"] = challenge
+    return {**vp, "proof": ed2018.sign_proof(vp, options, sign=key.sign, loader=loader)}
+
+
+@pytest.fixture
+def v1_credential(sign: Sign, issuer_key: LocalKey, holder: LocalKey) -> dict[str, Any]:
+    unsigned = make_credential(issuer_key.did_key, "Ed25519Signature2020", "v1")
+    unsigned["credentialSubject"]["id"] = holder.did_key
+    return sign(unsigned, "Ed25519Signature2020")
+
+
+def test_a_dif_presentation_without_holder(verify_vp: Any, v1_credential: dict[str, Any], holder: LocalKey, loader: PinnedDocumentLoader) -> None:
+    result = verify_vp(dif_vp([v1_credential], holder, loader), challenge="c-1")
+    assert result.verified, result.to_dict()
+    assert result.holder == holder.did_key and result.check("holder").outcome == "passed"
+    thief = LocalKey.generate()
+    assert outcomes(verify_vp(dif_vp([v1_credential], thief, loader), challenge="c-1"))["holder"] == "holder.mismatch"
+
+
+def test_a_vc_2_0_credential_in_a_vc_1_1_presentation(verify_vp: Any, credential: dict[str, Any], v1_credential: dict[str, Any], holder: LocalKey) -> None:
+    vp = {
+        "@context": [VC_V1, SUBMISSION_CONTEXT],
+        "type": ["VerifiablePresentation", "PresentationSubmission"],
+        "presentation_submission": {"id": "s", "definition_id": "d", "descriptor_map": []},
+        "verifiableCredential": [v1_credential, credential],  # JSON-LD cannot even expand this: unsignable
+        "proof": {"type": "Ed25519Signature2018", "verificationMethod": holder.did_key_vm, "proofPurpose": "authentication", "jws": "x..y"},
+    }
+    result = verify_vp(vp)
+    structure = result.check("structure")
+    assert structure.code == "presentation.version_mismatch" and "credential(s) 1 are VC 2.0" in structure.message
+    assert all(c.outcome == "skipped" for c in result.checks[1:])
+
+
+def test_a_vc_1_1_credential_in_a_vc_2_0_presentation_is_fine(present: Any, verify_vp: Any, v1_credential: dict[str, Any]) -> None:
+    assert verify_vp(present([v1_credential])).verified  # JSON-LD expands this one
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda vp: vp.pop("presentation_submission"),
+        lambda vp: vp.update(type=["VerifiablePresentation"]),
+        lambda vp: vp.update(presentation_submission="s"),
+        lambda vp: vp["presentation_submission"].pop("descriptor_map"),
+    ],
+    ids=["submission-missing", "type-missing", "not-an-object", "no-descriptor-map"],
+)
+def test_a_broken_submission(verify_vp: Any, v1_credential: dict[str, Any], holder: LocalKey, loader: PinnedDocumentLoader, change: Callable[[dict[str, Any]], Any]) -> None:
+    vp = dif_vp([v1_credential], holder, loader)
+    change(vp)
+    structure = verify_vp(vp).check("structure")
+    assert structure.code == "presentation.malformed" and "presentation_submission" in structure.message
+
+
+class Revoked:
+    """A status check that says every credential is revoked."""
+
+    def check(self, credential: Any, issuer: str) -> Check:
+        return Check("status", "failed", "status.revoked", "revocation bit set")
+
+
+def test_the_status_of_every_credential_inside(present: Any, verify_vp: Any, credential: dict[str, Any]) -> None:
+    vp = present([credential])
+    assert verify_vp(vp).credentials[0].checks[-1].name == "validity"  # no status checker, no status check
+    result = verify_vp(vp, status=Revoked())
+    assert outcomes(result)["credentials"] == "credential.invalid"
+    assert "credential 0: status.revoked" in result.check("credentials").message
+    assert result.credentials[0].check("status").code == "status.revoked"

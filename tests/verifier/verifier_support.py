@@ -48,8 +48,10 @@ def contexts_for(suite: str, version: str = "v2") -> list[str]:
     return contexts
 
 
-def make_credential(issuer: str, suite: str = "eddsa-rdfc-2022", version: str = "v2", **extra: Any) -> dict[str, Any]:
-    """A small hand-built credential using only the W3C contexts."""
+def make_credential(issuer: str, suite: str = "eddsa-rdfc-2022", version: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A small hand-built credential using only the W3C contexts; VC 2.0 unless ``version`` says
+    otherwise or the suite is Ed25519Signature2018 (only the VC 1.1 context defines its terms)."""
+    version = version or ("v1" if suite == "Ed25519Signature2018" else "v2")
     credential: dict[str, Any] = {
         "@context": contexts_for(suite, version),
         "id": "urn:uuid:3f1c2b8e-5d2a-4c1e-9a57-6b0d2f9e1a11",

@@ -9,6 +9,8 @@ the body, parse it (:mod:`verifier.web.parse`), call the service and serialise i
 ``POST /seals/verify``          Shahada: ``{"seal": "<QR text or URL>", "options": {"massar"}}``
 ``POST /documents/verify``      Shahada: a PDF, PNG, JPEG, JSON or text body (or a multipart
                                 ``file``) → 200 result with ``kind``
+``POST /shares/verify``         Shahada: ``{"url": "<share link>"}`` → 200 result with
+                                ``recipient``, ``expires`` and ``credentialResults``
 ``GET /openapi.json``           the OpenAPI 3.1 description of all of these
 ``GET /healthz``                ``{"status": "ok"}``
 ===========================  ===============================================================
@@ -26,12 +28,20 @@ from flask import Blueprint, Request, Response, current_app, request
 
 from verifier.web.errors import BadRequestError, PayloadTooLargeError
 from verifier.web.openapi import openapi_document
-from verifier.web.parse import parse_credential_request, parse_json, parse_presentation_request, parse_seal_request
+from verifier.web.parse import (
+    parse_credential_request,
+    parse_json,
+    parse_presentation_request,
+    parse_seal_request,
+    parse_share_request,
+)
 from verifier.web.service import Report, VerifierService
 
 bp = Blueprint("api", __name__)
 SERVICE_KEY: Final = "SHAHADA_VERIFIER_SERVICE"
-API_PREFIXES: Final = ("/credentials/", "/presentations/", "/challenges", "/seals/", "/documents/", "/openapi.json", "/healthz")
+API_PREFIXES: Final = (
+    "/credentials/", "/presentations/", "/challenges", "/seals/", "/documents/", "/shares/", "/openapi.json", "/healthz",
+)
 
 
 def wants_problem(req: Request) -> bool:
@@ -104,6 +114,13 @@ def verify_seal() -> Response:
     svc = service()
     parsed = parse_seal_request(parse_json(read_body(svc.settings.max_json_bytes)))
     return _report(svc.verify_seal(parsed.text, massar=parsed.massar))
+
+
+@bp.post("/shares/verify")
+def verify_share() -> Response:
+    svc = service()
+    parsed = parse_share_request(parse_json(read_body(4096)))
+    return _report(svc.verify_share(parsed.url))
 
 
 @bp.post("/documents/verify")

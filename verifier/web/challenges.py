@@ -11,6 +11,10 @@ of :meth:`ChallengeStore.redeem`, with their codes in verification results:
 - ``challenge.expired``: issued here, but its time to live is over;
 - ``challenge.replayed``: already redeemed once.
 
+Values are UUID version 4 strings (RFC 9562 §5.4, 122 random bits from the OS): a university puts
+the challenge from ``POST /challenges`` in a DIDComm present-proof request to a wallet, and ACA-Py
+refuses a DIF presentation request whose challenge is not a UUID4.
+
 In memory and per process: waitress serves one process with threads. Bounded: at most
 ``max_entries`` challenges are remembered; when full, expired ones go first, then the oldest (a
 forgotten challenge is then refused as unknown, never accepted).
@@ -18,9 +22,9 @@ forgotten challenge is then refused as unknown, never accepted).
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,7 +49,7 @@ class ChallengeStore:
         ttl: seconds a challenge may be redeemed after it is issued.
         max_entries: challenges remembered at most.
         clock: a monotonic clock.
-        token: makes a new challenge value (128 bits of randomness by default).
+        token: makes a new challenge value (a random UUID4 string by default).
     """
 
     def __init__(
@@ -54,7 +58,7 @@ class ChallengeStore:
         ttl: float,
         max_entries: int,
         clock: Callable[[], float] = time.monotonic,
-        token: Callable[[], str] = lambda: secrets.token_urlsafe(16),
+        token: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._ttl = ttl
         self._max = max(1, max_entries)

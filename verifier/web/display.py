@@ -24,7 +24,7 @@ from schemas.seal.content import SealContent
 from verifier.web.i18n import has, text
 from verifier.web.settings import Language
 
-__all__ = ["Cell", "Content", "Row", "credential_content", "seal_content"]
+__all__ = ["Cell", "Content", "Row", "credential_content", "format_instant", "seal_content"]
 
 _KINDS: Final = {"BaccalaureateDiploma": "diploma", "BaccalaureateTranscript": "transcript"}
 
@@ -102,6 +102,11 @@ def _date(value: Any) -> Cell | None:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC)
     return _plain(parsed.strftime("%d/%m/%Y"))
+
+
+def format_instant(moment: dt.datetime) -> str:
+    """A moment as ``DD/MM/YYYY HH:MM UTC`` (a share link's expiry)."""
+    return moment.astimezone(dt.UTC).strftime("%d/%m/%Y %H:%M UTC")
 
 
 def _mark(value: Any, lang: Language) -> Cell | None:

@@ -48,6 +48,12 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "en": "The QR code's text or link, or the digital credential (JSON).",
     },
     "home.submit": {"ar": "تحقق", "fr": "Vérifier", "en": "Verify"},
+    "home.share": {"ar": "أو رابط مشاركة من بوابة الحاصلين على البكالوريا", "fr": "Ou un lien de partage du portail des bacheliers", "en": "Or a share link from the graduates' portal"},
+    "home.share.help": {
+        "ar": "الرابط الذي أعطاك إياه صاحب الشهادة. لا تُفتح إلا روابط البوابات الموثوقة.",
+        "fr": "Le lien que le titulaire vous a donné. Seuls les liens des portails de confiance sont ouverts.",
+        "en": "The link the graduate gave you. Only links of trusted portals are opened.",
+    },
     "home.privacy": {
         "ar": "لا يُحفظ أي ملف: يُفحص ثم يُنسى.",
         "fr": "Aucun fichier n'est conservé : il est vérifié puis oublié.",
@@ -74,6 +80,11 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "ar": "هذا العرض صادر عن صاحبه وكل الشهادات التي يتضمنها صالحة.",
         "fr": "Cette présentation vient de son titulaire et chaque attestation qu'elle contient est valide.",
         "en": "This presentation comes from its holder and every credential in it is valid.",
+    },
+    "verdict.valid.share": {
+        "ar": "هذا الرابط صادر عن بوابة موثوقة، وكل الشهادات التي يتضمنها صالحة.",
+        "fr": "Ce lien vient d'un portail de confiance et chaque attestation qu'il contient est valide.",
+        "en": "This link comes from a trusted portal and every credential in it is valid.",
     },
     "verdict.invalid.any": {
         "ar": "لا تعتمد على هذه الوثيقة: فشل فحص واحد على الأقل (انظر أدناه).",
@@ -103,6 +114,10 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "en": "The content is not shown because its signature could not be verified.",
     },
     "result.details": {"ar": "تفاصيل تقنية", "fr": "Détails techniques", "en": "Technical details"},
+    "share.title": {"ar": "الوثائق المُشارَكة", "fr": "Documents partagés", "en": "Shared documents"},
+    "share.recipient": {"ar": "مُشارَكة مع", "fr": "Partagé avec", "en": "Shared with"},
+    "share.expires": {"ar": "ينتهي الرابط في", "fr": "Le lien expire le", "en": "The link expires on"},
+    "share.credential": {"ar": "الوثيقة", "fr": "Document", "en": "Document"},
     "result.massar": {"ar": "تحقق من رمز مسار", "fr": "Vérifier un Code Massar", "en": "Check a Code Massar"},
     "result.massar.help": {
         "ar": "الختم يربط رمز مسار صاحب الوثيقة دون أن يكشفه. أدخل الرمز المطبوع على الوثيقة للتأكد.",
@@ -144,6 +159,10 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     "check.challenge": {"ar": "تحدٍّ لمرة واحدة", "fr": "Défi à usage unique", "en": "One-time challenge"},
     "check.domain": {"ar": "النطاق", "fr": "Domaine", "en": "Domain"},
     "check.credentials": {"ar": "الشهادات المُتضمَّنة", "fr": "Attestations contenues", "en": "Credentials inside"},
+    "check.share.origin": {"ar": "رابط بوابة موثوقة", "fr": "Lien d'un portail de confiance", "en": "Link of a trusted portal"},
+    "check.share.link": {"ar": "الرابط متاح", "fr": "Lien disponible", "en": "Link available"},
+    "check.share.share": {"ar": "محتوى الرابط", "fr": "Contenu du lien", "en": "Link contents"},
+    "check.share.expiry": {"ar": "صلاحية الرابط", "fr": "Validité du lien", "en": "Link still valid"},
     # --- what a failure means ----------------------------------------------------------------
     "code.signature.invalid": {
         "ar": "تغيّرت الوثيقة بعد توقيعها، أو لم توقَّع بهذا المفتاح.",
@@ -201,6 +220,36 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     "code.proof.unsupported": {"ar": "نوع التوقيع غير مقبول.", "fr": "Type de signature non accepté.", "en": "The signature type is not accepted."},
     "code.proof.malformed": {"ar": "التوقيع تالف.", "fr": "La signature est mal formée.", "en": "The signature is malformed."},
     "code.credential.malformed": {"ar": "الوثيقة تالفة.", "fr": "Le document est mal formé.", "en": "The document is malformed."},
+    "code.credential.invalid": {
+        "ar": "شهادة واحدة على الأقل غير صالحة (انظر أدناه).",
+        "fr": "Au moins une attestation n'est pas valide (voir ci-dessous).",
+        "en": "At least one credential is not valid (see below).",
+    },
+    "code.status.revoked": {"ar": "ألغت الوزارة هذه الوثيقة.", "fr": "Le ministère a révoqué ce document.", "en": "The ministry has revoked this document."},
+    "code.status.suspended": {"ar": "أوقفت الوزارة هذه الوثيقة.", "fr": "Le ministère a suspendu ce document.", "en": "The ministry has suspended this document."},
+    "code.share.untrusted": {
+        "ar": "هذا الرابط ليس رابط بوابة موثوقة، فلم يُفتح.",
+        "fr": "Ce lien n'est pas celui d'un portail de confiance : il n'a pas été ouvert.",
+        "en": "This link is not one of a trusted portal: it was not opened.",
+    },
+    "code.share.unavailable": {
+        "ar": "تعذّر الوصول إلى البوابة. أعد المحاولة لاحقاً.",
+        "fr": "Le portail n'a pas pu être joint. Réessayez plus tard.",
+        "en": "The portal could not be reached. Try again later.",
+    },
+    "code.share.expired": {"ar": "انتهت صلاحية هذا الرابط.", "fr": "Ce lien a expiré.", "en": "This link has expired."},
+    "code.share.revoked": {"ar": "ألغى صاحب الشهادة هذا الرابط.", "fr": "Le titulaire a révoqué ce lien.", "en": "The graduate has revoked this link."},
+    "code.share.unknown": {"ar": "البوابة لا تعرف هذا الرابط.", "fr": "Le portail ne connaît pas ce lien.", "en": "The portal does not know this link."},
+    "code.share.malformed": {
+        "ar": "جواب البوابة ليس رابط مشاركة صالحاً.",
+        "fr": "La réponse du portail n'est pas un partage valable.",
+        "en": "The portal's answer is not a valid share.",
+    },
+    "code.presentation.version_mismatch": {
+        "ar": "يتضمن هذا العرض (VC 1.1) شهادة بصيغة VC 2.0، وهو ما لا يمكن التحقق منه.",
+        "fr": "Cette présentation VC 1.1 contient une attestation VC 2.0, ce qui ne peut pas être vérifié.",
+        "en": "This VC 1.1 presentation holds a VC 2.0 credential, which cannot be verified.",
+    },
     # --- the signed content ------------------------------------------------------------------
     "field.kind": {"ar": "الوثيقة", "fr": "Document", "en": "Document"},
     "field.documentNumber": {"ar": "رقم الوثيقة", "fr": "Numéro du document", "en": "Document number"},

@@ -42,7 +42,7 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
         "type": "object",
         "required": ["name", "outcome", "code", "message"],
         "properties": {
-            "name": {"type": "string", "description": "structure, context, issuer, proof, key, signature, schema, validity, archive (credentials); decode, key, signature, holder, archive (seals); structure, context, proof, key, challenge, domain, signature, holder, credentials (presentations)"},
+            "name": {"type": "string", "description": "structure, context, issuer, proof, key, signature, schema, validity, status, archive (credentials); decode, key, signature, holder, archive (seals); structure, context, proof, key, challenge, domain, signature, holder, credentials (presentations); origin, link, share, expiry, credentials (share links)"},
             "outcome": {"enum": ["passed", "failed", "skipped"]},
             "code": {"type": "string", "description": "ok when passed, skipped when skipped, else the stable failure code"},
             "message": {"type": "string"},
@@ -54,8 +54,10 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
             "title": "Shahada verifier (W3C CCG VC API)",
             "version": "1.0.0",
             "description": "Verifies the baccalaureate diplomas and transcripts of the Moroccan ministry of education: "
-            "W3C Verifiable Credentials 2.0 (Data Integrity eddsa-rdfc-2022 / eddsa-jcs-2022, Ed25519Signature2020), "
-            "Verifiable Presentations with one-time challenges, and the seals printed in QR codes (docs/seal.md). "
+            "W3C Verifiable Credentials 2.0 (Data Integrity eddsa-rdfc-2022 / eddsa-jcs-2022, Ed25519Signature2020) and their "
+            "VC 1.1 wallet copies, Verifiable Presentations (VC 2.0, or VC 1.1 as DIDComm wallets send them: DIF "
+            "PresentationSubmission, Ed25519Signature2018) with one-time challenges, the seals printed in QR codes "
+            "(docs/seal.md), and the graduate portal's share links. "
             "A failed check is a 200 with verified false; errors are RFC 9457 problem details with a stable code.",
         },
         "paths": {
@@ -81,14 +83,18 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                         "200": _result("Verification ran.", "PresentationVerificationResult"),
                         "400": _problem("The request is malformed.", [*_REQUEST_CODES, "request.presentation_missing"]),
                         "413": _TOO_LARGE,
-                        "422": _problem("The body is JSON but not a presentation.", ["presentation.malformed"]),
+                        "422": _problem(
+                            "The body is JSON but not a presentation, or a VC 1.1 presentation holding a VC 2.0 credential.",
+                            ["presentation.malformed", "presentation.version_mismatch"],
+                        ),
                     },
                 }
             },
             "/challenges": {
                 "post": {
                     "operationId": "createChallenge",
-                    "summary": "A one-time challenge for options.challenge of /presentations/verify (it expires; a second use is refused as challenge.replayed)",
+                    "summary": "A one-time challenge (a UUID version 4, as DIDComm present-proof requests need) for options.challenge of "
+                    "/presentations/verify (it expires; a second use is refused as challenge.replayed)",
                     "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "maxProperties": 0}}}},
                     "responses": {
                         "200": {"description": "A new challenge.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateChallengeResponse"}}}},
@@ -107,6 +113,35 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                         "413": _TOO_LARGE,
                         "422": _problem("The text is no seal.", ["seal.malformed", "seal.truncated", "seal.version"]),
                     },
+                }
+            },
+            "/shares/verify": {
+                "post": {
+                    "operationId": "verifyShare",
+                    "summary": "Verify a graduate portal's share link: fetched only when its origin is in share_origins (else "
+                    "share.untrusted, and no request is made), then every credential it holds. The portal's 410 and 404 "
+                    "answers, or its being unreachable, are results with verified false.",
+                    "requestBody": _json_body("VerifyShareRequest", {"url": "https://portal.example/s/3b1f…"}),
+                    "responses": {
+                        "200": _result(
+                            "Verification ran. Codes: share.untrusted, share.unavailable, share.expired, share.revoked, "
+                            "share.unknown, share.malformed, credential.invalid.",
+                            "ShareVerificationResult",
+                        ),
+                        "400": _problem("The request is malformed.", ["request.json", "request.invalid", "request.url_missing"]),
+                        "413": _problem("The body is larger than the service accepts.", ["request.too_large"]),
+                    },
+                }
+            },
+            "/shares": {
+                "get": {
+                    "operationId": "sharePage",
+                    "summary": "The page of a share link: the verdict, the recipient, the expiry and each credential (HTML, in Arabic, French or English)",
+                    "parameters": [
+                        {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 2048}},
+                        {"name": "lang", "in": "query", "required": False, "schema": {"enum": ["ar", "fr", "en"]}},
+                    ],
+                    "responses": {"200": {"description": "The result page.", "content": {"text/html": {}}}, "400": {"description": "No link: an error page.", "content": {"text/html": {}}}},
                 }
             },
             "/documents/verify": {
@@ -186,7 +221,17 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                         "options": {"type": "object", "additionalProperties": False, "properties": {"massar": {"type": "string", "pattern": "^[A-Za-z0-9]{6,20}$"}}},
                     },
                 },
-                "CreateChallengeResponse": {"type": "object", "required": ["challenge"], "properties": {"challenge": {"type": "string"}}},
+                "VerifyShareRequest": {
+                    "type": "object",
+                    "required": ["url"],
+                    "additionalProperties": False,
+                    "properties": {"url": {"type": "string", "maxLength": 2048, "description": "the share link the graduate gave (https://<portal>/s/<token>)"}},
+                },
+                "CreateChallengeResponse": {
+                    "type": "object",
+                    "required": ["challenge"],
+                    "properties": {"challenge": {"type": "string", "format": "uuid", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"}},
+                },
                 "Check": check,
                 "Warning": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
                 "Error": {
@@ -214,6 +259,20 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                     "allOf": [
                         {"$ref": "#/components/schemas/VerificationResult"},
                         {"type": "object", "properties": {"signer": {"type": "string"}, "fields": {"type": "array", "items": {"type": "object", "properties": {"label_fr": {"type": "string"}, "label_ar": {"type": "string"}, "fr": {"type": "string"}, "ar": {"type": "string"}}}}}},
+                    ]
+                },
+                "ShareVerificationResult": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/VerificationResult"},
+                        {
+                            "type": "object",
+                            "required": ["recipient", "expires", "credentialResults"],
+                            "properties": {
+                                "recipient": {"type": ["string", "null"], "description": "the name the graduate typed when sharing (not signed)"},
+                                "expires": {"type": ["string", "null"], "description": "the link's expiry, ISO 8601 UTC, as the portal gave it"},
+                                "credentialResults": {"type": "array", "items": {"type": "object"}, "description": "each credential's verified, checks and errors"},
+                            },
+                        },
                     ]
                 },
                 "DocumentVerificationResult": {

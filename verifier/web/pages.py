@@ -1,5 +1,6 @@
-"""The public pages: a home page to upload or paste a document, the page a printed QR code opens,
-and the result page, in Arabic (right to left), French or English.
+"""The public pages: a home page to upload or paste a document (or give a share link), the page a
+printed QR code opens, the page of a graduate portal's share link (``GET /shares?url=<link>``), and
+the result page, in Arabic (right to left), French or English.
 
 Thin views: read the form or the URL, call the service, render ``templates/`` with a display model
 (:mod:`verifier.web.display`). The printed QR code holds ``<seal_base_url><Base32 seal>``
@@ -19,11 +20,11 @@ from flask import Blueprint, Flask, Response, g, make_response, render_template,
 from shahada.problems import status_and_code
 from verifier.result import Check
 from verifier.web.api import service
-from verifier.web.display import Content, credential_content, seal_content
+from verifier.web.display import Content, credential_content, format_instant, seal_content
 from verifier.web.errors import BadRequestError
 from verifier.web.i18n import LANGUAGE_NAMES, direction, has, negotiate, text
-from verifier.web.parse import valid_massar
-from verifier.web.service import Report
+from verifier.web.parse import MAX_URL_CHARS, valid_massar
+from verifier.web.service import Report, verdict_of
 from verifier.web.settings import LANGUAGES, Language
 
 bp = Blueprint("pages", __name__)
@@ -93,6 +94,17 @@ def verify_form() -> Response:
     return _result(report)
 
 
+@bp.get("/shares")
+def share_page() -> Response:
+    """A graduate portal's share link, verified at once (fetched only from an allowed portal)."""
+    url = request.args.get("url", "").strip()
+    if not url:
+        raise BadRequestError("no share link: paste the link the graduate gave you", code="request.url_missing")
+    if len(url) > MAX_URL_CHARS:
+        raise BadRequestError(f"a share link has at most {MAX_URL_CHARS} characters", code="request.invalid")
+    return _result(service().verify_share(url))
+
+
 def seal_page(payload: str | None = None, param: str | None = None) -> Response:
     """GET of a printed QR code's URL: the seal verified at once (``?massar=`` checks a Code Massar)."""
     svc = service()
@@ -152,11 +164,38 @@ def _check_view(check: Check, kind: str, lang: Language) -> dict[str, str]:
 
 
 def _contents(report: Report, lang: Language) -> list[Content]:
+    if report.share is not None:
+        return []  # each credential of a share is shown with its own verdict (_share_view)
     if report.seal is not None:
         return [seal_content(report.seal, service().reference, lang)]
     if report.credential is not None:
         return [credential_content(report.credential, lang)]
     return [credential_content(c, lang) for c in report.held]
+
+
+def _share_view(report: Report, lang: Language) -> dict[str, Any] | None:
+    """The recipient, the expiry and each credential of a share link: its verdict, its failed
+    checks, and its signed content when its signature and schema held."""
+    if report.share is None:
+        return None
+    document = report.share.document
+    items: list[dict[str, Any]] = []
+    credentials = document.credentials if document is not None else ()
+    for credential, result in zip(credentials, report.share.credentials):
+        verdict = verdict_of(result.verified, result.errors)
+        shown = {c.name: c.outcome for c in result.checks}
+        signed = shown.get("signature") == shown.get("schema") == "passed"
+        items.append({
+            "verdict": verdict,
+            "verdict_label": text(f"verdict.{verdict}", lang),
+            "problems": [_check_view(c, "credential", lang) for c in result.errors],
+            "content": credential_content(credential, lang) if signed else None,
+        })
+    return {
+        "recipient": document.recipient if document is not None else None,
+        "expires": format_instant(document.expires) if document is not None else None,
+        "items": items,
+    }
 
 
 def _result(report: Report, *, massar: str | None = None, massar_error: bool = False) -> Response:
@@ -171,6 +210,7 @@ def _result(report: Report, *, massar: str | None = None, massar_error: bool = F
         explanation=explanation,
         checks=_checks_shown(report, massar is not None and not massar_error),
         contents=_contents(report, lang),
+        share=_share_view(report, lang),
         warnings=report.warnings,
         massar=massar or "",
         massar_error=massar_error,
@@ -196,4 +236,4 @@ def _meaning(code: str, lang: Language) -> str:
     return text(f"code.{code}", lang) if has(f"code.{code}") else ""
 
 
-__all__: list[str] = ["bp", "error_page", "reader_language", "register_seal_routes", "seal_page"]
+__all__: list[str] = ["bp", "error_page", "reader_language", "register_seal_routes", "seal_page", "share_page"]

@@ -2,7 +2,8 @@
 
 W3C CCG VC API, "Verify Credential": ``{"verifiableCredential": {...}, "options": {...}}``;
 "Verify Presentation": ``{"verifiablePresentation": {...}, "options": {"challenge", "domain"}}``.
-The Shahada extension "Verify Seal" takes ``{"seal": "<QR text or URL>", "options": {"massar"}}``.
+The Shahada extension "Verify Seal" takes ``{"seal": "<QR text or URL>", "options": {"massar"}}``,
+"Verify Share" ``{"url": "<a graduate portal's share link>"}``.
 
 Options are checked, not ignored: an option the service does not know is refused
 (``request.option_unknown``) so that a caller never believes a check ran that did not. The VC API's
@@ -24,14 +25,17 @@ __all__ = [
     "CredentialRequest",
     "PresentationRequest",
     "SealRequest",
+    "ShareRequest",
     "parse_credential_request",
     "parse_json",
     "parse_presentation_request",
     "parse_seal_request",
+    "parse_share_request",
     "valid_massar",
 ]
 
 MAX_OPTION_CHARS: Final = 256
+MAX_URL_CHARS: Final = 2048
 _MASSAR: Final = re.compile(r"^[A-Za-z0-9]{6,20}$")
 CHECKS_WARNING: Final = "the service runs every check; options.checks does not narrow them"
 
@@ -54,6 +58,11 @@ class PresentationRequest:
 class SealRequest:
     text: str
     massar: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRequest:
+    url: str
 
 
 def _bad(code: str, message: str) -> BadRequestError:
@@ -164,3 +173,16 @@ def parse_seal_request(body: Any) -> SealRequest:
     if massar is not None and not valid_massar(massar):
         raise _bad("request.option_invalid", "options.massar must be a Code Massar: 6 to 20 letters and digits")
     return SealRequest(text, massar)
+
+
+def parse_share_request(body: Any) -> ShareRequest:
+    """Raises:
+    BadRequestError: ``request.invalid``, ``request.url_missing`` (no link, or an empty one).
+    """
+    request = _object(body, frozenset({"url"}))
+    url = request.get("url")
+    if url is None or url == "":
+        raise _bad("request.url_missing", "the request has no url (the share link the graduate gave)")
+    if not isinstance(url, str) or len(url) > MAX_URL_CHARS:
+        raise _bad("request.invalid", f"url must be a string of at most {MAX_URL_CHARS} characters")
+    return ShareRequest(url.strip())

@@ -1,10 +1,11 @@
 """What the verifier service does with a parsed request, without Flask: verify a credential, a
-presentation, a seal or an upload, and report every check.
+presentation, a seal, an upload or a share link, and report every check.
 
 :class:`VerifierService` holds the explicit parts (settings, pinned loader, resolver, one-time
 challenges, the ministry's records when reachable, the clock) and calls the pure verifiers:
 :func:`verifier.verify_credential`, :func:`verifier.presentation.verify_presentation`,
-:func:`verifier.seal.verify_seal` (and :func:`verifier.scan.read_qr_texts` for a PDF or photo).
+:func:`verifier.seal.verify_seal` (and :func:`verifier.scan.read_qr_texts` for a PDF or photo),
+:func:`verifier.share.verify_share` (the graduate portal's links, fetched from allowed origins only).
 A failed check is a result (``verified: false``); input that is no credential, presentation or
 seal raises a domain error with its code (422/413), rendered as problem+json or an error page.
 """
@@ -30,21 +31,22 @@ from schemas.seal.text import seal_payload
 from verifier.checks import Resolver, issuer_id
 from verifier.presentation import PresentationResult, verify_presentation
 from verifier.records import check_records
-from verifier.result import SKIPPED, Check
+from verifier.result import SKIPPED, Check, VerificationResult
 from verifier.scan import kind_of, read_qr_texts
 from verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
 from verifier.seal_fields import signed_fields
+from verifier.share import ShareFetcher, ShareResult, verify_share
 from verifier.status import StatusChecker, StatusListFetcher
 from verifier.verify import DEFAULT_SUITES, verify_credential
 from verifier.web.challenges import Challenge, ChallengeStore
 from verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
 from verifier.web.settings import VerifierSettings
 
-__all__ = ["Records", "Report", "VerifierService", "Warning"]
+__all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 
-Kind = Literal["credential", "presentation", "seal"]
+Kind = Literal["credential", "presentation", "seal", "share"]
 Verdict = Literal["valid", "invalid", "incomplete"]
-INCOMPLETE_CODES: Final = frozenset({"did.resolution"})
+INCOMPLETE_CODES: Final = frozenset({"did.resolution", "share.unavailable"})
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 
 
@@ -76,7 +78,8 @@ class Report:
     credential: Mapping[str, Any] | None = None  # set only when its signature (and schema) passed
     seal: SealContent | None = None  # set only when its signature passed
     presentation: PresentationResult | None = None
-    held: tuple[Mapping[str, Any], ...] = ()  # a presentation's credentials whose signature and schema passed
+    held: tuple[Mapping[str, Any], ...] = ()  # a presentation's (or share's) credentials whose signature and schema passed
+    share: ShareResult | None = None
     signer: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -86,10 +89,7 @@ class Report:
 
     @property
     def verdict(self) -> Verdict:
-        if self.verified:
-            return "valid"
-        failed = {c.code for c in self.errors}
-        return "incomplete" if failed and failed <= INCOMPLETE_CODES else "invalid"
+        return verdict_of(self.verified, self.errors)
 
     def to_api(self) -> dict[str, Any]:
         """The VC API verification result: ``verified``, ``checks``, ``warnings``, ``errors``
@@ -106,10 +106,24 @@ class Report:
         if self.presentation is not None:
             body["holder"] = self.presentation.holder
             body["credentialResults"] = [r.to_dict() for r in self.presentation.credentials]
+        if self.share is not None:
+            document = self.share.document
+            body["recipient"] = document.recipient if document is not None else None
+            body["expires"] = document.expires_text if document is not None else None
+            body["credentialResults"] = [r.to_dict() for r in self.share.credentials]
         if self.signer is not None:
             body["signer"] = self.signer
         body.update(self.extra)
         return body
+
+
+def verdict_of(verified: bool, errors: Sequence[Check]) -> Verdict:
+    """``valid``; ``incomplete`` when every failure only says a check could not be completed
+    (``did.resolution``, ``share.unavailable``); else ``invalid``."""
+    if verified:
+        return "valid"
+    failed = {c.code for c in errors}
+    return "incomplete" if failed and failed <= INCOMPLETE_CODES else "invalid"
 
 
 def _static_documents(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, DIDDocument]:
@@ -166,6 +180,7 @@ class VerifierService:
         self.clock = clock
         self.reference = reference or bundled_reference()
         self.challenges = ChallengeStore(ttl=settings.challenge_ttl, max_entries=settings.challenge_entries)
+        self.shares = ShareFetcher(timeout=settings.share_timeout, max_bytes=settings.share_max_bytes, verify_tls=settings.did_verify_tls)
         self.suites: frozenset[str] = DEFAULT_SUITES
         # W3C Bitstring Status List 1.0 §3.2: a trusted did:web issuer's lists come from its own origin only
         self.status = StatusChecker(
@@ -175,6 +190,7 @@ class VerifierService:
         )
 
     def close(self) -> None:
+        self.shares.close()
         if self.network_resolver is not None:
             self.network_resolver.close()
 
@@ -186,6 +202,20 @@ class VerifierService:
         Raises:
             UnprocessableInputError: ``credential.malformed``, not a credential at all (422).
         """
+        result = self._full_result(credential)
+        structure = result.check("structure")
+        if structure.outcome == "failed":
+            raise UnprocessableInputError(structure.message, code=structure.code)
+        return Report(
+            kind="credential",
+            verified=result.verified,
+            checks=result.checks,
+            warnings=tuple(Warning("options.checks", w) for w in warnings),
+            credential=credential if _signed(result) else None,
+        )
+
+    def _full_result(self, credential: Any) -> VerificationResult:
+        """Every check of :func:`verifier.verify_credential` with status, then the records."""
         result = verify_credential(
             credential,
             document_loader=self.loader,
@@ -195,19 +225,10 @@ class VerifierService:
             allowed_suites=self.suites,
             status=self.status,
         )
-        structure = result.check("structure")
-        if structure.outcome == "failed":
-            raise UnprocessableInputError(structure.message, code=structure.code)
+        if result.check("structure").outcome == "failed":
+            return result
         records = self._records_check(credential)
-        checks = (*result.checks, records)
-        signed = all(result.check(name).outcome == "passed" for name in ("signature", "schema"))
-        return Report(
-            kind="credential",
-            verified=result.verified and records.outcome != "failed",
-            checks=checks,
-            warnings=tuple(Warning("options.checks", w) for w in warnings),
-            credential=credential if signed else None,
-        )
+        return VerificationResult(result.verified and records.outcome != "failed", (*result.checks, records))
 
     def _check_list(self, document: Mapping[str, Any]) -> tuple[bool, str]:
         """A status list credential: every check but its own status."""
@@ -251,6 +272,7 @@ class VerifierService:
             domain=domain,
             allowed_suites=self.suites,
             max_credentials=self.settings.max_credentials,
+            status=self.status,
         )
         structure = result.check("structure")
         if structure.outcome == "failed":
@@ -267,11 +289,26 @@ class VerifierService:
             notes.append(Warning("challenge.absent", "no challenge was given: this presentation could be a replay (ask POST /challenges for one)"))
         inside = presentation.get("verifiableCredential")
         inside = inside if isinstance(inside, list) else [inside]
-        held = tuple(
-            c for c, r in zip(inside, result.credentials)
-            if all(r.check(name).outcome == "passed" for name in ("signature", "schema"))
-        )
+        held = tuple(c for c, r in zip(inside, result.credentials) if _signed(r))
         return Report(kind="presentation", verified=result.verified, checks=result.checks, warnings=tuple(notes), presentation=result, held=held)
+
+    # --- share links -------------------------------------------------------------------------
+
+    def verify_share(self, url: str) -> Report:
+        """A graduate portal's share link: fetched only from an allowed origin
+        (``share_origins``), then every credential in it, with status and the ministry's records.
+        Never raises for what the link or the portal do: each outcome is a check."""
+        result = verify_share(
+            url,
+            allowed_origins=self.settings.share_origins,
+            fetcher=self.shares,
+            verify_credential=self._full_result,
+            now=self._now(),
+            max_credentials=self.settings.max_credentials,
+        )
+        inside = result.document.credentials if result.document is not None else ()
+        held = tuple(c for c, r in zip(inside, result.credentials) if _signed(r))
+        return Report(kind="share", verified=result.verified, checks=result.checks, share=result, held=held)
 
     # --- seals -------------------------------------------------------------------------------
 
@@ -369,6 +406,12 @@ class VerifierService:
 
     def _now(self) -> dt.datetime:
         return self.clock()
+
+
+def _signed(result: VerificationResult) -> bool:
+    """Whether a credential's content may be shown: its signature and schema checks passed."""
+    outcomes = {c.name: c.outcome for c in result.checks}
+    return outcomes.get("signature") == outcomes.get("schema") == "passed"
 
 
 def _web_origin(did: str) -> str | None:

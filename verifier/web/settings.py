@@ -23,8 +23,12 @@ max_json_bytes         131072       the largest JSON body (API request, uploaded
                                     transcript is about 15 KB, and RDF canonicalization grows faster
                                     than linearly with a document's size
 max_upload_bytes       20971520     the largest uploaded PDF, photo or JSON file
-max_credentials        8            credentials verified at most in one presentation
+max_credentials        8            credentials verified at most in one presentation or share link
 default_language       "fr"         "ar", "fr" or "en": when the browser states no preference we serve
+share_origins          (none)       origins (``https://portal.example``) whose share links the service
+                                    fetches; any other link is refused unfetched (``share.untrusted``)
+share_timeout          5.0          seconds to fetch a share link (connect, each read, the whole body)
+share_max_bytes        524288       the largest share link answer read
 =====================  ===========  =================================================================
 """
 
@@ -34,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from verifier.share import origin_of
 from verifier.web.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -60,20 +65,26 @@ class VerifierSettings:
     max_credentials: int = 8
     default_language: Language = "fr"
     did_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # known in advance (published did.json)
+    share_origins: frozenset[str] = frozenset()
+    share_timeout: float = 5.0
+    share_max_bytes: int = 512 * 1024
 
     def __post_init__(self) -> None:
         if not self.trusted_issuers:
             raise SettingsError("the verifier needs at least one trusted issuer")
-        for name in ("did_timeout", "did_cache_ttl", "challenge_ttl"):
+        for name in ("did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"):
             if not float(getattr(self, name)) >= 0:
                 raise SettingsError(f"{name} must be a number of seconds ≥ 0")
-        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials"):
+        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"):
             if int(getattr(self, name)) < 1:
                 raise SettingsError(f"{name} must be a positive integer")
         if self.default_language not in LANGUAGES:
             raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
         if self.seal_base_url and (not self.seal_base_url.lower().startswith(("https://", "http://")) or self.seal_base_url[-1] not in "/#=:"):
             raise SettingsError("seal_base_url must be an http(s) URL ending with '/', '#', '=' or ':'")
+        for origin in self.share_origins:
+            if origin_of(origin) != origin:
+                raise SettingsError(f"share_origins holds {origin!r}: each must be an origin such as https://portal.example (lower case, no path, no default port)")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> VerifierSettings:
@@ -114,12 +125,12 @@ class VerifierSettings:
         return cls.from_mapping({**base, **table})
 
 
-_INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials"})
-_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl"})
+_INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"})
+_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"})
 
 
 def _convert(name: str, value: Any) -> Any:
-    if name == "trusted_issuers":
+    if name in ("trusted_issuers", "share_origins"):
         items = value.split(",") if isinstance(value, str) else list(value)
         return frozenset(str(i).strip() for i in items if str(i).strip())
     if name in _INTS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -93,7 +94,7 @@ def challenge(client: FlaskClient) -> str:
     response = client.post("/challenges")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     value: str = response.get_json()["challenge"]
-    assert len(value) >= 16
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", value), value  # a UUID4
     return value
 
 
@@ -248,6 +249,15 @@ def test_an_image_without_a_qr_code(client: FlaskClient) -> None:
         ("/presentations/verify", b"{}", 400, "request.presentation_missing"),
         ("/presentations/verify", b'{"verifiablePresentation": {}, "options": {"challenge": 7}}', 400, "request.option_invalid"),
         ("/presentations/verify", b'{"verifiablePresentation": {"type": "VerifiablePresentation"}}', 422, "presentation.malformed"),
+        (
+            "/presentations/verify",
+            b'{"verifiablePresentation": {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiablePresentation"],'
+            b' "verifiableCredential": [{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}]}}',
+            422,
+            "presentation.version_mismatch",
+        ),
+        ("/shares/verify", b'{"link": "https://portal.example/s/1"}', 400, "request.invalid"),
+        ("/shares/verify", b"{}", 400, "request.url_missing"),
         ("/seals/verify", b'{"options": {}}', 400, "request.seal_missing"),
         ("/seals/verify", b'{"seal": 12}', 400, "request.invalid"),
         ("/documents/verify", b"", 400, "request.invalid"),
@@ -289,8 +299,28 @@ def test_openapi_documents_every_route(app: Flask, client: FlaskClient) -> None:
 
 def test_problem_codes_in_openapi_match_the_service(client: FlaskClient) -> None:
     text = json.dumps(client.get("/openapi.json").get_json())
-    for code in ("request.json", "request.credential_missing", "request.presentation_missing", "credential.malformed", "presentation.malformed", "scan.no_code", "seal.truncated", "request.too_large"):
+    for code in (
+        "request.json", "request.credential_missing", "request.presentation_missing", "credential.malformed", "presentation.malformed",
+        "presentation.version_mismatch", "scan.no_code", "seal.truncated", "request.too_large", "request.url_missing",
+        "share.untrusted", "share.unavailable", "share.expired", "share.revoked", "share.unknown", "share.malformed",
+    ):
         assert code in text, code
+
+
+def test_openapi_describes_challenges_and_shares(client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+    challenge = document["components"]["schemas"]["CreateChallengeResponse"]["properties"]["challenge"]
+    assert challenge["format"] == "uuid" and re.fullmatch(challenge["pattern"], "0f8fad5b-d9cb-469f-a165-70867728950e")
+    assert document["paths"]["/shares/verify"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/VerifyShareRequest"}
+    assert ("/shares", "get") in {(path, method) for path, item in document["paths"].items() for method in item}
+    result = document["components"]["schemas"]["ShareVerificationResult"]["allOf"][1]
+    assert set(result["required"]) == {"recipient", "expires", "credentialResults"}
+
+
+def test_no_share_link_is_opened_by_default(client: FlaskClient) -> None:
+    body = client.post("/shares/verify", json={"url": "http://127.0.0.1:9/s/x"}).get_json()
+    assert body["verified"] is False and codes(body) == ["share.untrusted"]
+    assert [c["outcome"] for c in body["checks"]] == ["failed", "skipped", "skipped", "skipped", "skipped"]
 
 
 def test_the_largest_accepted_credential_is_answered_within_a_second(client: FlaskClient, sign: Sign, issuer_key: LocalKey) -> None:

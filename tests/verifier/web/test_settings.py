@@ -18,6 +18,12 @@ def test_from_mapping_converts_strings() -> None:
     assert (s.did_cache_ttl, s.challenge_entries, s.default_language) == (60.0, 5, "ar")
 
 
+def test_share_origins() -> None:
+    assert VerifierSettings.from_mapping({"trusted_issuers": "did:web:a.ma"}).share_origins == frozenset()  # none: no link is opened
+    s = VerifierSettings.from_mapping({"trusted_issuers": "did:web:a.ma", "share_origins": "https://portal.men.gov.ma, http://127.0.0.1:8090", "share_timeout": "2"})
+    assert s.share_origins == frozenset({"https://portal.men.gov.ma", "http://127.0.0.1:8090"}) and s.share_timeout == 2.0
+
+
 @pytest.mark.parametrize(
     "values",
     [
@@ -28,6 +34,13 @@ def test_from_mapping_converts_strings() -> None:
         {"trusted_issuers": "did:web:a.ma", "default_language": "de"},
         {"trusted_issuers": "did:web:a.ma", "seal_base_url": "ftp://x/"},
         {"trusted_issuers": "did:web:a.ma", "max_json_bytes": True},
+        {"trusted_issuers": "did:web:a.ma", "share_origins": "https://portal.example/s/"},
+        {"trusted_issuers": "did:web:a.ma", "share_origins": "HTTPS://Portal.example"},
+        {"trusted_issuers": "did:web:a.ma", "share_origins": "https://portal.example:443"},
+        {"trusted_issuers": "did:web:a.ma", "share_origins": "ftp://portal.example"},
+        {"trusted_issuers": "did:web:a.ma", "share_origins": "https://user@portal.example"},
+        {"trusted_issuers": "did:web:a.ma", "share_timeout": "-1"},
+        {"trusted_issuers": "did:web:a.ma", "share_max_bytes": 0},
     ],
 )
 def test_bad_settings(values: dict[str, object]) -> None:
