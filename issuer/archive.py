@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from issuer.schema_setup import create_tables
 from sqlalchemy import (
     DateTime,
     ForeignKey,
@@ -158,7 +159,7 @@ class Archive:
             self.engine: Engine = create_engine(url, pool_pre_ping=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            Base.metadata.create_all(self.engine)
+            create_tables(Base.metadata, self.engine)
         except SQLAlchemyError as err:
             raise ArchiveError(f"cannot open the archive at {self.engine.url!r}: {err}", code="archive.open") from err
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

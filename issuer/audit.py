@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
+from issuer.schema_setup import create_tables
 from sqlalchemy import Integer, String, Text, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -100,7 +101,7 @@ class AuditLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         try:
-            AuditBase.metadata.create_all(engine)
+            create_tables(AuditBase.metadata, engine)
         except SQLAlchemyError as err:
             raise ArchiveError(f"cannot create the audit tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)

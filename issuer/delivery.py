@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from issuer.schema_setup import create_tables
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -161,7 +162,7 @@ class WalletDelivery:
         self.clock = clock
         engine: Engine = archive.engine
         try:
-            DeliveryBase.metadata.create_all(engine)
+            create_tables(DeliveryBase.metadata, engine)
         except SQLAlchemyError as err:
             raise ArchiveError(f"cannot create the delivery tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from issuer.schema_setup import create_tables
 from sqlalchemy import Boolean, Integer, String, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -59,7 +60,7 @@ class Supersession(RectificationBase):
 
 
 def ensure_tables(engine: Engine) -> None:
-    RectificationBase.metadata.create_all(engine)
+    create_tables(RectificationBase.metadata, engine)
 
 
 @dataclass(frozen=True, slots=True)

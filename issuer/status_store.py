@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from issuer.schema_setup import create_tables
 from sqlalchemy import Boolean, Integer, String, Text, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -119,7 +120,7 @@ class StatusStore:
         self._secret = secret
         self._permutations: dict[tuple[str, int], IndexPermutation] = {}
         try:
-            StatusBase.metadata.create_all(engine)
+            create_tables(StatusBase.metadata, engine)
         except SQLAlchemyError as err:
             raise ArchiveError(f"cannot create the status tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)

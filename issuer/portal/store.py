@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from issuer.schema_setup import create_tables
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -116,7 +117,7 @@ class PortalStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         try:
-            PortalBase.metadata.create_all(engine)
+            create_tables(PortalBase.metadata, engine)
         except SQLAlchemyError as err:
             raise ArchiveError(f"cannot create the portal's tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)
