@@ -108,8 +108,9 @@ class VerifierSettings:
     @classmethod
     def from_installation(cls, settings: Settings, ministry_did: str | None, *, did_documents: Mapping[str, Mapping[str, Any]] | None = None) -> VerifierSettings:
         """The installation's verifier: the ministry's DID and ``trusted_issuers`` trusted, the
-        seals' ``verify_base_url``, the local CA for a loopback did:web site, and the
-        ``[verifier]`` table (``settings.verifier``) for everything else."""
+        seals' ``verify_base_url``, the local CA for a loopback did:web site, the graduate
+        portal's origin (``[portal] public_url``) for share links, and the ``[verifier]`` table
+        (``settings.verifier``) for everything else."""
         trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
         ca = settings.tls_dir / "ca.pem"
         base: dict[str, Any] = {
@@ -118,6 +119,14 @@ class VerifierSettings:
             "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
             "did_documents": dict(did_documents or {}),
         }
+        portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
+        if portal_url:
+            from verifier.share import origin_of
+
+            origin = origin_of(portal_url)
+            if origin is None:
+                raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
+            base["share_origins"] = frozenset({origin})
         table = dict(getattr(settings, "verifier", {}) or {})
         blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls"})
         if blocked:

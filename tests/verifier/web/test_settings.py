@@ -65,3 +65,12 @@ def test_the_trust_list_is_not_set_in_the_verifier_table(tmp_path: Path) -> None
     (tmp_path / "config.toml").write_text('site_port = 8443\n[verifier]\ntrusted_issuers = ["did:web:evil.example"]\n', encoding="utf-8")
     with pytest.raises(SettingsError):
         VerifierSettings.from_installation(load_settings(ministry_env(tmp_path)), "did:web:localhost%3A8443")
+
+
+def test_the_installation_trusts_share_links_of_its_own_portal_only(tmp_path: Path) -> None:
+    env = {"SHAHADA_HOME": str(tmp_path / "a"), "SHAHADA_PORTAL_PUBLIC_URL": "https://Bacheliers.men.gov.ma:443/"}
+    settings = VerifierSettings.from_installation(load_settings(env), "did:web:diplomes.men.gov.ma")
+    assert settings.share_origins == frozenset({"https://bacheliers.men.gov.ma"})
+    assert VerifierSettings.from_installation(load_settings({"SHAHADA_HOME": str(tmp_path / "b")}), "did:web:x").share_origins == frozenset()
+    with pytest.raises(SettingsError):
+        VerifierSettings.from_installation(load_settings({"SHAHADA_HOME": str(tmp_path / "c"), "SHAHADA_PORTAL_PUBLIC_URL": "ftp://x"}), "did:web:x")
