@@ -137,7 +137,7 @@ class Wallet:
         try:
             response = requests.get(text, headers={"Accept": "application/json"}, allow_redirects=False, timeout=(5, 15), stream=True)
             with response:
-                body = response.raw.read(MAX_INVITATION_BYTES + 1, decode_content=True)
+                body: bytes = response.raw.read(MAX_INVITATION_BYTES + 1, decode_content=True)
         except requests.RequestException as err:
             raise WalletError(f"the invitation link could not be opened: {err}", code="wallet.invitation") from err
         if response.is_redirect and "oob=" in response.headers.get("Location", ""):
