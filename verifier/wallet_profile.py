@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from schemas.credential import CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, WALLET_VCDM1_CONTEXT
+
 __all__ = [
     "VC_V1_CONTEXT",
     "VC_V2_CONTEXT",
@@ -37,9 +39,10 @@ __all__ = [
     "signed_content",
 ]
 
-VC_V1_CONTEXT: Final = "https://www.w3.org/2018/credentials/v1"
-VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
-WALLET_CONTEXT: Final = "https://diplomes.men.gov.ma/contexts/wallet-vcdm1/v1"
+# one definition of each URL, shared with the builder of wallet copies (schemas.credential)
+VC_V1_CONTEXT: Final = CREDENTIALS_V1_CONTEXT
+VC_V2_CONTEXT: Final = CREDENTIALS_V2_CONTEXT
+WALLET_CONTEXT: Final = WALLET_VCDM1_CONTEXT
 _RENAMED: Final = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
 _CONTENT: Final = ("id", "type", "issuer", "name", "description", "credentialSchema", "credentialSubject", "validFrom", "validUntil")
 
