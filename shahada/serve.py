@@ -22,8 +22,10 @@ from __future__ import annotations
 import secrets
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -56,6 +58,27 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # waitress and LocalMinistry then shut down as on Ctrl-C
 
 
+@contextmanager
+def _exit_on_error(host: str, port: int) -> Iterator[None]:
+    """A domain error, or an address that cannot be listened on, ends the command with exit 1."""
+    try:
+        yield
+    except ShahadaError as err:
+        click.echo(f"error [{err.code}]: {err.message}", err=True)
+        sys.exit(1)
+    except OSError as err:  # e.g. the port is taken
+        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
+        sys.exit(1)
+
+
+def _serve_until_stopped(server: Any) -> None:
+    """Serve until Ctrl-C or SIGTERM (which :func:`_stop_on_sigterm` turns into Ctrl-C)."""
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+
+
 @click.group()
 def serve() -> None:
     """Long-running services (they stop on Ctrl-C or SIGTERM)."""
@@ -72,7 +95,7 @@ def serve_issuer(host: str, port: int) -> None:
     from shahada.ministry import LocalMinistry
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    try:
+    with _exit_on_error(host, port):
         settings = load_settings()
         token, token_source = issuer_token(settings)
         with LocalMinistry(settings) as ministry:
@@ -89,16 +112,7 @@ def serve_issuer(host: str, port: int) -> None:
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
             click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
-            try:
-                server.serve()
-            except KeyboardInterrupt:
-                pass
-    except ShahadaError as err:
-        click.echo(f"error [{err.code}]: {err.message}", err=True)
-        sys.exit(1)
-    except OSError as err:  # e.g. the port is taken
-        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
-        sys.exit(1)
+            _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
 
 
@@ -113,22 +127,13 @@ def serve_verifier(host: str, port: int, threads: int) -> None:
     from shahada.wsgi import WaitressServer
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    try:
+    with _exit_on_error(host, port):
         with installation_verifier(load_settings()) as verifier:
             server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier")
             click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
             click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
             click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
-            try:
-                server.serve()
-            except KeyboardInterrupt:
-                pass
-    except ShahadaError as err:
-        click.echo(f"error [{err.code}]: {err.message}", err=True)
-        sys.exit(1)
-    except OSError as err:  # e.g. the port is taken
-        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
-        sys.exit(1)
+            _serve_until_stopped(server)
     click.echo("stopped.", err=True)
 
 
@@ -146,21 +151,12 @@ def serve_portal(host: str, port: int, threads: int) -> None:
     from shahada.wsgi import WaitressServer
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    try:
+    with _exit_on_error(host, port):
         settings = load_settings()
         with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ) as portal:
             server = WaitressServer(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
             click.echo(f"graduate portal: {server.url}/", err=True)
             click.echo(f"share links: {portal.settings.public_url or server.url}/s/<token>; verifier: {portal.settings.verifier_url or '(none: browsers get the JSON)'}", err=True)
             click.echo(f"one-time codes: {portal.outbox or portal.settings.sender}; add to wallet: {'on' if portal.wallet else 'off'}", err=True)
-            try:
-                server.serve()
-            except KeyboardInterrupt:
-                pass
-    except ShahadaError as err:
-        click.echo(f"error [{err.code}]: {err.message}", err=True)
-        sys.exit(1)
-    except OSError as err:  # e.g. the port is taken
-        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
-        sys.exit(1)
+            _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
