@@ -21,12 +21,11 @@ import sys
 import uuid
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from tests.verifier.acapy_local_key import local_key_pair
 
 
 async def main() -> None:
-    from acapy_agent.vc.ld_proofs import Ed25519Signature2018, KeyPair
+    from acapy_agent.vc.ld_proofs import Ed25519Signature2018
     from acapy_agent.protocols.present_proof.dif.pres_exch_handler import (
         PRESENTATION_SUBMISSION_JSONLD_CONTEXT,
         PRESENTATION_SUBMISSION_JSONLD_TYPE,
@@ -36,27 +35,7 @@ async def main() -> None:
     from schemas.loader import PinnedDocumentLoader
 
     request = json.load(sys.stdin)
-    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(request["seed"]))
-    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-    class LocalKeyPair(KeyPair):
-        async def sign(self, message: Any) -> bytes:
-            return private.sign(message)
-
-        async def verify(self, message: Any, signature: bytes) -> bool:
-            Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
-            return True
-
-        @property
-        def has_public_key(self) -> bool:
-            return True
-
-        @property
-        def public_key(self) -> bytes:
-            return public
-
-        def from_verification_method(self, verification_method: dict[str, Any]) -> KeyPair:
-            return self
+    key_pair = local_key_pair(request["seed"])
 
     pinned = PinnedDocumentLoader()
 
@@ -71,7 +50,7 @@ async def main() -> None:
         "definition_id": request["definition_id"],
         "descriptor_map": [{"id": f"document_{i}", "format": "ldp_vc", "path": f"$.verifiableCredential[{i}]"} for i in range(len(request["credentials"]))],
     }
-    suite = Ed25519Signature2018(key_pair=LocalKeyPair(), verification_method=request["verification_method"])
+    suite = Ed25519Signature2018(key_pair=key_pair, verification_method=request["verification_method"])
     signed = await sign_presentation(presentation=vp, suite=suite, challenge=request["challenge"], document_loader=loader)
     json.dump(signed, sys.stdout)
 

@@ -19,13 +19,11 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from tests.verifier.acapy_local_key import local_key_pair
 
 
 async def main() -> None:
     from acapy_agent.vc.ld_proofs import CredentialIssuancePurpose, Ed25519Signature2020
-    from acapy_agent.vc.ld_proofs import KeyPair
     from acapy_agent.vc.ld_proofs.document_downloader import StaticCacheJsonLdDownloader
     from acapy_agent.vc.vc_ld.issue import issue
     from acapy_agent.vc.vc_ld.manager import VcLdpManager
@@ -33,27 +31,7 @@ async def main() -> None:
     from acapy_agent.vc.vc_ld.models.options import LDProofVCOptions
 
     request = json.load(sys.stdin)
-    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(request["seed"]))
-    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-    class LocalKeyPair(KeyPair):
-        async def sign(self, message: Any) -> bytes:
-            return private.sign(message)
-
-        async def verify(self, message: Any, signature: bytes) -> bool:
-            Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
-            return True
-
-        @property
-        def has_public_key(self) -> bool:
-            return True
-
-        @property
-        def public_key(self) -> bytes:
-            return public
-
-        def from_verification_method(self, verification_method: dict[str, Any]) -> KeyPair:
-            return self
+    key_pair = local_key_pair(request["seed"])
 
     downloader = StaticCacheJsonLdDownloader()
 
@@ -66,7 +44,7 @@ async def main() -> None:
     )
     date = datetime.fromisoformat(request["date"]) if request.get("date") else None
     suite = Ed25519Signature2020(
-        key_pair=LocalKeyPair(), verification_method=request["verification_method"], date=date
+        key_pair=key_pair, verification_method=request["verification_method"], date=date
     )
     signed = await issue(
         credential=credential.serialize(),

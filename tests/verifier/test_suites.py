@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -164,6 +165,7 @@ def acapy_sign(credential: dict[str, Any], verification_method: str, date: str |
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},  # the scripts import tests.verifier.acapy_local_key
     )
     assert completed.returncode == 0, completed.stderr
     signed: dict[str, Any] = json.loads(completed.stdout)
