@@ -69,7 +69,7 @@ from verifier.checks import (
     passed,
     version_of,
 )
-from verifier.result import SKIPPED, Check, VerificationResult
+from verifier.result import SKIPPED, Check, Checked, VerificationResult
 from verifier.verify import DEFAULT_SUITES, StatusCheck, verify_credential
 
 __all__ = ["PRESENTATION_CHECKS", "PresentationResult", "verify_presentation"]
@@ -85,28 +85,13 @@ SUBMISSION: Final = "presentation_submission"
 
 
 @dataclass(frozen=True, slots=True)
-class PresentationResult:
+class PresentationResult(Checked):
     """The presentation's checks, in order, and the result of each credential inside."""
 
     verified: bool
     checks: tuple[Check, ...]
     credentials: tuple[VerificationResult, ...]
     holder: str | None  # the holder's DID as proven by the proof's key (None when unknown)
-
-    @property
-    def errors(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if c.outcome == "failed")
-
-    def check(self, name: str) -> Check:
-        """The check called ``name``.
-
-        Raises:
-            KeyError: no such check.
-        """
-        for c in self.checks:
-            if c.name == name:
-                return c
-        raise KeyError(name)
 
     def with_check(self, check: Check) -> PresentationResult:
         """This result with ``check`` in place of the check of the same name (the web layer

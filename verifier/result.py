@@ -30,11 +30,11 @@ class Check:
         return {"name": self.name, "outcome": self.outcome, "code": self.code, "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
-class VerificationResult:
-    """All checks, in order; ``verified`` is true only when every check passed."""
+class Checked:
+    """``errors`` and ``check(name)`` over the ``checks`` of a result (a credential's, a
+    presentation's, a seal's, a share link's)."""
 
-    verified: bool
+    __slots__ = ()
     checks: tuple[Check, ...]
 
     @property
@@ -52,6 +52,14 @@ class VerificationResult:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationResult(Checked):
+    """All checks, in order; ``verified`` is true only when every check passed."""
+
+    verified: bool
+    checks: tuple[Check, ...]
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: ``{"verified", "checks": [...], "errors": [...]}``."""

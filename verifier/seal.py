@@ -34,7 +34,7 @@ from schemas.seal.cose import Sign1, decode_sign1, key_id
 from schemas.seal.errors import SealError
 from schemas.seal.text import seal_bytes
 from verifier.checks import Resolver
-from verifier.result import Check
+from verifier.result import Check, Checked
 
 __all__ = ["DECODE_CODES", "ArchiveLookup", "SealVerification", "StaticResolver", "verify_seal"]
 
@@ -44,28 +44,13 @@ ArchiveLookup = Callable[[str], Mapping[str, Any] | None]  # credential id → t
 
 
 @dataclass(frozen=True, slots=True)
-class SealVerification:
+class SealVerification(Checked):
     """All checks, in order; the decoded content (even when the signature fails) and the signer."""
 
     verified: bool
     checks: tuple[Check, ...]
     content: SealContent | None
     signer: str | None  # the verification method id that signed, when the key was found
-
-    @property
-    def errors(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if c.outcome == "failed")
-
-    def check(self, name: str) -> Check:
-        """The check called ``name``.
-
-        Raises:
-            KeyError: no such check.
-        """
-        for c in self.checks:
-            if c.name == name:
-                return c
-        raise KeyError(name)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from verifier.result import OK, SKIPPED, Check, VerificationResult
+from verifier.result import OK, SKIPPED, Check, Checked, VerificationResult
 
 __all__ = [
     "SHARE_CHECKS",
@@ -264,28 +264,13 @@ def _refusal(status: int, body: bytes) -> Check:
 
 
 @dataclass(frozen=True, slots=True)
-class ShareResult:
+class ShareResult(Checked):
     """A share link's checks, in order, the result of each credential in it, and the document."""
 
     verified: bool
     checks: tuple[Check, ...]
     credentials: tuple[VerificationResult, ...] = ()
     document: ShareDocument | None = None
-
-    @property
-    def errors(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if c.outcome == "failed")
-
-    def check(self, name: str) -> Check:
-        """The check called ``name``.
-
-        Raises:
-            KeyError: no such check.
-        """
-        for c in self.checks:
-            if c.name == name:
-                return c
-        raise KeyError(name)
 
 
 def _check_credentials(results: Sequence[VerificationResult]) -> Check:
