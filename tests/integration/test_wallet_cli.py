@@ -19,11 +19,7 @@ import pytest
 
 from issuer.agent import AgentProcess
 from issuer.delivery import WalletDelivery
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
-from shahada.status_setup import publish_lists
+from tests.support.sessions import admitted, issue_with_status
 from university.agent import University, university_agent_config
 from university.definition import baccalaureate_definition
 from verifier.presentation import verify_presentation
@@ -63,20 +59,9 @@ def wallet_env(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="module")
 def candidate(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Any]]:
-    pv = tmp_path_factory.mktemp("cli-wallet-pv") / "pv.csv"
-    write_csv(generate_records(4, seed=919, reference=bundled_reference(), year=YEAR), pv)
-    now = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
-    outcome = import_pv(
-        pv, archive=ministry.archive, year=YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=ministry.settings.proof_type,
-        operator="test", now=now(), attach_status=ministry.status.attach,
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
-    sign_pending(ministry.archive, outcome.info.id, signer, clock=now)
-    publish_lists(ministry.status, signer, ministry.identity.did, ministry.settings.proof_type)
-    stored = list(ministry.archive.credentials(import_id=outcome.info.id))
-    massar = next(c.document["credentialSubject"]["massarCode"] for c in stored if c.kind == "diploma")
-    return massar, [c for c in stored if c.document["credentialSubject"]["massarCode"] == massar]
+    by_massar = issue_with_status(ministry, tmp_path_factory.mktemp("cli-wallet-pv"), rows=4, seed=919, year=YEAR)
+    massar = admitted(by_massar)[0]
+    return massar, by_massar[massar]
 
 
 def test_accept_list_export_prove_and_present_from_the_command_line(

@@ -18,12 +18,8 @@ import requests
 from issuer.agent import AgentProcess
 from issuer.archive import StoredCredential
 from issuer.delivery import WalletDelivery
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
-from shahada.status_setup import publish_lists
 from shahada.wsgi import WaitressServer
+from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
 from university.agent import University, university_agent_config
 from university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
 from verifier.presentation import verify_presentation
@@ -32,7 +28,6 @@ from wallet.controller import Wallet
 
 pytestmark = pytest.mark.agent
 YEAR = 2020  # a session no other test issues into the shared archive
-NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
 
 @dataclass
@@ -48,25 +43,11 @@ class Session:
 
 @pytest.fixture(scope="module")
 def session(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Session:
-    pv = tmp_path_factory.mktemp("wallet-session") / "pv.csv"
-    write_csv(generate_records(8, seed=606, reference=bundled_reference(), year=YEAR), pv)
-    proof_type = ministry.settings.proof_type
-    outcome = import_pv(
-        pv, archive=ministry.archive, year=YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
-        operator="test", now=NOW(), attach_status=ministry.status.attach,
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
-    sign_pending(ministry.archive, outcome.info.id, signer, clock=NOW)
-    by_massar: dict[str, list[StoredCredential]] = {}
-    for stored in ministry.archive.credentials(import_id=outcome.info.id):
-        by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
-    admitted = [m for m, creds in by_massar.items() if any(c.kind == "diploma" for c in creds)]
-    assert len(admitted) >= 3
-    good, revoked, portal_user = admitted[0], admitted[1], admitted[2]
-    diploma = next(c for c in by_massar[revoked] if c.kind == "diploma")
-    ministry.status.set_status(diploma.id, "revocation", True, reason="fraud established by the academy", at=NOW())
-    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    by_massar = issue_with_status(ministry, tmp_path_factory.mktemp("wallet-session"), rows=8, seed=606, year=YEAR)
+    candidates = admitted(by_massar)
+    assert len(candidates) >= 3
+    good, revoked, portal_user = candidates[:3]
+    revoke_and_publish(ministry, next(c.id for c in by_massar[revoked] if c.kind == "diploma"))
     return Session(by_massar, good, revoked, portal_user)
 
 

@@ -92,34 +92,11 @@ ISSUED_YEAR = 2018  # a session no other test issues into the shared archive
 
 @pytest.fixture(scope="session")
 def issued_session(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> IssuedSession:
-    import datetime as dt
+    from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
 
-    from issuer.issuance import AgentSigner, import_pv, sign_pending
-    from issuer.synthetic import generate_records, write_csv
-    from schemas.credential import MINISTRY_NAME, IssuerProfile
-    from schemas.reference import bundled_reference
-    from shahada.status_setup import publish_lists
-
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
-
-    pv = tmp_path_factory.mktemp("verifier-status-session") / "pv.csv"
-    write_csv(generate_records(10, seed=1818, reference=bundled_reference(), year=ISSUED_YEAR), pv)
-    proof_type = ministry.settings.proof_type
-    outcome = import_pv(
-        pv, archive=ministry.archive, year=ISSUED_YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
-        operator="test", now=now(), attach_status=ministry.status.attach,
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
-    sign_pending(ministry.archive, outcome.info.id, signer, clock=now)
-    by_massar: dict[str, list[Any]] = {}
-    for stored in ministry.archive.credentials(import_id=outcome.info.id):
-        by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
-    admitted = [m for m, stored in by_massar.items() if any(c.kind == "diploma" for c in stored)]
-    assert len(admitted) >= 3, "the synthetic session must admit three candidates"
-    session = IssuedSession(by_massar, good=admitted[0], revoked=admitted[1], other=admitted[2])
-    revoked = next(c for c in by_massar[session.revoked] if c.kind == "diploma")
-    ministry.status.set_status(revoked.id, "revocation", True, reason="test: fraud established", at=now())
-    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    by_massar = issue_with_status(ministry, tmp_path_factory.mktemp("verifier-status-session"), rows=10, seed=1818, year=ISSUED_YEAR)
+    candidates = admitted(by_massar)
+    assert len(candidates) >= 3, "the synthetic session must admit three candidates"
+    session = IssuedSession(by_massar, good=candidates[0], revoked=candidates[1], other=candidates[2])
+    revoke_and_publish(ministry, next(c.id for c in by_massar[session.revoked] if c.kind == "diploma"))
     return session
