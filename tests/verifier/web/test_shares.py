@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from flask import Flask, Response, jsonify, redirect, request
 from flask.testing import FlaskClient
 
@@ -239,7 +240,7 @@ def test_the_page_of_a_link(client: FlaskClient, portal: Portal, issued_session:
     assert len(re.findall(r'data-credential="\d+" data-verdict="valid"', page)) == len(documents)
     family = documents[0]["credentialSubject"]["familyName"]
     shown = next(v["@value"] for v in family if v["@language"] == ("ar" if lang == "ar" else "fr"))
-    assert shown in page
+    assert str(escape(shown)) in page  # as the template escapes it: some synthetic names hold an apostrophe
     assert dict(re.findall(r'data-check="(\w+)" data-outcome="(\w+)"', page)) == dict.fromkeys(("origin", "link", "share", "expiry", "credentials"), "passed")
 
 
