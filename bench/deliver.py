@@ -2,8 +2,8 @@
 
 A local ministry (its agent with DIDComm, did:web over HTTPS on loopback, SQLite archive) issues
 ``--candidates`` candidates; a holder agent (the cloud wallet) then claims every candidate's
-documents, one invitation each (:class:`issuer.delivery.WalletDelivery` and
-:class:`wallet.controller.Wallet`: out-of-band invitation, DID Exchange, issue-credential 2.0
+documents, one invitation each (:class:`shahada.issuer.delivery.WalletDelivery` and
+:class:`shahada.wallet.controller.Wallet`: out-of-band invitation, DID Exchange, issue-credential 2.0
 ``ld_proof``, the second document over the new connection). The baseline is the ministry's agent
 signing the very same wallet copies (Ed25519Signature2020, bound to the wallet's DID) through
 ``/vc/credentials/issue``, with no DIDComm at all. Then ``--presentations`` university requests
@@ -30,21 +30,21 @@ from pathlib import Path
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]  # run as a script, this directory would shadow packages
 
-from issuer.agent import AgentProcess
-from issuer.archive import StoredCredential
-from issuer.delivery import WALLET_PROOF_TYPE, WalletDelivery
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile, wallet_profile
-from schemas.reference import bundled_reference
+from shahada.agent.process import AgentProcess
+from shahada.issuer.archive.store import StoredCredential
+from shahada.issuer.delivery import WALLET_PROOF_TYPE, WalletDelivery
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, wallet_profile
+from shahada.schemas.reference import bundled_reference
 from shahada.config import load_settings
 from shahada.ministry import LocalMinistry
 from shahada.status_setup import publish_lists
-from university.agent import University, university_agent_config
-from university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
-from verifier.presentation import PresentationResult, verify_presentation
-from wallet.agent import holder_agent_config
-from wallet.controller import Wallet
+from examples.university.agent import University, university_agent_config
+from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
+from shahada.verifier.presentation import PresentationResult, verify_presentation
+from shahada.wallet.agent import holder_agent_config
+from shahada.wallet.controller import Wallet
 
 
 def now() -> dt.datetime:

@@ -23,14 +23,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from issuer.admin import AdminClient
-from issuer.agent import AgentConfig, AgentProcess
-from issuer.archive import Archive
-from issuer.identity import MinistryIdentity, ensure_did_key
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.agent.admin import AdminClient
+from shahada.agent.process import AgentConfig, AgentProcess
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.identity import MinistryIdentity, ensure_did_key
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 
 SUITES = ("Ed25519Signature2020", "eddsa-rdfc-2022")
 SECRET = b"bench-id-secret-" * 4

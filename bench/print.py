@@ -1,9 +1,9 @@
 """Printing throughput: the batch printer next to a naive loop, same diplomas, same run.
 
-- batch printer (``printing.batch.print_documents``): seals through the agent (batched requests,
+- batch printer (``shahada.printing.batch.print_documents``): seals through the agent (batched requests,
   ahead of rendering), one ``Renderer`` per worker process (templates, stylesheet and fonts loaded
   once), one worker per core, one PDF per diploma written atomically;
-- naive loop: each diploma rendered by its own WeasyPrint call (``printing.pdf.render_naive``:
+- naive loop: each diploma rendered by its own WeasyPrint call (``shahada.printing.pdf.render_naive``:
   template environment, stylesheet and fonts set up again every time), one process. Its seals are
   made beforehand and not timed, so the loop is charged for rendering only.
 
@@ -24,15 +24,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from issuer.agent import AgentConfig, AgentProcess
-from issuer.identity import ensure_did_key
-from issuer.pv import read_pv
-from issuer.seal import AgentSealer, seal_credentials
-from issuer.synthetic import generate_records, write_csv
-from printing.batch import print_documents
-from printing.pdf import render_naive, write_atomic
-from schemas.credential import MINISTRY_NAME, IssuerProfile, build_diploma
-from schemas.reference import bundled_reference
+from shahada.agent.process import AgentConfig, AgentProcess
+from shahada.issuer.identity import ensure_did_key
+from shahada.issuer.pv.reader import read_pv
+from shahada.issuer.seal import AgentSealer, seal_credentials
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.printing.batch import print_documents
+from shahada.printing.pdf import render_naive, write_atomic
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, build_diploma
+from shahada.schemas.reference import bundled_reference
 
 SECRET = b"bench-id-secret-" * 4
 BASE = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"

@@ -27,11 +27,11 @@ from pathlib import Path
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]  # run as a script, this file would shadow the `status` package
 
-from issuer.agent import AgentConfig, AgentProcess
-from issuer.archive import Archive
-from issuer.identity import ensure_did_key
-from issuer.issuance import AgentSigner
-from issuer.status_store import StatusStore
+from shahada.agent.process import AgentConfig, AgentProcess
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.identity import ensure_did_key
+from shahada.issuer.issuance import AgentSigner
+from shahada.issuer.archive.status import StatusStore
 
 SECRET = b"bench-id-secret-" * 4
 

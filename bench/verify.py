@@ -41,11 +41,11 @@ from typing import Any
 
 import requests
 
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.seal import AgentSealer, seal_credentials
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.seal import AgentSealer, seal_credentials
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 from shahada.config import load_settings
 from shahada.ministry import LocalMinistry
 

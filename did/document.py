@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, cast, get_args
 
-from did.errors import InvalidDIDError
-from did.key import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, multikey_from_public_key, public_key_from_multikey
+from shahada.did.errors import InvalidDIDError
+from shahada.did.key import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, multikey_from_public_key, public_key_from_multikey
 
 VerificationMethodType = Literal["Multikey", "Ed25519VerificationKey2020"]
 SUPPORTED_VM_TYPES: frozenset[str] = frozenset(get_args(VerificationMethodType))

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 
 class DIDError(ShahadaError):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from did.errors import InvalidDIDError
-from did.multibase import decode_base58btc, encode_base58btc
+from shahada.did.errors import InvalidDIDError
+from shahada.did.multibase import decode_base58btc, encode_base58btc
 
 ED25519_MULTICODEC = b"\xed\x01"
 ED25519_PUBLIC_KEY_LENGTH = 32

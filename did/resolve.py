@@ -17,10 +17,10 @@ from types import TracebackType
 
 import requests
 
-from did.document import DIDDocument
-from did.errors import DIDResolutionError, InvalidDIDError, UntrustedDIDError
-from did.key import DID_KEY_PREFIX, resolve_did_key
-from did.web import DID_WEB_PREFIX, did_web_to_url
+from shahada.did.document import DIDDocument
+from shahada.did.errors import DIDResolutionError, InvalidDIDError, UntrustedDIDError
+from shahada.did.key import DID_KEY_PREFIX, resolve_did_key
+from shahada.did.web import DID_WEB_PREFIX, did_web_to_url
 
 JSON_CONTENT_TYPES = frozenset(
     {"application/did+json", "application/did+ld+json", "application/json", "application/ld+json"}

@@ -7,7 +7,7 @@
 Validation is deliberately stricter than the method spec: the host must be a DNS hostname (no IP
 literal, no userinfo), the only percent-encoding allowed in it is the ``%3A`` before the port, and
 path segments must be non-empty and may not be ``.`` or ``..``. Anything else is
-:class:`~did.errors.InvalidDIDError`, raised before any URL is built.
+:class:`~shahada.did.errors.InvalidDIDError`, raised before any URL is built.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote
 
-from did.errors import InvalidDIDError
+from shahada.did.errors import InvalidDIDError
 
 DID_WEB_PREFIX = "did:web:"
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")

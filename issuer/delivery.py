@@ -6,7 +6,7 @@ issue-credential 2.0, RFC 0593 ``ld_proof`` format); the other documents are off
 connection once it exists (:meth:`WalletDelivery.refresh`, which the portal calls while the
 graduate's page waits and from its background pump), because wallets (ACA-Py's among them)
 process only the first message attached to an invitation. Each offer holds the archived credential's
-wallet profile (:func:`schemas.credential.wallet_profile`: VC DM 1.1, the same id, claims and
+wallet profile (:func:`shahada.schemas.credential.wallet_profile`: VC DM 1.1, the same id, claims and
 revocation entry) and asks for an ``Ed25519Signature2020`` proof by the ministry's key, which
 every Aries wallet accepts. The offer names no ``credentialSubject.id``: the wallet's request
 binds its DID (ACA-Py binds a ``did:key`` given as ``holder_did``), and the ministry's agent signs
@@ -31,17 +31,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from issuer.schema_setup import create_tables
+from shahada.common.schema_setup import create_tables
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from issuer.admin import AdminClient
-from issuer.archive import Archive, StoredCredential, UTCDateTime
-from issuer.audit import AuditLog, document_sha256
-from issuer.errors import AgentRequestError, ArchiveError, IssuerError
-from schemas.credential import wallet_profile
+from shahada.agent.admin import AdminClient
+from shahada.issuer.archive.store import Archive, StoredCredential, UTCDateTime
+from shahada.issuer.archive.audit import AuditLog, document_sha256
+from shahada.agent.errors import AgentRequestError
+from shahada.issuer.errors import ArchiveError, IssuerError
+from shahada.schemas.credential import wallet_profile
 
 __all__ = ["Delivery", "DeliveryError", "WalletDelivery", "WalletInvitation", "WALLET_PROOF_TYPE"]
 

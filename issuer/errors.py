@@ -3,12 +3,7 @@
     IssuerError                     issuer.error
     ├── PVError                     pv.*          the deliberation record cannot be used
     │   └── PVInvalidError          pv.invalid    carries the full report (row, column, reason per problem)
-    ├── AgentError                  agent.*       the ACA-Py agent could not do what was asked
-    │   ├── AgentStartError         agent.start   the process did not become ready (see its log)
-    │   ├── AgentUnavailableError   agent.unavailable   connection refused / timeout
-    │   └── AgentRequestError       agent.request       the admin API answered an error status
     ├── ArchiveError                archive.*     the archive refused or failed an operation
-    ├── ConfigError                 config.*      missing or unsafe configuration (e.g. no wallet key in production)
     └── IssuanceError               issuance.*    the pipeline could not proceed
 """
 
@@ -16,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 
 class IssuerError(ShahadaError):
@@ -56,35 +51,8 @@ class PVInvalidError(PVError):
         super().__init__(f"{source}: {len(problems)} problem(s); nothing was issued\n{lines}")
 
 
-class AgentError(IssuerError):
-    code = "agent.error"
-    http_status = 502
-
-
-class AgentStartError(AgentError):
-    code = "agent.start"
-
-
-class AgentUnavailableError(AgentError):
-    code = "agent.unavailable"
-    http_status = 503
-
-
-class AgentRequestError(AgentError):
-    code = "agent.request"
-
-    def __init__(self, message: str, *, status: int | None = None, body: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.body = body
-
-
 class ArchiveError(IssuerError):
     code = "archive.error"
-
-
-class ConfigError(IssuerError):
-    code = "config.invalid"
 
 
 class IssuanceError(IssuerError):

@@ -3,7 +3,7 @@
 ``ensure_did_web`` is idempotent: the DID is looked up in the wallet before it is created, and the
 key id (``<did>#key-1``) is bound to the wallet key only when it is not bound yet, so running it
 after every restart yields the same DID and key. The DID document is built from the public key the
-agent reports (``did.document``); the private key is never requested.
+agent reports (``shahada.did.document``); the private key is never requested.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from typing import Any
 
 import base58
 
-from did.document import build_did_document
-from did.key import multikey_from_public_key
-from issuer.admin import AdminClient
-from issuer.errors import AgentError
-
+from shahada.did.document import build_did_document
+from shahada.did.key import multikey_from_public_key
+from shahada.agent.admin import AdminClient
+from shahada.agent.errors import AgentError
 KEY_FRAGMENT = "key-1"
 
 

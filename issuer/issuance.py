@@ -25,19 +25,19 @@ from typing import Any, Protocol
 
 import rfc8785
 
-from issuer.admin import AdminClient
-from issuer.archive import Archive, ImportInfo, PlannedCredential
-from issuer.audit import AuditLog, document_sha256, records_sha256
-from issuer.errors import IssuanceError
-from issuer.proof_types import DATA_INTEGRITY_CRYPTOSUITES as DATA_INTEGRITY_CRYPTOSUITES
-from issuer.proof_types import DEFAULT_PROOF_TYPE as DEFAULT_PROOF_TYPE
-from issuer.proof_types import ED25519_2020_CONTEXT as ED25519_2020_CONTEXT
-from issuer.proof_types import PROOF_TYPES as PROOF_TYPES
-from issuer.proof_types import SUITE_CONTEXTS as SUITE_CONTEXTS
-from issuer.pv import read_pv
-from issuer.records import PVRecord
-from schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
-from schemas.reference import Reference
+from shahada.agent.admin import AdminClient
+from shahada.issuer.archive.store import Archive, ImportInfo, PlannedCredential
+from shahada.issuer.archive.audit import AuditLog, document_sha256, records_sha256
+from shahada.issuer.errors import IssuanceError
+from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES as DATA_INTEGRITY_CRYPTOSUITES
+from shahada.proofs.types import DEFAULT_PROOF_TYPE as DEFAULT_PROOF_TYPE
+from shahada.proofs.types import ED25519_2020_CONTEXT as ED25519_2020_CONTEXT
+from shahada.proofs.types import PROOF_TYPES as PROOF_TYPES
+from shahada.proofs.types import SUITE_CONTEXTS as SUITE_CONTEXTS
+from shahada.issuer.pv.reader import read_pv
+from shahada.schemas.records import PVRecord
+from shahada.schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
+from shahada.schemas.reference import Reference
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -72,7 +72,7 @@ class AgentSigner:
 def record_digest(credential: dict[str, Any]) -> str:
     """SHA-256 of what the PV says about the holder: the JCS-canonical credentialSubject and type.
     The subject's ``id`` (a wallet copy's holder DID, never in the PV) is left out, as
-    :func:`verifier.registry.record_digest` does (the two agree on every credential issued here)."""
+    :func:`shahada.verifier.registry.record_digest` does (the two agree on every credential issued here)."""
     subject = credential["credentialSubject"]
     if isinstance(subject, dict):
         subject = {k: v for k, v in subject.items() if k != "id"}

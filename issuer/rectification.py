@@ -8,7 +8,7 @@ Importing a PV compares every credential it yields with the *current* credential
 - **new** — no credential yet (e.g. the rattrapage transcripts, the diplomas of newly admitted
   candidates): issued as usual;
 - **changed** — the record differs: a superseding credential is issued with the next *revision*
-  of the id (``schemas.identifiers.credential_id(…, revision=n)``), and, once it is signed, the
+  of the id (``shahada.schemas.identifiers.credential_id(…, revision=n)``), and, once it is signed, the
   superseded one is revoked (W3C Bitstring Status List 1.0, ``statusPurpose`` ``revocation``) with
   the reason "superseded" and a link to its replacement, kept in ``supersessions`` and answered by
   the public registry (``supersededBy``).
@@ -28,20 +28,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from issuer.schema_setup import create_tables
+from shahada.common.schema_setup import create_tables
 from sqlalchemy import Boolean, Integer, String, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from issuer.archive import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential, UTCDateTime
-from issuer.audit import AuditLog, records_sha256
-from issuer.issuance import file_sha256, plan_credentials, record_digest
-from issuer.pv import read_pv
-from issuer.records import PVRecord
-from issuer.status_store import StatusStore
-from schemas.credential import IssuerProfile
-from schemas.identifiers import credential_id, document_number
-from schemas.reference import Reference
+from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential, UTCDateTime
+from shahada.issuer.archive.audit import AuditLog, records_sha256
+from shahada.issuer.issuance import file_sha256, plan_credentials, record_digest
+from shahada.issuer.pv.reader import read_pv
+from shahada.schemas.records import PVRecord
+from shahada.issuer.archive.status import StatusStore
+from shahada.schemas.credential import IssuerProfile
+from shahada.schemas.identifiers import credential_id, document_number
+from shahada.schemas.reference import Reference
 
 SUPERSEDED = "superseded"
 

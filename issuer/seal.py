@@ -2,7 +2,7 @@
 
 A seal (``docs/seal.md``) is made from the *signed, archived* credential, so the paper says what the
 ministry signed: ``SealContent.from_credential`` takes the printed fields, the agent's
-``POST /shahada/seal`` (``issuer.acapy_plugin.seal``) wraps them in a COSE_Sign1 signed with the
+``POST /shahada/seal`` (``shahada.agent.plugin.seal``) wraps them in a COSE_Sign1 signed with the
 wallet key, and ``seal_text`` puts the verifier's base URL in front. Seals are deterministic
 (Ed25519 signatures are, RFC 8032 §5.1.6), so sealing a document again gives the same QR code.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Protocol
 
-from issuer.admin import AdminClient
-from schemas.seal.content import SealContent
-from schemas.seal.text import seal_text
+from shahada.agent.admin import AdminClient
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.text import seal_text
 
 MAX_BATCH: Final = 500  # the plugin's limit per request
 

@@ -5,7 +5,7 @@ Designed for a national session (hundreds of thousands of pages):
 - documents are streamed from the archive, grouped by (kind, academy) into batches;
 - the parent process seals each batch through the agent (one request for up to 500 seals) while
   worker processes (``spawn``: no fork of a threaded parent) render earlier batches, each worker
-  with one :class:`~printing.pdf.Renderer` (templates, stylesheet and fonts loaded once);
+  with one :class:`~shahada.printing.pdf.Renderer` (templates, stylesheet and fonts loaded once);
 - resumable: a document whose PDF exists is neither sealed nor rendered again, a batch whose PDF
   exists is skipped; every file is written atomically, so an interrupted run leaves only whole
   files and a rerun finishes the rest.
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from printing.errors import PrintingError, SealingError
-from printing.pdf import Renderer, combine, write_atomic
+from shahada.printing.errors import PrintingError, SealingError
+from shahada.printing.pdf import Renderer, combine, write_atomic
 
 DEFAULT_BATCH_SIZE: Final = 100
 Progress = Callable[[int, int], None]
@@ -147,7 +147,7 @@ def print_documents(
     Args:
         credentials: the documents, streamed (e.g. from ``Archive.credentials``).
         out: the output directory.
-        seal: seals a list of credentials (the agent, through ``issuer.seal``).
+        seal: seals a list of credentials (the agent, through ``shahada.issuer.seal``).
         total: the number of documents, for progress.
         jobs: worker processes (default: the number of cores).
         batch_size: documents per batch (and per batch PDF).

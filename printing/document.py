@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from printing.qr import QRSymbol
-from schemas.seal.content import format_mark
+from shahada.printing.qr import QRSymbol
+from shahada.schemas.seal.content import format_mark
 
 Kind = Literal["diploma", "transcript"]
 _KINDS: Final = {"BaccalaureateDiploma": "diploma", "BaccalaureateTranscript": "transcript"}

@@ -22,15 +22,15 @@ import jinja2
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
-from printing.document import PrintedDocument, printed_document
-from printing.errors import OutputError, TemplateError
-from printing.qr import make_qr
+from shahada.printing.document import PrintedDocument, printed_document
+from shahada.printing.errors import OutputError, TemplateError
+from shahada.printing.qr import make_qr
 
 MODULE_MM: Final = 0.5  # ≥ 0.33 mm, and ≥ 2.9 pixels a module in a 150 dpi scan
 
 
 def templates_dir() -> Path:
-    return Path(str(resources.files("printing") / "templates"))
+    return Path(str(resources.files("shahada.printing") / "templates"))
 
 
 def _environment() -> jinja2.Environment:

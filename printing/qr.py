@@ -21,7 +21,7 @@ from typing import Final
 import zxingcpp
 from PIL import Image, ImageOps
 
-from printing.errors import QRCodeError
+from shahada.printing.errors import QRCodeError
 
 MIN_MODULE_MM: Final = 0.33
 QUIET_ZONE: Final = 4

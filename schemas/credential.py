@@ -11,7 +11,7 @@ Spec anchors:
   ``{"@value", "@language", "@direction"}``.
 - JSON-LD 1.1 §4.2.4 "String Internationalization" (language-tagged values, base direction); the
   terms are defined by ``schemas/contexts/baccalaureate-v1.jsonld``.
-- Ids and printed numbers come from ``schemas.identifiers`` (HMAC-SHA256 UUIDv8, Crockford Base32),
+- Ids and printed numbers come from ``shahada.schemas.identifiers`` (HMAC-SHA256 UUIDv8, Crockford Base32),
   re-exported here.
 
 Shape, chosen to keep blank nodes few (one per nested object, see ``tests/schemas/test_context.py``):
@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from schemas.errors import CredentialBuildError
-from schemas.identifiers import (
+from shahada.schemas.errors import CredentialBuildError
+from shahada.schemas.identifiers import (
     MIN_SECRET_BYTES,
     Kind,
     check_year,
@@ -38,10 +38,10 @@ from schemas.identifiers import (
     document_number,
     normalize_document_number,
 )
-from schemas.reference import Label, Reference
+from shahada.schemas.reference import Label, Reference
 
-if TYPE_CHECKING:  # only attributes are read: no import-time dependency on the issuer package
-    from issuer.records import PVRecord
+if TYPE_CHECKING:
+    from shahada.schemas.records import PVRecord
 
 __all__ = [
     "BACCALAUREATE_CONTEXT",

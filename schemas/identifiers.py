@@ -15,7 +15,7 @@ import re
 import uuid
 from typing import Final, Literal
 
-from schemas.errors import CredentialBuildError
+from shahada.schemas.errors import CredentialBuildError
 
 __all__ = ["MIN_SECRET_BYTES", "Kind", "check_year", "credential_id", "document_number", "normalize_document_number"]
 

@@ -21,8 +21,8 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from schemas.errors import SchemaError
-from schemas.loader import schemas_dir
+from shahada.schemas.errors import SchemaError
+from shahada.schemas.loader import schemas_dir
 
 __all__ = ["SCHEMA_FILES", "schema", "validate_credential"]
 

@@ -2,7 +2,7 @@
 
 The manifest (``schemas/manifest.json``) maps every context URL the project uses to a file in
 ``schemas/contexts/`` and its SHA-256 digest. The loader serves exactly those documents and raises
-:class:`~schemas.errors.UnknownContextError` for any other URL: nothing is ever fetched. The same
+:class:`~shahada.schemas.errors.UnknownContextError` for any other URL: nothing is ever fetched. The same
 files feed the verifier and, through the project's ACA-Py plugin, the agent.
 """
 
@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from schemas.errors import AlteredContextError, UnknownContextError
+from shahada.schemas.errors import AlteredContextError, UnknownContextError
 
 MANIFEST_FILE = "manifest.json"
 
@@ -28,7 +28,7 @@ class PinnedContext:
 
 
 def schemas_dir() -> Path:
-    return Path(str(resources.files("schemas")))
+    return Path(str(resources.files("shahada.schemas")))
 
 
 def read_manifest(base: Path | None = None) -> dict[str, PinnedContext]:

@@ -1,4 +1,4 @@
-"""Maintain ``schemas/manifest.json``: ``python -m schemas.manifest`` rewrites the digests.
+"""Maintain ``schemas/manifest.json``: ``python -m shahada.schemas.manifest`` rewrites the digests.
 
 The manifest is the list of JSON-LD contexts the project trusts. Adding a context means adding its
 file under ``schemas/contexts/``, an entry here in ``CONTEXT_FILES``, and running this module.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from schemas.loader import MANIFEST_FILE, file_digest, schemas_dir
+from shahada.schemas.loader import MANIFEST_FILE, file_digest, schemas_dir
 
 # URL → file under schemas/contexts/. Stable URLs: never change one, add a new version instead.
 CONTEXT_FILES: dict[str, str] = {
@@ -22,7 +22,7 @@ CONTEXT_FILES: dict[str, str] = {
     # present-proof (DIF) build VC 1.1 presentations, which cannot embed a VC 2.0 credential.
     "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
     "https://identity.foundation/presentation-exchange/submission/v1": "presentation-submission-v1.jsonld",
-    # The ministry's own vocabulary for diplomas and transcripts (schemas.credential builds with it).
+    # The ministry's own vocabulary for diplomas and transcripts (shahada.schemas.credential builds with it).
     "https://diplomes.men.gov.ma/contexts/baccalaureate/v1": "baccalaureate-v1.jsonld",
     # The VC 2.0 terms a VC 1.1 wallet copy still uses (status entries, JSON Schema), same IRIs.
     "https://diplomes.men.gov.ma/contexts/wallet-vcdm1/v1": "wallet-vcdm1-v1.jsonld",

@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from schemas.errors import ReferenceDataError
-from schemas.loader import schemas_dir
+from shahada.schemas.errors import ReferenceDataError
+from shahada.schemas.loader import schemas_dir
 
 
 @dataclass(frozen=True, slots=True)

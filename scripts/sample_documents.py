@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from printing.pdf import Renderer, write_atomic  # noqa: E402
-from printing.qr import make_qr  # noqa: E402
+from shahada.printing.pdf import Renderer, write_atomic  # noqa: E402
+from shahada.printing.qr import make_qr  # noqa: E402
 from tests.printing.conftest import documents, seal_of  # noqa: E402
 from tests.support.local_sealer import LocalSealer  # noqa: E402
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Mapping
 
-from issuer.agent import PostgresWallet, free_port
-from issuer.errors import ConfigError
-from issuer.proof_types import DEFAULT_PROOF_TYPE, PROOF_TYPES
+from shahada.agent.process import PostgresWallet, free_port
+from shahada.common.errors import ConfigError
+from shahada.proofs.types import DEFAULT_PROOF_TYPE, PROOF_TYPES
 
 Mode = Literal["development", "production"]
 DEFAULT_HOME = Path("~/.shahada")
@@ -55,10 +55,10 @@ class Settings:
     id_secret: bytes = field(repr=False)
     issuer_token: str | None = field(default=None, repr=False)  # bearer token of `shahada serve issuer`
     verify_base_url: str = ""  # the verifier URL printed before each seal in the QR code (docs/seal.md)
-    verifier: Mapping[str, object] = field(default_factory=dict)  # [verifier] of config.toml, SHAHADA_VERIFIER_* (verifier.web.settings)
+    verifier: Mapping[str, object] = field(default_factory=dict)  # [verifier] of config.toml, SHAHADA_VERIFIER_* (shahada.verifier.web.settings)
     didcomm_port: int | None = None  # the agent's DIDComm inbound port (wallet delivery); None: no DIDComm
     didcomm_endpoint: str | None = None  # the public DIDComm URL wallets reach (default http://127.0.0.1:PORT)
-    portal: Mapping[str, object] = field(default_factory=dict)  # [portal] of config.toml, SHAHADA_PORTAL_* (issuer.portal)
+    portal: Mapping[str, object] = field(default_factory=dict)  # [portal] of config.toml, SHAHADA_PORTAL_* (shahada.portal)
 
     @property
     def agent_dir(self) -> Path:
@@ -200,7 +200,7 @@ def _verify_base_url(value: object, did_web_host: str) -> str:
 
 def _verifier_table(table: object, env: Mapping[str, str]) -> dict[str, object]:
     """The ``[verifier]`` table, overridden by ``SHAHADA_VERIFIER_<KEY>``; checked by
-    ``verifier.web.settings.VerifierSettings`` when the service starts."""
+    ``shahada.verifier.web.settings.VerifierSettings`` when the service starts."""
     if table is not None and not isinstance(table, dict):
         raise ConfigError("[verifier] in config.toml must be a table", code="config.file")
     values: dict[str, object] = dict(table or {})

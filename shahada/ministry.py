@@ -19,22 +19,22 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable
 
-from did.resolve import DIDResolver
-from issuer.admin import AdminClient
-from issuer.agent import AgentConfig, AgentProcess, DIDComm
-from issuer.archive import Archive
-from issuer.errors import AgentUnavailableError
-from issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
-from schemas.loader import PinnedDocumentLoader
+from shahada.did.resolve import DIDResolver
+from shahada.agent.admin import AdminClient
+from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
+from shahada.issuer.archive.store import Archive
+from shahada.agent.errors import AgentUnavailableError
+from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.config import Settings
-from issuer.status_store import StatusStore
-from shahada.site import SiteServer, create_site_app
+from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.site.app import SiteServer, create_site_app
 from shahada.status_setup import status_checker, status_store
-from verifier.registry import RegistryChecker
-from verifier.status import StatusChecker
+from shahada.verifier.registry import RegistryChecker
+from shahada.verifier.status import StatusChecker
 from shahada.tls import TLSFiles, ensure_local_tls
-from verifier.result import VerificationResult
-from verifier.verify import verify_credential
+from shahada.verifier.result import VerificationResult
+from shahada.verifier.verify import verify_credential
 
 
 def ministry_did_web(settings: Settings) -> str:
@@ -46,7 +46,7 @@ def ministry_did_web(settings: Settings) -> str:
 
 # The ministry's DIDComm role: accept connection requests from wallets, issue on request (the
 # offer was the portal's decision), and keep the exchange records so the portal can tell a
-# graduate what reached their wallet (issuer.delivery).
+# graduate what reached their wallet (shahada.issuer.delivery).
 MINISTRY_DIDCOMM_FLAGS = (
     "--auto-accept-requests",
     "--auto-respond-credential-request",

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import click
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEAL_TEXT: Final = re.compile(r"(?:^|[/#=:])[A-Za-z2-7]{16,}\s*$")
@@ -36,7 +36,7 @@ def _is_file(path: Path) -> bool:
 def is_paper(source: str) -> bool:
     """Whether ``source`` is a printed document's seal (text, URL, image, PDF) rather than a
     credential file: an existing PNG, JPEG or PDF file, a text file or argument ending with a seal."""
-    from verifier.scan import is_scannable
+    from shahada.verifier.scan import is_scannable
 
     path = Path(source)
     if _is_file(path):
@@ -58,8 +58,8 @@ def seal_text_of(source: str) -> str:
     Raises:
         ScanError: no QR code, or an unreadable file (codes ``scan.*``).
     """
-    from verifier.errors import ScanError
-    from verifier.scan import MAX_FILE_BYTES, is_scannable, read_qr_texts
+    from shahada.verifier.errors import ScanError
+    from shahada.verifier.scan import MAX_FILE_BYTES, is_scannable, read_qr_texts
 
     path = Path(source)
     if not _is_file(path):
@@ -79,7 +79,7 @@ def seal_text_of(source: str) -> str:
 @contextmanager
 def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] | None] | None]:
     """A lookup in the configured archive, or None when it is not reachable (never created here)."""
-    from issuer.archive import ISSUED, Archive
+    from shahada.issuer.archive.store import ISSUED, Archive
 
     url: str = settings.archive_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
@@ -103,13 +103,13 @@ def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] 
 
 def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: bool, massar: str | None) -> int:
     """Verify a printed document's seal, print the result and the signed fields; the exit code."""
-    from did.document import DIDDocument
-    from did.errors import DIDError
-    from schemas.reference import bundled_reference
+    from shahada.did.document import DIDDocument
+    from shahada.did.errors import DIDError
+    from shahada.schemas.reference import bundled_reference
     from shahada.ministry import LocalSite, make_verifier, ministry_did_of, published_did_document
     from shahada.status_setup import with_seal_status
-    from verifier.seal import DECODE_CODES, StaticResolver, verify_seal
-    from verifier.seal_fields import signed_fields
+    from shahada.verifier.seal import DECODE_CODES, StaticResolver, verify_seal
+    from shahada.verifier.seal_fields import signed_fields
 
     try:
         text = seal_text_of(source)

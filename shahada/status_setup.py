@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from issuer.archive import Archive
-from issuer.status_store import StatusStore
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.archive.status import StatusStore
 from shahada.config import Settings
-from verifier.registry import RegistryChecker
-from verifier.result import VerificationResult
-from verifier.status import StatusChecker, StatusListFetcher
+from shahada.verifier.registry import RegistryChecker
+from shahada.verifier.result import VerificationResult
+from shahada.verifier.status import StatusChecker, StatusListFetcher
 
 
 def site_origin(settings: Settings) -> str:
@@ -56,7 +56,7 @@ def status_checker(
 
 def publish_lists(store: StatusStore, signer: Any, issuer: str, proof_type: str) -> list[tuple[str, int]]:
     """Sign and store every list with pending changes."""
-    from issuer.proof_types import SUITE_CONTEXTS
+    from shahada.proofs.types import SUITE_CONTEXTS
 
     return store.publish(
         signer, issuer=issuer, now=lambda: dt.datetime.now(dt.UTC), extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ()))
@@ -64,7 +64,7 @@ def publish_lists(store: StatusStore, signer: Any, issuer: str, proof_type: str)
 
 
 def with_seal_status(result: Any, registry: RegistryChecker | None) -> Any:
-    """A seal's :class:`~verifier.seal.SealVerification` with a ``status`` check from the signer's
+    """A seal's :class:`~shahada.verifier.seal.SealVerification` with a ``status`` check from the signer's
     registry appended (revoked, suspended, superseded fail it; an offline registry skips it), when
     the seal's signature passed and its issuer has a registry."""
     if registry is None or result.content is None or result.signer is None:

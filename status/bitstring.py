@@ -13,7 +13,7 @@ import binascii
 import gzip
 import zlib
 
-from status.errors import EncodedListError, StatusIndexError
+from shahada.status.errors import EncodedListError, StatusIndexError
 
 MIN_BITS = 131_072
 # Refuse to inflate a published list beyond this (a GZIP bomb): 16 MiB = 134 million entries.

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 
 class StatusError(ShahadaError):

@@ -21,7 +21,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
-from status.bitstring import MIN_BITS, Bitstring
+from shahada.status.bitstring import MIN_BITS, Bitstring
 
 Purpose = Literal["revocation", "suspension"]
 PURPOSES: Final[tuple[Purpose, ...]] = ("revocation", "suspension")

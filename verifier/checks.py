@@ -1,6 +1,6 @@
-"""The individual checks of :func:`verifier.verify.verify_credential`, each a pure function.
+"""The individual checks of :func:`shahada.verifier.verify.verify_credential`, each a pure function.
 
-Each returns a :class:`~verifier.result.Check` (and, when later checks need it, what it learnt).
+Each returns a :class:`~shahada.verifier.result.Check` (and, when later checks need it, what it learnt).
 Structure rules follow VC Data Model 1.1 §4 and 2.0 §4 ("Basic Concepts": ``@context``, ``type``,
 ``issuer``, ``credentialSubject``); validity follows 2.0 §4.9 (``validFrom``/``validUntil``) and
 1.1 §4.6/§4.8 (``issuanceDate``/``expirationDate``), dates being RFC 3339 date-times with offset.
@@ -12,24 +12,25 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from did.document import DIDDocument, split_did_url
-from did.errors import DIDError, InvalidDIDError
-from schemas.errors import UnknownContextError
-from schemas.jsonschema import SCHEMA_FILES, validate_credential
-from verifier.errors import CanonicalizationError, ProofFormatError
-from verifier.result import OK, Check
-from verifier.suites import SUITES, Suite, suite_name
-from verifier.suites.canonical import DocumentLoader
-from verifier.wallet_profile import VC_V1_CONTEXT as VC_V1_CONTEXT
-from verifier.wallet_profile import VC_V2_CONTEXT as VC_V2_CONTEXT
-from verifier.wallet_profile import canonical_vc2
+from shahada.did.document import DIDDocument, split_did_url
+from shahada.did.errors import DIDError, InvalidDIDError
+from shahada.schemas.document import MAX_DEPTH as MAX_DEPTH
+from shahada.schemas.document import Version as Version
+from shahada.schemas.document import context_problem, structure_problem
+from shahada.schemas.errors import UnknownContextError
+from shahada.schemas.jsonschema import SCHEMA_FILES, validate_credential
+from shahada.verifier.errors import CanonicalizationError, ProofFormatError
+from shahada.verifier.result import OK, Check
+from shahada.proofs import SUITES, Suite, suite_name
+from shahada.proofs.canonical import DocumentLoader
+from shahada.verifier.wallet_profile import VC_V1_CONTEXT as VC_V1_CONTEXT
+from shahada.verifier.wallet_profile import VC_V2_CONTEXT as VC_V2_CONTEXT
+from shahada.verifier.wallet_profile import canonical_vc2
 
-MAX_DEPTH = 64
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 
-Version = Literal["v1", "v2"]
 
 
 class Resolver(Protocol):
@@ -46,88 +47,20 @@ def failed(name: str, code: str, message: str) -> Check:
     return Check(name, "failed", code, message)
 
 
-def version_of(credential: Any) -> Version | None:
-    """``v2``/``v1`` from the first ``@context`` entry, or None."""
-    if not isinstance(credential, Mapping):
-        return None
-    contexts = credential.get("@context")
-    first = contexts[0] if isinstance(contexts, list) and contexts else None
-    return "v2" if first == VC_V2_CONTEXT else "v1" if first == VC_V1_CONTEXT else None
-
-
-def issuer_id(credential: Mapping[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) and issuer else None
-
-
-def _too_deep(value: Any) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        if isinstance(node, Mapping):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return False
-
-
 def check_structure(credential: Any) -> Check:
-    """The shape of a VC (code ``credential.malformed``): VC 2.0 §4 or VC 1.1 §4, the latter with
-    its required ``issuanceDate`` (§4.6; ``expirationDate``, §4.8, is optional)."""
-    name = "structure"
-    if not isinstance(credential, Mapping):
-        return failed(name, "credential.malformed", "the credential is not a JSON object")
-    if _too_deep(credential):
-        return failed(name, "credential.malformed", f"the credential is nested deeper than {MAX_DEPTH}")
-    if version_of(credential) is None:
-        return failed(
-            name, "credential.malformed", f"@context must be a list starting with {VC_V2_CONTEXT} or {VC_V1_CONTEXT}"
-        )
-    types = credential.get("type")
-    types = [types] if isinstance(types, str) else types
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        return failed(name, "credential.malformed", "type must include VerifiableCredential")
-    if issuer_id(credential) is None:
-        return failed(name, "credential.malformed", "issuer must be a URL or an object with an id")
-    subject = credential.get("credentialSubject")
-    subjects = subject if isinstance(subject, list) else [subject]
-    if not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
-        return failed(name, "credential.malformed", "credentialSubject must be a non-empty object or list of them")
-    if version_of(credential) == "v1" and not isinstance(credential.get("issuanceDate"), str):
-        return failed(name, "credential.malformed", "a VC 1.1 credential needs an issuanceDate (VC Data Model 1.1 §4.6)")
-    return passed(name, "the credential has the required members")
-
-
-def _contexts(node: Any) -> list[Any]:
-    found: list[Any] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Mapping):
-            if "@context" in current:
-                value = current["@context"]
-                found.extend(value if isinstance(value, list) else [value])
-            stack.extend(v for k, v in current.items() if k != "@context")
-        elif isinstance(current, list):
-            stack.extend(current)
-    return found
+    """The shape of a VC (code ``credential.malformed``): see :func:`shahada.schemas.document.structure_problem`."""
+    problem = structure_problem(credential)
+    if problem is not None:
+        return failed("structure", "credential.malformed", problem)
+    return passed("structure", "the credential has the required members")
 
 
 def check_contexts(credential: Mapping[str, Any], pinned: frozenset[str]) -> Check:
     """Every ``@context`` anywhere in the credential is a pinned URL (code ``context.unknown``)."""
-    name = "context"
-    for context in _contexts(credential):
-        if isinstance(context, Mapping):
-            return failed(name, "context.unknown", "embedded @context objects are not accepted")
-        if not isinstance(context, str):
-            return failed(name, "credential.malformed", f"invalid @context entry {context!r}")
-        if context not in pinned:
-            return failed(name, "context.unknown", f"JSON-LD context {context!r} is not in the pinned manifest")
-    return passed(name, "every @context is pinned")
+    problem = context_problem(credential, pinned)
+    if problem is not None:
+        return failed("context", *problem)
+    return passed("context", "every @context is pinned")
 
 
 def check_issuer(issuer: str, trusted_issuers: frozenset[str]) -> Check:
@@ -225,7 +158,7 @@ def check_schema(credential: Mapping[str, Any]) -> Check:
     ``schema.invalid``. It also guards what RDF-based proofs cannot protect, such as the ``rtl``
     direction of Arabic values. Credentials of other types have no bundled schema: passed, said so.
     A VC 1.1 wallet copy is checked in its canonical VC 2.0 form
-    (:func:`verifier.wallet_profile.canonical_vc2`), so both say the same under the same schema."""
+    (:func:`shahada.verifier.wallet_profile.canonical_vc2`), so both say the same under the same schema."""
     name = "schema"
     types = credential.get("type")
     known = [t for t in (types if isinstance(types, list) else [types]) if t in SCHEMA_FILES]

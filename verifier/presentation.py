@@ -4,7 +4,7 @@ Specifications: VC Data Model 2.0 §4.13 "Verifiable Presentations" (``holder``,
 ``verifiableCredential``) and §7.1 "Verification"; VC Data Integrity 1.0 §4.2 "Verify Proof" with
 the proof purpose ``authentication`` and the ``challenge`` and ``domain`` of §2.1 "Proofs" (the
 verifier compares them with what it expects: §4.2 steps 8–10 and "Security Considerations" on
-replay); W3C CCG VC API "Verify Presentation". Proof suites are those of :mod:`verifier.suites`
+replay); W3C CCG VC API "Verify Presentation". Proof suites are those of :mod:`shahada.proofs`
 (``DataIntegrityProof`` eddsa-rdfc-2022 / eddsa-jcs-2022, Ed25519Signature2020 and
 Ed25519Signature2018); each holds the challenge and domain in the signed proof configuration.
 
@@ -19,7 +19,7 @@ presentation cannot hold a VC 2.0 credential: the 2.0 context redefines terms th
 protects, so JSON-LD expansion refuses the document (JSON-LD 1.1 §4.1.11); such a presentation
 fails its structure check with its own code instead of an opaque canonicalization error.
 
-Pure like :mod:`verifier.verify`: the only I/O is what the passed resolver does (did:key locally;
+Pure like :mod:`shahada.verifier.verify`: the only I/O is what the passed resolver does (did:key locally;
 did:web only for DIDs on its allow-list), contexts come from the passed pinned loader, the clock is
 an argument. One-time challenges (issued, expired, replayed) are state, kept by the web layer.
 
@@ -55,22 +55,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
-from did.document import split_did_url
-from did.errors import DIDError, InvalidDIDError
-from schemas.loader import PinnedDocumentLoader
-from verifier.checks import (
+from shahada.did.document import split_did_url
+from shahada.did.errors import DIDError, InvalidDIDError
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.document import too_deep, version_of
+from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
-    _too_deep,
     check_contexts,
     check_proof,
     check_signature,
     failed,
     passed,
-    version_of,
 )
-from verifier.result import SKIPPED, Check, Checked, VerificationResult
-from verifier.verify import DEFAULT_SUITES, StatusCheck, verify_credential
+from shahada.verifier.result import SKIPPED, Check, Checked, VerificationResult
+from shahada.verifier.verify import DEFAULT_SUITES, StatusCheck, verify_credential
 
 __all__ = ["PRESENTATION_CHECKS", "PresentationResult", "verify_presentation"]
 
@@ -215,7 +214,7 @@ def _check_structure(vp: Any, max_credentials: int) -> tuple[Check, list[Mapping
     name, code = "structure", "presentation.malformed"
     if not isinstance(vp, Mapping):
         return failed(name, code, "the presentation is not a JSON object"), []
-    if _too_deep(vp):
+    if too_deep(vp):
         return failed(name, code, "the presentation is nested too deeply"), []
     if version_of(vp) is None:
         return failed(name, code, "@context must be a list starting with the VC 2.0 (or 1.1) context"), []

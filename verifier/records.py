@@ -6,12 +6,12 @@ archive is reachable, the credential must be the very document the ministry arch
 signed it; the comparison is on the JSON Canonicalization Scheme (RFC 8785) of both, so member
 order and insignificant whitespace do not matter. Pure apart from the passed lookup.
 
-A VC 1.1 wallet copy (:mod:`verifier.wallet_profile`) is not the archived document byte for byte:
-it must state what the archived credential states (:func:`~verifier.wallet_profile.signed_content`:
+A VC 1.1 wallet copy (:mod:`shahada.verifier.wallet_profile`) is not the archived document byte for byte:
+it must state what the archived credential states (:func:`~shahada.verifier.wallet_profile.signed_content`:
 id, type, issuer, names, schema, subject without its holder ``id``, validity dates), and each of
 its status entries must be one of the archived credential's.
 
-Codes (the same as the paper seal's ``archive`` check, :mod:`verifier.seal`):
+Codes (the same as the paper seal's ``archive`` check, :mod:`shahada.verifier.seal`):
 ``archive.unknown`` (no issued credential with this id), ``archive.mismatch`` (the documents
 differ; the differing members are named). Skipped when no archive is reachable.
 """
@@ -23,9 +23,9 @@ from typing import Any
 
 import rfc8785
 
-from verifier.result import SKIPPED, Check
-from verifier.seal import ArchiveLookup
-from verifier.wallet_profile import is_vc1, signed_content
+from shahada.verifier.result import SKIPPED, Check
+from shahada.verifier.seal import ArchiveLookup
+from shahada.verifier.wallet_profile import is_vc1, signed_content
 
 __all__ = ["check_records"]
 

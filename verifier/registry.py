@@ -3,8 +3,8 @@
 The issuer's site answers ``GET <origin>/registry/<credential id>`` with the credential's status and
 the digest of its record from the deliberation (PV) — nothing personal (``shahada/status_site.py``).
 The verifier recomputes the digest from the credential it holds (SHA-256 of the RFC 8785 canonical
-``{type, credentialSubject}``, as :func:`issuer.issuance.record_digest`) and compares. The
-subject's ``id`` is left out: it is the holder's DID in a wallet copy (:mod:`verifier.wallet_profile`),
+``{type, credentialSubject}``, as :func:`shahada.issuer.issuance.record_digest`) and compares. The
+subject's ``id`` is left out: it is the holder's DID in a wallet copy (:mod:`shahada.verifier.wallet_profile`),
 a binding the PV never recorded, so a wallet copy matches the record of the credential it copies.
 
 Codes: ``ok`` ("matches the ministry's records"), ``registry.mismatch`` (the ministry recorded other
@@ -26,7 +26,7 @@ from urllib.parse import quote
 import requests
 import rfc8785
 
-from verifier.result import OK, Check
+from shahada.verifier.result import OK, Check
 
 NAME = "registry"
 

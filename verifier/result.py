@@ -2,7 +2,7 @@
 
 Modelled on the ``{verified, results, error}`` object of the W3C VC verification algorithm
 (VC Data Model 2.0 §7.1 "Verification"): a failed signature or an expiry is a result, not an
-exception. Check names and codes are stable and documented in :mod:`verifier.verify`.
+exception. Check names and codes are stable and documented in :mod:`shahada.verifier.verify`.
 """
 
 from __future__ import annotations

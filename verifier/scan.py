@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from verifier.errors import ScanError
+from shahada.verifier.errors import ScanError
 
 __all__ = ["MAX_FILE_BYTES", "is_scannable", "read_qr_texts"]
 

@@ -1,7 +1,7 @@
 """Verify the seal of a printed document (``docs/seal.md``), offline, and against the archive.
 
 Pure apart from what the passed resolver and archive lookup do. A bad seal never raises: every
-problem is a failed :class:`~verifier.result.Check`, as for credentials. Checks, in order, with
+problem is a failed :class:`~shahada.verifier.result.Check`, as for credentials. Checks, in order, with
 their stable failure codes:
 
 =========  =======================================================================================
@@ -27,14 +27,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from did.document import DIDDocument
-from did.errors import DIDError
-from schemas.seal.content import SealContent
-from schemas.seal.cose import Sign1, decode_sign1, key_id
-from schemas.seal.errors import SealError
-from schemas.seal.text import seal_bytes
-from verifier.checks import Resolver
-from verifier.result import Check, Checked
+from shahada.did.document import DIDDocument
+from shahada.did.errors import DIDError
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.cose import Sign1, decode_sign1, key_id
+from shahada.schemas.seal.errors import SealError
+from shahada.schemas.seal.text import seal_bytes
+from shahada.verifier.checks import Resolver
+from shahada.verifier.result import Check, Checked
 
 __all__ = ["DECODE_CODES", "ArchiveLookup", "SealVerification", "StaticResolver", "verify_seal"]
 
@@ -72,7 +72,7 @@ class StaticResolver:
         if did in self.documents:
             return self.documents[did]
         if self.fallback is None:
-            from did.errors import DIDResolutionError
+            from shahada.did.errors import DIDResolutionError
 
             raise DIDResolutionError(f"no DID document for {did} is available offline")
         return self.fallback.resolve(did)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.reference import Label, Reference
-from schemas.seal.content import SealContent, format_mark
+from shahada.schemas.reference import Label, Reference
+from shahada.schemas.seal.content import SealContent, format_mark
 
 __all__ = ["Field", "signed_fields"]
 

@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from verifier.result import OK, SKIPPED, Check, Checked, VerificationResult
+from shahada.verifier.result import OK, SKIPPED, Check, Checked, VerificationResult
 
 __all__ = [
     "SHARE_CHECKS",

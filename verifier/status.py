@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from status.bitstring import MIN_BITS, Bitstring
-from status.errors import StatusError
-from verifier.result import OK, Check
+from shahada.status.bitstring import MIN_BITS, Bitstring
+from shahada.status.errors import StatusError
+from shahada.verifier.result import OK, Check
 
 NAME = "status"
 PURPOSE_CODES = {"revocation": "status.revoked", "suspension": "status.suspended"}
@@ -124,7 +124,7 @@ class StatusChecker:
         fetcher: fetches list credentials (a :class:`StatusListFetcher`).
         trusted_origins: issuer id → the origins (``https://host``) its lists may come from.
         verify_list: verifies a fetched list credential (signature, issuer, validity), typically
-            :func:`verifier.verify.verify_credential` without a status check.
+            :func:`shahada.verifier.verify.verify_credential` without a status check.
     """
 
     fetcher: ListFetcher

@@ -2,9 +2,9 @@
 VC Data Integrity 1.0 §4.2 "Verify Proof").
 
 Pure: the only I/O is what the passed resolver does; contexts come from the passed pinned loader.
-A bad credential never raises: every problem is a failed :class:`~verifier.result.Check`.
+A bad credential never raises: every problem is a failed :class:`~shahada.verifier.result.Check`.
 
-VC 2.0 credentials and VC 1.1 ones (the wallet copies of :mod:`verifier.wallet_profile`) are both
+VC 2.0 credentials and VC 1.1 ones (the wallet copies of :mod:`shahada.verifier.wallet_profile`) are both
 verified: the structure and validity checks read each version's own members, the schema check
 reads the canonical VC 2.0 form.
 
@@ -20,8 +20,8 @@ signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``conte
             ``proof.malformed``
 schema      ``schema.invalid`` (a baccalaureate credential not conforming to its JSON Schema)
 validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
-registry    only when a ``registry`` checker is passed (see :mod:`verifier.registry`)
-status      only when a ``status`` checker is passed (see :mod:`verifier.status`):
+registry    only when a ``registry`` checker is passed (see :mod:`shahada.verifier.registry`)
+status      only when a ``status`` checker is passed (see :mod:`shahada.verifier.status`):
             ``status.revoked``, ``status.suspended``, ``status.unavailable``, ``status.list_invalid``,
             ``status.untrusted``, ``status.malformed``; skipped unless the signature passed
 ==========  =====================================================================================
@@ -35,8 +35,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping, Protocol
 
-from schemas.loader import PinnedDocumentLoader
-from verifier.checks import (
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.document import issuer_id, version_of
+from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
     check_contexts,
@@ -47,13 +48,11 @@ from verifier.checks import (
     check_signature,
     check_structure,
     check_validity,
-    issuer_id,
-    version_of,
 )
-from verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
+from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
 
 class StatusCheck(Protocol):
-    """The ``status`` check (:class:`verifier.status.StatusChecker`): passed, or failed with a code."""
+    """The ``status`` check (:class:`shahada.verifier.status.StatusChecker`): passed, or failed with a code."""
 
     def check(self, credential: Mapping[str, Any], issuer: str) -> Check: ...
 
@@ -87,7 +86,7 @@ def verify_credential(
         status: checks the credential's status list entries (W3C Bitstring Status List 1.0); when
             given, a ``status`` check follows ``validity``. Without it the status is not checked
             and no ``status`` check is reported.
-        registry: compares the credential with the issuer's records (:mod:`verifier.registry`);
+        registry: compares the credential with the issuer's records (:mod:`shahada.verifier.registry`);
             when given, a ``registry`` check comes last.
 
     Returns:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from schemas.credential import CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, WALLET_VCDM1_CONTEXT
+from shahada.schemas.credential import CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, WALLET_VCDM1_CONTEXT
 
 __all__ = [
     "VC_V1_CONTEXT",
@@ -39,7 +39,7 @@ __all__ = [
     "signed_content",
 ]
 
-# one definition of each URL, shared with the builder of wallet copies (schemas.credential)
+# one definition of each URL, shared with the builder of wallet copies (shahada.schemas.credential)
 VC_V1_CONTEXT: Final = CREDENTIALS_V1_CONTEXT
 VC_V2_CONTEXT: Final = CREDENTIALS_V2_CONTEXT
 WALLET_CONTEXT: Final = WALLET_VCDM1_CONTEXT

@@ -1,7 +1,7 @@
 """The graduate's side: a holder agent (ACA-Py as a cloud wallet) and its controller.
 
-- :mod:`wallet.agent`: the holder agent profile (DIDComm flags, the pinned contexts plugin);
-- :mod:`wallet.controller`: accept an invitation, list and export credentials, answer a
+- :mod:`shahada.wallet.agent`: the holder agent profile (DIDComm flags, the pinned contexts plugin);
+- :mod:`shahada.wallet.controller`: accept an invitation, list and export credentials, answer a
   presentation request, build a VC API presentation for a challenge and a domain;
-- :mod:`wallet.cli`: ``shahada wallet …``, the same operations from a terminal.
+- :mod:`shahada.wallet.cli`: ``shahada wallet …``, the same operations from a terminal.
 """

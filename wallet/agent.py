@@ -2,7 +2,7 @@
 
 The holder accepts out-of-band invitations and connection requests by itself, stores the
 credentials it receives after checking them, and keeps its exchange records; it does NOT answer
-credential offers nor presentation requests by itself: the controller (:mod:`wallet.controller`)
+credential offers nor presentation requests by itself: the controller (:mod:`shahada.wallet.controller`)
 does, so that it binds the credentials to the wallet's own ``did:key`` and chooses what to present.
 
 It loads the project's plugin (pinned JSON-LD contexts, nothing fetched) and trusts the CA
@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from issuer.agent import AgentConfig, DIDComm, PostgresWallet
+from shahada.agent.process import AgentConfig, DIDComm, PostgresWallet
 
 HOLDER_FLAGS: Final = (
     "--auto-accept-invites",
@@ -35,7 +35,7 @@ def holder_agent_config(
     endpoint: str | None = None,
     postgres: PostgresWallet | None = None,
 ) -> AgentConfig:
-    """An :class:`issuer.agent.AgentConfig` for a holder agent (start it with ``AgentProcess``)."""
+    """An :class:`shahada.agent.process.AgentConfig` for a holder agent (start it with ``AgentProcess``)."""
     env = {"SSL_CERT_FILE": str(ca_file)} if ca_file else {}
     return AgentConfig(
         work_dir=work_dir,

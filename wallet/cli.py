@@ -29,8 +29,8 @@ from typing import Any
 
 import click
 
-from shahada.errors import ShahadaError
-from wallet.errors import WalletError
+from shahada.common.errors import ShahadaError
+from shahada.wallet.errors import WalletError
 
 
 def wallet_home() -> Path:
@@ -54,7 +54,7 @@ def _secret(name: str, home: Path) -> str:
 
 
 def _client() -> Any:
-    from issuer.admin import AdminClient
+    from shahada.agent.admin import AdminClient
 
     url = os.environ.get("SHAHADA_WALLET_ADMIN_URL")
     key = os.environ.get("SHAHADA_WALLET_API_KEY")
@@ -75,7 +75,7 @@ def _client() -> Any:
 
 
 def _wallet(timeout: float) -> Any:
-    from wallet.controller import Wallet
+    from shahada.wallet.controller import Wallet
 
     return Wallet(_client(), timeout=timeout)
 
@@ -102,8 +102,8 @@ def wallet_group() -> None:
 @click.option("--ca-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="CA bundle for did:web over HTTPS.")
 def agent_command(didcomm_port: int, host: str, endpoint: str | None, ca_file: Path | None) -> None:
     """Run the holder agent in the foreground until Ctrl-C or SIGTERM."""
-    from issuer.agent import AgentProcess, DIDComm
-    from wallet.agent import holder_agent_config
+    from shahada.agent.process import AgentProcess, DIDComm
+    from shahada.wallet.agent import holder_agent_config
 
     home = wallet_home()
     home.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -24,10 +24,10 @@ from typing import Any, Final, TypeVar
 
 import requests
 
-from issuer.admin import AdminClient
-from issuer.delivery import decode_invitation
-from issuer.errors import AgentRequestError
-from wallet.errors import WalletError
+from shahada.agent.admin import AdminClient
+from shahada.issuer.delivery import decode_invitation
+from shahada.agent.errors import AgentRequestError
+from shahada.wallet.errors import WalletError
 
 __all__ = ["Accepted", "HeldCredential", "PresentationRequest", "Wallet"]
 

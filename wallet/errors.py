@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 
 class WalletError(ShahadaError):

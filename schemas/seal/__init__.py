@@ -1,10 +1,10 @@
 """The paper seal (docs/seal.md): printed fields as CBOR, in a COSE_Sign1, as Base32 text. Pure."""
 
-from schemas.seal.content import Names, SealContent, SubjectResult, format_mark, holder_binding
-from schemas.seal.cose import Sign1, decode_sign1, encode_sign1, key_id, protected_header, sig_structure
-from schemas.seal.errors import SealError, SealFormatError, SealOversizedError, SealTruncatedError, SealVersionError
-from schemas.seal.names import NameCode, name_codes
-from schemas.seal.text import seal_bytes, seal_payload, seal_text
+from shahada.schemas.seal.content import Names, SealContent, SubjectResult, format_mark, holder_binding
+from shahada.schemas.seal.cose import Sign1, decode_sign1, encode_sign1, key_id, protected_header, sig_structure
+from shahada.schemas.seal.errors import SealError, SealFormatError, SealOversizedError, SealTruncatedError, SealVersionError
+from shahada.schemas.seal.names import NameCode, name_codes
+from shahada.schemas.seal.text import seal_bytes, seal_payload, seal_text
 
 __all__ = [
     "NameCode",

@@ -5,7 +5,7 @@ decoded from the CBOR payload of the seal's COSE_Sign1 (RFC 9052). The layout, k
 specified in ``docs/seal.md``; in short, a map with small unsigned integer keys (RFC 8949 §3.1,
 preferred serialization) where
 
-- names are ``[latin, arabic]`` pairs of byte strings coded by :mod:`schemas.seal.names`;
+- names are ``[latin, arabic]`` pairs of byte strings coded by :mod:`shahada.schemas.seal.names`;
 - dates are days since 1970-01-01 (the RFC 8943 ``days`` representation, untagged);
 - marks and averages are integers in hundredths ("15.25" → 1525);
 - stream, option, academy, mention and subject codes are the reference data's codes (text);
@@ -25,13 +25,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import cbor2
 
-from schemas.identifiers import Kind, document_number
-from schemas.seal.errors import SealFormatError, SealVersionError
-from schemas.seal.names import name_codes
+from shahada.schemas.identifiers import Kind, document_number
+from shahada.schemas.seal.errors import SealFormatError, SealVersionError
+from shahada.schemas.seal.names import name_codes
 
 FORMAT_VERSION: Final = 1
 STATUS_REGISTRY: Final = 0  # the status reference is the credential id, looked up in the ministry's registry
@@ -99,7 +99,7 @@ class SealContent:
 
     @property
     def document_number(self) -> str:
-        """The number printed on the paper, derived from the id (``schemas.identifiers``)."""
+        """The number printed on the paper, derived from the id (``shahada.schemas.identifiers``)."""
         return document_number(self.credential_id, self.kind, self.session_year)
 
     @classmethod

@@ -12,7 +12,7 @@
 - The signature is Ed25519 over ``Sig_structure = ["Signature1", protected, h'', payload]``
   (RFC 9052 §4.4), with an empty external_aad.
 
-Pure: signing itself happens inside the ministry's agent (``issuer.acapy_plugin.seal``), which
+Pure: signing itself happens inside the ministry's agent (``shahada.agent.plugin.seal``), which
 builds the protected header with ``protected_header`` and signs ``sig_structure``.
 """
 
@@ -27,7 +27,7 @@ import cbor2
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from schemas.seal.errors import SealFormatError, SealTruncatedError, SealVersionError
+from shahada.schemas.seal.errors import SealFormatError, SealTruncatedError, SealVersionError
 
 COSE_SIGN1_TAG: Final = 18
 ALG_EDDSA: Final = -8

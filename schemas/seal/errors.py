@@ -14,7 +14,7 @@ result with failed checks. These exceptions are for text and bytes that cannot b
 
 from __future__ import annotations
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 
 class SealError(ShahadaError):

@@ -19,7 +19,7 @@ import binascii
 import re
 from typing import Final
 
-from schemas.seal.errors import SealFormatError, SealOversizedError, SealTruncatedError
+from shahada.schemas.seal.errors import SealFormatError, SealOversizedError, SealTruncatedError
 
 MAX_SEAL_BYTES: Final = 2048  # a version-40 QR code holds at most 2,677 Base32-coded bytes
 MAX_TEXT_CHARS: Final = 4296  # the alphanumeric capacity of a version-40 QR code (level L)

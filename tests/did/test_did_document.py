@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from did import DIDDocument, InvalidDIDError, VerificationMethod, build_did_document, multikey_from_public_key
+from shahada.did import DIDDocument, InvalidDIDError, VerificationMethod, build_did_document, multikey_from_public_key
 
 DID = "did:web:men.gov.ma"
 PUBLIC_KEY = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

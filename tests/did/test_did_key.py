@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from did import (
+from shahada.did import (
     InvalidDIDError,
     did_key_from_public_key,
     multikey_from_public_key,

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from tests.did.did_web_server import DIDWebServer, Route
 
-from did import (
+from shahada.did import (
     DIDResolutionError,
     DIDResolver,
     InvalidDIDError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from did import InvalidDIDError, did_web_from_domain, did_web_to_url
+from shahada.did import InvalidDIDError, did_web_from_domain, did_web_to_url
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,13 @@ from typing import Any, Iterator
 
 import pytest
 
-from issuer.archive import Archive
-from issuer.errors import PVInvalidError
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.pv import read_pv
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.errors import PVInvalidError
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.pv.reader import read_pv
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 from tests.support.mutations import altered, leaves
 
 pytestmark = pytest.mark.agent

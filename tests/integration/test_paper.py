@@ -14,21 +14,21 @@ import cbor2
 import pytest
 import requests
 
-from did.document import DIDDocument
-from issuer.archive import Archive
-from issuer.errors import AgentRequestError
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.seal import AgentSealer, seal_credentials
-from printing.batch import print_documents
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
-from schemas.seal.content import SealContent
-from schemas.seal.cose import decode_sign1, encode_sign1, key_id
-from schemas.seal.names import name_codes
-from schemas.seal.text import seal_bytes, seal_text
+from shahada.did.document import DIDDocument
+from shahada.issuer.archive.store import Archive
+from shahada.agent.errors import AgentRequestError
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.seal import AgentSealer, seal_credentials
+from shahada.printing.batch import print_documents
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.cose import decode_sign1, encode_sign1, key_id
+from shahada.schemas.seal.names import name_codes
+from shahada.schemas.seal.text import seal_bytes, seal_text
 from tests.support.local_sealer import LocalSealer
-from verifier.scan import read_qr_texts
-from verifier.seal import SealVerification, StaticResolver, verify_seal
+from shahada.verifier.scan import read_qr_texts
+from shahada.verifier.seal import SealVerification, StaticResolver, verify_seal
 
 pytestmark = pytest.mark.agent
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))

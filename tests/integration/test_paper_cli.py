@@ -13,10 +13,10 @@ import cbor2
 import pytest
 from weasyprint import HTML
 
-from schemas.seal.content import SealContent
-from schemas.seal.cose import decode_sign1, encode_sign1
-from schemas.seal.names import name_codes
-from schemas.seal.text import seal_bytes, seal_text
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.cose import decode_sign1, encode_sign1
+from shahada.schemas.seal.names import name_codes
+from shahada.schemas.seal.text import seal_bytes, seal_text
 from tests.support.local_sealer import LocalSealer
 
 pytestmark = pytest.mark.agent
@@ -76,7 +76,7 @@ def test_verify_a_pdf_a_scan_and_the_qr_text(printed_home: Path, tmp_path: Path)
 
 
 def _qr_text(pdf: Path) -> str:
-    from verifier.scan import read_qr_texts
+    from shahada.verifier.scan import read_qr_texts
 
     return read_qr_texts(pdf.read_bytes())[0]
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from issuer.audit import AuditLog
-from issuer.issuance import AgentSigner, sign_pending
-from issuer.rectification import apply_supersessions, changed_fields, plan_pv, record_plan
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.identifiers import credential_id
-from schemas.reference import bundled_reference
+from shahada.issuer.archive.audit import AuditLog
+from shahada.issuer.issuance import AgentSigner, sign_pending
+from shahada.issuer.rectification import apply_supersessions, changed_fields, plan_pv, record_plan
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.identifiers import credential_id
+from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import publish_lists
 
 pytestmark = pytest.mark.agent

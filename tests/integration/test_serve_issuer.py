@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 
-from issuer.agent import free_port
+from shahada.agent.process import free_port
 from shahada.config import load_settings
 from shahada.ministry import ministry_did_web, make_verifier, published_did_document
 from tests.issuer.di_support import sample_transcript

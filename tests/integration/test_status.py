@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 import requests
 
-from issuer.archive import StoredCredential
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.issuer.archive.store import StoredCredential
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import publish_lists
-from status.bitstring import Bitstring
-from status.lists import LIST_SIZE
-from verifier.status import StatusChecker, StatusListUnavailable
+from shahada.status.bitstring import Bitstring
+from shahada.status.lists import LIST_SIZE
+from shahada.verifier.status import StatusChecker, StatusListUnavailable
+from shahada.services import verifier_settings
 
 pytestmark = pytest.mark.agent
 NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
@@ -103,10 +102,9 @@ def test_revoke_then_suspend_then_unsuspend(ministry: Any, issued: list[StoredCr
     assert result.check("status").code == "status.revoked"
     assert store.registry_entry(victim.id)["status"] == "revoked"
     # the verifier service (VC API) fetches the same signed list and says the same
-    from verifier.web import VerifierSettings
-    from verifier.web.service import VerifierService
+    from shahada.verifier.web.service import VerifierService
 
-    service = VerifierService(VerifierSettings.from_installation(ministry.settings, ministry.identity.did))
+    service = VerifierService(verifier_settings(ministry.settings, ministry.identity.did))
     try:
         report = service.verify_credential(victim.document)
         assert not report.verified and {c.code for c in report.errors} == {"status.revoked"}
@@ -174,7 +172,7 @@ def test_the_registry_answers_status_and_digest_and_nothing_personal(ministry: A
 
 def test_the_verifier_compares_with_the_ministrys_records(ministry: Any, issued: list[StoredCredential]) -> None:
     from shahada.ministry import make_verifier
-    from verifier.registry import record_digest
+    from shahada.verifier.registry import record_digest
 
     verifier = make_verifier(ministry.settings, ministry.identity.did, registry=True)
     genuine = issued[4].document

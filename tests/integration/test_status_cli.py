@@ -161,10 +161,10 @@ def test_rectification_end_to_end(home: Path, tmp_path: Path) -> None:
 
 
 def test_the_printed_seal_reports_a_revocation(home: Path) -> None:
-    from schemas.seal.content import SealContent
-    from schemas.seal.cose import decode_sign1
-    from schemas.seal.text import seal_bytes
-    from verifier.scan import read_qr_texts
+    from shahada.schemas.seal.content import SealContent
+    from shahada.schemas.seal.cose import decode_sign1
+    from shahada.schemas.seal.text import seal_bytes
+    from shahada.verifier.scan import read_qr_texts
 
     printed = run(home, "print", "--session", "2025", "--out", str(home / "print"), "--academy", "DT", "--kind", "diploma", "--jobs", "1")
     assert printed.returncode == 0, printed.stderr

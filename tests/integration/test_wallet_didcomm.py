@@ -15,16 +15,17 @@ from typing import Any
 import pytest
 import requests
 
-from issuer.agent import AgentProcess
-from issuer.archive import StoredCredential
-from issuer.delivery import WalletDelivery
-from shahada.wsgi import WaitressServer
+from shahada.agent.process import AgentProcess
+from shahada.issuer.archive.store import StoredCredential
+from shahada.issuer.delivery import WalletDelivery
+from shahada.common.wsgi import WaitressServer
 from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
-from university.agent import University, university_agent_config
-from university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
-from verifier.presentation import verify_presentation
-from wallet.agent import holder_agent_config
-from wallet.controller import Wallet
+from examples.university.agent import University, university_agent_config
+from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
+from shahada.verifier.presentation import verify_presentation
+from shahada.wallet.agent import holder_agent_config
+from shahada.wallet.controller import Wallet
+from shahada.services import verifier_settings
 
 pytestmark = pytest.mark.agent
 YEAR = 2020  # a session no other test issues into the shared archive
@@ -75,9 +76,9 @@ def university_agent(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def service(ministry: Any) -> Iterator[str]:
     """The verifier service as the installation configures it (trust list, status lists)."""
-    from verifier.web import Records, VerifierSettings, create_app
+    from shahada.verifier.web import Records, create_app
 
-    settings = VerifierSettings.from_installation(ministry.settings, ministry.identity.did)
+    settings = verifier_settings(ministry.settings, ministry.identity.did)
     app = create_app(settings, records=Records(ministry.identity.did, lambda _id: None), loader=ministry.loader)
     server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start()
     try:
@@ -237,7 +238,7 @@ def test_a_wrong_challenge_and_another_holders_credential_are_refused_through_th
 
 
 def test_an_invitation_that_is_not_one_is_refused_with_a_code(wallet: Wallet) -> None:
-    from wallet.errors import WalletError
+    from shahada.wallet.errors import WalletError
 
     for text in ("https://example.org/?x=1", "https://example.org/?oob=bm90IGpzb24", '{"@type": "something"}'):
         with pytest.raises(WalletError) as caught:
@@ -252,7 +253,7 @@ def test_the_graduate_claims_through_the_portal_itself(
     the wallet open the short link the QR code holds: both documents land in the wallet."""
     import re
 
-    from issuer.portal import OutboxSender, create_app
+    from shahada.portal import OutboxSender, create_app
 
     outbox = tmp_path / "outbox.jsonl"
     app = create_app(

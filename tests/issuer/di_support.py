@@ -10,9 +10,9 @@ from typing import Any
 
 import requests
 
-from issuer.pv import read_pv
-from schemas.credential import MINISTRY_NAME, IssuerProfile, build_transcript
-from schemas.reference import bundled_reference
+from shahada.issuer.pv.reader import read_pv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, build_transcript
+from shahada.schemas.reference import bundled_reference
 
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
 SECRET = b"shahada tests: not the ministry's id secret, 32+ bytes"

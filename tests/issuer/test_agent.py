@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from issuer.admin import AdminClient
-from issuer.agent import AgentConfig, AgentProcess, PostgresWallet
-from issuer.errors import AgentRequestError, AgentStartError, AgentUnavailableError, ConfigError
-from issuer.identity import ensure_did_web
-from schemas.loader import PinnedDocumentLoader
+from shahada.agent.admin import AdminClient
+from shahada.agent.process import AgentConfig, AgentProcess, PostgresWallet
+from shahada.agent.errors import AgentRequestError, AgentStartError, AgentUnavailableError
+from shahada.common.errors import ConfigError
+from shahada.issuer.identity import ensure_did_web
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.conftest import drop_database
 
 pytestmark = pytest.mark.agent

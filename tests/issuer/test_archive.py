@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from issuer.archive import Archive, PlannedCredential
-from issuer.errors import ArchiveError
-
+from shahada.issuer.archive.store import Archive, PlannedCredential
+from shahada.issuer.errors import ArchiveError
 NOW = dt.datetime(2025, 7, 10, 12, 0, tzinfo=dt.UTC)
 
 

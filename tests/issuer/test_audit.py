@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from issuer.archive import Archive
-from issuer.audit import AuditLog
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.archive.audit import AuditLog
 
 NOW = dt.datetime(2025, 7, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
 

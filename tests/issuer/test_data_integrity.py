@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from did.multibase import decode_base58btc
-from schemas.loader import PinnedDocumentLoader
+from shahada.did.multibase import decode_base58btc
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.issuer.di_support import Admin, sample_transcript
 from tests.support.mutations import altered, leaves
-from verifier.suites.canonical import rdf_canonize
+from shahada.proofs.canonical import rdf_canonize
 
 pytestmark = pytest.mark.agent
 CREATED = "2025-07-01T10:00:00Z"
@@ -189,9 +189,9 @@ def test_a_document_that_is_not_a_credential_can_be_secured(ministry: Any, admin
 
 PLUGIN_CHECKS = '''
 import json
-import issuer.acapy_plugin.data_integrity as di
-from issuer.acapy_plugin.settings import plugin_manifest
-from issuer.errors import ConfigError
+import shahada.agent.plugin.data_integrity as di
+from shahada.agent.plugin.settings import plugin_manifest
+from shahada.common.errors import ConfigError
 codes = []
 for bad in ({"plugin_config": {"shahada": {"extra_contexts": []}}},
             {"plugin_config": {"shahada": {"extra_contexts": {"https://www.w3.org/ns/credentials/v2": {"file": "x", "sha256": "0"}}}}},

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from issuer.agent import AgentConfig, AgentProcess
+from shahada.agent.process import AgentConfig, AgentProcess
 from tests.issuer.di_support import Admin
 from tests.support.vectors import EXAMPLES_V2, EXAMPLES_V2_FILE, VectorCase, cases, key_pair, secret_seed, unsigned_document
 

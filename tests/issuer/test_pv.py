@@ -1,4 +1,4 @@
-"""Tests of issuer.pv: reading a PV, every check and its code, on rows computed by hand.
+"""Tests of shahada.issuer.pv.reader: reading a PV, every check and its code, on rows computed by hand.
 
 The rows below were computed on paper (the arithmetic is in the comments), not with the code under
 test, so that the reader and the generator cannot share a mistake unnoticed.
@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from issuer.errors import PVInvalidError, PVProblem
-from issuer.pv import PROBLEM_CODES, parse_pv_bytes, pv_columns, read_pv
-from issuer.records import PVRecord, SubjectMark
-from schemas.reference import Reference, bundled_reference
+from shahada.issuer.errors import PVInvalidError, PVProblem
+from shahada.issuer.pv.reader import PROBLEM_CODES, parse_pv_bytes, pv_columns, read_pv
+from shahada.schemas.records import PVRecord, SubjectMark
+from shahada.schemas.reference import Reference, bundled_reference
 
 REF: Reference = bundled_reference()
 COLUMNS = pv_columns(REF)
@@ -85,7 +85,7 @@ BASE: list[Row] = [SMA_ADMIS, LET_LIBRE, SE_NORMALE, SE_RATTRAPAGE]
 
 def csv_bytes(rows: list[Row], *, delimiter: str = ";", bom: bool = True, newline: str = "\r\n",
               decimal_comma: bool = False, columns: tuple[str, ...] = COLUMNS) -> bytes:  # fmt: skip
-    """A CSV export written with the csv module only (independent of issuer.synthetic.write_csv)."""
+    """A CSV export written with the csv module only (independent of shahada.issuer.pv.synthetic.write_csv)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
     writer.writerow(columns)

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from issuer.archive import Archive
-from issuer.audit import AuditLog
-from issuer.status_store import StatusStore
-from status.bitstring import Bitstring
-from status.lists import LIST_SIZE
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.archive.audit import AuditLog
+from shahada.issuer.archive.status import StatusStore
+from shahada.status.bitstring import Bitstring
+from shahada.status.lists import LIST_SIZE
 
 SECRET = b"s" * 32
 ORIGIN = "https://localhost:8443"
@@ -85,9 +85,9 @@ def test_publish_signs_only_lists_with_changes_and_survives_a_restart(tmp_path: 
 WORKER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from issuer.archive import Archive
-    from issuer.audit import AuditLog
-    from issuer.status_store import StatusStore
+    from shahada.issuer.archive.store import Archive
+    from shahada.issuer.archive.audit import AuditLog
+    from shahada.issuer.archive.status import StatusStore
     archive = Archive(sys.argv[1])
     store = StatusStore(archive.engine, secret=b"s" * 32, origin="https://localhost:8443")
     audit = AuditLog(archive.engine)

@@ -1,4 +1,4 @@
-"""Tests of issuer.synthetic and of the bundled sample PV it produced (shahada/data/sample-pv.csv)."""
+"""Tests of shahada.issuer.pv.synthetic and of the bundled sample PV it produced (shahada/data/sample-pv.csv)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from issuer.pv import parse_pv_bytes, pv_columns, read_pv
-from issuer.records import PVRecord
-from issuer.synthetic import generate_records, main, write_csv
-from schemas.reference import Reference, bundled_reference
+from shahada.issuer.pv.reader import parse_pv_bytes, pv_columns, read_pv
+from shahada.schemas.records import PVRecord
+from shahada.issuer.pv.synthetic import generate_records, main, write_csv
+from shahada.schemas.reference import Reference, bundled_reference
 
 REF: Reference = bundled_reference()
 ROOT = Path(__file__).resolve().parents[2]

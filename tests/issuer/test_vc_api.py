@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from issuer.web import AgentCredentialSigner, IssuerService, create_app
-from issuer.web.server import IssuerServer
+from shahada.issuer.api import AgentCredentialSigner, IssuerService, create_app
+from shahada.issuer.api.server import IssuerServer
 from tests.issuer.di_support import sample_transcript
 
 pytestmark = pytest.mark.agent
@@ -163,8 +163,8 @@ def test_http_errors_are_problems_too(server: IssuerServer, client: Client, cred
 
 
 def test_the_agent_being_down_is_a_503(ministry: Any, credential: dict[str, Any]) -> None:
-    from issuer.admin import AdminClient
-    from issuer.agent import free_port
+    from shahada.agent.admin import AdminClient
+    from shahada.agent.process import free_port
 
     down = AdminClient(f"http://127.0.0.1:{free_port()}", "no-key", timeout=2)
     service = make_service(ministry, signer=AgentCredentialSigner(down, ministry.identity.verification_method))
@@ -187,7 +187,7 @@ def test_a_refusal_by_the_plugin_is_a_422_with_its_code(ministry: Any, credentia
 
 
 def test_exported_names() -> None:
-    import issuer.web as web
+    import shahada.issuer.api as web
 
     assert sorted(web.__all__) == [
         "AgentCredentialSigner",
@@ -200,5 +200,5 @@ def test_exported_names() -> None:
     ]
     for name in web.__all__:
         assert hasattr(web, name)
-    # issuer.acapy_plugin is imported only inside the agent: importing ACA-Py here would apply
+    # shahada.agent.plugin is imported only inside the agent: importing ACA-Py here would apply
     # nest_asyncio to the test process (see tests/verifier/verifier_support.py)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from printing.pdf import Renderer
-from schemas.seal.content import SealContent
-from schemas.seal.text import seal_text
+from shahada.printing.pdf import Renderer
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.text import seal_text
 from tests.schemas.conftest import CASES, Case
 from tests.support.local_sealer import PRODUCTION_BASE, LocalSealer
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import printing
-import schemas.seal
+from shahada import printing
+import shahada.schemas.seal
 
 
 def test_printing_exports() -> None:
@@ -12,10 +12,10 @@ def test_printing_exports() -> None:
         "SealingError", "TemplateError", "make_qr", "print_documents", "printed_document", "render_naive", "write_atomic",
     ]  # fmt: skip
     for name in printing.__all__:
-        assert getattr(printing, name).__module__.startswith("printing.")
+        assert getattr(printing, name).__module__.startswith("shahada.printing.")
 
 
 def test_seal_format_exports() -> None:
-    for name in schemas.seal.__all__:
-        assert getattr(schemas.seal, name).__module__.startswith("schemas.seal.")
-    assert {"SealContent", "decode_sign1", "seal_text", "seal_bytes", "key_id"} <= set(schemas.seal.__all__)
+    for name in shahada.schemas.seal.__all__:
+        assert getattr(shahada.schemas.seal, name).__module__.startswith("shahada.schemas.seal.")
+    assert {"SealContent", "decode_sign1", "seal_text", "seal_bytes", "key_id"} <= set(shahada.schemas.seal.__all__)

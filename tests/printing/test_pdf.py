@@ -14,13 +14,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from printing.errors import QRCodeError
-from printing.pdf import Renderer, render_naive, write_atomic
-from printing.qr import make_qr
-from schemas.seal.content import SealContent
+from shahada.printing.errors import QRCodeError
+from shahada.printing.pdf import Renderer, render_naive, write_atomic
+from shahada.printing.qr import make_qr
+from shahada.schemas.seal.content import SealContent
 from tests.printing.conftest import documents, seal_of
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
-from verifier.seal import verify_seal
+from shahada.verifier.seal import verify_seal
 
 DOCUMENTS = documents()
 

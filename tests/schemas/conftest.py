@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from issuer.records import PVRecord, SubjectMark
-from schemas.credential import IssuerProfile, Kind, build_diploma, build_transcript
-from schemas.loader import PinnedDocumentLoader
-from schemas.reference import Reference, bundled_reference
+from shahada.schemas.records import PVRecord, SubjectMark
+from shahada.schemas.credential import IssuerProfile, Kind, build_diploma, build_transcript
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.reference import Reference, bundled_reference
 
 CASES_DIR = Path(__file__).parent / "cases"
 ISSUER = IssuerProfile(did="did:web:diplomes.men.gov.ma")

@@ -35,10 +35,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from pyld import jsonld
 
-from schemas.credential import BACCALAUREATE_CONTEXT, CREDENTIALS_V2_CONTEXT
-from schemas.errors import UnknownContextError
-from schemas.jsonschema import validate_credential
-from schemas.loader import PinnedDocumentLoader, read_manifest
+from shahada.schemas.credential import BACCALAUREATE_CONTEXT, CREDENTIALS_V2_CONTEXT
+from shahada.schemas.errors import UnknownContextError
+from shahada.schemas.jsonschema import validate_credential
+from shahada.schemas.loader import PinnedDocumentLoader, read_manifest
 
 VOCAB = "https://diplomes.men.gov.ma/vocab#"
 SCHEMA_ORG = "https://schema.org/"

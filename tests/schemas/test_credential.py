@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from schemas import credential as credential_module
-from schemas.credential import (
+from shahada.schemas import credential as credential_module
+from shahada.schemas.credential import (
     BACCALAUREATE_CONTEXT,
     CREDENTIALS_V2_CONTEXT,
     MINISTRY_NAME,
@@ -28,8 +28,8 @@ from schemas.credential import (
     document_number,
     normalize_document_number,
 )
-from schemas.errors import CredentialBuildError, SchemaError
-from schemas.identifiers import MIN_SECRET_BYTES
+from shahada.schemas.errors import CredentialBuildError, SchemaError
+from shahada.schemas.identifiers import MIN_SECRET_BYTES
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 NUMBER = re.compile(r"BAC-20[0-9]{2}-[DT]-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")

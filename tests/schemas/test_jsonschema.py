@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from schemas.credential import DIPLOMA_SCHEMA_ID, TRANSCRIPT_SCHEMA_ID
-from schemas.jsonschema import SCHEMA_FILES, schema, validate_credential
-from schemas.loader import schemas_dir
+from shahada.schemas.credential import DIPLOMA_SCHEMA_ID, TRANSCRIPT_SCHEMA_ID
+from shahada.schemas.jsonschema import SCHEMA_FILES, schema, validate_credential
+from shahada.schemas.loader import schemas_dir
 
 PROOF = {
     "type": "Ed25519Signature2020",

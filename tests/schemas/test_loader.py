@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from schemas.errors import AlteredContextError, SchemaError, UnknownContextError
-from schemas.loader import (
+from shahada.schemas.errors import AlteredContextError, SchemaError, UnknownContextError
+from shahada.schemas.loader import (
     MANIFEST_FILE,
     PinnedDocumentLoader,
     file_digest,
     read_manifest,
     schemas_dir,
 )
-from schemas.manifest import CONTEXT_FILES, build_manifest
+from shahada.schemas.manifest import CONTEXT_FILES, build_manifest
 
 BACCALAUREATE = "https://diplomes.men.gov.ma/contexts/baccalaureate/v1"
 
@@ -31,7 +31,7 @@ def copied(tmp_path: Path) -> Path:
 
 def test_manifest_is_up_to_date() -> None:
     on_disk = json.loads((schemas_dir() / MANIFEST_FILE).read_text(encoding="utf-8"))
-    assert on_disk == build_manifest(), "run `python -m schemas.manifest` after changing a context"
+    assert on_disk == build_manifest(), "run `python -m shahada.schemas.manifest` after changing a context"
     assert CONTEXT_FILES[BACCALAUREATE] == "baccalaureate-v1.jsonld"
 
 

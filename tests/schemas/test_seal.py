@@ -9,12 +9,12 @@ import cbor2
 import pytest
 from cwt import COSE, COSEKey
 
-from printing.qr import make_qr
-from schemas.seal.content import HOLDER_SCRYPT, SealContent, holder_binding
-from schemas.seal.cose import decode_sign1, encode_sign1, key_id, protected_header
-from schemas.seal.errors import SealFormatError, SealOversizedError, SealTruncatedError, SealVersionError
-from schemas.seal.names import NameCode, name_codes
-from schemas.seal.text import seal_bytes, seal_payload, seal_text
+from shahada.printing.qr import make_qr
+from shahada.schemas.seal.content import HOLDER_SCRYPT, SealContent, holder_binding
+from shahada.schemas.seal.cose import decode_sign1, encode_sign1, key_id, protected_header
+from shahada.schemas.seal.errors import SealFormatError, SealOversizedError, SealTruncatedError, SealVersionError
+from shahada.schemas.seal.names import NameCode, name_codes
+from shahada.schemas.seal.text import seal_bytes, seal_payload, seal_text
 from tests.schemas.conftest import Case
 from tests.support.local_sealer import PRODUCTION_BASE, LocalSealer
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.errors import ConfigError
+from shahada.common.errors import ConfigError
 from shahada.config import load_settings
 
 

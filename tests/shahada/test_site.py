@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import requests
 
-from did.document import build_did_document
-from schemas.loader import PinnedDocumentLoader
-from shahada.site import SiteServer, create_site_app, did_document_path
+from shahada.did.document import build_did_document
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.issuer.site.app import SiteServer, create_site_app, did_document_path
 from shahada.tls import ensure_local_tls
 
 DID = "did:web:localhost%3A8443:bac"

@@ -7,8 +7,8 @@ import gzip
 
 import pytest
 
-from status.bitstring import MIN_BITS, Bitstring
-from status.errors import EncodedListError, StatusIndexError
+from shahada.status.bitstring import MIN_BITS, Bitstring
+from shahada.status.errors import EncodedListError, StatusIndexError
 
 
 def test_bit_order_is_most_significant_first() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from status.indexes import IndexPermutation
+from shahada.status.indexes import IndexPermutation
 
 
 def test_is_a_bijection_of_the_domain() -> None:

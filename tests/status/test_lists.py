@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from status.bitstring import Bitstring
-from status.lists import LIST_SIZE, list_credential, list_url, parse_list_path, status_entry
-from verifier.status import StatusListFetcher
+from shahada.status.bitstring import Bitstring
+from shahada.status.lists import LIST_SIZE, list_credential, list_url, parse_list_path, status_entry
+from shahada.verifier.status import StatusListFetcher
 
 
 def test_entry_and_list_shapes() -> None:
@@ -76,7 +76,7 @@ def test_the_fetcher_caches_for_the_ttl_and_caps_the_size() -> None:
     now[0] = 61.0
     fetcher.fetch("https://h/status/revocation/0")
     assert session.calls == 2
-    from verifier.status import StatusListUnavailable
+    from shahada.verifier.status import StatusListUnavailable
 
     big = StatusListFetcher(session=_Session(b" " * 2048), max_bytes=1024)  # type: ignore[arg-type]
     with pytest.raises(StatusListUnavailable):

@@ -1,6 +1,6 @@
 """Seals signed by a local Ed25519 key, and the trust settings to verify them, for tests only.
 
-Production seals are signed inside the agent (``issuer.acapy_plugin.seal``); this stands in for it
+Production seals are signed inside the agent (``shahada.agent.plugin.seal``); this stands in for it
 where a test needs a key it controls: another key, another issuer, a forged kid.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from did.document import DIDDocument, build_did_document
-from schemas.seal.content import SealContent
-from schemas.seal.cose import encode_sign1, key_id, protected_header, sig_structure
-from verifier.seal import StaticResolver
+from shahada.did.document import DIDDocument, build_did_document
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.cose import encode_sign1, key_id, protected_header, sig_structure
+from shahada.verifier.seal import StaticResolver
 
 MINISTRY_DID = "did:web:diplomes.men.gov.ma"
 PRODUCTION_BASE = "https://diplomes.men.gov.ma/v/"

@@ -14,9 +14,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from did.key import did_key_from_public_key, multikey_from_public_key
-from verifier.suites import SUITES
-from verifier.suites.canonical import DocumentLoader
+from shahada.did.key import did_key_from_public_key, multikey_from_public_key
+from shahada.proofs import SUITES
+from shahada.proofs.canonical import DocumentLoader
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A wallet signs a presentation for the ``authentication`` purpose, with the verifier's challenge and
 domain in the proof (VC Data Integrity 1.0 §2.1); this builds the proof options the way a suite
 does, adds them, and signs ``suite.signing_input`` with the holder's key: the very bytes
-``suite.verify`` checks (see ``verifier.suites``).
+``suite.verify`` checks (see ``shahada.proofs``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from tests.support.local_signer import LocalKey
-from verifier.suites import SUITES
-from verifier.suites.canonical import DocumentLoader, encode_proof_value
+from shahada.proofs import SUITES
+from shahada.proofs.canonical import DocumentLoader, encode_proof_value
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"

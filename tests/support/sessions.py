@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from issuer.archive import StoredCredential
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.issuer.archive.store import StoredCredential
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import publish_lists
 
 

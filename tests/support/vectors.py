@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from did.multibase import decode_base58btc
+from shahada.did.multibase import decode_base58btc
 
 VECTORS = Path(__file__).parents[1] / "cases" / "vc-di-eddsa"
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"

@@ -32,7 +32,7 @@ async def main() -> None:
     )
     from acapy_agent.vc.vc_ld.prove import create_presentation, sign_presentation
 
-    from schemas.loader import PinnedDocumentLoader
+    from shahada.schemas.loader import PinnedDocumentLoader
 
     request = json.load(sys.stdin)
     key_pair = local_key_pair(request["seed"])

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from schemas.loader import PinnedDocumentLoader
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.verifier.verifier_support import NOW, SUITES, SpyResolver, make_credential
-from verifier import VerificationResult, verify_credential
+from shahada.verifier import VerificationResult, verify_credential
 
 
 @pytest.fixture(scope="session")

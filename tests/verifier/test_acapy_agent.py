@@ -20,8 +20,8 @@ import pytest
 import requests
 from tests.verifier.verifier_support import NOW, VC_V1, SpyResolver, acapy_v1_context, loader_with, make_credential
 
-from schemas.loader import PinnedDocumentLoader
-from verifier import VerificationResult, verify_credential
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.verifier import VerificationResult, verify_credential
 
 pytestmark = pytest.mark.agent
 READY_TIMEOUT = 90.0

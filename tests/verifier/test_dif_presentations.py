@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from did.key import public_key_from_did_key
+from shahada.did.key import public_key_from_did_key
 from shahada.ministry import make_verifier
 from tests.support.local_signer import LocalKey
 from tests.verifier.conftest import IssuedSession
 from tests.verifier.wallet_support import new_holder, prove, prove_as_dif_handler, wallet_copy
-from verifier.presentation import PresentationResult, verify_presentation
-from verifier.suites import ed25519_signature_2018 as ed2018
+from shahada.verifier.presentation import PresentationResult, verify_presentation
+from shahada.proofs import ed25519_signature_2018 as ed2018
+from shahada.services import verifier_settings
 
 pytestmark = pytest.mark.agent
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -155,14 +156,14 @@ def test_the_wallet_copies_verify_on_their_own(ministry: Any, copies: dict[str, 
 
 @pytest.fixture(scope="module")
 def client(ministry: Any) -> Iterator[FlaskClient]:
-    from issuer.archive import ISSUED
-    from verifier.web import Records, VerifierSettings, create_app
+    from shahada.issuer.archive.store import ISSUED
+    from shahada.verifier.web import Records, create_app
 
     def lookup(credential_id: str) -> dict[str, Any] | None:
         stored = ministry.archive.get(credential_id)
         return stored.document if stored is not None and stored.status == ISSUED else None
 
-    settings = VerifierSettings.from_installation(ministry.settings, ministry.identity.did)
+    settings = verifier_settings(ministry.settings, ministry.identity.did)
     app = create_app(settings, records=Records(ministry.identity.did, lookup), loader=ministry.loader)
     yield app.test_client()
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from schemas.loader import PinnedDocumentLoader
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import NOW, make_credential
-from verifier import ProofFormatError
-from verifier.suites import SUITES, suite_name
-from verifier.suites import ed25519_signature_2018 as ed2018
-from verifier.suites.canonical import rdf_canonize
-from verifier.verify import DEFAULT_SUITES
+from shahada.verifier import ProofFormatError
+from shahada.proofs import SUITES, suite_name
+from shahada.proofs import ed25519_signature_2018 as ed2018
+from shahada.proofs.canonical import rdf_canonize
+from shahada.verifier.verify import DEFAULT_SUITES
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 SUBMISSION = "https://identity.foundation/presentation-exchange/submission/v1"

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from schemas.loader import PinnedDocumentLoader
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, SUITES, make_credential
-from verifier.presentation import PRESENTATION_CHECKS, PresentationResult, verify_presentation
-from verifier.result import Check
+from shahada.verifier.presentation import PRESENTATION_CHECKS, PresentationResult, verify_presentation
+from shahada.verifier.result import Check
 
 Sign = Callable[..., dict[str, Any]]
 
@@ -193,7 +193,7 @@ SUBMISSION_CONTEXT = "https://identity.foundation/presentation-exchange/submissi
 
 def dif_vp(credentials: list[dict[str, Any]], key: LocalKey, loader: PinnedDocumentLoader, challenge: str = "c-1", **submission: Any) -> dict[str, Any]:
     """A VC 1.1 DIF presentation without holder, signed Ed25519Signature2018 by ``key``."""
-    from verifier.suites import ed25519_signature_2018 as ed2018
+    from shahada.proofs import ed25519_signature_2018 as ed2018
 
     vp: dict[str, Any] = {
         "@context": [VC_V1, SUBMISSION_CONTEXT],

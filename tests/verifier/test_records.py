@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifier.records import check_records
+from shahada.verifier.records import check_records
 
 ARCHIVED: dict[str, Any] = {"id": "urn:uuid:1", "issuer": "did:web:x", "credentialSubject": {"generalAverage": "15.30", "name": "A"}, "proof": {"proofValue": "z1"}}
 

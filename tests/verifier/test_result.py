@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-import did
-import verifier
-from verifier.result import Check, VerificationResult
+from shahada import did
+from shahada import verifier
+from shahada.verifier.result import Check, VerificationResult
 
 
 def test_result_to_dict() -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from verifier.result import Check, VerificationResult
-from verifier.share import SHARE_CHECKS, Answer, check_origin, origin_of, parse_answer, parse_share, verify_share
+from shahada.verifier.result import Check, VerificationResult
+from shahada.verifier.share import SHARE_CHECKS, Answer, check_origin, origin_of, parse_answer, parse_share, verify_share
 
 LINK = "https://portal.example/s/tok3n"
 NOW = dt.datetime(2025, 7, 1, 12, 0, tzinfo=dt.UTC)

@@ -12,15 +12,15 @@ from types import ModuleType
 
 import pytest
 
-from did import public_key_from_multikey
-from did.multibase import encode_base58btc
-from schemas.loader import PinnedDocumentLoader
+from shahada.did import public_key_from_multikey
+from shahada.did.multibase import encode_base58btc
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.support.local_signer import LocalKey
 from tests.support.vectors import EXAMPLES_V2, EXAMPLES_V2_FILE, VectorCase, cases, key_pair, secret_seed, unsigned_document
 from tests.verifier.verifier_support import loader_with
-from verifier.suites import SUITES
-from verifier.suites import eddsa_jcs_2022 as jcs
-from verifier.suites import eddsa_rdfc_2022 as rdfc
+from shahada.proofs import SUITES
+from shahada.proofs import eddsa_jcs_2022 as jcs
+from shahada.proofs import eddsa_rdfc_2022 as rdfc
 
 CASES = cases()
 MODULES: dict[str, ModuleType] = {"eddsa-rdfc-2022": rdfc, "eddsa-jcs-2022": jcs}

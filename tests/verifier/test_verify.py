@@ -19,10 +19,10 @@ from tests.verifier.verifier_support import (
     set_path,
 )
 
-from did import build_did_document, did_web_from_domain
-from did.multibase import decode_base58btc, encode_base58btc
-from verifier import VerificationResult
-from verifier.result import CHECK_NAMES
+from shahada.did import build_did_document, did_web_from_domain
+from shahada.did.multibase import decode_base58btc, encode_base58btc
+from shahada.verifier import VerificationResult
+from shahada.verifier.result import CHECK_NAMES
 
 Sign = Callable[..., dict[str, Any]]
 Verify = Callable[..., VerificationResult]

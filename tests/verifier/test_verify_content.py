@@ -20,7 +20,7 @@ from tests.verifier.verifier_support import (
     set_path,
 )
 
-from verifier import VerificationResult
+from shahada.verifier import VerificationResult
 
 Sign = Callable[..., dict[str, Any]]
 Verify = Callable[..., VerificationResult]

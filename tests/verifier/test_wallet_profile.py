@@ -16,20 +16,20 @@ from typing import Any
 import pytest
 import rfc8785
 
-from issuer.issuance import record_digest as issuer_record_digest
-from schemas.credential import wallet_profile
-from schemas.jsonschema import validate_credential
-from schemas.loader import PinnedDocumentLoader
-from status.bitstring import Bitstring
-from status.lists import LIST_SIZE, list_credential, status_entry
+from shahada.issuer.issuance import record_digest as issuer_record_digest
+from shahada.schemas.credential import wallet_profile
+from shahada.schemas.jsonschema import validate_credential
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.status.bitstring import Bitstring
+from shahada.status.lists import LIST_SIZE, list_credential, status_entry
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.verifier.verifier_support import NOW, failed_codes
-from verifier import VerificationResult
-from verifier.checks import check_schema
-from verifier.records import check_records
-from verifier.registry import record_digest
-from verifier.status import StatusChecker
-from verifier.wallet_profile import WALLET_CONTEXT, canonical_vc2, is_vc1, signed_content
+from shahada.verifier import VerificationResult
+from shahada.verifier.checks import check_schema
+from shahada.verifier.records import check_records
+from shahada.verifier.registry import record_digest
+from shahada.verifier.status import StatusChecker
+from shahada.verifier.wallet_profile import WALLET_CONTEXT, canonical_vc2, is_vc1, signed_content
 
 CASE = Path(__file__).parents[1] / "schemas" / "cases" / "option-fr" / "diploma.json"
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -51,7 +51,7 @@ def archived_diploma(issuer: str) -> dict[str, Any]:
 
 
 def copy_of(archived: Mapping[str, Any], holder: str = HOLDER) -> dict[str, Any]:
-    """The wallet copy (schemas.credential.wallet_profile) bound to ``holder``, with the suite
+    """The wallet copy (shahada.schemas.credential.wallet_profile) bound to ``holder``, with the suite
     context ACA-Py adds when it signs Ed25519Signature2020."""
     document = wallet_profile(archived)
     document["@context"] = [*document["@context"], ED2020]

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from did import DIDDocument, DIDResolver
-from schemas.loader import PinnedContext, PinnedDocumentLoader, read_manifest
+from shahada.did import DIDDocument, DIDResolver
+from shahada.schemas.loader import PinnedContext, PinnedDocumentLoader, read_manifest
 
 DATA = Path(__file__).parent / "data"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from schemas.credential import wallet_profile
+from shahada.schemas.credential import wallet_profile
 from tests.support.local_signer import LocalKey
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"

@@ -2,12 +2,12 @@
 for universities' systems ("Verify Credential", "Verify Presentation", "Create Challenge").
 
 ``create_app(settings)`` is the application factory: ``settings`` is a
-:class:`~verifier.web.settings.VerifierSettings` (or a mapping of its fields, as tests pass), the
+:class:`~shahada.verifier.web.settings.VerifierSettings` (or a mapping of its fields, as tests pass), the
 explicit parts (resolver, the ministry's records, clock, loader) are keyword arguments; the
-blueprints are ``api.py`` (JSON, problem+json errors through :func:`shahada.problems.render_error`)
+blueprints are ``api.py`` (JSON, problem+json errors through :func:`shahada.common.problems.render_error`)
 and ``pages.py`` (HTML, the printed QR codes' URL ``<seal_base_url path><seal>``). Every asset is
 served by the app itself (no CDN): ``static/`` and ``templates/``. ``shahada serve verifier`` runs
-it with waitress (:class:`shahada.wsgi.WaitressServer`).
+it with waitress (:class:`shahada.common.wsgi.WaitressServer`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from schemas.loader import PinnedDocumentLoader
-from shahada.problems import render_error
-from verifier.checks import Resolver
-from verifier.web import api, pages
-from verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
-from verifier.web.service import Records, Report, VerifierService
-from verifier.web.settings import VerifierSettings
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.common.problems import render_error
+from shahada.verifier.checks import Resolver
+from shahada.verifier.web import api, pages
+from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
+from shahada.verifier.web.service import Records, Report, VerifierService
+from shahada.verifier.web.settings import VerifierSettings
 
 __all__ = [
     "BadRequestError",
@@ -72,7 +72,7 @@ def create_app(
     if not isinstance(settings, VerifierSettings):
         settings = VerifierSettings.from_mapping(settings)
     service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now)
-    app = Flask("verifier.web")
+    app = Flask("shahada.verifier.web")
     app.config[SERVICE_KEY] = service
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_json_bytes  # the pasted text of the form

@@ -1,5 +1,5 @@
 """The VC API blueprint (W3C CCG Verifiable Credentials API, verifier.yml): thin views that read
-the body, parse it (:mod:`verifier.web.parse`), call the service and serialise its report.
+the body, parse it (:mod:`shahada.verifier.web.parse`), call the service and serialise its report.
 
 ===========================  ===============================================================
 ``POST /credentials/verify``    ``{"verifiableCredential", "options"}`` → 200 result
@@ -26,16 +26,16 @@ from typing import Any, Final
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from verifier.web.errors import BadRequestError, PayloadTooLargeError
-from verifier.web.openapi import openapi_document
-from verifier.web.parse import (
+from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError
+from shahada.verifier.web.openapi import openapi_document
+from shahada.verifier.web.parse import (
     parse_credential_request,
     parse_json,
     parse_presentation_request,
     parse_seal_request,
     parse_share_request,
 )
-from verifier.web.service import Report, VerifierService
+from shahada.verifier.web.service import Report, VerifierService
 
 bp = Blueprint("api", __name__)
 SERVICE_KEY: Final = "SHAHADA_VERIFIER_SERVICE"

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from schemas.reference import Label, Reference
-from schemas.seal.content import SealContent
-from verifier.web.i18n import has, text
-from verifier.web.settings import Language
+from shahada.schemas.reference import Label, Reference
+from shahada.schemas.seal.content import SealContent
+from shahada.verifier.web.i18n import has, text
+from shahada.verifier.web.settings import Language
 
 __all__ = ["Cell", "Content", "Row", "credential_content", "format_instant", "seal_content"]
 

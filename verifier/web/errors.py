@@ -28,7 +28,7 @@ is no seal, 422; ``seal.oversized`` 413).
 
 from __future__ import annotations
 
-from shahada.errors import ShahadaError
+from shahada.common.errors import ShahadaError
 
 
 class VerifierServiceError(ShahadaError):

@@ -6,7 +6,7 @@ Werkzeug), then the configured default. Arabic pages are right to left (``dir="r
 
 The catalogue is data: a key, then its text in each language. Only the interface is translated;
 what a credential or a seal says is shown as the ministry signed it (French and Arabic; English
-readers see the French), see :mod:`verifier.web.display`.
+readers see the French), see :mod:`shahada.verifier.web.display`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from verifier.web.settings import LANGUAGES, Language
+from shahada.verifier.web.settings import LANGUAGES, Language
 
 __all__ = ["LANGUAGE_NAMES", "direction", "negotiate", "text"]
 

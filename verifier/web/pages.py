@@ -3,7 +3,7 @@ printed QR code opens, the page of a graduate portal's share link (``GET /shares
 the result page, in Arabic (right to left), French or English.
 
 Thin views: read the form or the URL, call the service, render ``templates/`` with a display model
-(:mod:`verifier.web.display`). The printed QR code holds ``<seal_base_url><Base32 seal>``
+(:mod:`shahada.verifier.web.display`). The printed QR code holds ``<seal_base_url><Base32 seal>``
 (``docs/seal.md`` §1): the service answers GET on the path of ``seal_base_url`` followed by the
 seal, as printed (in capitals) and in lower case, since a phone may change either; a base URL
 ending with ``=`` is a query parameter instead. Every page works without JavaScript.
@@ -17,15 +17,15 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, g, make_response, render_template, request, url_for
 
-from shahada.problems import status_and_code
-from verifier.result import Check
-from verifier.web.api import service
-from verifier.web.display import Content, credential_content, format_instant, seal_content
-from verifier.web.errors import BadRequestError
-from verifier.web.i18n import LANGUAGE_NAMES, direction, has, negotiate, text
-from verifier.web.parse import MAX_URL_CHARS, valid_massar
-from verifier.web.service import Report, verdict_of
-from verifier.web.settings import LANGUAGES, Language
+from shahada.common.problems import status_and_code
+from shahada.verifier.result import Check
+from shahada.verifier.web.api import service
+from shahada.verifier.web.display import Content, credential_content, format_instant, seal_content
+from shahada.verifier.web.errors import BadRequestError
+from shahada.verifier.web.i18n import LANGUAGE_NAMES, direction, has, negotiate, text
+from shahada.verifier.web.parse import MAX_URL_CHARS, valid_massar
+from shahada.verifier.web.service import Report, verdict_of
+from shahada.verifier.web.settings import LANGUAGES, Language
 
 bp = Blueprint("pages", __name__)
 DEFAULT_SEAL_PATH: Final = "/V/"

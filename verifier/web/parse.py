@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from verifier.web.errors import BadRequestError
+from shahada.verifier.web.errors import BadRequestError
 
 __all__ = [
     "CredentialRequest",

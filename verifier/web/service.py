@@ -3,9 +3,9 @@ presentation, a seal, an upload or a share link, and report every check.
 
 :class:`VerifierService` holds the explicit parts (settings, pinned loader, resolver, one-time
 challenges, the ministry's records when reachable, the clock) and calls the pure verifiers:
-:func:`verifier.verify_credential`, :func:`verifier.presentation.verify_presentation`,
-:func:`verifier.seal.verify_seal` (and :func:`verifier.scan.read_qr_texts` for a PDF or photo),
-:func:`verifier.share.verify_share` (the graduate portal's links, fetched from allowed origins only).
+:func:`verifier.verify_credential`, :func:`shahada.verifier.presentation.verify_presentation`,
+:func:`shahada.verifier.seal.verify_seal` (and :func:`shahada.verifier.scan.read_qr_texts` for a PDF or photo),
+:func:`shahada.verifier.share.verify_share` (the graduate portal's links, fetched from allowed origins only).
 A failed check is a result (``verified: false``); input that is no credential, presentation or
 seal raises a domain error with its code (422/413), rendered as problem+json or an error page.
 """
@@ -19,28 +19,29 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
-from did.document import DIDDocument
-from did.errors import DIDError
-from did.resolve import DIDResolver
-from did.web import did_web_to_url
-from schemas.loader import PinnedDocumentLoader
-from schemas.reference import Reference, bundled_reference
-from schemas.seal.content import SealContent
-from schemas.seal.errors import SealError
-from schemas.seal.text import seal_payload
-from verifier.checks import Resolver, issuer_id
-from verifier.presentation import PresentationResult, verify_presentation
-from verifier.records import check_records
-from verifier.result import SKIPPED, Check, VerificationResult
-from verifier.scan import kind_of, read_qr_texts
-from verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
-from verifier.seal_fields import signed_fields
-from verifier.share import ShareFetcher, ShareResult, verify_share
-from verifier.status import StatusChecker, StatusListFetcher
-from verifier.verify import DEFAULT_SUITES, verify_credential
-from verifier.web.challenges import Challenge, ChallengeStore
-from verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
-from verifier.web.settings import VerifierSettings
+from shahada.did.document import DIDDocument
+from shahada.did.errors import DIDError
+from shahada.did.resolve import DIDResolver
+from shahada.did.web import did_web_to_url
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.reference import Reference, bundled_reference
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.errors import SealError
+from shahada.schemas.seal.text import seal_payload
+from shahada.schemas.document import issuer_id
+from shahada.verifier.checks import Resolver
+from shahada.verifier.presentation import PresentationResult, verify_presentation
+from shahada.verifier.records import check_records
+from shahada.verifier.result import SKIPPED, Check, VerificationResult
+from shahada.verifier.scan import kind_of, read_qr_texts
+from shahada.verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
+from shahada.verifier.seal_fields import signed_fields
+from shahada.verifier.share import ShareFetcher, ShareResult, verify_share
+from shahada.verifier.status import StatusChecker, StatusListFetcher
+from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
+from shahada.verifier.web.challenges import Challenge, ChallengeStore
+from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
+from shahada.verifier.web.settings import VerifierSettings
 
 __all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 

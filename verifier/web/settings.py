@@ -1,7 +1,7 @@
 """The verifier service's configuration: explicit, frozen, read once at the entry point.
 
 ``VerifierSettings.from_mapping`` takes plain values (tests pass a dict, as Flask's tutorial
-``create_app(test_config)`` does); ``from_installation`` maps an installation's
+``create_app(test_config)`` does); ``shahada.services.verifier_settings`` maps an installation's
 :class:`shahada.config.Settings` (its ``[verifier]`` table of ``config.toml`` and the
 ``SHAHADA_VERIFIER_*`` environment) onto it. Nothing here reads the environment itself.
 
@@ -36,13 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
-from verifier.share import origin_of
-from verifier.web.errors import SettingsError
-
-if TYPE_CHECKING:
-    from shahada.config import Settings
+from shahada.verifier.share import origin_of
+from shahada.verifier.web.errors import SettingsError
 
 Language = Literal["ar", "fr", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("ar", "fr", "en")
@@ -104,34 +101,6 @@ class VerifierSettings:
             except (TypeError, ValueError) as err:
                 raise SettingsError(f"verifier setting {name}: {err}") from err
         return cls(**converted)
-
-    @classmethod
-    def from_installation(cls, settings: Settings, ministry_did: str | None, *, did_documents: Mapping[str, Mapping[str, Any]] | None = None) -> VerifierSettings:
-        """The installation's verifier: the ministry's DID and ``trusted_issuers`` trusted, the
-        seals' ``verify_base_url``, the local CA for a loopback did:web site, the graduate
-        portal's origin (``[portal] public_url``) for share links, and the ``[verifier]`` table
-        (``settings.verifier``) for everything else."""
-        trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
-        ca = settings.tls_dir / "ca.pem"
-        base: dict[str, Any] = {
-            "trusted_issuers": trusted,
-            "seal_base_url": settings.verify_base_url,
-            "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
-            "did_documents": dict(did_documents or {}),
-        }
-        portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
-        if portal_url:
-            from verifier.share import origin_of
-
-            origin = origin_of(portal_url)
-            if origin is None:
-                raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
-            base["share_origins"] = frozenset({origin})
-        table = dict(getattr(settings, "verifier", {}) or {})
-        blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls"})
-        if blocked:
-            raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
-        return cls.from_mapping({**base, **table})
 
 
 _INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"})

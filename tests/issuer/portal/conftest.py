@@ -24,13 +24,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer.archive import Archive, StoredCredential
-from issuer.issuance import import_pv, sign_pending
-from issuer.portal import OutboxSender, SealedPrinter, create_app
-from issuer.status_store import StatusStore
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.issuer.archive.store import Archive, StoredCredential
+from shahada.issuer.issuance import import_pv, sign_pending
+from shahada.portal import OutboxSender, SealedPrinter, create_app
+from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 
 SECRET = "portal-test-secret-" + "x" * 32
@@ -69,7 +69,7 @@ class FakeInvitation:
 
 @dataclass
 class FakeDelivery:
-    """``issuer.delivery.WalletDelivery``'s interface, in memory (the wallet accepting is the
+    """``shahada.issuer.delivery.WalletDelivery``'s interface, in memory (the wallet accepting is the
     lead's end-to-end test)."""
 
     invited: dict[str, tuple[str, list[str]]] = field(default_factory=dict)

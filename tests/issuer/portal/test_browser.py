@@ -1,7 +1,7 @@
 """The claim flow in a real browser: Playwright driving Debian's chromium (headless, phone-sized)
 against the portal served by waitress on 127.0.0.1, over credentials really issued through the
 ministry's agent (session fixture ``ministry``) into an archive with its status entries, PDFs
-sealed by the agent, and the real ``issuer.delivery.WalletDelivery`` creating the wallet
+sealed by the agent, and the real ``shahada.issuer.delivery.WalletDelivery`` creating the wallet
 invitation through the agent's DIDComm.
 
 In Arabic and in French: sign in with the Code Massar and the date of birth, read the one-time
@@ -25,18 +25,18 @@ from typing import Any
 import pytest
 import requests
 
-from issuer.archive import Archive
-from issuer.delivery import WalletDelivery, decode_invitation
-from issuer.issuance import AgentSigner, import_pv, sign_pending
-from issuer.portal import OutboxSender, SealedPrinter, create_app
-from issuer.seal import AgentSealer
-from issuer.synthetic import generate_records, write_csv
-from schemas.credential import MINISTRY_NAME, IssuerProfile
-from schemas.reference import bundled_reference
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.delivery import WalletDelivery, decode_invitation
+from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.portal import OutboxSender, SealedPrinter, create_app
+from shahada.issuer.seal import AgentSealer
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import status_store
-from shahada.wsgi import WaitressServer
+from shahada.common.wsgi import WaitressServer
 from tests.issuer.portal.conftest import Candidate, candidates, last_code
-from verifier.scan import read_qr_texts
+from shahada.verifier.scan import read_qr_texts
 
 pytestmark = pytest.mark.agent
 CHROMIUM = "/usr/bin/chromium"

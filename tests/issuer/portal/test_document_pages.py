@@ -12,11 +12,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer.status_store import StatusStore
+from shahada.issuer.archive.status import StatusStore
 from tests.issuer.portal.conftest import NOW, SEAL_BASE, Candidate, html, sign_in
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
-from verifier.scan import read_qr_texts
-from verifier.seal import verify_seal
+from shahada.verifier.scan import read_qr_texts
+from shahada.verifier.seal import verify_seal
 
 
 def documents(page: str) -> dict[str, tuple[str, str]]:

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from issuer.portal import forms
-from issuer.portal.errors import FormError
+from shahada.portal import forms
+from shahada.portal.errors import FormError
 
 TODAY = dt.date(2025, 7, 10)
 

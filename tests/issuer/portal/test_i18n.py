@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import issuer.portal
-from issuer.portal.i18n import CATALOGUE, text
+import shahada.portal
+from shahada.portal.i18n import CATALOGUE, text
 
-PACKAGE = Path(issuer.portal.__file__).parent
+PACKAGE = Path(shahada.portal.__file__).parent
 INTENTIONALLY_EMPTY = {("docs.french_values", "ar"), ("docs.french_values", "fr")}
 
 

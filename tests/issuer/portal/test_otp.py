@@ -9,7 +9,7 @@ import stat
 from collections import Counter
 from pathlib import Path
 
-from issuer.portal.otp import OutboxSender, code_digest, codes_match, new_code
+from shahada.portal.otp import OutboxSender, code_digest, codes_match, new_code
 
 KEY = b"k" * 32
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from issuer.portal.errors import RateLimitedError
-from issuer.portal.ratelimit import RateLimiter, Rule
-from issuer.portal.store import PortalStore
+from shahada.portal.errors import RateLimitedError
+from shahada.portal.ratelimit import RateLimiter, Rule
+from shahada.portal.store import PortalStore
 
 T0 = dt.datetime(2025, 7, 10, 9, 0, tzinfo=dt.UTC)
 KEY = b"r" * 32

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from issuer.errors import ConfigError
-from issuer.portal.errors import SettingsError
-from issuer.portal.settings import PortalSettings
+from shahada.common.errors import ConfigError
+from shahada.portal.errors import SettingsError
+from shahada.portal.settings import PortalSettings
 from shahada.config import load_settings
+from shahada.services import portal_settings
 from tests.conftest import ministry_env
 
 SECRET = "s" * 40
@@ -52,8 +53,8 @@ def test_keys_are_derived_per_purpose() -> None:
 
 def test_development_generates_the_secret_once(tmp_path: Path) -> None:
     settings = load_settings(ministry_env(tmp_path))
-    first = PortalSettings.from_installation(settings, {})
-    second = PortalSettings.from_installation(settings, {})
+    first = portal_settings(settings, {})
+    second = portal_settings(settings, {})
     path = tmp_path / "secrets" / "portal_secret"
     assert first.secret == second.secret == path.read_text(encoding="utf-8").strip().encode()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -65,7 +66,7 @@ def test_the_environment_gives_the_secret_and_the_table_the_rest(tmp_path: Path)
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "config.toml").write_text('site_port = 8443\n[portal]\npublic_url = "https://bac.men.gov.ma"\n[verifier]\npublic_url = "https://verify.men.gov.ma/"\n', encoding="utf-8")
     env = ministry_env(tmp_path / "home", SHAHADA_PORTAL_SECRET_FILE=str(secret_file), SHAHADA_PORTAL_OTP_TTL="300")
-    portal = PortalSettings.from_installation(load_settings(env), env)
+    portal = portal_settings(load_settings(env), env)
     assert portal.secret == b"f" * 40
     assert (portal.public_url, portal.verifier_url, portal.otp_ttl) == ("https://bac.men.gov.ma", "https://verify.men.gov.ma", 300)
     assert not (tmp_path / "home" / "secrets" / "portal_secret").exists()
@@ -74,13 +75,13 @@ def test_the_environment_gives_the_secret_and_the_table_the_rest(tmp_path: Path)
 def test_production_refuses_to_run_without_a_secret(tmp_path: Path) -> None:
     env = ministry_env(tmp_path, SHAHADA_MODE="production", SHAHADA_WALLET_KEY="w" * 32, SHAHADA_ID_SECRET="i" * 40)
     with pytest.raises(ConfigError) as caught:
-        PortalSettings.from_installation(load_settings(env), env)
+        portal_settings(load_settings(env), env)
     assert caught.value.code == "config.secret"
-    assert PortalSettings.from_installation(load_settings(env), {**env, "SHAHADA_PORTAL_SECRET": SECRET}).secret == SECRET.encode()
+    assert portal_settings(load_settings(env), {**env, "SHAHADA_PORTAL_SECRET": SECRET}).secret == SECRET.encode()
 
 
 def test_a_secret_in_config_toml_is_refused(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('site_port = 8443\n[portal]\nsecret = "' + SECRET + '"\n', encoding="utf-8")
     env = ministry_env(tmp_path)
     with pytest.raises(SettingsError, match="never from config.toml"):
-        PortalSettings.from_installation(load_settings(env), env)
+        portal_settings(load_settings(env), env)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from issuer.portal.errors import GoneError, NotFoundError
-from issuer.portal.shares import Shares, share_document, token_sha256, truncate_address
-from issuer.portal.store import PortalStore
+from shahada.portal.errors import GoneError, NotFoundError
+from shahada.portal.shares import Shares, share_document, token_sha256, truncate_address
+from shahada.portal.store import PortalStore
 
 T0 = dt.datetime(2025, 7, 10, 9, 0, tzinfo=dt.UTC)
 IDS = ["urn:uuid:diploma", "urn:uuid:transcript"]

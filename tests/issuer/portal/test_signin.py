@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from issuer.archive import Archive
-from issuer.portal.errors import RateLimitedError, SignInError
-from issuer.portal.otp import OutboxSender
-from issuer.portal.settings import PortalSettings
-from issuer.portal.signin import Pending, SignIn
-from issuer.portal.store import PortalStore
+from shahada.issuer.archive.store import Archive
+from shahada.portal.errors import RateLimitedError, SignInError
+from shahada.portal.otp import OutboxSender
+from shahada.portal.settings import PortalSettings
+from shahada.portal.signin import Pending, SignIn
+from shahada.portal.store import PortalStore
 from tests.issuer.portal.conftest import NOW, SECRET, Candidate, codes, last_code
 
 IP = "198.51.100.7"

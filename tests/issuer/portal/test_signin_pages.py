@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer.portal import OutboxSender
+from shahada.portal import OutboxSender
 from tests.issuer.portal.conftest import Candidate, Clock, codes, csrf_of, enter_code, html, last_code, request_code, sign_in
 
 

@@ -1,5 +1,5 @@
 """Adding documents to the wallet through the real app, with a stand-in for
-``issuer.delivery.WalletDelivery`` (same interface): the invitation as a QR code served by the
+``shahada.issuer.delivery.WalletDelivery`` (same interface): the invitation as a QR code served by the
 portal and a deep link, the state the page polls, and only for the graduate it was made for."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer.status_store import StatusStore
+from shahada.issuer.archive.status import StatusStore
 from tests.issuer.portal.conftest import NOW, PUBLIC_URL, Candidate, Clock, FakeDelivery, html, post, sign_in
-from verifier.scan import read_qr_texts
+from shahada.verifier.scan import read_qr_texts
 
 
 def offer(client: FlaskClient) -> str:
@@ -125,8 +125,8 @@ def test_offering_needs_the_form_token(client: FlaskClient, graduate: Candidate,
 
 
 def test_a_failing_delivery_service_is_503(make_app: Callable[..., Flask], graduate: Candidate, outbox: Path) -> None:
-    from issuer.errors import AgentUnavailableError
-    from issuer.delivery import DeliveryError
+    from shahada.agent.errors import AgentUnavailableError
+    from shahada.issuer.delivery import DeliveryError
 
     class Refusing(FakeDelivery):
         def invite(self, massar: str, credentials: Any) -> Any:

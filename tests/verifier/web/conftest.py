@@ -15,18 +15,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from did import DIDResolver
-from did.document import DIDDocument, build_did_document
-from schemas.loader import PinnedDocumentLoader
-from schemas.seal.content import SealContent
-from schemas.seal.text import seal_text
+from shahada.did import DIDResolver
+from shahada.did.document import DIDDocument, build_did_document
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.text import seal_text
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, make_credential
-from shahada.wsgi import WaitressServer
-from verifier.seal import StaticResolver
-from verifier.web import create_app
+from shahada.common.wsgi import WaitressServer
+from shahada.verifier.seal import StaticResolver
+from shahada.verifier.web import create_app
+from shahada.services import verifier_settings
 
 SEAL_BASE = "HTTPS://VERIFY.TEST/V/"
 CASES = Path(__file__).parents[2] / "schemas" / "cases"
@@ -116,7 +117,7 @@ class RunningVerifier:
         return next(c for c in self.credentials if "BaccalaureateDiploma" in c["type"])
 
     def seal_of(self, credential: dict[str, Any]) -> str:
-        from issuer.seal import AgentSealer, seal_credentials
+        from shahada.issuer.seal import AgentSealer, seal_credentials
 
         sealer = AgentSealer(self.ministry.client, self.ministry.identity.verification_method)
         [text] = seal_credentials([credential], sealer, base_url=self.seal_base)
@@ -130,12 +131,12 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     the archive as the ministry's records."""
     import datetime as dt
 
-    from issuer.archive import ISSUED, Archive
-    from issuer.issuance import AgentSigner, import_pv, sign_pending
-    from issuer.synthetic import generate_records, write_csv
-    from schemas.credential import MINISTRY_NAME, IssuerProfile
-    from schemas.reference import bundled_reference
-    from verifier.web import Records, VerifierSettings
+    from shahada.issuer.archive.store import ISSUED, Archive
+    from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+    from shahada.issuer.pv.synthetic import generate_records, write_csv
+    from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+    from shahada.schemas.reference import bundled_reference
+    from shahada.verifier.web import Records
 
     work = tmp_path_factory.mktemp("verifier-service")
     pv = work / "pv.csv"
@@ -155,7 +156,7 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
         stored = archive.get(credential_id)
         return stored.document if stored is not None and stored.status == ISSUED else None
 
-    settings = VerifierSettings.from_installation(ministry.settings, ministry.identity.did)
+    settings = verifier_settings(ministry.settings, ministry.identity.did)
     app = create_app(settings, records=Records(ministry.identity.did, lookup), loader=ministry.loader)
     server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start()
     try:

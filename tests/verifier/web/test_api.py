@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from printing.qr import make_qr
+from shahada.printing.qr import make_qr
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import make_credential
 from tests.verifier.web.conftest import SEAL_BASE

@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from printing.pdf import Renderer
-from schemas.seal.content import SealContent
-from schemas.seal.cose import decode_sign1, encode_sign1
-from schemas.seal.text import seal_bytes, seal_text
+from shahada.printing.pdf import Renderer
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.cose import decode_sign1, encode_sign1
+from shahada.schemas.seal.text import seal_bytes, seal_text
 from tests.verifier.web.conftest import RunningVerifier
-from verifier.scan import read_qr_texts
+from shahada.verifier.scan import read_qr_texts
 
 pytestmark = pytest.mark.agent
 CHROMIUM = "/usr/bin/chromium"

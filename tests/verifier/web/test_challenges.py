@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 
-from verifier.web.challenges import ChallengeStore
+from shahada.verifier.web.challenges import ChallengeStore
 
 
 class Clock:

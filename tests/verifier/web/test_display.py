@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from schemas.reference import bundled_reference
-from schemas.seal.content import SealContent
+from shahada.schemas.reference import bundled_reference
+from shahada.schemas.seal.content import SealContent
 from tests.verifier.web.conftest import CASES
-from verifier.web.display import credential_content, seal_content
+from shahada.verifier.web.display import credential_content, seal_content
 
 
 @pytest.fixture(scope="module")

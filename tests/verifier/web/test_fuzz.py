@@ -21,10 +21,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from printing.qr import make_qr
-from schemas.loader import PinnedDocumentLoader
-from schemas.seal.content import SealContent
-from schemas.seal.text import seal_text
+from shahada.printing.qr import make_qr
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.seal.content import SealContent
+from shahada.schemas.seal.text import seal_text
 from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.support.presentations import make_presentation, sign_presentation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.web.i18n import CATALOGUE, direction, negotiate, text
+from shahada.verifier.web.i18n import CATALOGUE, direction, negotiate, text
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from printing.qr import make_qr
+from shahada.printing.qr import make_qr
 from tests.verifier.web.conftest import SEAL_BASE
 
 
@@ -75,9 +75,9 @@ def test_seal_page_massar_form(client: FlaskClient, seal: str) -> None:
 
 
 def test_a_tampered_seal_shows_no_content(client: FlaskClient, seal: str, sealer: Any, case_diploma: dict[str, Any]) -> None:
-    from schemas.seal.content import SealContent
-    from schemas.seal.cose import decode_sign1, encode_sign1
-    from schemas.seal.text import seal_bytes, seal_text
+    from shahada.schemas.seal.content import SealContent
+    from shahada.schemas.seal.cose import decode_sign1, encode_sign1
+    from shahada.schemas.seal.text import seal_bytes, seal_text
 
     original = decode_sign1(seal_bytes(seal))
     changed = copy.deepcopy(case_diploma)
@@ -166,6 +166,6 @@ def test_fragment_base_url(issuer_key: Any, sealer: Any, loader: Any, seal: str)
 
 
 def test_app_factory_takes_settings_or_a_mapping(app: Flask) -> None:
-    from verifier.web import SERVICE_KEY, VerifierSettings
+    from shahada.verifier.web import SERVICE_KEY, VerifierSettings
 
     assert isinstance(app.config[SERVICE_KEY].settings, VerifierSettings)

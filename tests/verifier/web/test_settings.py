@@ -8,8 +8,9 @@ import pytest
 
 from shahada.config import load_settings
 from tests.conftest import ministry_env
-from verifier.web.errors import SettingsError
-from verifier.web.settings import VerifierSettings
+from shahada.verifier.web.errors import SettingsError
+from shahada.verifier.web.settings import VerifierSettings
+from shahada.services import verifier_settings
 
 
 def test_from_mapping_converts_strings() -> None:
@@ -55,7 +56,7 @@ def test_from_the_installation(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     settings = load_settings(ministry_env(tmp_path, SHAHADA_VERIFIER_CHALLENGE_TTL="120"))
-    verifier = VerifierSettings.from_installation(settings, "did:web:localhost%3A8443")
+    verifier = verifier_settings(settings, "did:web:localhost%3A8443")
     assert verifier.trusted_issuers == frozenset({"did:web:academie.ma", "did:web:localhost%3A8443"})
     assert verifier.seal_base_url == "HTTPS://LOCALHOST:8443/V/"
     assert (verifier.public_url, verifier.did_cache_ttl, verifier.challenge_ttl) == ("https://diplomes.men.gov.ma", 30.0, 120.0)
@@ -64,13 +65,13 @@ def test_from_the_installation(tmp_path: Path) -> None:
 def test_the_trust_list_is_not_set_in_the_verifier_table(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('site_port = 8443\n[verifier]\ntrusted_issuers = ["did:web:evil.example"]\n', encoding="utf-8")
     with pytest.raises(SettingsError):
-        VerifierSettings.from_installation(load_settings(ministry_env(tmp_path)), "did:web:localhost%3A8443")
+        verifier_settings(load_settings(ministry_env(tmp_path)), "did:web:localhost%3A8443")
 
 
 def test_the_installation_trusts_share_links_of_its_own_portal_only(tmp_path: Path) -> None:
     env = {"SHAHADA_HOME": str(tmp_path / "a"), "SHAHADA_PORTAL_PUBLIC_URL": "https://Bacheliers.men.gov.ma:443/"}
-    settings = VerifierSettings.from_installation(load_settings(env), "did:web:diplomes.men.gov.ma")
+    settings = verifier_settings(load_settings(env), "did:web:diplomes.men.gov.ma")
     assert settings.share_origins == frozenset({"https://bacheliers.men.gov.ma"})
-    assert VerifierSettings.from_installation(load_settings({"SHAHADA_HOME": str(tmp_path / "b")}), "did:web:x").share_origins == frozenset()
+    assert verifier_settings(load_settings({"SHAHADA_HOME": str(tmp_path / "b")}), "did:web:x").share_origins == frozenset()
     with pytest.raises(SettingsError):
-        VerifierSettings.from_installation(load_settings({"SHAHADA_HOME": str(tmp_path / "c"), "SHAHADA_PORTAL_PUBLIC_URL": "ftp://x"}), "did:web:x")
+        verifier_settings(load_settings({"SHAHADA_HOME": str(tmp_path / "c"), "SHAHADA_PORTAL_PUBLIC_URL": "ftp://x"}), "did:web:x")

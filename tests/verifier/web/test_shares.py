@@ -20,7 +20,8 @@ from markupsafe import escape
 from flask import Flask, Response, jsonify, redirect, request
 from flask.testing import FlaskClient
 
-from shahada.wsgi import WaitressServer
+from shahada.common.wsgi import WaitressServer
+from shahada.services import verifier_settings
 from tests.verifier.conftest import IssuedSession
 
 pytestmark = pytest.mark.agent
@@ -103,14 +104,14 @@ def portal(issued_session: IssuedSession) -> Iterator[Portal]:
 
 
 def _verifier(ministry: Any, **settings: Any) -> FlaskClient:
-    from issuer.archive import ISSUED
-    from verifier.web import Records, VerifierSettings, create_app
+    from shahada.issuer.archive.store import ISSUED
+    from shahada.verifier.web import Records, create_app
 
     def lookup(credential_id: str) -> dict[str, Any] | None:
         stored = ministry.archive.get(credential_id)
         return stored.document if stored is not None and stored.status == ISSUED else None
 
-    base = VerifierSettings.from_installation(ministry.settings, ministry.identity.did)
+    base = verifier_settings(ministry.settings, ministry.identity.did)
     app = create_app(dataclasses.replace(base, **settings), records=Records(ministry.identity.did, lookup), loader=ministry.loader)
     return app.test_client()
 

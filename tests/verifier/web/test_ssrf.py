@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from did.document import build_did_document
-from schemas.loader import PinnedDocumentLoader
+from shahada.did.document import build_did_document
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.did.did_web_server import DIDWebServer, make_tls_files, serve_did_web
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, make_credential
-from verifier.web import create_app
+from shahada.verifier.web import create_app
 
 
 @pytest.fixture(scope="module")

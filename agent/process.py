@@ -1,0 +1,263 @@
+"""Run the ministry's ACA-Py 1.7 agent as a managed subprocess.
+
+The agent holds the ministry's signing key in its Askar wallet (SQLite file by default, PostgreSQL
+when configured). This module starts it with:
+
+- the admin API bound to 127.0.0.1 only, protected by an API key generated for each start;
+- the wallet key taken from configuration (never a built-in default: see ``shahada.config``);
+- secrets passed through the environment (``ACAPY_WALLET_KEY``, ``ACAPY_ADMIN_API_KEY``,
+  ``ACAPY_WALLET_STORAGE_CREDS``), never on the command line where ``ps`` would show them;
+- the project's plugin (``shahada.agent.plugin``) so that every JSON-LD context resolves offline;
+- no DIDComm transport unless asked (signing needs none); with ``didcomm`` set, an HTTP inbound
+  transport on that loopback (or configured) address, an outbound HTTP transport, and the
+  profile's auto-respond flags (see :class:`DIDComm`).
+
+``AgentProcess.start()`` waits for ``/status/ready`` with a timeout and raises ``AgentStartError``
+pointing at the agent's log file if it never gets there; ``stop()`` terminates it cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Mapping
+
+from shahada.agent.admin import AdminClient
+from shahada.agent.errors import AgentStartError
+from shahada.common.errors import ConfigError
+PLUGIN_MODULE = "shahada.agent.plugin"
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresWallet:
+    """Askar PostgreSQL storage. ``url`` is ``host:port``; ACA-Py creates one database per wallet."""
+
+    url: str
+    account: str
+    password: str
+    admin_account: str
+    admin_password: str
+    max_connections: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class DIDComm:
+    """DIDComm messaging for an agent that talks to wallets (ministry, holder, university).
+
+    ``endpoint`` is the public URL other agents reach (default ``http://HOST:PORT``); ``flags``
+    are the ACA-Py auto-respond switches of the agent's role; ``webhook_url`` receives the agent's
+    events (ACA-Py posts ``/topic/<name>/`` under it).
+    """
+
+    port: int = 0  # 0: pick a free port at start
+    host: str = "127.0.0.1"
+    endpoint: str | None = None
+    flags: tuple[str, ...] = ()
+    webhook_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConfig:
+    work_dir: Path  # the agent's HOME: SQLite wallets and the log live here
+    wallet_name: str
+    wallet_key: str = field(repr=False)
+    label: str = "ministry"
+    admin_port: int = 0  # 0: pick a free loopback port at start
+    postgres: PostgresWallet | None = None
+    plugins: tuple[str, ...] = (PLUGIN_MODULE,)
+    startup_timeout: float = 60.0
+    log_level: Literal["debug", "info", "warning", "error"] = "warning"
+    extra_env: Mapping[str, str] = field(default_factory=dict)  # e.g. SSL_CERT_FILE for did:web on loopback
+    executable: Path | None = None  # default: the aca-py next to this Python
+    didcomm: DIDComm | None = None  # None: no transport at all (signing only)
+
+    def __post_init__(self) -> None:
+        if not self.wallet_key:
+            raise ConfigError("the agent's wallet key is empty", code="config.wallet_key")
+
+
+def free_port() -> int:
+    """A currently free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM the agent if its parent dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the agent then outlives a killed parent until stopped by hand
+
+
+def _aca_py_executable(config: AgentConfig) -> Path:
+    if config.executable is not None:
+        return config.executable
+    candidate = Path(sys.executable).with_name("aca-py")
+    if candidate.exists():
+        return candidate
+    found = shutil.which("aca-py")
+    if not found:
+        raise AgentStartError("the aca-py executable was not found (is acapy-agent installed?)")
+    return Path(found)
+
+
+class AgentProcess:
+    """One running ACA-Py agent. Use as a context manager, or call start()/stop()."""
+
+    def __init__(self, config: AgentConfig) -> None:
+        self.config = config
+        self.admin_port = config.admin_port or free_port()
+        self.api_key = secrets.token_urlsafe(32)
+        self.log_path = config.work_dir / "agent.log"
+        self.inbound_port = (config.didcomm.port or free_port()) if config.didcomm else None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._client: AdminClient | None = None
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.admin_port}"
+
+    @property
+    def client(self) -> AdminClient:
+        if self._client is None:
+            raise AgentStartError("the agent is not started")
+        return self._client
+
+    @property
+    def endpoint(self) -> str | None:
+        """The DIDComm endpoint other agents reach, when DIDComm is on."""
+        d = self.config.didcomm
+        if d is None:
+            return None
+        return d.endpoint or f"http://{d.host}:{self.inbound_port}"
+
+    def _transport_args(self) -> list[str]:
+        d = self.config.didcomm
+        if d is None:
+            return ["--no-transport"]
+        args = [
+            "--inbound-transport", "http", d.host, str(self.inbound_port),
+            "--outbound-transport", "http",
+            "--endpoint", str(self.endpoint),
+            *d.flags,
+        ]
+        if d.webhook_url:
+            args += ["--webhook-url", d.webhook_url]
+        return args
+
+    def command(self) -> list[str]:
+        cfg = self.config
+        cmd = [
+            str(_aca_py_executable(cfg)), "start",
+            "--label", cfg.label,
+            *self._transport_args(),
+            "--admin", "127.0.0.1", str(self.admin_port),
+            "--no-ledger",
+            "--wallet-type", "askar-anoncreds",
+            "--wallet-name", cfg.wallet_name,
+            "--auto-provision",
+            "--log-level", cfg.log_level,
+            "--log-file", str(self.log_path),
+        ]
+        for plugin in cfg.plugins:
+            cmd += ["--plugin", plugin]
+        if cfg.postgres is not None:
+            storage = {"url": cfg.postgres.url, "max_connections": cfg.postgres.max_connections}
+            cmd += ["--wallet-storage-type", "postgres_storage", "--wallet-storage-config", json.dumps(storage)]
+        return cmd
+
+    def environment(self) -> dict[str, str]:
+        cfg = self.config
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ACAPY_")}
+        env.update(cfg.extra_env)
+        env["HOME"] = str(cfg.work_dir)
+        env["ACAPY_WALLET_KEY"] = cfg.wallet_key
+        env["ACAPY_ADMIN_API_KEY"] = self.api_key
+        if cfg.postgres is not None:
+            env["ACAPY_WALLET_STORAGE_CREDS"] = json.dumps(
+                {
+                    "account": cfg.postgres.account,
+                    "password": cfg.postgres.password,
+                    "admin_account": cfg.postgres.admin_account,
+                    "admin_password": cfg.postgres.admin_password,
+                }
+            )
+        return env
+
+    def start(self) -> AdminClient:
+        if self._process is not None:
+            return self.client
+        self.config.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n--- shahada: starting agent on admin port {self.admin_port} ---\n".encode())
+            log.flush()
+            self._process = subprocess.Popen(
+                self.command(),
+                env=self.environment(),
+                cwd=self.config.work_dir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C in the terminal reaches us, and we stop the agent
+                preexec_fn=_die_with_parent,
+            )
+        self._client = AdminClient(self.admin_url, self.api_key)
+        deadline = time.monotonic() + self.config.startup_timeout
+        while time.monotonic() < deadline:
+            code = self._process.poll()
+            if code is not None:
+                self._process = None
+                raise AgentStartError(f"the ACA-Py agent exited with status {code} during start-up; see {self.log_path}:\n{self._log_tail()}")
+            if self._client.is_ready():
+                return self._client
+            time.sleep(0.2)
+        self.stop()
+        raise AgentStartError(
+            f"the ACA-Py agent was not ready after {self.config.startup_timeout:.0f}s; see {self.log_path}:\n{self._log_tail()}"
+        )
+
+    def _log_tail(self, lines: int = 15) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 10.0) -> None:
+        process, self._process = self._process, None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def __enter__(self) -> AdminClient:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,127 @@
+"""What the VC API issuer does with a parsed request, without Flask: check the credential with
+the pinned contexts, then have the ministry's agent sign it.
+
+Checks before anything reaches the agent (VC Data Model 2.0 §4 "Basic Concepts"; the agent would
+answer an undefined term with an HTTP 500, see ACAPY.md):
+
+1. the credential's shape (``shahada.schemas.document.structure_problem``) and no existing ``proof``;
+2. every ``@context`` pinned (``shahada.schemas.document.context_problem``);
+3. the issuer is the ministry's DID, and a requested verification method is the ministry's;
+4. JSON-LD expansion with the pinned loader keeps every term (``shahada.proofs.canonical.safe_expand``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from shahada.agent.admin import AdminClient
+from shahada.agent.errors import AgentRequestError
+from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, PROOF_TYPES
+from shahada.issuer.api.errors import BadRequestError, UnprocessableCredentialError
+from shahada.issuer.api.request import IssueRequest
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.document import context_problem, issuer_id, structure_problem
+from shahada.proofs.canonical import safe_expand
+
+
+class CredentialSigner(Protocol):
+    """Signs a checked credential with the ministry's key."""
+
+    def sign(self, credential: Mapping[str, Any], *, suite: str, created: str | None) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCredentialSigner:
+    """Signs through the agent: Data Integrity suites by the project's plugin, Ed25519Signature2020
+    by ACA-Py itself. The private key never leaves the agent's wallet."""
+
+    client: AdminClient
+    verification_method: str
+
+    def sign(self, credential: Mapping[str, Any], *, suite: str, created: str | None) -> dict[str, Any]:
+        """Raises:
+        UnprocessableCredentialError: the plugin refused the credential (its code, 422).
+        AgentError (agent.*): the agent is down or failed (503/502).
+        """
+        try:
+            if suite in DATA_INTEGRITY_CRYPTOSUITES:
+                return self.client.add_data_integrity_proof(
+                    credential, cryptosuite=suite, verification_method=self.verification_method, created=created
+                )
+            return self.client.issue_credential(credential, proof_type=suite, verification_method=self.verification_method)
+        except AgentRequestError as err:
+            refusal = _plugin_refusal(err)
+            if refusal is None:
+                raise
+            raise UnprocessableCredentialError(refusal[1], code=refusal[0]) from err
+
+
+def _plugin_refusal(err: AgentRequestError) -> tuple[str, str] | None:
+    """(code, message) of a 400 answered by the project's plugin, None for anything else."""
+    if err.status != 400:
+        return None
+    try:
+        body = json.loads(err.body)
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("code"), str) and isinstance(body.get("message"), str):
+        return body["code"], body["message"]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerService:
+    """The VC API issuer's configuration: who signs, as whom, with what, and its access token."""
+
+    signer: CredentialSigner
+    issuer_did: str
+    verification_method: str
+    loader: PinnedDocumentLoader
+    token: str = field(repr=False)
+    default_suite: str = DEFAULT_PROOF_TYPE
+    suites: frozenset[str] = PROOF_TYPES
+
+    def __post_init__(self) -> None:
+        if len(self.token) < 16:
+            raise ValueError("the issuer service's bearer token must be at least 16 characters")
+        if self.default_suite not in self.suites:
+            raise ValueError(f"default suite {self.default_suite!r} is not among {sorted(self.suites)}")
+
+
+def check_credential(service: IssuerService, request: IssueRequest) -> None:
+    """Everything that must hold before the agent is asked to sign.
+
+    Raises:
+        UnprocessableCredentialError: ``credential.malformed``, ``credential.issuer``,
+            ``context.unknown`` (422).
+        BadRequestError: ``request.option_invalid`` for a verification method that is not the ministry's.
+        CanonicalizationError (jsonld.invalid, 422): an undefined term or a relative IRI.
+    """
+    credential = request.credential
+    shape = structure_problem(credential)
+    if shape is not None:
+        raise UnprocessableCredentialError(shape, code="credential.malformed")
+    contexts = context_problem(credential, service.loader.urls)
+    if contexts is not None:
+        raise UnprocessableCredentialError(contexts[1], code=contexts[0])
+    if "proof" in credential:
+        raise UnprocessableCredentialError("the credential already has a proof", code="credential.malformed")
+    issuer = issuer_id(credential)
+    if issuer != service.issuer_did:
+        raise UnprocessableCredentialError(
+            f"the issuer must be the ministry's DID {service.issuer_did}, not {issuer}", code="credential.issuer"
+        )
+    if request.verification_method not in (None, service.verification_method):
+        raise BadRequestError(
+            f"this service signs with {service.verification_method} only", code="request.option_invalid"
+        )
+    safe_expand(credential, service.loader)
+
+
+def issue(service: IssuerService, request: IssueRequest) -> dict[str, Any]:
+    """The verifiable credential for a parsed request (see ``check_credential`` for the errors)."""
+    check_credential(service, request)
+    return service.signer.sign(request.credential, suite=request.suite, created=request.created)

@@ -1,0 +1,130 @@
+"""``shahada archive verify``: re-check the archive against its audit trail and its signatures.
+
+What is detected, with stable codes:
+
+- ``audit.altered`` / ``audit.broken`` / ``audit.head`` — the hash chain of :mod:`shahada.issuer.archive.audit` no
+  longer holds (an entry changed, inserted, deleted or truncated);
+- ``archive.document_altered`` — an issued credential's stored document differs from the SHA-256 the
+  issuance batch recorded (e.g. a mark edited by hand);
+- ``archive.signature_invalid`` — an issued credential no longer verifies (verifier library);
+- ``archive.digest_mismatch`` — a stored record digest differs from the one recomputed from the
+  document, or an import's record digests differ from what the import recorded;
+- ``archive.status_mismatch`` — a credential's state or a status bit differs from what the audited
+  operations produced (e.g. a revocation bit cleared by hand, an issued row set back to pending);
+- ``archive.unrecorded`` — an issued credential no audited issuance accounts for;
+- ``status.list_mismatch`` — a published status list says otherwise than the archive's entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow
+from shahada.issuer.archive.audit import AuditLog, document_sha256, records_sha256
+from shahada.issuer.archive.status import StatusEntryRow, StatusListRow, StatusStore
+from shahada.status.bitstring import Bitstring
+
+Verify = Callable[[dict[str, Any]], tuple[bool, str]]  # a stored credential → (verified, why not)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Expected:
+    imports: dict[int, str]  # import id → recordsSha256
+    documents: dict[str, str]  # credential id → SHA-256 of the signed document
+    bits: dict[tuple[str, str], bool]  # (credential id, purpose) → value
+
+
+def _replay(audit: AuditLog) -> _Expected:
+    imports: dict[int, str] = {}
+    documents: dict[str, str] = {}
+    bits: dict[tuple[str, str], bool] = {}
+    for entry in audit.entries():
+        if entry.action == "pv.import":
+            imports[int(entry.subject.split(":")[1])] = entry.details["recordsSha256"]
+        elif entry.action == "credentials.issue":
+            documents.update(entry.details["documents"])
+        elif entry.action.startswith("status."):
+            bits[(entry.subject, entry.details["purpose"])] = bool(entry.details["value"])
+    return _Expected(imports, documents, bits)
+
+
+def check_archive(archive: Archive, audit: AuditLog, status: StatusStore | None, verify: Verify | None) -> Iterator[Problem]:
+    """Every alteration found, as :class:`Problem` s (none: the archive is intact).
+
+    Args:
+        verify: checks each issued credential's signature; None skips that (faster) check.
+    """
+    from shahada.issuer.issuance import record_digest
+
+    for problem in audit.verify_chain():
+        yield Problem(problem.code, f"audit:{problem.seq}", problem.message)
+    expected = _replay(audit)
+    by_import: dict[int, list[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    with Session(archive.engine) as session:
+        for row in session.scalars(select(CredentialRow).order_by(CredentialRow.id)).yield_per(1000):
+            by_import.setdefault(row.import_id, []).append((row.id, row.record_digest))
+            recorded = expected.documents.get(row.id)
+            if row.status != ISSUED:
+                if recorded is not None:
+                    yield Problem("archive.status_mismatch", row.id, f"recorded as issued but its row says {row.status!r}")
+                continue
+            seen.add(row.id)
+            document = json.loads(row.document)
+            if recorded is None:
+                yield Problem("archive.unrecorded", row.id, "issued, but no audited issuance records it")
+            elif document_sha256(document) != recorded:
+                yield Problem("archive.document_altered", row.id, "the stored credential differs from the one issued")
+            if record_digest(document) != row.record_digest:
+                yield Problem("archive.digest_mismatch", row.id, "the stored record digest is not the document's")
+            if verify is not None:
+                verified, why = verify(document)
+                if not verified:
+                    yield Problem("archive.signature_invalid", row.id, f"the stored credential does not verify: {why}")
+        for import_id, digests in by_import.items():
+            recorded_import = expected.imports.get(import_id)
+            if recorded_import is not None and records_sha256(digests) != recorded_import:
+                yield Problem("archive.digest_mismatch", f"import:{import_id}", "the import's records differ from those it recorded")
+        for cid in sorted(set(expected.documents) - seen):
+            exists = session.get(CredentialRow, cid)
+            if exists is None:
+                yield Problem("archive.status_mismatch", cid, "recorded as issued but missing from the archive")
+        if status is None:
+            return
+        for entry in session.scalars(select(StatusEntryRow)).yield_per(5000):
+            want = expected.bits.get((entry.credential_id, entry.purpose), False)
+            if bool(entry.value) != want:
+                yield Problem(
+                    "archive.status_mismatch", entry.credential_id,
+                    f"its {entry.purpose} bit is {int(entry.value)}, the audited operations say {int(want)}",
+                )
+        lists = session.execute(select(StatusListRow).where(StatusListRow.document.is_not(None))).scalars().all()
+    for listed in lists:
+        if listed.revision != listed.published_revision or listed.document is None:
+            continue  # pending publication: `shahada status publish`
+        document = json.loads(listed.document)
+        subject = f"status/{listed.purpose}/{listed.number}"
+        try:
+            published = Bitstring.decode(document["credentialSubject"]["encodedList"])
+        except (KeyError, TypeError, ValueError) as err:
+            yield Problem("status.list_mismatch", subject, f"unreadable published list: {err}")
+            continue
+        if published.to_bytes() != status.bits(listed.purpose, listed.number).to_bytes():
+            yield Problem("status.list_mismatch", subject, "the published list differs from the archive's status entries")
+        if verify is not None:
+            verified, why = verify(document)
+            if not verified:
+                yield Problem("archive.signature_invalid", subject, f"the published list does not verify: {why}")

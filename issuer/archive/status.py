@@ -1,0 +1,364 @@
+"""The archive's side of credential status (W3C Bitstring Status List 1.0): index allocation, the
+status of every entry, and the published status list credentials.
+
+Tables (created next to the archive's own, in the same database):
+
+- ``status_counters`` — one row per purpose: the next counter value. Allocation is one atomic
+  ``UPDATE … SET next = next + n … RETURNING`` (a row lock on PostgreSQL, the write lock on SQLite):
+  two processes never get the same counter, and a counter is never handed out twice.
+- ``status_entries`` — one row per (credential, purpose): its list, its bit and the bit's value.
+  Changing a status updates that single row: two processes changing *different* credentials touch
+  different rows and no bit can be lost (no read-modify-write of a shared blob).
+- ``status_lists`` — one row per list: ``revision`` is bumped in the same transaction as every change
+  (the persisted "pending change"), ``published_revision`` says which revision the stored signed list
+  credential reflects. A list whose revision is ahead is re-signed by :meth:`StatusStore.publish`;
+  a crash between the change and the publication loses nothing, the next ``publish`` catches up.
+
+Index privacy (§7.3 "Group Privacy"): counter ``c`` goes to list
+``c // LIST_SIZE`` at position ``IndexPermutation(key(purpose, list)).permute(c % LIST_SIZE)``, a keyed
+permutation, so a position says nothing of the issuance order within its list of 131,072.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from shahada.common.schema_setup import create_tables
+from sqlalchemy import Boolean, Integer, String, Text, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from shahada.issuer.archive.store import PlannedCredential, UTCDateTime
+from shahada.issuer.errors import ArchiveError
+from shahada.status.bitstring import Bitstring
+from shahada.status.indexes import IndexPermutation
+from shahada.status.lists import DEFAULT_TTL_MS, LIST_SIZE, PURPOSES, Purpose, list_credential, list_url, status_entry
+
+
+class StatusBase(DeclarativeBase):
+    pass
+
+
+class StatusCounter(StatusBase):
+    __tablename__ = "status_counters"
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    next: Mapped[int] = mapped_column(Integer)
+
+
+class StatusEntryRow(StatusBase):
+    __tablename__ = "status_entries"
+    credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    list_number: Mapped[int] = mapped_column(Integer, index=True)
+    bit: Mapped[int] = mapped_column(Integer)
+    value: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class StatusListRow(StatusBase):
+    __tablename__ = "status_lists"
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    published_revision: Mapped[int] = mapped_column(Integer, default=0)
+    document: Mapped[str | None] = mapped_column(Text, nullable=True)  # the signed list credential
+    etag: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedList:
+    """A signed status list credential as the site serves it."""
+
+    body: str
+    etag: str
+    ttl_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    credential_id: str
+    purpose: str
+    value: bool
+    changed: bool  # False when the bit already had that value
+    list_number: int
+    bit: int
+
+
+class Signer(Protocol):  # shahada.issuer.issuance.Signer, restated: issuance imports this module's users
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
+
+
+def _permutation_key(secret: bytes, purpose: str, number: int) -> bytes:
+    return hmac.new(secret, b"shahada-status-permutation|%s|%d" % (purpose.encode(), number), hashlib.sha256).digest()
+
+
+class StatusStore:
+    """Status entries and lists in the archive database.
+
+    Args:
+        engine: the archive's engine (``Archive.engine``).
+        secret: the ministry's id secret; permutation keys are derived from it (HMAC).
+        origin: the site's origin (``https://host``) under which lists are published.
+        ttl_ms: the ``ttl`` of published lists.
+    """
+
+    def __init__(self, engine: Engine, *, secret: bytes, origin: str, ttl_ms: int = DEFAULT_TTL_MS) -> None:
+        self.engine = engine
+        self.origin = origin.rstrip("/")
+        self.ttl_ms = ttl_ms
+        self._secret = secret
+        self._permutations: dict[tuple[str, int], IndexPermutation] = {}
+        try:
+            create_tables(StatusBase.metadata, engine)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"cannot create the status tables: {err}", code="archive.open") from err
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # --- allocation ------------------------------------------------------------------------------
+
+    def _position(self, purpose: str, counter: int) -> tuple[int, int]:
+        number, offset = divmod(counter, LIST_SIZE)
+        key = (purpose, number)
+        permutation = self._permutations.get(key)
+        if permutation is None:
+            permutation = self._permutations[key] = IndexPermutation(_permutation_key(self._secret, purpose, number), LIST_SIZE)
+        return number, permutation.permute(offset)
+
+    def _insert_ignore(self, session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            session.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+        elif dialect == "sqlite":
+            session.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
+        else:  # pragma: no cover - other databases: plain insert inside the same transaction
+            session.execute(insert(table), rows)
+
+    def allocate(self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES) -> dict[str, dict[str, tuple[int, int]]]:
+        """A (list, bit) per credential and purpose, allocated once: ids already allocated keep theirs.
+
+        Returns:
+            credential id → purpose → (list number, bit index).
+
+        Raises:
+            ArchiveError: ``archive.status`` when the database refuses.
+        """
+        result: dict[str, dict[str, tuple[int, int]]] = {cid: {} for cid in credential_ids}
+        try:
+            with self._sessions.begin() as session:
+                for purpose in purposes:
+                    known = self._existing(session, credential_ids, purpose)
+                    for cid, position in known.items():
+                        result[cid][purpose] = position
+                    fresh = [cid for cid in credential_ids if cid not in known]
+                    if not fresh:
+                        continue
+                    self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
+                    end = session.execute(
+                        update(StatusCounter)
+                        .where(StatusCounter.purpose == purpose)
+                        .values(next=StatusCounter.next + len(fresh))
+                        .returning(StatusCounter.next)
+                    ).scalar_one()
+                    rows: list[dict[str, Any]] = []
+                    for counter, cid in enumerate(fresh, start=end - len(fresh)):
+                        number, bit = self._position(purpose, counter)
+                        result[cid][purpose] = (number, bit)
+                        rows.append({"credential_id": cid, "purpose": purpose, "list_number": number, "bit": bit, "value": False})
+                    for start in range(0, len(rows), 2000):
+                        session.execute(insert(StatusEntryRow), rows[start : start + 2000])
+                    numbers = sorted({int(row["list_number"]) for row in rows})
+                    self._insert_ignore(
+                        session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]
+                    )
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
+        return result
+
+    @staticmethod
+    def _existing(session: Session, ids: Sequence[str], purpose: str) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            query = select(StatusEntryRow.credential_id, StatusEntryRow.list_number, StatusEntryRow.bit).where(
+                StatusEntryRow.purpose == purpose, StatusEntryRow.credential_id.in_(chunk)
+            )
+            for cid, number, bit in session.execute(query):
+                found[cid] = (number, bit)
+        return found
+
+    def attach(self, planned: Sequence[PlannedCredential], purposes: Sequence[Purpose] = PURPOSES) -> list[PlannedCredential]:
+        """``planned`` with a ``credentialStatus`` (one entry per purpose, §2.1) in each document."""
+        positions = self.allocate([c.id for c in planned], purposes)
+        attached = []
+        for credential in planned:
+            entries = [status_entry(self.origin, p, *positions[credential.id][p]) for p in purposes]
+            document = {**credential.document, "credentialStatus": entries}
+            attached.append(replace(credential, document=document))
+        return attached
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def set_status(
+        self,
+        credential_id: str,
+        purpose: Purpose,
+        value: bool,
+        *,
+        reason: str | None,
+        at: dt.datetime,
+        session: Session | None = None,
+    ) -> StatusChange:
+        """Set one credential's bit and mark its list pending, in one transaction.
+
+        Args:
+            session: an open transaction to join (e.g. with the audit record); a new one otherwise.
+
+        Raises:
+            ArchiveError: ``status.unknown`` when the credential has no entry of that purpose.
+        """
+        if session is None:
+            with self._sessions.begin() as own:
+                return self.set_status(credential_id, purpose, value, reason=reason, at=at, session=own)
+        row = session.execute(
+            select(StatusEntryRow)
+            .where(StatusEntryRow.credential_id == credential_id, StatusEntryRow.purpose == purpose)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            raise ArchiveError(f"credential {credential_id} has no {purpose} status entry", code="status.unknown")
+        changed = bool(row.value) != value
+        if changed:
+            session.execute(
+                update(StatusEntryRow)
+                .where(StatusEntryRow.credential_id == credential_id, StatusEntryRow.purpose == purpose)
+                .values(value=value, reason=reason, changed_at=at)
+            )
+            session.execute(
+                update(StatusListRow)
+                .where(StatusListRow.purpose == purpose, StatusListRow.number == row.list_number)
+                .values(revision=StatusListRow.revision + 1)
+            )
+        return StatusChange(credential_id, purpose, value, changed, row.list_number, row.bit)
+
+    def begin(self) -> Any:
+        """A transaction on the archive database (context manager yielding a Session)."""
+        return self._sessions.begin()
+
+    def status_of(self, credential_id: str) -> dict[str, bool]:
+        """purpose → bit value for one credential (empty when it has no entry)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(StatusEntryRow.purpose, StatusEntryRow.value).where(StatusEntryRow.credential_id == credential_id)
+            ).all()
+        return {purpose: bool(value) for purpose, value in rows}
+
+    # --- publication -----------------------------------------------------------------------------
+
+    def pending_lists(self) -> list[tuple[str, int, int]]:
+        """(purpose, number, revision) of every list whose published credential is behind."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(StatusListRow.purpose, StatusListRow.number, StatusListRow.revision)
+                .where(StatusListRow.revision > StatusListRow.published_revision)
+                .order_by(StatusListRow.purpose, StatusListRow.number)
+            ).all()
+        return [(p, n, r) for p, n, r in rows]
+
+    def bits(self, purpose: str, number: int) -> Bitstring:
+        bits = Bitstring(LIST_SIZE)
+        with self._sessions() as session:
+            for (bit,) in session.execute(
+                select(StatusEntryRow.bit).where(
+                    StatusEntryRow.purpose == purpose, StatusEntryRow.list_number == number, StatusEntryRow.value.is_(True)
+                )
+            ):
+                bits.set(bit, True)
+        return bits
+
+    def publish(
+        self,
+        signer: Signer,
+        *,
+        issuer: str,
+        now: Callable[[], dt.datetime],
+        extra_contexts: tuple[str, ...] = (),
+    ) -> list[tuple[str, int]]:
+        """Re-sign every list with pending changes, and only those (changes are batched per list).
+
+        The revision is read *before* the bits: a change committed while signing leaves the list
+        pending, for the next call. Returns the (purpose, number) lists published.
+        """
+        published: list[tuple[str, int]] = []
+        for purpose, number, revision in self.pending_lists():
+            bits = self.bits(purpose, number)
+            url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
+            unsigned = list_credential(
+                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=now(), ttl_ms=self.ttl_ms, extra_contexts=extra_contexts  # type: ignore[arg-type]
+            )
+            signed = signer.sign(unsigned)
+            body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
+            etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(StatusListRow)
+                    .where(
+                        StatusListRow.purpose == purpose,
+                        StatusListRow.number == number,
+                        StatusListRow.published_revision < revision,
+                    )
+                    .values(document=body, etag=etag, published_revision=revision, published_at=now())
+                )
+            published.append((purpose, number))
+        return published
+
+    def published(self, purpose: str, number: int) -> PublishedList | None:
+        """The signed list as last published, or None (never published, or no such list)."""
+        with self._sessions() as session:
+            row = session.execute(
+                select(StatusListRow.document, StatusListRow.etag).where(StatusListRow.purpose == purpose, StatusListRow.number == number)
+            ).one_or_none()
+        if row is None or row[0] is None:
+            return None
+        return PublishedList(body=row[0], etag=row[1] or "", ttl_ms=self.ttl_ms)
+
+    def registry_entry(self, credential_id: str) -> dict[str, Any] | None:
+        """The public registry's answer for one credential (see :func:`registry_entry`)."""
+        return registry_entry(self, credential_id)
+
+    def list_sizes(self) -> list[tuple[str, int, int]]:
+        """(purpose, number, bytes of the signed list credential) of every published list."""
+        with self._sessions() as session:
+            rows = session.execute(select(StatusListRow.purpose, StatusListRow.number, StatusListRow.document)).all()
+        return [(p, n, len(d.encode())) for p, n, d in rows if d is not None]
+
+
+def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
+    """What the public registry says of one issued credential: status and record digest."""
+    from shahada.issuer.archive.store import ISSUED, CredentialRow
+
+    with engine_store._sessions() as session:
+        row = session.execute(
+            select(CredentialRow.status, CredentialRow.record_digest).where(CredentialRow.id == credential_id)
+        ).one_or_none()
+    if row is None or row[0] != ISSUED:
+        return None
+    bits = engine_store.status_of(credential_id)
+    state = "revoked" if bits.get("revocation") else "suspended" if bits.get("suspension") else "valid"
+    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": row[1]}
+    from shahada.issuer.rectification import superseded_by  # rectification builds on this module
+
+    replacement = superseded_by(engine_store.engine, credential_id)
+    if replacement is not None:
+        entry["supersededBy"] = replacement
+    return entry

@@ -1,0 +1,367 @@
+"""The archive: every PV import and every credential issued from it (SQLAlchemy 2.0).
+
+SQLite file by default, any SQLAlchemy URL accepted (``postgresql+psycopg://…`` in production).
+
+A credential row is written twice in its life:
+
+1. when its PV is imported — all rows of one import in ONE transaction, status ``pending``,
+   holding the unsigned credential (built deterministically, so a resumed run signs the same bytes);
+2. when its signature comes back from the agent — status ``issued``, holding the signed credential.
+
+The primary key is the credential id, derived from (candidate, session, document type): a
+credential can never be stored twice, whatever crashes or re-runs happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shahada.common.schema_setup import create_tables
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from shahada.issuer.errors import ArchiveError
+PENDING = "pending"
+ISSUED = "issued"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no time zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the archive")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PVImport(Base):
+    __tablename__ = "pv_imports"
+    __table_args__ = (UniqueConstraint("session_year", "file_sha256", name="uq_import_file"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_year: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    record_count: Mapped[int] = mapped_column(Integer)
+    credential_count: Mapped[int] = mapped_column(Integer)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class CredentialRow(Base):
+    __tablename__ = "credentials"
+    __table_args__ = (
+        Index("ix_credentials_import_status", "import_id", "status"),
+        Index("ix_credentials_massar", "massar"),
+    )
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("pv_imports.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    session_year: Mapped[int] = mapped_column(Integer)
+    session_kind: Mapped[str] = mapped_column(String(20))
+    massar: Mapped[str] = mapped_column(String(10))
+    academy: Mapped[str] = mapped_column(String(10))
+    document_number: Mapped[str] = mapped_column(String(60), unique=True)
+    record_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10))
+    document: Mapped[str] = mapped_column(Text)  # unsigned while pending, the signed credential once issued
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCredential:
+    """A credential to issue: its archive metadata and its unsigned document."""
+
+    id: str
+    kind: str
+    session_kind: str
+    massar: str
+    academy: str
+    document_number: str
+    record_digest: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportInfo:
+    id: int
+    session_year: int
+    filename: str
+    file_sha256: str
+    operator: str
+    imported_at: dt.datetime
+    record_count: int
+    credential_count: int
+    completed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCredential:
+    id: str
+    kind: str
+    status: str
+    document_number: str
+    record_digest: str
+    document: dict[str, Any]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Archive:
+    """Repository over the archive database. Thread-safe: one short session per call."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            self.engine: Engine = create_engine(url, pool_pre_ping=True)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            create_tables(Base.metadata, self.engine)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"cannot open the archive at {self.engine.url!r}: {err}", code="archive.open") from err
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def find_import(self, session_year: int, file_sha256: str) -> ImportInfo | None:
+        with self._sessions() as session:
+            row = session.scalar(select(PVImport).where(PVImport.session_year == session_year, PVImport.file_sha256 == file_sha256))
+            return _import_info(row) if row else None
+
+    def existing_digests(self, ids: Sequence[str]) -> dict[str, str]:
+        """id → record digest for those of ``ids`` already in the archive (from any import)."""
+        found: dict[str, str] = {}
+        with self._sessions() as session:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for cid, digest in session.execute(select(CredentialRow.id, CredentialRow.record_digest).where(CredentialRow.id.in_(chunk))):
+                    found[cid] = digest
+        return found
+
+    def record_import(
+        self,
+        *,
+        session_year: int,
+        filename: str,
+        file_sha256: str,
+        operator: str,
+        imported_at: dt.datetime,
+        record_count: int,
+        credentials: Sequence[PlannedCredential],
+        in_transaction: Callable[[Session, ImportInfo], None] | None = None,
+    ) -> ImportInfo:
+        """Store an import and all its planned credentials atomically (all or nothing).
+
+        ``in_transaction`` runs inside the same transaction once the rows are written (the audit
+        entry of the import, :mod:`shahada.issuer.archive.audit`); if it raises, nothing is stored.
+        """
+        try:
+            with self._sessions.begin() as session:
+                pv_import = PVImport(
+                    session_year=session_year,
+                    filename=filename,
+                    file_sha256=file_sha256,
+                    operator=operator,
+                    imported_at=imported_at,
+                    record_count=record_count,
+                    credential_count=len(credentials),
+                    completed_at=None if credentials else imported_at,
+                )
+                session.add(pv_import)
+                session.flush()
+                rows = [
+                    {
+                        "id": c.id,
+                        "import_id": pv_import.id,
+                        "kind": c.kind,
+                        "session_year": session_year,
+                        "session_kind": c.session_kind,
+                        "massar": c.massar,
+                        "academy": c.academy,
+                        "document_number": c.document_number,
+                        "record_digest": c.record_digest,
+                        "status": PENDING,
+                        "document": json.dumps(c.document, ensure_ascii=False, sort_keys=True),
+                        "issued_at": None,
+                    }
+                    for c in credentials
+                ]
+                for start in range(0, len(rows), 2000):
+                    session.execute(insert(CredentialRow), rows[start : start + 2000])
+                if in_transaction is not None:
+                    in_transaction(session, _import_info(pv_import))
+                return _import_info(pv_import)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"the import of {filename} could not be recorded; nothing was stored: {err}", code="archive.import") from err
+
+    def pending(self, import_id: int, *, limit: int, after: str = "") -> list[tuple[str, dict[str, Any]]]:
+        """Up to ``limit`` pending credentials of an import, ordered by id, with id > ``after``."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(CredentialRow.id, CredentialRow.document)
+                .where(CredentialRow.import_id == import_id, CredentialRow.status == PENDING, CredentialRow.id > after)
+                .order_by(CredentialRow.id)
+                .limit(limit)
+            ).all()
+        return [(cid, json.loads(doc)) for cid, doc in rows]
+
+    def store_signed(
+        self,
+        signed: Iterable[tuple[str, dict[str, Any]]],
+        *,
+        issued_at: dt.datetime,
+        in_transaction: Callable[[Session, list[tuple[str, dict[str, Any]]]], None] | None = None,
+    ) -> int:
+        """Mark credentials issued with their signed documents, in one transaction. Returns rows changed.
+
+        ``in_transaction`` (the audit entry of the batch) runs in the same transaction, given the
+        credentials actually changed from pending to issued.
+        """
+        changed = 0
+        stored: list[tuple[str, dict[str, Any]]] = []
+        with self._sessions.begin() as session:
+            for cid, document in signed:
+                result = session.execute(
+                    update(CredentialRow)
+                    .where(CredentialRow.id == cid, CredentialRow.status == PENDING)
+                    .values(status=ISSUED, document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at)
+                )
+                changed += result.rowcount  # type: ignore[attr-defined]
+                if result.rowcount:  # type: ignore[attr-defined]
+                    stored.append((cid, document))
+            if in_transaction is not None and stored:
+                in_transaction(session, stored)
+        return changed
+
+    def complete_import(self, import_id: int, *, at: dt.datetime) -> None:
+        with self._sessions.begin() as session:
+            session.execute(update(PVImport).where(PVImport.id == import_id).values(completed_at=at))
+
+    def count(
+        self,
+        *,
+        import_id: int | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+        session_year: int | None = None,
+        academy: str | None = None,
+    ) -> int:
+        query = select(func.count()).select_from(CredentialRow).where(
+            *_filters(import_id=import_id, status=status, kind=kind, session_year=session_year, academy=academy)
+        )
+        with self._sessions() as session:
+            return int(session.scalar(query) or 0)
+
+    def credentials(
+        self,
+        *,
+        import_id: int | None = None,
+        session_year: int | None = None,
+        status: str | None = ISSUED,
+        academy: str | None = None,
+        kind: str | None = None,
+        massar: str | None = None,
+        batch: int = 1000,
+    ) -> Iterator[StoredCredential]:
+        """Stream stored credentials (by id order), filtered (``massar``: one candidate's)."""
+        conditions = _filters(import_id=import_id, status=status, kind=kind, session_year=session_year, academy=academy, massar=massar)
+        after = ""
+        while True:
+            query = select(CredentialRow).where(CredentialRow.id > after, *conditions).order_by(CredentialRow.id).limit(batch)
+            with self._sessions() as session:
+                rows = session.scalars(query).all()
+            if not rows:
+                return
+            yield from (_stored(row) for row in rows)
+            after = rows[-1].id
+
+    def get(self, credential_id: str) -> StoredCredential | None:
+        with self._sessions() as session:
+            row = session.get(CredentialRow, credential_id)
+            return None if row is None else _stored(row)
+
+    def imports(self) -> list[ImportInfo]:
+        with self._sessions() as session:
+            return [_import_info(r) for r in session.scalars(select(PVImport).order_by(PVImport.id))]
+
+
+def _filters(
+    *,
+    import_id: int | None,
+    status: str | None,
+    kind: str | None,
+    session_year: int | None,
+    academy: str | None,
+    massar: str | None = None,
+) -> list[ColumnElement[bool]]:
+    """WHERE conditions on credentials for the filters that are set."""
+    wanted: list[tuple[Any, object]] = [
+        (CredentialRow.import_id, import_id),
+        (CredentialRow.status, status),
+        (CredentialRow.kind, kind),
+        (CredentialRow.session_year, session_year),
+        (CredentialRow.academy, academy),
+        (CredentialRow.massar, massar),
+    ]
+    return [column == value for column, value in wanted if value is not None]
+
+
+def _stored(row: CredentialRow) -> StoredCredential:
+    return StoredCredential(row.id, row.kind, row.status, row.document_number, row.record_digest, json.loads(row.document))
+
+
+def _import_info(row: PVImport) -> ImportInfo:
+    return ImportInfo(
+        id=row.id,
+        session_year=row.session_year,
+        filename=row.filename,
+        file_sha256=row.file_sha256,
+        operator=row.operator,
+        imported_at=row.imported_at,
+        record_count=row.record_count,
+        credential_count=row.credential_count,
+        completed_at=row.completed_at,
+    )

@@ -1,0 +1,242 @@
+"""Read and validate a procès-verbal des délibérations (PV), the jury's record of a session.
+
+The format (CSV or XLSX, columns, every check and its code) is documented in ``docs/pv-format.md``.
+Reading is all or nothing: a PV with a single bad row raises :class:`~shahada.issuer.errors.PVInvalidError`
+listing every problem found in the file, and nothing is issued from it. The jury's values are
+authoritative and are only checked, never corrected (``shahada.issuer.pv.rules``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Generator, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Final
+
+from shahada.issuer.errors import PVInvalidError, PVProblem
+from shahada.issuer.pv.rules import PROBLEM_CODES, ProblemLog, RowChecker, pv_columns
+from shahada.schemas.records import PVRecord
+from shahada.schemas.reference import Reference
+
+__all__ = ["PROBLEM_CODES", "parse_pv_bytes", "pv_columns", "read_pv"]
+
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of invalid UTF-8 bytes
+
+type Rows = Generator[tuple[int, list[str]]]  # (line of the row's start, cells); the header first
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    decimal_comma: bool  # "15,25" is a decimal: CSV with ';' separators, and XLSX text cells
+    broken: bool  # the CSV has bytes that are not UTF-8 (decoded with surrogateescape)
+    spreadsheet: bool  # XLSX: rows may omit trailing empty cells
+
+
+def read_pv(path: Path, *, reference: Reference, year: int | None = None) -> list[PVRecord]:
+    """Read the PV at ``path`` (CSV or XLSX, told apart by content) and validate every row.
+
+    Args:
+        path: the file; its name is the ``source`` of the error.
+        reference: the reference data the rows are checked against.
+        year: the session's year, for the age check of birth dates; default the current year.
+
+    Returns:
+        One record per candidate row, in file order.
+
+    Raises:
+        PVInvalidError: (``pv.invalid``) with ``problems``, every problem found (the first 1000,
+            then one ``pv.truncated`` line with the count), each with its own code, e.g.
+            ``pv.encoding``, ``pv.columns``, ``pv.massar_format``, ``pv.average_mismatch``.
+        OSError: the file cannot be read.
+    """
+    return parse_pv_bytes(path.read_bytes(), filename=path.name, reference=reference, year=year)
+
+
+def parse_pv_bytes(data: bytes, *, filename: str, reference: Reference, year: int | None = None) -> list[PVRecord]:
+    """Like :func:`read_pv`, for a PV already in memory (an upload); ``filename`` names it in errors.
+
+    XLSX is recognised by its zip signature, anything else is read as CSV.
+    """
+    log = ProblemLog()
+    if data.startswith(_ZIP_MAGIC):
+        rows, source = _xlsx_rows(data, filename), _Source(decimal_comma=True, broken=False, spreadsheet=True)
+    elif data.startswith(_OLE_MAGIC):
+        log.add(None, None, "pv.format", "a legacy .xls workbook: save it as .xlsx or as CSV UTF-8")
+        raise PVInvalidError(log.report(), source=filename)
+    else:
+        opened = _csv_rows(data, log)
+        if opened is None:
+            raise PVInvalidError(log.report(), source=filename)
+        rows, source = opened
+    with closing(rows):
+        records = _validate(rows, reference, date.today().year if year is None else year, source, log)
+    if log.total:
+        raise PVInvalidError(log.report(), source=filename)
+    return records
+
+
+def _validate(rows: Rows, reference: Reference, year: int, source: _Source, log: ProblemLog) -> list[PVRecord]:
+    try:
+        first = next(rows, None)
+        if first is None or not any(first[1]):
+            log.add(None, None, "pv.empty", "the first line is empty: it must hold the header")
+            return []
+        header = first[1]
+        index = _check_header(header, pv_columns(reference), source.broken, log)
+        if index is None:
+            return []
+        width = len(index)
+        checker = RowChecker(reference, index, year=year, decimal_comma=source.decimal_comma, log=log)
+        records: list[PVRecord] = []
+        count = 0
+        for line, cells in rows:
+            if not any(cells):
+                continue  # blank lines and rows of empty cells carry nothing
+            count += 1
+            if len(cells) < width and source.spreadsheet:
+                cells += [""] * (width - len(cells))  # a sheet may omit trailing empty cells
+            elif len(cells) != width:
+                if len(cells) < width or any(c.strip() for c in cells[width:]):
+                    log.add(line, None, "pv.field_count", f"the row has {len(cells)} cells, the header {width}")
+                    continue
+                del cells[width:]  # trailing empty cells, as the header may have
+            if source.broken and _undecodable(line, cells, header, log):
+                continue
+            if (record := checker.check(line, cells)) is not None:
+                records.append(record)
+    except csv.Error as err:
+        log.add(None, None, "pv.format", f"the CSV cannot be parsed: {err}")
+        return []
+    if not count:
+        log.add(None, None, "pv.empty", "the file has a header but no candidate row")
+    return records
+
+
+def _check_header(header: list[str], expected: tuple[str, ...], broken: bool, log: ProblemLog) -> dict[str, int] | None:
+    """Column name → position, or None after reporting ``pv.columns`` / ``pv.encoding`` problems."""
+    names = [h.strip() for h in header]
+    while names and not names[-1]:
+        names.pop()  # trailing empty cells of a spreadsheet export
+    if broken and any(_UNDECODABLE.search(n) for n in names):
+        log.add(1, None, "pv.encoding", "the header line holds bytes that are not UTF-8; save the file as CSV UTF-8")
+        return None
+    index: dict[str, int] = {}
+    known = {e.casefold(): e for e in expected}
+    for i, name in enumerate(names):
+        if not name:
+            log.add(1, None, "pv.columns", f"column {i + 1} has no name")
+        elif name in index:
+            log.add(1, name, "pv.columns", f"column {name!r} appears more than once")
+        elif name not in expected:
+            hint = f" (did you mean {known[name.casefold()]!r}?)" if name.casefold() in known else ""
+            log.add(1, name, "pv.columns", f"unknown column {name!r}{hint}")
+        index.setdefault(name, i)
+    for name in expected:
+        if name not in index:
+            log.add(1, name, "pv.columns", f"missing column {name!r}")
+    return None if log.total else index
+
+
+def _undecodable(line: int, cells: list[str], header: list[str], log: ProblemLog) -> bool:
+    found = False
+    for name, cell in zip(header, cells, strict=False):
+        if _UNDECODABLE.search(cell):
+            log.add(line, name.strip(), "pv.encoding", "bytes that are not UTF-8; save the file as CSV UTF-8")
+            found = True
+    return found
+
+
+def _csv_rows(data: bytes, log: ProblemLog) -> tuple[Rows, _Source] | None:
+    """The rows and how to read them, or None after a file-level problem."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        log.add(None, None, "pv.encoding", "the file is UTF-16 (Excel's 'Unicode text'); save it as CSV UTF-8")
+        return None
+    data = data.removeprefix(_UTF8_BOM)
+    if not data.strip():
+        log.add(None, None, "pv.empty", "the file is empty")
+        return None
+    try:
+        text, broken = data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        # Keep going so the report names every bad row and still checks the good ones.
+        text, broken = data.decode("utf-8", "surrogateescape"), True
+    first = _FIRST_LINE.match(text)
+    header = first.group() if first else ""
+    delimiter = ";" if header.count(";") >= header.count(",") and ";" in header else ","
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+
+    def rows() -> Rows:
+        start = 1
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+
+    return rows(), _Source(decimal_comma=delimiter == ";", broken=broken, spreadsheet=False)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends, like ``io.StringIO(text, newline="")`` without its copy.
+
+    (A StringIO holds the whole text again, four bytes a character: 350 MB for a national PV.)
+    """
+    if "\n" not in text:  # old Mac line ends (CR), or a single line
+        yield from text.splitlines(keepends=True)
+        return
+    find, start = text.find, 0
+    while (end := find("\n", start)) >= 0:
+        yield text[start : end + 1]
+        start = end + 1
+    if start < len(text):
+        yield text[start:]
+
+
+def _xlsx_rows(data: bytes, filename: str) -> Rows:
+    """Rows of the first sheet, cells as text; opened read-only so that large PVs stream."""
+    from openpyxl import load_workbook  # imported here: only XLSX uploads pay for it
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many types (zip, XML, KeyError) for a bad file
+        problem = PVProblem(None, None, "pv.format", f"not a readable XLSX workbook: {type(err).__name__}: {err}")
+        raise PVInvalidError([problem], source=filename) from err
+    try:
+        sheet = book.worksheets[0]
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield line, [_cell_text(v) for v in values]
+    except Exception as err:
+        problem = PVProblem(None, None, "pv.format", f"the XLSX workbook cannot be read: {type(err).__name__}: {err}")
+        raise PVInvalidError([problem], source=filename) from err
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    """The text of a spreadsheet cell: numbers as written, dates as YYYY-MM-DD."""
+    match value:
+        case None:
+            return ""
+        case str():
+            return value
+        case bool():
+            return str(value).upper()
+        case int():
+            return str(value)
+        case float():
+            # Binary noise of a computed cell (13.330000000000002) is not a third decimal.
+            cents = round(value, 2)
+            return f"{cents:.2f}" if abs(cents - value) < 1e-9 else repr(value)
+        case datetime() if value.time() == time(0):
+            return value.date().isoformat()
+        case date() | datetime() | time():
+            return value.isoformat()
+        case _:
+            return str(value)

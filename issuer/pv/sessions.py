@@ -1,0 +1,78 @@
+"""Checks across rows of one PV: one row per candidate and session, and coherent session pairs.
+
+A candidate appears at most once per session (``pv.duplicate_candidate``). A candidate who sits the
+session de rattrapage was sent there by the normal session; when one PV holds both sessions, the
+two rows must tell one story (``pv.session_mismatch``): the same person, stream and academy, the
+normal-session decision ``rattrapage``, the regional exam and the continuous assessment unchanged
+(neither is retaken), and each national mark at least the normal-session one, since the better
+mark of the two sessions is kept (``/work/shared/DOMAIN.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Protocol
+
+from shahada.schemas.records import PVRecord, SessionKind
+
+# Column → PVRecord attribute that must be equal in both sessions' rows of one candidate.
+_SAME_IN_BOTH: Final = (
+    ("cin", "cin"), ("nom_fr", "family_name_fr"), ("prenom_fr", "given_name_fr"),
+    ("nom_ar", "family_name_ar"), ("prenom_ar", "given_name_ar"), ("date_naissance", "birth_date"),
+    ("lieu_naissance_fr", "birth_place_fr"), ("lieu_naissance_ar", "birth_place_ar"),
+    ("filiere", "stream"), ("option", "option"), ("academie", "academy"),
+    ("type_candidat", "candidate_type"), ("moyenne_regionale", "regional_average"),
+    ("moyenne_cc", "continuous_average"),
+)  # fmt: skip
+_OTHER: Final[dict[SessionKind, SessionKind]] = {"normale": "rattrapage", "rattrapage": "normale"}
+
+
+class _Log(Protocol):
+    """The part of :class:`shahada.issuer.pv.rules.ProblemLog` used here."""
+
+    def add(self, row: int | None, column: str | None, code: str, message: str) -> None: ...
+
+
+class SessionIndex:
+    """Remembers, for one PV, the row of each (Code Massar, session) and the valid records."""
+
+    def __init__(self, log: _Log) -> None:
+        self._log = log
+        self._rows: dict[tuple[str, str], int] = {}
+        self._records: dict[tuple[str, str], PVRecord] = {}
+
+    def seen(self, line: int, massar: str, session: str) -> None:
+        """Note a row with a well-formed Code Massar and session; report it if it is a second one."""
+        first = self._rows.setdefault((massar, session), line)
+        if first != line:
+            self._log.add(line, "massar", "pv.duplicate_candidate",
+                          f"this Code Massar already has a {session} row: rows {first} and {line}")  # fmt: skip
+
+    def pair(self, record: PVRecord) -> None:
+        """Check a valid record against the same candidate's valid row of the other session, if any."""
+        self._records[(record.massar, record.session)] = record
+        other = self._records.get((record.massar, _OTHER[record.session]))
+        if other is None:
+            return
+        add = self._log.add
+        line = record.row
+        normale, rattrapage = (record, other) if record.session == "normale" else (other, record)
+        where = f"(rows {normale.row} normale and {rattrapage.row} rattrapage)"
+        if normale.decision != "rattrapage":
+            message = f"the candidate sits the rattrapage, yet was given {normale.decision} at the normale {where}"
+            add(line, "decision", "pv.session_mismatch", message)
+        for column, attribute in _SAME_IN_BOTH:
+            if getattr(normale, attribute) != getattr(rattrapage, attribute):
+                add(line, column, "pv.session_mismatch", f"{column} differs between the two sessions {where}")
+        if normale.stream != rattrapage.stream:
+            return
+        before = {(m.exam, m.subject): m.mark for m in normale.marks}
+        for mark in rattrapage.marks:
+            old = before[(mark.exam, mark.subject)]
+            column = ("nat_" if mark.exam == "national" else "reg_") + mark.subject
+            if mark.exam == "regional" and mark.mark != old:
+                add(line, column, "pv.session_mismatch",
+                    f"the regional exam is not retaken, yet {column} is {old} then {mark.mark} {where}")  # fmt: skip
+            elif mark.exam == "national" and mark.mark < old:
+                add(line, column, "pv.session_mismatch",
+                    f"the better mark is kept, yet {column} falls from {old} to {mark.mark} {where}")  # fmt: skip
+

@@ -1,0 +1,119 @@
+"""Share links: the graduate's page (``GET /shares``: create, list with state and access log;
+``POST /shares``; ``POST /shares/<id>/revoke``) and the link itself (``GET /s/<token>``).
+
+A link answers software (``Accept: application/json``, or no preference) with the shared
+credentials as JSON (:func:`shahada.portal.shares.share_document`), and a browser (which prefers
+HTML) with 303 to the public verifier's page for it, ``<verifier_url>/shares?url=<link>``, which
+fetches the JSON in turn. Refusals are problem+json: 404 ``share.unknown``, 410 ``share.expired``
+or ``share.revoked``. Every request on a known token is logged first (a browser sent to the
+verifier, and the verifier's own fetch that follows, are two entries of the log).
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from flask import Blueprint, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from shahada.portal import forms
+from shahada.portal.documents import graduate_credentials
+from shahada.portal.errors import FormError, GoneError, NotFoundError
+from shahada.portal.shares import Channel, share_document, truncate_address
+from shahada.portal.web import FIELD_CHARS, form_error, page, portal, public_base, require_graduate
+
+bp = Blueprint("shares", __name__)
+DURATIONS = (1, 7, 30, 90, 180)
+RECIPIENT_INPUT_CHARS = 400  # read at most; the rule is 200
+MAX_DOCUMENTS = 16  # a graduate has a diploma and a transcript a session
+
+
+def _shares_page(massar: str, status: int = 200, *, error: FormError | None = None, form: dict[str, object] | None = None) -> Response:
+    p = portal()
+    now = p.now()
+    links = p.shares.of(massar)
+    credentials = graduate_credentials(p.archive, massar)
+    context = {
+        "links": [(link, link.state(now)) for link in links],
+        "log": p.shares.accesses(link.id for link in links),
+        "documents": {c.id: c for c in credentials},
+        "durations": [d for d in DURATIONS if d <= p.settings.share_max_days],
+        "form": form or {"days": "30", "documents": [c.id for c in credentials]},
+        "created": session.pop("created_link", None),
+    }
+    if error is not None:
+        return form_error("shares.html", error, status, **context)
+    return page("shares.html", status, **context)
+
+
+@bp.get("/shares")
+def index() -> Response:
+    return _shares_page(require_graduate())
+
+
+@bp.post("/shares")
+def create() -> Response:
+    massar = require_graduate()
+    p = portal()
+    owned = {c.id for c in graduate_credentials(p.archive, massar)}
+    recipient_text = request.form.get("recipient", "")[:RECIPIENT_INPUT_CHARS]
+    days_text = request.form.get("days", "")[:FIELD_CHARS]
+    wanted = request.form.getlist("documents")[:MAX_DOCUMENTS]
+    form: dict[str, object] = {"recipient": recipient_text, "days": days_text, "documents": wanted}
+    try:
+        recipient = forms.recipient(recipient_text)
+        days = forms.days(days_text, longest=p.settings.share_max_days)
+        chosen = forms.documents(wanted, owned=owned)
+    except FormError as err:
+        return _shares_page(massar, err.http_status, error=err, form=form)
+    token, _ = p.shares.create(massar, recipient=recipient, credential_ids=chosen, days=days, now=p.now())
+    session["created_link"] = link_of(token)
+    return redirect(url_for("shares.index"), code=303)
+
+
+@bp.post("/shares/<int:share_id>/revoke")
+def revoke(share_id: int) -> Response:
+    massar = require_graduate()
+    portal().shares.revoke(massar, share_id, now=portal().now())
+    return redirect(url_for("shares.index"), code=303)
+
+
+def link_of(token: str) -> str:
+    return f"{public_base()}/s/{token}"
+
+
+def _wants_page() -> bool:
+    accept = request.accept_mimetypes
+    return accept["text/html"] > max(accept["application/json"], accept["application/ld+json"])
+
+
+@bp.get("/s/<token>")
+def shared(token: str) -> Response:
+    p = portal()
+    verifier = p.settings.verifier_url
+    channel: Channel = "browser" if verifier and _wants_page() else "api"
+    g.json_endpoint = channel == "api"
+    link = link_of(token)
+    try:
+        share = p.shares.open(
+            token,
+            channel=channel,
+            client=truncate_address(request.remote_addr),
+            user_agent=request.headers.get("User-Agent", ""),
+            now=p.now(),
+        )
+    except (NotFoundError, GoneError):
+        if channel == "api":
+            raise
+        share = None  # the verifier's page tells the reader why, from the JSON it fetches
+    if share is None or channel == "browser":
+        response = redirect(f"{verifier}/shares?url={quote(link, safe='')}", code=303)
+    else:
+        documents = [stored.document for cid in share.credential_ids if (stored := p.archive.get(cid)) is not None]
+        response = Response(json.dumps(share_document(share, link, documents), ensure_ascii=False), mimetype="application/json")
+        response.headers["Access-Control-Allow-Origin"] = "*"  # a capability URL: whoever holds it may read it
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.vary.add("Accept")
+    return response

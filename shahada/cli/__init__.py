@@ -1,0 +1,275 @@
+"""The ``shahada`` command line: a thin layer over the packages.
+
+Exit codes of ``shahada verify``: 0 valid, 1 invalid, 2 unusable input, 3 genuine so far but a
+check could not be completed (e.g. the issuer's DID document could not be fetched).
+Other commands: 0 success, 1 a domain error (printed with its code), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from shahada.common.errors import ShahadaError
+from shahada.cli.common import Progress, _fail, _settings
+from shahada.cli.print_command import print_command
+from shahada.cli.serve import serve
+from shahada.cli.status_commands import register_archive_commands, register_status_commands
+from shahada.wallet.cli import wallet_group
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable", "registry.unavailable"})
+
+
+@click.group()
+def main() -> None:
+    """Shahada: the ministry's baccalaureate credentials."""
+
+
+# --- issue -------------------------------------------------------------------------------------
+
+
+def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None], dry_run: bool = False) -> tuple[Any, int]:
+    """Import (or rectify with) a PV, sign, supersede, publish the status lists; with ``dry_run``,
+    only the diff against the archive (a :class:`shahada.issuer.rectification.PVPlan`)."""
+    from shahada.issuer.archive.audit import AuditLog
+    from shahada.issuer.issuance import AgentSigner, sign_pending
+    from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+    from shahada.schemas.reference import bundled_reference
+
+    from shahada.issuer.issuance import ImportOutcome
+    from shahada.issuer.rectification import apply_supersessions, plan_pv, record_plan
+
+    s = ministry.settings
+    audit = AuditLog(ministry.archive.engine)  # every import and issuance batch, hash-chained
+    now = dt.datetime.now(dt.UTC)
+    plan = plan_pv(
+        pv,
+        archive=ministry.archive,
+        year=year,
+        issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
+        secret=s.id_secret,
+        reference=bundled_reference(),
+        proof_type=s.proof_type,
+        now=now,
+    )
+    if dry_run:
+        return plan, 0
+    if plan.changes:
+        click.echo(plan.report(), err=True)
+    info = record_plan(
+        plan,
+        archive=ministry.archive,
+        operator=s.operator,
+        now=now,
+        attach_status=ministry.status.attach if ministry.status is not None else None,
+        audit=audit,
+    )
+    outcome = ImportOutcome(info, resumed=plan.resumed is not None, already_issued=plan.unchanged)
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method, s.proof_type)
+    signed = sign_pending(
+        ministry.archive,
+        outcome.info.id,
+        signer,
+        clock=lambda: dt.datetime.now(dt.UTC),
+        concurrency=s.sign_concurrency,
+        progress=progress,
+        audit=audit,
+        operator=s.operator,
+    )
+    apply_supersessions(ministry.archive, ministry.status, audit, operator=s.operator, now=dt.datetime.now(dt.UTC))
+    if ministry.status is not None:  # the lists the new entries point at (W3C Bitstring Status List 1.0)
+        from shahada.status_setup import publish_lists
+
+        publish_lists(ministry.status, signer, ministry.identity.did, s.proof_type)
+    return outcome, signed
+
+
+def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
+    target = out / "credentials"
+    target.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for stored in archive.credentials(import_id=import_id):
+        path = target / f"{stored.kind}-{stored.document_number}.json"
+        path.write_text(json.dumps(stored.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        count += 1
+    return count
+
+
+@main.command()
+@click.argument("pv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--session", "session", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="writes OUT/credentials/*.json")
+@click.option("--dry-run", is_flag=True, help="only report what the PV changes (new, changed credentials and fields)")
+def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
+    """Validate a PV, sign its credentials through the agent, archive and write them. A corrected
+    PV of an issued session supersedes the changed credentials only (rectification)."""
+    from shahada.ministry import LocalMinistry
+
+    try:
+        with LocalMinistry(_settings()) as ministry:
+            outcome, signed = _issue(ministry, pv, session, Progress("signing"), dry_run=dry_run)
+            if dry_run:
+                click.echo(outcome.report())
+                return
+            written = _write_credentials(ministry.archive, outcome.info.id, out)
+    except ShahadaError as err:
+        _fail(err)
+    state = "resumed an earlier import of this file" if outcome.resumed else "new import"
+    click.echo(
+        f"{pv.name}: {outcome.info.record_count} candidates, {outcome.info.credential_count} credentials ({state}); "
+        f"signed now: {signed}; written: {written} files under {out / 'credentials'}"
+    )
+
+
+# --- verify ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.option("--massar", default=None, help="a printed document's Code Massar, checked against its seal")
+def verify(source: str, as_json: bool, massar: str | None) -> None:
+    """Verify a credential file, or a printed document's seal: its QR text or URL, a photo or scan
+    (PNG, JPEG) or a PDF (no agent). Exit 0 valid, 1 invalid, 2 unusable, 3 incomplete."""
+    from shahada.ministry import LocalSite, make_verifier, ministry_did_of
+    from shahada.paper import is_paper, verify_paper
+
+    if is_paper(source):
+        sys.exit(verify_paper(source, _settings, as_json=as_json, massar=massar))
+    file = Path(source)
+    try:
+        credential = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        click.echo(f"unusable input: {file}: {err}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    try:
+        settings = _settings()
+        with LocalSite(settings):
+            result = make_verifier(settings, ministry_did_of(settings), registry=True).verify(credential)
+    except ShahadaError as err:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("VALID" if result.verified else "INVALID")
+        for check in result.checks:
+            mark = {"passed": "✓", "failed": "✗", "skipped": "·"}[check.outcome]
+            click.echo(f"  {mark} {check.name:<10} {check.code:<24} {check.message}")
+    if result.verified:
+        sys.exit(EXIT_VALID)
+    failed = {c.code for c in result.errors}
+    sys.exit(EXIT_INCOMPLETE if failed and failed <= INCOMPLETE_CODES else EXIT_INVALID)
+
+
+# --- did ---------------------------------------------------------------------------------------
+
+
+@main.group()
+def did() -> None:
+    """The ministry's DID."""
+
+
+@did.command("document")
+def did_document() -> None:
+    """Print the ministry's DID document (creating the DID in the wallet on first use)."""
+    from shahada.ministry import LocalMinistry
+
+    try:
+        with LocalMinistry(_settings()) as ministry:
+            click.echo(json.dumps(ministry.identity.did_document(), indent=2))
+    except ShahadaError as err:
+        _fail(err)
+
+
+# --- pv ----------------------------------------------------------------------------------------
+
+
+@main.group()
+def pv() -> None:
+    """Deliberation records (PV): check and generate."""
+
+
+@pv.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--session", "year", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
+def pv_check(path: Path, year: int) -> None:
+    """Validate a PV without issuing anything; prints every problem with its row and column."""
+    from shahada.issuer.pv.reader import read_pv
+    from shahada.schemas.reference import bundled_reference
+
+    try:
+        records = read_pv(path, reference=bundled_reference(), year=year)
+    except ShahadaError as err:
+        _fail(err)
+    admitted = sum(1 for r in records if r.admitted)
+    click.echo(f"{path.name}: {len(records)} valid records, {admitted} admitted")
+
+
+@pv.command("generate")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rows", default=1000, type=click.IntRange(1), show_default=True)
+@click.option("--seed", default=1, type=int, show_default=True)
+@click.option("--year", default=2025, type=int, show_default=True)
+def pv_generate(out: Path, rows: int, seed: int, year: int) -> None:
+    """Write a synthetic PV (CSV, ';', UTF-8 BOM, CRLF) for tests and benchmarks."""
+    from shahada.issuer.pv.synthetic import generate_records, write_csv
+    from shahada.schemas.reference import bundled_reference
+
+    write_csv(generate_records(rows, seed=seed, reference=bundled_reference(), year=year), out)
+    click.echo(f"wrote {rows} rows to {out}")
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--pv", "pv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="default: the bundled sample PV")
+@click.option("--session", "year", default=2025, type=int, show_default=True)
+def demo(pv_path: Path | None, year: int) -> None:
+    """Start the local ministry, issue the sample session, verify every credential, stop."""
+    from importlib import resources
+
+    from shahada.ministry import LocalMinistry
+
+    pv_file = pv_path or Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
+    try:
+        settings = _settings()
+        started = time.monotonic()
+        with LocalMinistry(settings) as ministry:
+            click.echo(f"ministry DID: {ministry.identity.did}")
+            click.echo(f"agent: {ministry.agent.admin_url if ministry.agent else settings.agent_admin_url} (admin API on loopback, key-protected)")
+            outcome, signed = _issue(ministry, pv_file, year, Progress("signing"))
+            out = settings.out_dir / "demo"
+            written = _write_credentials(ministry.archive, outcome.info.id, out)
+            verifier = ministry.verifier()
+            results = [(c, verifier.verify(c.document)) for c in ministry.archive.credentials(import_id=outcome.info.id)]
+    except ShahadaError as err:
+        _fail(err)
+    failed = [(c, r) for c, r in results if not r.verified]
+    kinds: dict[str, int] = {}
+    for c, _ in results:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    click.echo(f"PV: {pv_file.name}: {outcome.info.record_count} candidates ({'resumed' if outcome.resumed else 'imported'})")
+    click.echo(f"issued: {', '.join(f'{n} {k}s' for k, n in sorted(kinds.items()))} (signed in this run: {signed})")
+    click.echo(f"verified by the independent verifier: {len(results) - len(failed)}/{len(results)}")
+    click.echo(f"credentials: {out / 'credentials'}")
+    click.echo(f"archive: {settings.archive_url}")
+    click.echo(f"agent log: {settings.agent_dir / 'agent.log'}")
+    click.echo(f"done in {time.monotonic() - started:.1f}s; the agent is stopped.")
+    for c, r in failed[:10]:
+        click.echo(f"  FAILED {c.id}: {[e.code for e in r.errors]}", err=True)
+    sys.exit(0 if not failed and results else 1)
+
+
+main.add_command(serve)  # shahada serve issuer | verifier | portal
+main.add_command(print_command)  # shahada print: the printed documents of a session
+register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish
+register_archive_commands(main)  # shahada archive verify
+main.add_command(wallet_group)  # shahada wallet …: a graduate's cloud wallet

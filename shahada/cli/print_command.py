@@ -1,0 +1,68 @@
+"""``shahada print``: the printed documents of a session (or of one academy), from the archive.
+
+Starts the local ministry (its agent seals each document), streams the session's issued
+credentials from the archive, and hands them to ``shahada.printing.batch``: one PDF per document,
+optionally one print-ready PDF per batch, progress on stderr, resumable by running it again.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from shahada.common.errors import ShahadaError
+
+
+@click.command("print")
+@click.option("--session", "year", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="output directory")
+@click.option("--academy", default=None, help="only this academy (code, e.g. CS, RSK, DT)")
+@click.option("--kind", type=click.Choice(["all", "diploma", "transcript"]), default="all", show_default=True)
+@click.option("--batch-pdf/--no-batch-pdf", default=False, help="also write one print-ready PDF per batch")
+@click.option("--batch-size", default=100, type=click.IntRange(1, 5000), show_default=True, help="documents per batch")
+@click.option("--jobs", default=None, type=click.IntRange(1, 256), help="worker processes (default: one per core)")
+def print_command(year: int, out: Path, academy: str | None, kind: str, batch_pdf: bool, batch_size: int, jobs: int | None) -> None:
+    """Render every issued document of a session as PDF (rerun to resume)."""
+    from shahada.issuer.archive.store import ISSUED
+    from shahada.issuer.seal import AgentSealer, seal_credentials
+    from shahada.printing.batch import print_documents
+    from shahada.schemas.reference import bundled_reference
+    from shahada.cli.common import Progress, _fail, _settings
+    from shahada.ministry import LocalMinistry
+
+    if academy is not None and academy not in bundled_reference().academies:
+        raise click.BadParameter(f"unknown academy {academy!r} (one of {', '.join(sorted(bundled_reference().academies))})", param_hint="--academy")
+    selected = None if kind == "all" else kind
+    started = time.monotonic()
+    try:
+        settings = _settings()
+        with LocalMinistry(settings) as ministry:
+            sealer = AgentSealer(ministry.client, ministry.identity.verification_method)
+
+            def seal(credentials: list[Any]) -> list[str]:
+                return seal_credentials(credentials, sealer, base_url=settings.verify_base_url)
+
+            total = ministry.archive.count(status=ISSUED, session_year=year, academy=academy, kind=selected)
+            stored = ministry.archive.credentials(session_year=year, academy=academy, kind=selected)
+            report = print_documents(
+                (c.document for c in stored),
+                out,
+                seal=seal,
+                total=total,
+                jobs=jobs,
+                batch_size=batch_size,
+                batch_pdf=batch_pdf,
+                progress=Progress("printing"),
+            )
+    except ShahadaError as err:
+        _fail(err)
+    seconds = time.monotonic() - started
+    rate = report.rendered / seconds if seconds > 0 else 0.0
+    click.echo(
+        f"session {year}{f', academy {academy}' if academy else ''}: {report.documents} documents; "
+        f"rendered now: {report.rendered} ({rate:.1f} pages/s), already printed: {report.skipped}, "
+        f"batch PDFs written: {report.batches}; under {out}"
+    )

@@ -1,0 +1,162 @@
+"""``shahada serve …``: long-running services of the local ministry.
+
+``shahada serve issuer [--host 127.0.0.1] [--port N]`` starts (or uses, with ``agent_admin_url``)
+the agent like every other command (``shahada.ministry.LocalMinistry``) and serves the VC API
+issuer (``shahada.issuer.api``) with waitress until Ctrl-C or SIGTERM, which stop the agent too.
+
+``shahada serve verifier [--host 127.0.0.1] [--port N]`` serves the public verifier
+(``shahada.verifier.web``: pages in Arabic, French and English, the printed QR codes' URL, the VC API
+verifier) with waitress; it needs no agent (``shahada.services``).
+
+``shahada serve portal [--host 127.0.0.1] [--port N]`` starts the local ministry (its agent seals
+the PDFs and, with ``didcomm_port``, delivers to wallets) and serves the graduate portal
+(``shahada.portal``: sign-in with a one-time code, documents, wallet, share links) with waitress.
+
+The bearer token is ``SHAHADA_ISSUER_TOKEN`` (or ``SHAHADA_ISSUER_TOKEN_FILE``); in development
+mode one is generated once under ``$SHAHADA_HOME/secrets/issuer_token`` (0600) and its path, never
+its value, is printed. Production refuses to start without one.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from shahada.common.errors import ConfigError
+from shahada.common.errors import ShahadaError
+
+if TYPE_CHECKING:
+    from shahada.config import Settings
+
+
+def issuer_token(settings: "Settings") -> tuple[str, str]:
+    """(token, where it comes from) for the VC API issuer.
+
+    Raises:
+        ConfigError (config.secret): production mode without SHAHADA_ISSUER_TOKEN.
+    """
+    if settings.issuer_token:
+        return settings.issuer_token, "SHAHADA_ISSUER_TOKEN"
+    if settings.mode == "production":
+        raise ConfigError("SHAHADA_ISSUER_TOKEN (or SHAHADA_ISSUER_TOKEN_FILE) must be set in production mode", code="config.secret")
+    path = settings.home / "secrets" / "issuer_token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip(), str(path)
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # waitress and LocalMinistry then shut down as on Ctrl-C
+
+
+@contextmanager
+def _exit_on_error(host: str, port: int) -> Iterator[None]:
+    """A domain error, or an address that cannot be listened on, ends the command with exit 1."""
+    try:
+        yield
+    except ShahadaError as err:
+        click.echo(f"error [{err.code}]: {err.message}", err=True)
+        sys.exit(1)
+    except OSError as err:  # e.g. the port is taken
+        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
+        sys.exit(1)
+
+
+def _serve_until_stopped(server: Any) -> None:
+    """Serve until Ctrl-C or SIGTERM (which :func:`_stop_on_sigterm` turns into Ctrl-C)."""
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+
+
+@click.group()
+def serve() -> None:
+    """Long-running services (they stop on Ctrl-C or SIGTERM)."""
+
+
+@serve.command("issuer")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
+@click.option("--port", default=8080, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+def serve_issuer(host: str, port: int) -> None:
+    """The W3C VC API issuer: POST /credentials/issue, bearer token, signed by the agent."""
+    from shahada.issuer.api import AgentCredentialSigner, IssuerService, create_app
+    from shahada.issuer.api.server import IssuerServer
+    from shahada.config import load_settings
+    from shahada.ministry import LocalMinistry
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with _exit_on_error(host, port):
+        settings = load_settings()
+        token, token_source = issuer_token(settings)
+        with LocalMinistry(settings) as ministry:
+            identity = ministry.identity
+            service = IssuerService(
+                signer=AgentCredentialSigner(ministry.client, identity.verification_method),
+                issuer_did=identity.did,
+                verification_method=identity.verification_method,
+                loader=ministry.loader,
+                token=token,
+                default_suite=settings.proof_type,
+            )
+            server = IssuerServer(create_app(service), host=host, port=port)
+            click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
+            click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
+            click.echo(f"bearer token: {token_source}", err=True)
+            _serve_until_stopped(server)
+    click.echo("stopped; the agent is stopped.", err=True)
+
+
+@serve.command("verifier")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
+@click.option("--port", default=8081, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+@click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
+def serve_verifier(host: str, port: int, threads: int) -> None:
+    """The public verifier: pages (ar, fr, en), QR URLs, and the W3C VC API (no agent needed)."""
+    from shahada.config import load_settings
+    from shahada.services import installation_verifier
+    from shahada.common.wsgi import WaitressServer
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with _exit_on_error(host, port):
+        with installation_verifier(load_settings()) as verifier:
+            server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier")
+            click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
+            click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
+            click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
+            _serve_until_stopped(server)
+    click.echo("stopped.", err=True)
+
+
+@serve.command("portal")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
+@click.option("--port", default=8082, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+@click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
+def serve_portal(host: str, port: int, threads: int) -> None:
+    """The graduate portal: sign-in (Code Massar, birth date, one-time code), documents, wallet, share links."""
+    import os
+
+    from shahada.services import installation_portal
+    from shahada.config import load_settings
+    from shahada.ministry import LocalMinistry
+    from shahada.common.wsgi import WaitressServer
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with _exit_on_error(host, port):
+        settings = load_settings()
+        with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ) as portal:
+            server = WaitressServer(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
+            click.echo(f"graduate portal: {server.url}/", err=True)
+            click.echo(f"share links: {portal.settings.public_url or server.url}/s/<token>; verifier: {portal.settings.verifier_url or '(none: browsers get the JSON)'}", err=True)
+            click.echo(f"one-time codes: {portal.outbox or portal.settings.sender}; add to wallet: {'on' if portal.wallet else 'off'}", err=True)
+            _serve_until_stopped(server)
+    click.echo("stopped; the agent is stopped.", err=True)
