@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable
 
+import requests
+
+from shahada.common.errors import ConfigError
 from shahada.did.resolve import DIDResolver
 from shahada.agent.admin import AdminClient
 from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
@@ -28,7 +31,7 @@ from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.config import Settings
 from shahada.issuer.archive.status import StatusStore
-from shahada.issuer.site.app import SiteServer, create_site_app
+from shahada.issuer.site.app import SiteServer, create_site_app, did_document_path
 from shahada.status_setup import status_checker, status_store
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.status import StatusChecker
@@ -72,7 +75,26 @@ def start_local_site(
     if settings.did_method != "web" or not settings.site_is_local:
         return None
     app = create_site_app(did_documents={did_document["id"]: did_document}, loader=loader, status_lists=status_lists)
-    return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
+    try:
+        return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
+    except OSError as err:
+        if _serves_document(settings, tls, did_document):
+            return None  # another command of this installation (e.g. `shahada serve verifier`) serves the same site
+        raise ConfigError(
+            f"cannot serve the ministry's site on {settings.site_host}:{settings.site_port} ({err.strerror or err}): "
+            "another program holds that port; stop it or set site_port in config.toml",
+            code="config.site_port",
+        ) from err
+
+
+def _serves_document(settings: Settings, tls: TLSFiles, did_document: dict[str, Any]) -> bool:
+    """Whether the site already listening on the configured port publishes this DID document."""
+    url = f"https://{settings.site_host}:{settings.site_port}{did_document_path(str(did_document['id']))}"
+    try:
+        response = requests.get(url, timeout=2.0, verify=str(tls.ca_cert), allow_redirects=False)
+        return response.status_code == 200 and response.json() == did_document
+    except (requests.RequestException, ValueError):
+        return False
 
 
 @dataclass
@@ -205,8 +227,8 @@ class LocalSite:
                 self._archive = Archive(s.archive_url)
                 store = status_store(s, self._archive)
                 self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader(), store)
-            except OSError:
-                self.server = None  # the port is taken: the local ministry is already serving it
+            except ConfigError:
+                self.server = None  # the port is taken: whoever holds it is reported by the verifier's did.resolution
         return self
 
     def __exit__(self, *exc: object) -> None:
