@@ -11,8 +11,6 @@ interrupted run never leaves a half-written PDF under its final name.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -22,6 +20,7 @@ import jinja2
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
+from shahada.common.files import write_private
 from shahada.printing.document import PrintedDocument, printed_document
 from shahada.printing.errors import OutputError, TemplateError
 from shahada.printing.qr import make_qr
@@ -105,14 +104,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         OutputError: ``print.output``, the directory or file cannot be written.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(path, data)  # 0600 in 0700 directories: a printed document holds personal data
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err}") from err

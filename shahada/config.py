@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import getpass
 import os
-import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Mapping
 
+from shahada.common.files import generated_secret, private_dir
 from shahada.agent.process import PostgresWallet, free_port
 from shahada.common.errors import ConfigError
 from shahada.proofs.types import DEFAULT_PROOF_TYPE, PROOF_TYPES
@@ -90,12 +90,7 @@ def _secret(env: Mapping[str, str], name: str, *, home: Path, mode: Mode, genera
         return None
     if mode == "production":
         raise ConfigError(f"{name} (or {name}_FILE) must be set in production mode", code="config.secret")
-    path = home / "secrets" / name.lower().removeprefix("shahada_")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    return generated_secret(home / "secrets" / name.lower().removeprefix("shahada_"))
 
 
 def _default_config(port: int, didcomm_port: int) -> str:
@@ -126,7 +121,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read ``config.toml`` under the data directory, then the environment's overrides."""
     env = os.environ if env is None else env
     home = Path(env.get("SHAHADA_HOME") or DEFAULT_HOME).expanduser().resolve()
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(home)  # an existing home is tightened too: it holds the archive, the wallet and the secrets
     config_path = home / "config.toml"
     if not config_path.exists():
         config_path.write_text(_default_config(free_port(), free_port()), encoding="utf-8")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import sys
 import threading
@@ -29,6 +28,7 @@ from typing import Any
 
 import click
 
+from shahada.common.files import generated_secret, private_dir
 from shahada.common.errors import ShahadaError
 from shahada.wallet.errors import WalletError
 
@@ -45,12 +45,7 @@ def _secret(name: str, home: Path) -> str:
         return os.environ[name]
     if os.environ.get(f"{name}_FILE"):
         return Path(os.environ[f"{name}_FILE"]).read_text(encoding="utf-8").strip()
-    path = home / "secrets" / name.lower()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    return generated_secret(home / "secrets" / name.lower())
 
 
 def _client() -> Any:
@@ -106,7 +101,7 @@ def agent_command(didcomm_port: int, host: str, endpoint: str | None, ca_file: P
     from shahada.wallet.agent import holder_agent_config
 
     home = wallet_home()
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(home)
     if ca_file is None:
         local_ca = Path(os.environ.get("SHAHADA_HOME") or "~/.shahada").expanduser() / "tls" / "ca.pem"
         ca_file = local_ca if local_ca.exists() else None

@@ -19,7 +19,6 @@ its value, is printed. Production refuses to start without one.
 
 from __future__ import annotations
 
-import secrets
 import signal
 import sys
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from shahada.common.files import generated_secret
 from shahada.common.errors import ConfigError
 from shahada.common.errors import ShahadaError
 
@@ -47,11 +47,7 @@ def issuer_token(settings: "Settings") -> tuple[str, str]:
     if settings.mode == "production":
         raise ConfigError("SHAHADA_ISSUER_TOKEN (or SHAHADA_ISSUER_TOKEN_FILE) must be set in production mode", code="config.secret")
     path = settings.home / "secrets" / "issuer_token"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip(), str(path)
+    return generated_secret(path), str(path)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

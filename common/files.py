@@ -1,0 +1,57 @@
+"""Files only the installation's operator may read: directories 0700, files 0600, written atomically.
+
+Credentials, PDFs, secrets and the archive hold personal data; nothing Shahada writes is meant for
+other accounts of the machine. Existing directories are tightened, not only new ones.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` (and missing parents, each 0700 too) as a directory, mode 0700 whatever it was before."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (mode 0600) through a temporary file and an atomic rename.
+
+    Raises:
+        OSError: the directory or the file cannot be written.
+    """
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def generated_secret(path: Path) -> str:
+    """The secret stored at ``path``, generated once (32 random bytes, URL-safe) when there is none.
+
+    Two processes starting together get the same secret: the file appears whole, once.
+    """
+    if not path.exists():
+        private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(secrets.token_urlsafe(32))
+            os.link(tmp, path)  # appears whole, or not at all when another process was first
+        except FileExistsError:
+            pass
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return path.read_text(encoding="utf-8").strip()
