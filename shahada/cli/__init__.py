@@ -28,6 +28,7 @@ INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable", "registry.
 
 
 @click.group()
+@click.version_option(package_name="shahada", prog_name="shahada")
 def main() -> None:
     """Shahada: the ministry's baccalaureate credentials."""
 
