@@ -18,6 +18,7 @@ SQLite the transaction begins with ``BEGIN IMMEDIATE``: the database's write loc
 A new revision, once the tables' declarations changed (``rev_id`` the next number)::
 
     from alembic import command
+from alembic.util import CommandError
     from shahada.migrations import alembic_config
     command.revision(alembic_config(url), "why", autogenerate=True, rev_id="0002")
 
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from alembic import command
+from alembic.util import CommandError
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -152,6 +154,8 @@ def upgrade(url: str) -> SchemaUpgrade:
                 after = MigrationContext.configure(connection).get_current_revision()
         except SQLAlchemyError as err:
             raise ArchiveError(f"the archive at {shown} could not be upgraded, nothing was changed: {_reason(err)}", code="archive.upgrade") from err
+        except CommandError as err:  # e.g. a revision this version does not know: a newer Shahada upgraded it
+            raise ArchiveError(f"the archive at {shown} could not be upgraded, nothing was changed: {err}", code="archive.upgrade") from err
         finally:
             connection.close()
     finally:
