@@ -28,6 +28,7 @@ with ``url`` a database at the current head; then read and correct the generated
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,22 +43,13 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from shahada.issuer.errors import ArchiveError
 
-__all__ = ["DDL_LOCK_KEY", "SchemaUpgrade", "alembic_config", "head_revision", "schema_metadata", "upgrade"]
+__all__ = ["DDL_LOCK_KEY", "SchemaUpgrade", "alembic_config", "head_revision", "pre_migration_schema", "schema_metadata", "upgrade"]
 
 HERE: Final = Path(__file__).resolve().parent
 
 # an arbitrary constant naming "Shahada changes its schema" among the database's advisory locks
 DDL_LOCK_KEY: Final = 0x5348_4144_4144_4131  # "SHADADA1"
 
-# the tables revision 0001 creates: finding one of them without ``alembic_version`` means a
-# database made before migrations
-PRE_MIGRATION_TABLES: Final = frozenset(
-    {
-        "pv_imports", "credentials", "status_counters", "status_entries", "status_lists", "audit_head", "audit_log",
-        "supersessions", "wallet_deliveries", "wallet_delivery_items", "portal_challenges", "portal_logins",
-        "portal_rate_events", "portal_locks", "portal_wallet_offers", "portal_shares", "portal_share_accesses",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +78,15 @@ def schema_metadata() -> MetaData:
     from shahada.common.db import Base
 
     return Base.metadata
+
+
+@cache
+def pre_migration_schema() -> MetaData:
+    """Revision 0001's frozen tables: the schema ``create_all`` made before there were migrations."""
+    script = ScriptDirectory.from_config(alembic_config()).get_revision("0001")
+    assert script is not None
+    schema: MetaData = script.module.SCHEMA
+    return schema
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
@@ -149,7 +150,8 @@ def upgrade(url: str) -> SchemaUpgrade:
                 if engine.dialect.name == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DDL_LOCK_KEY})
                 before = MigrationContext.configure(connection).get_current_revision()
-                adopted = before is None and bool(PRE_MIGRATION_TABLES & set(inspect(connection).get_table_names()))
+                # a table of 0001 without ``alembic_version``: a database made before migrations
+                adopted = before is None and bool(set(pre_migration_schema().tables) & set(inspect(connection).get_table_names()))
                 command.upgrade(alembic_config(connection=connection), "head")
                 after = MigrationContext.configure(connection).get_current_revision()
         except SQLAlchemyError as err:

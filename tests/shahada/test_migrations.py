@@ -20,12 +20,12 @@ from shahada.cli import main
 from shahada.common.db import Base
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.status import StatusStore
-from shahada.issuer.archive.store import Archive, CredentialRow, PVImport
+from shahada.issuer.archive.store import Archive
 from shahada.issuer.errors import ArchiveError
-from shahada.migrations import PRE_MIGRATION_TABLES, head_revision, schema_metadata, upgrade
+from shahada.migrations import head_revision, pre_migration_schema, schema_metadata, upgrade
 from shahada.portal.store import PortalStore
 
-NOW = dt.datetime(2025, 7, 1, 12, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2025, 7, 1, 12, 0)  # naive: the columns of revision 0001 are plain DateTime, in UTC
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -63,23 +63,26 @@ def tables_of(url: str) -> set[str]:
         engine.dispose()
 
 
+def all_tables() -> set[str]:
+    return set(schema_metadata().tables) | {"alembic_version"}
+
+
 def make_pre_migration_database(url: str, tables: list[str] | None = None) -> None:
-    """What the code before migrations left: ``create_all`` of (some of) the tables, and an import
-    with one credential in them; no ``alembic_version``."""
+    """What the code before migrations left: ``create_all`` of (some of) revision 0001's tables,
+    and an import with one credential in them; no ``alembic_version``."""
     engine = sa.create_engine(url)
     try:
-        metadata = schema_metadata()
-        chosen = None if tables is None else [metadata.tables[name] for name in tables]
-        metadata.create_all(engine, tables=chosen)
+        old = pre_migration_schema()
+        old.create_all(engine, tables=None if tables is None else [old.tables[name] for name in tables])
         with engine.begin() as connection:
             connection.execute(
-                sa.insert(PVImport).values(
+                sa.insert(old.tables["pv_imports"]).values(
                     id=1, session_year=2025, filename="pv.csv", file_sha256="a" * 64, operator="op",
                     imported_at=NOW, record_count=1, credential_count=1, completed_at=NOW,
                 )
             )
             connection.execute(
-                sa.insert(CredentialRow).values(
+                sa.insert(old.tables["credentials"]).values(
                     id="urn:uuid:kept", import_id=1, kind="diploma", session_year=2025, session_kind="normal", massar="R130045678",
                     academy="RSK", document_number="BAC-2025-1", record_digest="d" * 64, status="issued", document="{}", issued_at=NOW,
                 )
@@ -92,15 +95,16 @@ def test_the_migrations_are_the_tables_declared_in_the_code(url: str) -> None:
     """Revision 0001 (and every later one) makes exactly the schema the models declare."""
     upgrade(url)
     assert schema_diff(url) == []
-    assert set(schema_metadata().tables) == PRE_MIGRATION_TABLES  # one MetaData holds every table
+    # one MetaData holds the tables of every module: archive, status, audit, rectification, delivery, portal
     assert schema_metadata() is Base.metadata
+    assert {"credentials", "status_entries", "audit_log", "supersessions", "wallet_deliveries", "portal_shares"} <= set(Base.metadata.tables)
 
 
 def test_an_empty_database_is_upgraded_to_head_and_again_is_a_no_op(url: str) -> None:
     first = upgrade(url)
     assert (first.before, first.after, first.adopted) == (None, head_revision(), False)
     assert revision_of(url) == head_revision()
-    assert tables_of(url) == PRE_MIGRATION_TABLES | {"alembic_version"}
+    assert tables_of(url) == all_tables()
     again = upgrade(url)
     assert (again.before, again.after, again.adopted) == (head_revision(), head_revision(), False)
     assert again.describe() == f"the archive's schema is current (revision {head_revision()})"
@@ -117,7 +121,7 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(url: str) ->
     try:
         kept = archive.get("urn:uuid:kept")
         assert kept is not None and kept.status == "issued" and kept.document_number == "BAC-2025-1"
-        assert [i.filename for i in archive.imports()] == ["pv.csv"]
+        assert [(i.filename, i.imported_at) for i in archive.imports()] == [("pv.csv", NOW.replace(tzinfo=dt.UTC))]
     finally:
         archive.close()
 
@@ -128,7 +132,7 @@ def test_a_database_with_only_some_tables_gets_the_others(url: str) -> None:
     make_pre_migration_database(url, tables=["pv_imports", "credentials", "status_counters", "status_entries", "status_lists"])
     done = upgrade(url)
     assert done.adopted and revision_of(url) == head_revision()
-    assert tables_of(url) == PRE_MIGRATION_TABLES | {"alembic_version"} and schema_diff(url) == []
+    assert tables_of(url) == all_tables() and schema_diff(url) == []
     archive = Archive(url)
     try:
         assert archive.count(status="issued") == 1
