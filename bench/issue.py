@@ -25,7 +25,7 @@ from pathlib import Path
 
 from shahada.agent.admin import AdminClient
 from shahada.agent.process import AgentConfig, AgentProcess
-from shahada.issuer.archive.store import Archive
+from shahada.database import open_archive
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key
 from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
 from shahada.issuer.pv.synthetic import generate_records, write_csv
@@ -59,7 +59,7 @@ def now() -> dt.datetime:
 def measure(suite: str, pv: Path, work: Path, client: AdminClient, identity: MinistryIdentity, concurrency: int) -> Run:
     reference = bundled_reference()
     signer = AgentSigner(client, identity.verification_method, suite)
-    archive = Archive(f"sqlite:///{work / f'archive-{suite}.sqlite3'}")
+    archive = open_archive(f"sqlite:///{work / f'archive-{suite}.sqlite3'}")
     try:
         started = time.perf_counter()
         outcome = import_pv(

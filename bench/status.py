@@ -28,7 +28,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]  # run as a script, this file would shadow the `status` package
 
 from shahada.agent.process import AgentConfig, AgentProcess
-from shahada.issuer.archive.store import Archive
+from shahada.database import open_archive
 from shahada.issuer.identity import ensure_did_key
 from shahada.issuer.issuance import AgentSigner
 from shahada.issuer.archive.status import StatusStore
@@ -49,7 +49,7 @@ def main() -> None:
     ids = [f"urn:uuid:bench-{i:08d}" for i in range(2 * args.candidates)]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        archive = Archive(args.archive_url or f"sqlite:///{work / 'archive.sqlite3'}")
+        archive = open_archive(args.archive_url or f"sqlite:///{work / 'archive.sqlite3'}")
         store = StatusStore(archive.engine, secret=SECRET, origin="https://diplomes.men.gov.ma")
         started = time.perf_counter()
         for start in range(0, len(ids), 20_000):

@@ -31,17 +31,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from shahada.common.schema_setup import create_tables
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from shahada.agent.admin import AdminClient
-from shahada.issuer.archive.store import Archive, StoredCredential, UTCDateTime
+from shahada.common.db import Base, UTCDateTime
+from shahada.issuer.archive.store import Archive, StoredCredential
 from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.agent.errors import AgentRequestError
-from shahada.issuer.errors import ArchiveError, IssuerError
+from shahada.issuer.errors import IssuerError
 from shahada.schemas.credential import wallet_profile
 
 __all__ = ["Delivery", "DeliveryError", "WalletDelivery", "WalletInvitation", "WALLET_PROOF_TYPE"]
@@ -62,11 +61,7 @@ class DeliveryError(IssuerError):
     code = "delivery.error"
 
 
-class DeliveryBase(DeclarativeBase):
-    pass
-
-
-class DeliveryRow(DeliveryBase):
+class DeliveryRow(Base):
     __tablename__ = "wallet_deliveries"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -80,7 +75,7 @@ class DeliveryRow(DeliveryBase):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class DeliveryItemRow(DeliveryBase):
+class DeliveryItemRow(Base):
     __tablename__ = "wallet_delivery_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -162,10 +157,6 @@ class WalletDelivery:
         self.operator = operator
         self.clock = clock
         engine: Engine = archive.engine
-        try:
-            create_tables(DeliveryBase.metadata, engine)
-        except SQLAlchemyError as err:
-            raise ArchiveError(f"cannot create the delivery tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._audit = AuditLog(engine)
 

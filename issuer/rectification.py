@@ -28,12 +28,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from shahada.common.schema_setup import create_tables
 from sqlalchemy import Boolean, Integer, String, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential, UTCDateTime
+from shahada.common.db import Base, UTCDateTime
+from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential
 from shahada.issuer.archive.audit import AuditLog, records_sha256
 from shahada.issuer.issuance import file_sha256, plan_credentials, record_digest
 from shahada.issuer.pv.reader import read_pv
@@ -46,21 +46,13 @@ from shahada.schemas.reference import Reference
 SUPERSEDED = "superseded"
 
 
-class RectificationBase(DeclarativeBase):
-    pass
-
-
-class Supersession(RectificationBase):
+class Supersession(Base):
     __tablename__ = "supersessions"
     old_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     new_id: Mapped[str] = mapped_column(String(80), index=True)
     import_id: Mapped[int] = mapped_column(Integer)
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-
-
-def ensure_tables(engine: Engine) -> None:
-    create_tables(RectificationBase.metadata, engine)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +127,6 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
 
 def _current(archive: Archive, year: int) -> dict[tuple[str, str, str], tuple[int, str, str]]:
     """(massar, session, kind) → (revisions so far, current id, current record digest)."""
-    ensure_tables(archive.engine)
     with Session(archive.engine) as session:
         superseded = set(session.scalars(select(Supersession.old_id)))
         rows = session.execute(
@@ -233,7 +224,6 @@ def record_plan(
     fresh = plan.new + plan.superseding
     if attach_status is not None and fresh:
         fresh = attach_status(fresh)
-    ensure_tables(archive.engine)
 
     def in_transaction(session: Session, info: ImportInfo) -> None:
         if audit is not None:
@@ -265,7 +255,6 @@ def apply_supersessions(archive: Archive, status: StatusStore | None, audit: Aud
     Each revocation, its audit entry and the supersession's ``applied`` flag share one transaction.
     Returns how many were applied now.
     """
-    ensure_tables(archive.engine)
     sessions = sessionmaker(archive.engine)
     with sessions() as session:
         pending = session.execute(
@@ -287,7 +276,6 @@ def apply_supersessions(archive: Archive, status: StatusStore | None, audit: Aud
 
 def superseded_by(engine: Engine, credential_id: str) -> str | None:
     """The id of the credential that replaced ``credential_id``, if any (for the registry)."""
-    ensure_tables(engine)
     with Session(engine) as session:
         return session.scalar(select(Supersession.new_id).where(Supersession.old_id == credential_id, Supersession.applied.is_(True)))
 

@@ -21,19 +21,14 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from shahada.common.schema_setup import create_tables
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from shahada.issuer.archive.store import UTCDateTime
-from shahada.issuer.errors import ArchiveError
-class PortalBase(DeclarativeBase):
-    pass
+from shahada.common.db import Base, UTCDateTime
 
 
-class ChallengeRow(PortalBase):
+class ChallengeRow(Base):
     __tablename__ = "portal_challenges"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random; also in the session cookie
@@ -45,7 +40,7 @@ class ChallengeRow(PortalBase):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class LoginRow(PortalBase):
+class LoginRow(Base):
     __tablename__ = "portal_logins"
 
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -55,7 +50,7 @@ class LoginRow(PortalBase):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class RateEventRow(PortalBase):
+class RateEventRow(Base):
     __tablename__ = "portal_rate_events"
     __table_args__ = (Index("ix_portal_rate_events", "scope", "subject", "at"), Index("ix_portal_rate_events_age", "scope", "at"))
 
@@ -65,7 +60,7 @@ class RateEventRow(PortalBase):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-class LockRow(PortalBase):
+class LockRow(Base):
     __tablename__ = "portal_locks"
 
     scope: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -73,7 +68,7 @@ class LockRow(PortalBase):
     until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-class WalletOfferRow(PortalBase):
+class WalletOfferRow(Base):
     __tablename__ = "portal_wallet_offers"
 
     delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -84,7 +79,7 @@ class WalletOfferRow(PortalBase):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-class ShareRow(PortalBase):
+class ShareRow(Base):
     __tablename__ = "portal_shares"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -97,7 +92,7 @@ class ShareRow(PortalBase):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class ShareAccessRow(PortalBase):
+class ShareAccessRow(Base):
     __tablename__ = "portal_share_accesses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -110,14 +105,10 @@ class ShareAccessRow(PortalBase):
 
 
 class PortalStore:
-    """The portal's tables on ``engine`` (the archive's), created if missing."""
+    """The portal's tables on ``engine`` (the archive's, upgraded by the installation before)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        try:
-            create_tables(PortalBase.metadata, engine)
-        except SQLAlchemyError as err:
-            raise ArchiveError(f"cannot create the portal's tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager

@@ -26,6 +26,7 @@ from shahada.did.resolve import DIDResolver
 from shahada.agent.admin import AdminClient
 from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
 from shahada.issuer.archive.store import Archive
+from shahada.database import open_archive
 from shahada.agent.errors import AgentUnavailableError
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
 from shahada.schemas.loader import PinnedDocumentLoader
@@ -196,7 +197,7 @@ class LocalMinistry:
         site_dir = s.home / "site"
         site_dir.mkdir(exist_ok=True)
         (site_dir / "did.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
-        self.archive = Archive(s.archive_url)
+        self.archive = open_archive(s.archive_url)  # upgraded to the current schema first
         self._stack.callback(self.archive.close)
         self.status = status_store(s, self.archive)
         self.site = start_local_site(s, self.tls, document, self.loader, self.status)
@@ -224,7 +225,7 @@ class LocalSite:
         if self.document is not None and s.did_method == "web" and s.site_is_local:
             try:
                 tls = ensure_local_tls(s.tls_dir)
-                self._archive = Archive(s.archive_url)
+                self._archive = open_archive(s.archive_url)
                 store = status_store(s, self._archive)
                 self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader(), store)
             except ConfigError:

@@ -79,14 +79,15 @@ def seal_text_of(source: str) -> str:
 @contextmanager
 def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] | None] | None]:
     """A lookup in the configured archive, or None when it is not reachable (never created here)."""
-    from shahada.issuer.archive.store import ISSUED, Archive
+    from shahada.database import open_archive
+    from shahada.issuer.archive.store import ISSUED
 
     url: str = settings.archive_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         yield None
         return
     try:
-        archive = Archive(url)
+        archive = open_archive(url)
     except ShahadaError:
         yield None
         return

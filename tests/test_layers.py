@@ -39,7 +39,7 @@ def modules() -> Iterator[tuple[str, Path]]:
         for path in sorted(folder.rglob("*.py")):
             rel = path.relative_to(folder).with_suffix("")
             parts = [p for p in rel.parts if p != "__init__"]
-            if package == "shahada" and parts and parts[0] != "cli" and (folder / parts[0]).is_dir():
+            if package == "shahada" and parts and parts[0] not in {"cli", "migrations"} and (folder / parts[0]).is_dir():
                 continue
             yield ".".join([package, *parts]), path
 

@@ -25,29 +25,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
-from shahada.common.schema_setup import create_tables
 from sqlalchemy import Integer, String, Text, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from shahada.issuer.archive.store import UTCDateTime
+from shahada.common.db import Base, UTCDateTime
 from shahada.issuer.errors import ArchiveError
 GENESIS = "0" * 64
 
 
-class AuditBase(DeclarativeBase):
-    pass
-
-
-class AuditHead(AuditBase):
+class AuditHead(Base):
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditRow(AuditBase):
+class AuditRow(Base):
     __tablename__ = "audit_log"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -95,14 +90,10 @@ class ChainProblem:
 
 
 class AuditLog:
-    """The audit log in the archive database (tables created on first use)."""
+    """The audit log in the archive database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        try:
-            create_tables(AuditBase.metadata, engine)
-        except SQLAlchemyError as err:
-            raise ArchiveError(f"cannot create the audit tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def append(

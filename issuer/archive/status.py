@@ -1,7 +1,7 @@
 """The archive's side of credential status (W3C Bitstring Status List 1.0): index allocation, the
 status of every entry, and the published status list credentials.
 
-Tables (created next to the archive's own, in the same database):
+Tables (next to the archive's own, in the same database and on the same :class:`shahada.common.db.Base`):
 
 - ``status_counters`` — one row per purpose: the next counter value. Allocation is one atomic
   ``UPDATE … SET next = next + n … RETURNING`` (a row lock on PostgreSQL, the write lock on SQLite):
@@ -29,32 +29,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from shahada.common.schema_setup import create_tables
 from sqlalchemy import Boolean, Integer, String, Text, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from shahada.issuer.archive.store import PlannedCredential, UTCDateTime
+from shahada.common.db import Base, UTCDateTime
+from shahada.issuer.archive.store import PlannedCredential
 from shahada.issuer.errors import ArchiveError
 from shahada.status.bitstring import Bitstring
 from shahada.status.indexes import IndexPermutation
 from shahada.status.lists import DEFAULT_TTL_MS, LIST_SIZE, PURPOSES, Purpose, list_credential, list_url, status_entry
 
 
-class StatusBase(DeclarativeBase):
-    pass
-
-
-class StatusCounter(StatusBase):
+class StatusCounter(Base):
     __tablename__ = "status_counters"
     purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
     next: Mapped[int] = mapped_column(Integer)
 
 
-class StatusEntryRow(StatusBase):
+class StatusEntryRow(Base):
     __tablename__ = "status_entries"
     credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -65,7 +61,7 @@ class StatusEntryRow(StatusBase):
     changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class StatusListRow(StatusBase):
+class StatusListRow(Base):
     __tablename__ = "status_lists"
     purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -119,10 +115,6 @@ class StatusStore:
         self.ttl_ms = ttl_ms
         self._secret = secret
         self._permutations: dict[tuple[str, int], IndexPermutation] = {}
-        try:
-            create_tables(StatusBase.metadata, engine)
-        except SQLAlchemyError as err:
-            raise ArchiveError(f"cannot create the status tables: {err}", code="archive.open") from err
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # --- allocation ------------------------------------------------------------------------------

@@ -20,15 +20,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shahada.common.schema_setup import create_tables
 from sqlalchemy import (
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -40,32 +37,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from shahada.common.db import Base, UTCDateTime
 from shahada.issuer.errors import ArchiveError
+
 PENDING = "pending"
 ISSUED = "issued"
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite keeps no time zone)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the archive")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class PVImport(Base):
@@ -151,14 +129,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Archive:
-    """Repository over the archive database. Thread-safe: one short session per call."""
+    """Repository over the archive database. Thread-safe: one short session per call.
+
+    The tables must exist: the installation upgrades the database to the current schema before it
+    opens the archive (``shahada.archive.open_archive``, ``shahada archive upgrade``).
+
+    Raises:
+        ArchiveError: ``archive.open`` when the database cannot be reached.
+    """
 
     def __init__(self, url: str) -> None:
         try:
             self.engine: Engine = create_engine(url, pool_pre_ping=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            create_tables(Base.metadata, self.engine)
+            with self.engine.connect():
+                pass  # reach the database now: a wrong URL fails here, with the code operators know
         except SQLAlchemyError as err:
             raise ArchiveError(f"cannot open the archive at {self.engine.url!r}: {err}", code="archive.open") from err
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

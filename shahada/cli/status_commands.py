@@ -108,18 +108,31 @@ def register_status_commands(main: click.Group) -> None:
 
 
 def register_archive_commands(main: click.Group) -> None:
-    """Add ``shahada archive verify``."""
+    """Add ``shahada archive upgrade`` and ``shahada archive verify``."""
 
     @main.group()
     def archive() -> None:
         """The archive of imports and credentials."""
+
+    @archive.command("upgrade")
+    def archive_upgrade() -> None:
+        """Upgrade the configured archive's schema (archive_url) to the newest revision. Idempotent;
+        an archive made before migrations is adopted as it is. Exit 0 done, 1 on error."""
+        from shahada.cli.common import _fail, _settings
+        from shahada.migrations import upgrade
+
+        try:
+            done = upgrade(_settings().archive_url)
+        except ShahadaError as err:
+            _fail(err)
+        click.echo(done.describe())
 
     @archive.command("verify")
     @click.option("--no-signatures", is_flag=True, help="skip re-verifying every signature (faster)")
     def archive_verify(no_signatures: bool) -> None:
         """Re-check the audit trail's hash chain, every issued credential against what its issuance
         recorded and its signature, and every status bit. Exit 0 intact, 1 alterations found."""
-        from shahada.issuer.archive.store import Archive
+        from shahada.database import open_archive
         from shahada.issuer.archive.check import check_archive
         from shahada.issuer.archive.audit import AuditLog
         from shahada.cli.common import _fail, _settings
@@ -129,7 +142,7 @@ def register_archive_commands(main: click.Group) -> None:
         problems = []
         try:
             settings = _settings()
-            archive_db = Archive(settings.archive_url)
+            archive_db = open_archive(settings.archive_url)
             try:
                 with LocalSite(settings):
                     verifier = make_verifier(settings, ministry_did_of(settings))

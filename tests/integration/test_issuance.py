@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.errors import PVInvalidError
 from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
@@ -38,7 +39,7 @@ def issue(ministry: Any, pv: Path, archive: Archive, signer: Any = None, year: i
 
 @pytest.fixture(scope="module")
 def sample_issued(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, Any]]:
-    archive = Archive(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'archive.sqlite3'}")
     yield archive, issue(ministry, SAMPLE, archive)
     archive.close()
 
@@ -78,7 +79,7 @@ def test_ed25519_signature_2020_stays_selectable(ministry: Any, tmp_path: Path, 
     the project's verifier and the agent's own verifier accept."""
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(4, seed=21, reference=bundled_reference(), year=2025), pv)
-    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
     request.addfinalizer(archive.close)
     outcome = issue(ministry, pv, archive, proof_type="Ed25519Signature2020")
     stored = [c.document for c in archive.credentials(import_id=outcome.info.id)]
@@ -164,7 +165,7 @@ class FlakySigner:
 def test_interrupted_issuance_resumes_exactly_once(ministry: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(60, seed=11, reference=bundled_reference(), year=2024), pv)
-    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
     request.addfinalizer(archive.close)
     signer = AgentSigner(ministry.client, ministry.identity.verification_method)
     with pytest.raises(KeyboardInterrupt):
@@ -195,7 +196,7 @@ def test_bad_pv_issues_nothing(ministry: Any, sample_issued: tuple[Archive, Any]
 def test_issuance_into_a_postgresql_archive(ministry: Any, postgres_url: str, tmp_path: Path) -> None:
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(15, seed=5, reference=bundled_reference(), year=2025), pv)
-    archive = Archive(postgres_url)
+    archive = open_archive(postgres_url)
     try:
         outcome = issue(ministry, pv, archive)
         stored = list(archive.credentials(import_id=outcome.info.id))

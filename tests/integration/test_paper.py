@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from shahada.did.document import DIDDocument
+from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.agent.errors import AgentRequestError
 from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
@@ -37,7 +38,7 @@ BASE = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"
 
 @pytest.fixture(scope="module")
 def archive(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    archive = Archive(f"sqlite:///{tmp_path_factory.mktemp('paper') / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{tmp_path_factory.mktemp('paper') / 'archive.sqlite3'}")
     now = dt.datetime.now(dt.UTC)
     outcome = import_pv(
         SAMPLE, archive=archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),

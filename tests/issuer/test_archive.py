@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.errors import ArchiveError
 NOW = dt.datetime(2025, 7, 10, 12, 0, tzinfo=dt.UTC)
@@ -34,7 +35,7 @@ def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
         url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    arch = Archive(url)
+    arch = open_archive(url)
     request.addfinalizer(arch.close)
     return arch
 

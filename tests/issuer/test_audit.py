@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from shahada.issuer.archive.store import Archive
+from shahada.database import open_archive
 from shahada.issuer.archive.audit import AuditLog
 
 NOW = dt.datetime(2025, 7, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
@@ -17,7 +17,7 @@ NOW = dt.datetime(2025, 7, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
 
 @pytest.fixture
 def log(tmp_path: Path) -> Iterator[AuditLog]:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    archive = open_archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
     audit = AuditLog(archive.engine)
     with archive.engine.begin() as conn:
         from sqlalchemy.orm import Session

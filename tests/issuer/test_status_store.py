@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.status import StatusStore
@@ -47,7 +48,7 @@ def _close_archives() -> Any:
 
 
 def store_at(url: str) -> StatusStore:
-    archive = Archive(url)
+    archive = open_archive(url)
     _OPEN.append(archive)
     return StatusStore(archive.engine, secret=SECRET, origin=ORIGIN)
 
@@ -85,10 +86,10 @@ def test_publish_signs_only_lists_with_changes_and_survives_a_restart(tmp_path: 
 WORKER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from shahada.issuer.archive.store import Archive
+    from shahada.database import open_archive
     from shahada.issuer.archive.audit import AuditLog
     from shahada.issuer.archive.status import StatusStore
-    archive = Archive(sys.argv[1])
+    archive = open_archive(sys.argv[1])
     store = StatusStore(archive.engine, secret=b"s" * 32, origin="https://localhost:8443")
     audit = AuditLog(archive.engine)
     now = dt.datetime.now(dt.UTC)

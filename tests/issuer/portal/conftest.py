@@ -24,6 +24,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, StoredCredential
 from shahada.issuer.issuance import import_pv, sign_pending
 from shahada.portal import OutboxSender, SealedPrinter, create_app
@@ -132,7 +133,7 @@ def candidates(archive: Archive) -> list[Candidate]:
 def archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive file with 8 candidates issued, built once and copied for each test."""
     work = tmp_path_factory.mktemp("portal-archive")
-    archive = Archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
     issue_session(archive, rows=8, seed=606, work=work, signer=MarkerSigner())
     archive.close()
     return work / "archive.sqlite3"
@@ -142,7 +143,7 @@ def archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def archive(archive_template: Path, tmp_path: Path) -> Iterator[Archive]:
     path = tmp_path / "archive.sqlite3"
     shutil.copyfile(archive_template, path)
-    opened = Archive(f"sqlite:///{path}")
+    opened = open_archive(f"sqlite:///{path}")
     yield opened
     opened.close()
 

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import requests
 
+from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.delivery import WalletDelivery, decode_invitation
 from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
@@ -70,7 +71,7 @@ def running_portal(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     work = tmp_path_factory.mktemp("portal-browser")
     pv = work / "pv.csv"
     write_csv(generate_records(6, seed=707, reference=bundled_reference(), year=2025, rattrapage_share=0), pv)
-    archive = Archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
     status = status_store(ministry.settings, archive)
     assert status is not None
     now = dt.datetime.now(dt.UTC)

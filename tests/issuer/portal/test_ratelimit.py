@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from shahada.migrations import upgrade
 from shahada.portal.errors import RateLimitedError
 from shahada.portal.ratelimit import RateLimiter, Rule
 from shahada.portal.store import PortalStore
@@ -26,7 +27,9 @@ def at(seconds: float) -> dt.datetime:
 
 @pytest.fixture
 def limiter(tmp_path: Path) -> Iterator[RateLimiter]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'rate.sqlite3'}")
+    url = f"sqlite:///{tmp_path / 'rate.sqlite3'}"
+    upgrade(url)
+    engine = create_engine(url)
     yield RateLimiter(PortalStore(engine), KEY)
     engine.dispose()
 
@@ -89,6 +92,7 @@ def test_subjects_are_stored_as_keyed_hashes_only(limiter: RateLimiter, tmp_path
 def test_two_processes_share_the_limits(tmp_path: Path) -> None:
     """Two portal processes have their own engines on one database: what one counts, the other sees."""
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    upgrade(url)
     engines = [create_engine(url), create_engine(url)]
     try:
         first, second = (RateLimiter(PortalStore(e), KEY) for e in engines)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from shahada.migrations import upgrade
 from shahada.portal.errors import GoneError, NotFoundError
 from shahada.portal.shares import Shares, share_document, token_sha256, truncate_address
 from shahada.portal.store import PortalStore
@@ -21,7 +22,9 @@ IDS = ["urn:uuid:diploma", "urn:uuid:transcript"]
 
 @pytest.fixture
 def shares(tmp_path: Path) -> Iterator[Shares]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'shares.sqlite3'}")
+    url = f"sqlite:///{tmp_path / 'shares.sqlite3'}"
+    upgrade(url)
+    engine = create_engine(url)
     yield Shares(PortalStore(engine))
     engine.dispose()
 

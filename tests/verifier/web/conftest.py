@@ -131,7 +131,8 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     the archive as the ministry's records."""
     import datetime as dt
 
-    from shahada.issuer.archive.store import ISSUED, Archive
+    from shahada.database import open_archive
+    from shahada.issuer.archive.store import ISSUED
     from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
     from shahada.issuer.pv.synthetic import generate_records, write_csv
     from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
@@ -141,7 +142,7 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     work = tmp_path_factory.mktemp("verifier-service")
     pv = work / "pv.csv"
     write_csv(generate_records(6, seed=404, reference=bundled_reference(), year=2025), pv)
-    archive = Archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
     outcome = import_pv(
         pv, archive=archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
         secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=ministry.settings.proof_type,
