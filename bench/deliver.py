@@ -33,13 +33,11 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 from shahada.agent.process import AgentProcess
 from shahada.issuer.archive.store import StoredCredential
 from shahada.issuer.delivery import WALLET_PROOF_TYPE, WalletDelivery
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, wallet_profile
+from shahada.schemas.credential import wallet_profile
 from shahada.schemas.reference import bundled_reference
 from shahada.config import load_settings
 from shahada.ministry import LocalMinistry
-from shahada.status_setup import publish_lists
 from examples.university.agent import University, university_agent_config
 from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
 from shahada.verifier.presentation import PresentationResult, verify_presentation
@@ -63,14 +61,7 @@ def main() -> None:
             assert ministry.status is not None
             pv = work / "pv.csv"
             write_csv(generate_records(args.candidates, seed=7, reference=bundled_reference(), year=2025), pv)
-            outcome = import_pv(
-                pv, archive=ministry.archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-                secret=settings.id_secret, reference=bundled_reference(), proof_type=settings.proof_type,
-                operator="bench", now=now(), attach_status=ministry.status.attach,
-            )
-            signer = AgentSigner(ministry.client, ministry.identity.verification_method, settings.proof_type)
-            sign_pending(ministry.archive, outcome.info.id, signer, clock=now)
-            publish_lists(ministry.status, signer, ministry.identity.did, settings.proof_type)
+            outcome = ministry.issue(pv, 2025)  # with status entries; publishes the lists
             by_massar: dict[str, list[StoredCredential]] = {}
             for stored in ministry.archive.credentials(import_id=outcome.info.id):
                 by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)

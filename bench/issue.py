@@ -27,9 +27,9 @@ from shahada.agent.admin import AdminClient
 from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.database import open_archive
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.issuance import AgentSigner
+from shahada.issuer.usecases import issue_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.reference import bundled_reference
 
 SUITES = ("Ed25519Signature2020", "eddsa-rdfc-2022")
@@ -62,11 +62,11 @@ def measure(suite: str, pv: Path, work: Path, client: AdminClient, identity: Min
     archive = open_archive(f"sqlite:///{work / f'archive-{suite}.sqlite3'}")
     try:
         started = time.perf_counter()
-        outcome = import_pv(
-            pv, archive=archive, year=2025, issuer=IssuerProfile(did=identity.did, name=MINISTRY_NAME), secret=SECRET,
-            reference=reference, proof_type=suite, operator="bench", now=now(),
+        outcome = issue_pv(
+            pv, archive=archive, year=2025, signer=signer, issuer_did=identity.did, secret=SECRET, proof_type=suite, status=None,
+            operator="bench", reference=reference, concurrency=concurrency,
         )
-        signed = sign_pending(archive, outcome.info.id, signer, clock=now, concurrency=concurrency)
+        signed = outcome.signed
         pipeline_s = time.perf_counter() - started
         unsigned = [{k: v for k, v in c.document.items() if k != "proof"} for c in archive.credentials(import_id=outcome.info.id)]
     finally:

@@ -1,16 +1,17 @@
-"""The issuance pipeline: a validated PV in, signed credentials in the archive out.
+"""The issuance pipeline's steps: a validated PV in, signed credentials in the archive out
+(the whole operation is :func:`shahada.issuer.usecases.issue_pv`).
 
 1. ``read_pv`` validates every row; any problem raises ``PVInvalidError`` and nothing is stored.
 2. ``plan_credentials`` builds every unsigned credential (a transcript per candidate, a diploma
    per admitted candidate) with pure functions; ids are stable per (candidate, session, type).
-3. ``Archive.record_import`` stores the import and all planned credentials in one transaction.
+3. ``shahada.issuer.rectification`` compares them with the archive and ``Archive.record_import``
+   stores the import and the new or superseding credentials in one transaction.
 4. ``sign_pending`` signs pending credentials through the agent, a batch at a time, each batch
    committed in one transaction. Killing the process at any moment loses at most the uncommitted
    batch; running again signs what is still pending: every credential exactly once.
 
 Re-importing the same file (same SHA-256, same session) resumes that import and issues nothing
-twice. A different file naming a candidate already issued with different content is refused
-(``issuance.conflict``): changing issued records is rectification, a separate operation.
+twice; a corrected PV supersedes the changed credentials only.
 """
 
 from __future__ import annotations
@@ -26,15 +27,10 @@ from typing import Any, Protocol
 import rfc8785
 
 from shahada.agent.admin import AdminClient
-from shahada.issuer.archive.store import Archive, ImportInfo, PlannedCredential
-from shahada.issuer.archive.audit import AuditLog, document_sha256, records_sha256
+from shahada.issuer.archive.store import Archive, PlannedCredential
+from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.issuer.errors import IssuanceError
-from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES as DATA_INTEGRITY_CRYPTOSUITES
-from shahada.proofs.types import DEFAULT_PROOF_TYPE as DEFAULT_PROOF_TYPE
-from shahada.proofs.types import ED25519_2020_CONTEXT as ED25519_2020_CONTEXT
-from shahada.proofs.types import PROOF_TYPES as PROOF_TYPES
-from shahada.proofs.types import SUITE_CONTEXTS as SUITE_CONTEXTS
-from shahada.issuer.pv.reader import read_pv
+from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, SUITE_CONTEXTS
 from shahada.schemas.records import PVRecord
 from shahada.schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
 from shahada.schemas.reference import Reference
@@ -115,81 +111,12 @@ def plan_credentials(
     return planned
 
 
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    info: ImportInfo
-    resumed: bool  # the same file had been imported before
-    already_issued: int  # credentials of this PV found issued by an earlier import, skipped
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def import_pv(
-    path: Path,
-    *,
-    archive: Archive,
-    year: int,
-    issuer: IssuerProfile,
-    secret: bytes,
-    reference: Reference,
-    proof_type: str,
-    operator: str,
-    now: dt.datetime,
-    attach_status: Callable[[list[PlannedCredential]], list[PlannedCredential]] | None = None,
-    audit: AuditLog | None = None,
-    reason: str = "PV import",
-) -> ImportOutcome:
-    """Validate a PV and record its import with every planned credential (atomically).
-
-    ``attach_status`` (``StatusStore.attach``) gives each new credential its status list entries
-    (W3C Bitstring Status List 1.0 §2.1) before it is stored; indexes already allocated to an id
-    are reused, so a failed import retried later allocates nothing twice. ``audit`` records the
-    import (``pv.import``, with a digest of every record digest) in the import's own transaction.
-    """
-    sha = file_sha256(path)
-    existing = archive.find_import(year, sha)
-    if existing is not None:
-        return ImportOutcome(existing, resumed=True, already_issued=0)
-    records = read_pv(path, reference=reference, year=year)
-    issued_at = now.astimezone(dt.UTC).replace(microsecond=0)
-    planned = plan_credentials(records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
-    known = archive.existing_digests([c.id for c in planned])
-    conflicts = [c for c in planned if c.id in known and known[c.id] != c.record_digest]
-    if conflicts:
-        listed = ", ".join(f"{c.massar} ({c.kind}, {c.session_kind})" for c in conflicts[:20])
-        raise IssuanceError(
-            f"{len(conflicts)} credential(s) of this PV were already issued with different content: {listed}. "
-            "Changing issued records is a rectification; nothing was imported.",
-            code="issuance.conflict",
-        )
-    fresh = [c for c in planned if c.id not in known]
-    if attach_status is not None and fresh:
-        fresh = attach_status(fresh)
-    def record(session: Any, recorded: ImportInfo) -> None:
-        if audit is not None:
-            audit.append(
-                session, operator=operator, action="pv.import", subject=f"import:{recorded.id}", reason=reason, at=now,
-                details={"filename": path.name, "fileSha256": sha, "sessionYear": year, "records": len(records),
-                         "credentials": len(fresh), "recordsSha256": records_sha256([(c.id, c.record_digest) for c in fresh])},
-            )
-
-    info = archive.record_import(
-        session_year=year,
-        filename=path.name,
-        file_sha256=sha,
-        operator=operator,
-        imported_at=issued_at,
-        record_count=len(records),
-        credentials=fresh,
-        in_transaction=record,
-    )
-    return ImportOutcome(info, resumed=False, already_issued=len(planned) - len(fresh))
 
 
 def sign_pending(

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
 from shahada.issuer.archive.store import Archive
 from shahada.database import open_archive
 from shahada.agent.errors import AgentUnavailableError
+from shahada.issuer.issuance import AgentSigner, Progress, Signer
+from shahada.issuer.usecases import Issuance, issue_pv, publish_status
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.config import Settings
@@ -206,6 +209,38 @@ class LocalMinistry:
 
     def verifier(self) -> Verifier:
         return make_verifier(self.settings, self.identity.did, loader=self.loader)
+
+    def signer(self, proof_type: str | None = None) -> AgentSigner:
+        """Signs with the ministry's key in the agent (the installation's proof type by default)."""
+        return AgentSigner(self.client, self.identity.verification_method, proof_type or self.settings.proof_type)
+
+    def issue(
+        self,
+        pv: Path,
+        year: int,
+        *,
+        archive: Archive | None = None,
+        proof_type: str | None = None,
+        signer: Signer | None = None,
+        progress: Progress | None = None,
+        on_plan: Callable[[Any], None] | None = None,
+        batch_size: int = 64,
+    ) -> Issuance:
+        """:func:`shahada.issuer.usecases.issue_pv` with this installation's parts. Another
+        ``archive`` (e.g. a test's own) has no status lists: the status store is the ministry archive's."""
+        s = self.settings
+        proof_type = proof_type or s.proof_type
+        return issue_pv(
+            pv, archive=archive or self.archive, year=year, signer=signer or self.signer(proof_type), issuer_did=self.identity.did,
+            secret=s.id_secret, proof_type=proof_type, status=self.status if archive is None else None, operator=s.operator,
+            concurrency=s.sign_concurrency, batch_size=batch_size, progress=progress, on_plan=on_plan,
+        )
+
+    def publish_status(self) -> list[tuple[str, int]]:
+        """Re-sign every status list with pending changes (none without status lists)."""
+        if self.status is None:
+            return []
+        return publish_status(self.status, self.signer(), issuer_did=self.identity.did, proof_type=self.settings.proof_type)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._stack.close()

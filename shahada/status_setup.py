@@ -4,7 +4,6 @@ status checker, and publishing lists through the agent (W3C Bitstring Status Lis
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -52,15 +51,6 @@ def status_checker(
         return result.verified, why
 
     return StatusChecker(fetcher=StatusListFetcher(verify_tls=verify_tls), trusted_origins=origins, verify_list=check_list)
-
-
-def publish_lists(store: StatusStore, signer: Any, issuer: str, proof_type: str) -> list[tuple[str, int]]:
-    """Sign and store every list with pending changes."""
-    from shahada.proofs.types import SUITE_CONTEXTS
-
-    return store.publish(
-        signer, issuer=issuer, now=lambda: dt.datetime.now(dt.UTC), extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ()))
-    )
 
 
 def with_seal_status(result: Any, registry: RegistryChecker | None) -> Any:

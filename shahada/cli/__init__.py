@@ -7,7 +7,6 @@ Other commands: 0 success, 1 a domain error (printed with its code), 2 usage err
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import time
@@ -36,60 +35,15 @@ def main() -> None:
 # --- issue -------------------------------------------------------------------------------------
 
 
-def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None], dry_run: bool = False) -> tuple[Any, int]:
-    """Import (or rectify with) a PV, sign, supersede, publish the status lists; with ``dry_run``,
-    only the diff against the archive (a :class:`shahada.issuer.rectification.PVPlan`)."""
-    from shahada.issuer.archive.audit import AuditLog
-    from shahada.issuer.issuance import AgentSigner, sign_pending
-    from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
-    from shahada.schemas.reference import bundled_reference
+def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None]) -> Any:
+    """:func:`shahada.issuer.usecases.issue_pv` with the installation's parts; the diff of a
+    rectification is printed on stderr before anything is stored."""
 
-    from shahada.issuer.issuance import ImportOutcome
-    from shahada.issuer.rectification import apply_supersessions, plan_pv, record_plan
+    def announce(plan: Any) -> None:
+        if plan.changes:
+            click.echo(plan.report(), err=True)
 
-    s = ministry.settings
-    audit = AuditLog(ministry.archive.engine)  # every import and issuance batch, hash-chained
-    now = dt.datetime.now(dt.UTC)
-    plan = plan_pv(
-        pv,
-        archive=ministry.archive,
-        year=year,
-        issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=s.id_secret,
-        reference=bundled_reference(),
-        proof_type=s.proof_type,
-        now=now,
-    )
-    if dry_run:
-        return plan, 0
-    if plan.changes:
-        click.echo(plan.report(), err=True)
-    info = record_plan(
-        plan,
-        archive=ministry.archive,
-        operator=s.operator,
-        now=now,
-        attach_status=ministry.status.attach if ministry.status is not None else None,
-        audit=audit,
-    )
-    outcome = ImportOutcome(info, resumed=plan.resumed is not None, already_issued=plan.unchanged)
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, s.proof_type)
-    signed = sign_pending(
-        ministry.archive,
-        outcome.info.id,
-        signer,
-        clock=lambda: dt.datetime.now(dt.UTC),
-        concurrency=s.sign_concurrency,
-        progress=progress,
-        audit=audit,
-        operator=s.operator,
-    )
-    apply_supersessions(ministry.archive, ministry.status, audit, operator=s.operator, now=dt.datetime.now(dt.UTC))
-    if ministry.status is not None:  # the lists the new entries point at (W3C Bitstring Status List 1.0)
-        from shahada.status_setup import publish_lists
-
-        publish_lists(ministry.status, signer, ministry.identity.did, s.proof_type)
-    return outcome, signed
+    return ministry.issue(pv, year, progress=progress, on_plan=announce)
 
 
 def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
@@ -115,17 +69,21 @@ def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
 
     try:
         with LocalMinistry(_settings()) as ministry:
-            outcome, signed = _issue(ministry, pv, session, Progress("signing"), dry_run=dry_run)
             if dry_run:
-                click.echo(outcome.report())
+                from shahada.issuer.usecases import plan_issue
+
+                s = ministry.settings
+                plan = plan_issue(pv, archive=ministry.archive, year=session, issuer_did=ministry.identity.did, secret=s.id_secret, proof_type=s.proof_type)
+                click.echo(plan.report())
                 return
+            outcome = _issue(ministry, pv, session, Progress("signing"))
             written = _write_credentials(ministry.archive, outcome.info.id, out)
     except ShahadaError as err:
         _fail(err)
     state = "resumed an earlier import of this file" if outcome.resumed else "new import"
     click.echo(
         f"{pv.name}: {outcome.info.record_count} candidates, {outcome.info.credential_count} credentials ({state}); "
-        f"signed now: {signed}; written: {written} files under {out / 'credentials'}"
+        f"signed now: {outcome.signed}; written: {written} files under {out / 'credentials'}"
     )
 
 
@@ -246,7 +204,7 @@ def demo(pv_path: Path | None, year: int) -> None:
         with LocalMinistry(settings) as ministry:
             click.echo(f"ministry DID: {ministry.identity.did}")
             click.echo(f"agent: {ministry.agent.admin_url if ministry.agent else settings.agent_admin_url} (admin API on loopback, key-protected)")
-            outcome, signed = _issue(ministry, pv_file, year, Progress("signing"))
+            outcome = _issue(ministry, pv_file, year, Progress("signing"))
             out = settings.out_dir / "demo"
             written = _write_credentials(ministry.archive, outcome.info.id, out)
             verifier = ministry.verifier()
@@ -258,7 +216,7 @@ def demo(pv_path: Path | None, year: int) -> None:
     for c, _ in results:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     click.echo(f"PV: {pv_file.name}: {outcome.info.record_count} candidates ({'resumed' if outcome.resumed else 'imported'})")
-    click.echo(f"issued: {', '.join(f'{n} {k}s' for k, n in sorted(kinds.items()))} (signed in this run: {signed})")
+    click.echo(f"issued: {', '.join(f'{n} {k}s' for k, n in sorted(kinds.items()))} (signed in this run: {outcome.signed})")
     click.echo(f"verified by the independent verifier: {len(results) - len(failed)}/{len(results)}")
     click.echo(f"credentials: {out / 'credentials'}")
     click.echo(f"archive: {settings.archive_url}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -26,32 +25,26 @@ from shahada.common.errors import ShahadaError
 @click.option("--jobs", default=None, type=click.IntRange(1, 256), help="worker processes (default: one per core)")
 def print_command(year: int, out: Path, academy: str | None, kind: str, batch_pdf: bool, batch_size: int, jobs: int | None) -> None:
     """Render every issued document of a session as PDF (rerun to resume)."""
-    from shahada.issuer.archive.store import ISSUED
-    from shahada.issuer.seal import AgentSealer, seal_credentials
-    from shahada.printing.batch import print_documents
-    from shahada.schemas.reference import bundled_reference
     from shahada.cli.common import Progress, _fail, _settings
+    from shahada.issuer.seal import AgentSealer
     from shahada.ministry import LocalMinistry
+    from shahada.print_session import print_session
+    from shahada.schemas.reference import bundled_reference
 
     if academy is not None and academy not in bundled_reference().academies:
         raise click.BadParameter(f"unknown academy {academy!r} (one of {', '.join(sorted(bundled_reference().academies))})", param_hint="--academy")
-    selected = None if kind == "all" else kind
     started = time.monotonic()
     try:
         settings = _settings()
         with LocalMinistry(settings) as ministry:
-            sealer = AgentSealer(ministry.client, ministry.identity.verification_method)
-
-            def seal(credentials: list[Any]) -> list[str]:
-                return seal_credentials(credentials, sealer, base_url=settings.verify_base_url)
-
-            total = ministry.archive.count(status=ISSUED, session_year=year, academy=academy, kind=selected)
-            stored = ministry.archive.credentials(session_year=year, academy=academy, kind=selected)
-            report = print_documents(
-                (c.document for c in stored),
+            report = print_session(
+                ministry.archive,
+                AgentSealer(ministry.client, ministry.identity.verification_method),
                 out,
-                seal=seal,
-                total=total,
+                year=year,
+                base_url=settings.verify_base_url,
+                academy=academy,
+                kind=None if kind == "all" else kind,
                 jobs=jobs,
                 batch_size=batch_size,
                 batch_pdf=batch_pdf,

@@ -8,7 +8,6 @@ is persisted and ``shahada status publish`` (or the next change) publishes it.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Any
 
@@ -16,45 +15,28 @@ import click
 
 from shahada.common.errors import ShahadaError
 from shahada.status.errors import StatusError
+from shahada.status.lists import Purpose
 
 
-ACTIONS = {("revocation", True): "status.revoke", ("suspension", True): "status.suspend", ("suspension", False): "status.unsuspend"}
-
-
-def _change(credential_id: str, purpose: str, value: bool, reason: str | None) -> None:
-    from shahada.issuer.archive.store import ISSUED
-    from shahada.issuer.archive.audit import AuditLog
-    from shahada.issuer.issuance import AgentSigner
+def _change(credential_id: str, purpose: Purpose, value: bool, reason: str | None) -> None:
     from shahada.cli.common import _fail, _settings
+    from shahada.issuer.usecases import change_status
     from shahada.ministry import LocalMinistry
-    from shahada.status_setup import publish_lists
 
     try:
         with LocalMinistry(_settings()) as ministry:
-            store = ministry.status
-            stored = ministry.archive.get(credential_id)
-            if store is None:
-                raise StatusError("credential status needs a did:web ministry (its site serves the lists)", code="status.disabled")
-            if stored is None or stored.status != ISSUED:
-                raise StatusError(f"no issued credential {credential_id} in the archive", code="status.unknown")
-            now = dt.datetime.now(dt.UTC)
-            audit = AuditLog(ministry.archive.engine)
-            with store.begin() as session:  # the bit, its list's pending revision and the audit entry: one transaction
-                change = store.set_status(credential_id, purpose, value, reason=reason, at=now, session=session)  # type: ignore[arg-type]
-                if change.changed:
-                    audit.append(
-                        session, operator=ministry.settings.operator, action=ACTIONS[(purpose, value)], subject=credential_id,
-                        reason=reason or "", at=now, details={"purpose": purpose, "value": value, "list": change.list_number, "bit": change.bit},
-                    )
-            signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
-            published = publish_lists(store, signer, ministry.identity.did, ministry.settings.proof_type)
+            s = ministry.settings
+            update = change_status(
+                credential_id, purpose, value, archive=ministry.archive, status=ministry.status, signer=ministry.signer(),
+                issuer_did=ministry.identity.did, proof_type=s.proof_type, operator=s.operator, reason=reason,
+            )
     except ShahadaError as err:
         _fail(err)
     verb = {("revocation", True): "revoked", ("suspension", True): "suspended", ("suspension", False): "unsuspended"}.get(
         (purpose, value), f"{purpose}={value}"
     )
-    state = verb if change.changed else f"already {verb}"
-    lists = ", ".join(f"{p}/{n}" for p, n in published) or "none"
+    state = verb if update.change.changed else f"already {verb}"
+    lists = ", ".join(f"{p}/{n}" for p, n in update.published) or "none"
     click.echo(f"{credential_id}: {state}; lists published: {lists}")
 
 
@@ -89,18 +71,15 @@ def register_status_commands(main: click.Group) -> None:
     @status.command("publish")
     def status_publish() -> None:
         """Re-sign and store every list with pending changes (e.g. after an interrupted change)."""
-        from shahada.issuer.issuance import AgentSigner
         from shahada.cli.common import _fail, _settings
         from shahada.ministry import LocalMinistry
-        from shahada.status_setup import publish_lists
 
         published: list[Any] = []
         try:
             with LocalMinistry(_settings()) as ministry:
                 if ministry.status is None:
                     raise StatusError("credential status needs a did:web ministry", code="status.disabled")
-                signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
-                published = publish_lists(ministry.status, signer, ministry.identity.did, ministry.settings.proof_type)
+                published = ministry.publish_status()
         except ShahadaError as err:
             _fail(err)
         click.echo(f"lists published: {', '.join(f'{p}/{n}' for p, n in published) or 'none (nothing pending)'}")

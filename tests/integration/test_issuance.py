@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
@@ -13,28 +12,20 @@ import pytest
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.errors import PVInvalidError
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.issuance import AgentSigner
 from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.reference import bundled_reference
 from tests.support.mutations import altered, leaves
 
 pytestmark = pytest.mark.agent
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
-NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
 
 def issue(ministry: Any, pv: Path, archive: Archive, signer: Any = None, year: int = 2025, proof_type: str | None = None) -> Any:
-    proof_type = proof_type or ministry.settings.proof_type  # the installation's default: eddsa-rdfc-2022
-    outcome = import_pv(
-        pv, archive=archive, year=year, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
-        operator="test", now=NOW(),
-    )
-    signer = signer or AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
-    sign_pending(archive, outcome.info.id, signer, clock=NOW, batch_size=16)
-    return outcome
+    """The issuance use case (``shahada.issuer.usecases.issue_pv``) into ``archive``, with the
+    installation's default proof type (eddsa-rdfc-2022) unless ``proof_type`` is given."""
+    return ministry.issue(pv, year, archive=archive, proof_type=proof_type, signer=signer, batch_size=16)
 
 
 @pytest.fixture(scope="module")

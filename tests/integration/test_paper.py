@@ -5,7 +5,6 @@ other issuers fail and say why."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,11 +17,8 @@ from shahada.did.document import DIDDocument
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.agent.errors import AgentRequestError
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
 from shahada.issuer.seal import AgentSealer, seal_credentials
 from shahada.printing.batch import print_documents
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
-from shahada.schemas.reference import bundled_reference
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.cose import decode_sign1, encode_sign1, key_id
 from shahada.schemas.seal.names import name_codes
@@ -39,14 +35,7 @@ BASE = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"
 @pytest.fixture(scope="module")
 def archive(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     archive = open_archive(f"sqlite:///{tmp_path_factory.mktemp('paper') / 'archive.sqlite3'}")
-    now = dt.datetime.now(dt.UTC)
-    outcome = import_pv(
-        SAMPLE, archive=archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=ministry.settings.proof_type,
-        operator="test", now=now,
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
-    sign_pending(archive, outcome.info.id, signer, clock=lambda: dt.datetime.now(dt.UTC), batch_size=16)
+    ministry.issue(SAMPLE, 2025, archive=archive, batch_size=16)
     yield archive
     archive.close()
 

@@ -4,41 +4,27 @@ sessions after the normal session's PV issues only what is new, and touches noth
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shahada.issuer.archive.audit import AuditLog
-from shahada.issuer.issuance import AgentSigner, sign_pending
-from shahada.issuer.rectification import apply_supersessions, changed_fields, plan_pv, record_plan
+from shahada.issuer.rectification import changed_fields
+from shahada.issuer.usecases import plan_issue
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.identifiers import credential_id
 from shahada.schemas.reference import bundled_reference
-from shahada.status_setup import publish_lists
 
 pytestmark = pytest.mark.agent
 YEAR = 2021  # a session no other test issues into the shared archive
-NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
 
 def _run(ministry: Any, pv: Path, *, dry_run: bool = False, year: int = YEAR) -> Any:
-    s = ministry.settings
-    plan = plan_pv(
-        pv, archive=ministry.archive, year=year, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=s.id_secret, reference=bundled_reference(), proof_type=s.proof_type, now=NOW(),
-    )
+    """The issuance use case (``issue_pv``) or its dry run (``plan_issue``); returns the plan."""
     if dry_run:
-        return plan
-    audit = AuditLog(ministry.archive.engine)
-    info = record_plan(plan, archive=ministry.archive, operator="test", now=NOW(), attach_status=ministry.status.attach, audit=audit)
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, s.proof_type)
-    sign_pending(ministry.archive, info.id, signer, clock=NOW, audit=audit, operator="test")
-    apply_supersessions(ministry.archive, ministry.status, audit, operator="test", now=NOW())
-    publish_lists(ministry.status, signer, ministry.identity.did, s.proof_type)
-    return plan
+        s = ministry.settings
+        return plan_issue(pv, archive=ministry.archive, year=year, issuer_did=ministry.identity.did, secret=s.id_secret, proof_type=s.proof_type)
+    return ministry.issue(pv, year).plan
 
 
 def test_the_rattrapage_wave_issues_only_what_is_new(ministry: Any, tmp_path: Path) -> None:

@@ -11,11 +11,9 @@ import pytest
 import requests
 
 from shahada.issuer.archive.store import StoredCredential
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.usecases import change_status
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.reference import bundled_reference
-from shahada.status_setup import publish_lists
 from shahada.status.bitstring import Bitstring
 from shahada.status.lists import LIST_SIZE
 from shahada.verifier.status import StatusChecker, StatusListUnavailable
@@ -30,20 +28,15 @@ YEAR = 2022  # a session no other test issues into the shared archive
 def issued(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[StoredCredential]]:
     pv = tmp_path_factory.mktemp("status") / "pv.csv"
     write_csv(generate_records(6, seed=42, reference=bundled_reference(), year=YEAR), pv)
-    proof_type = ministry.settings.proof_type
-    outcome = import_pv(
-        pv, archive=ministry.archive, year=YEAR, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
-        operator="test", now=NOW(), attach_status=ministry.status.attach,
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
-    sign_pending(ministry.archive, outcome.info.id, signer, clock=NOW)
-    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    outcome = ministry.issue(pv, YEAR)  # signs and publishes the status lists
     yield list(ministry.archive.credentials(import_id=outcome.info.id))
 
 
-def signer_of(ministry: Any) -> AgentSigner:
-    return AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
+def parts(ministry: Any) -> dict[str, Any]:
+    """What :func:`change_status` takes from the installation."""
+    s = ministry.settings
+    return {"archive": ministry.archive, "status": ministry.status, "signer": ministry.signer(), "issuer_did": ministry.identity.did,
+            "proof_type": s.proof_type, "operator": s.operator}
 
 
 def test_every_credential_carries_a_revocation_and_a_suspension_entry(ministry: Any, issued: list[StoredCredential]) -> None:
@@ -87,17 +80,17 @@ def test_revoke_then_suspend_then_unsuspend(ministry: Any, issued: list[StoredCr
     store, target, other = ministry.status, issued[0], issued[1]
     store.set_status(target.id, "suspension", True, reason="investigation", at=NOW())
     assert store.pending_lists()  # persisted before publication
-    publish_lists(store, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type)
+    ministry.publish_status()
     assert not store.pending_lists()
     result = ministry.verifier().verify(target.document)
     assert not result.verified and result.check("status").code == "status.suspended"
     assert ministry.verifier().verify(other.document).verified  # every other credential untouched
-    store.set_status(target.id, "suspension", False, reason="cleared", at=NOW())
-    publish_lists(store, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type)
+    lifted = change_status(target.id, "suspension", False, reason="cleared", **parts(ministry))
+    assert lifted.change.changed and lifted.published == [("suspension", lifted.change.list_number)]
     assert ministry.verifier().verify(target.document).verified
     victim = issued[2]
-    store.set_status(victim.id, "revocation", True, reason="fraud", at=NOW())
-    publish_lists(store, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type)
+    revoked = change_status(victim.id, "revocation", True, reason="fraud", **parts(ministry))
+    assert revoked.change.changed and revoked.published == [("revocation", revoked.change.list_number)]
     result = ministry.verifier().verify(victim.document)
     assert result.check("status").code == "status.revoked"
     assert store.registry_entry(victim.id)["status"] == "revoked"
@@ -114,7 +107,7 @@ def test_revoke_then_suspend_then_unsuspend(ministry: Any, issued: list[StoredCr
 
 
 def test_republishing_without_changes_signs_nothing(ministry: Any, issued: list[StoredCredential]) -> None:
-    assert publish_lists(ministry.status, signer_of(ministry), ministry.identity.did, ministry.settings.proof_type) == []
+    assert ministry.publish_status() == []
 
 
 class Forging:

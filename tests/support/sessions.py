@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from shahada.issuer.archive.store import StoredCredential
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.usecases import change_status
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.reference import bundled_reference
-from shahada.status_setup import publish_lists
 
 
 def now() -> dt.datetime:
@@ -25,15 +23,7 @@ def issue_with_status(ministry: Any, work: Path, *, rows: int, seed: int, year: 
     credentials by Code Massar."""
     pv = work / "pv.csv"
     write_csv(generate_records(rows, seed=seed, reference=bundled_reference(), year=year), pv)
-    proof_type = ministry.settings.proof_type
-    outcome = import_pv(
-        pv, archive=ministry.archive, year=year, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=proof_type,
-        operator="test", now=now(), attach_status=ministry.status.attach,
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, proof_type)
-    sign_pending(ministry.archive, outcome.info.id, signer, clock=now)
-    publish_lists(ministry.status, signer, ministry.identity.did, proof_type)
+    outcome = ministry.issue(pv, year)  # with status entries; publishes the lists
     by_massar: dict[str, list[StoredCredential]] = {}
     for stored in ministry.archive.credentials(import_id=outcome.info.id):
         by_massar.setdefault(stored.document["credentialSubject"]["massarCode"], []).append(stored)
@@ -46,7 +36,9 @@ def admitted(by_massar: dict[str, list[StoredCredential]]) -> list[str]:
 
 
 def revoke_and_publish(ministry: Any, credential_id: str) -> None:
-    """Revoke one credential and publish its list."""
-    ministry.status.set_status(credential_id, "revocation", True, reason="test: fraud established", at=now())
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
-    publish_lists(ministry.status, signer, ministry.identity.did, ministry.settings.proof_type)
+    """Revoke one credential and publish its list (the operators' ``shahada revoke``)."""
+    s = ministry.settings
+    change_status(
+        credential_id, "revocation", True, archive=ministry.archive, status=ministry.status, signer=ministry.signer(),
+        issuer_did=ministry.identity.did, proof_type=s.proof_type, operator=s.operator, reason="test: fraud established",
+    )

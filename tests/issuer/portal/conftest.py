@@ -26,11 +26,10 @@ from flask.testing import FlaskClient
 
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, StoredCredential
-from shahada.issuer.issuance import import_pv, sign_pending
+from shahada.issuer.usecases import issue_pv
 from shahada.portal import OutboxSender, SealedPrinter, create_app
 from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.reference import bundled_reference
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 
@@ -114,11 +113,10 @@ def issue_session(archive: Archive, *, rows: int, seed: int, work: Path, signer:
     pv = work / f"pv-{seed}.csv"
     write_csv(generate_records(rows, seed=seed, reference=bundled_reference(), year=2025, rattrapage_share=0), pv)
     store = StatusStore(archive.engine, secret=ID_SECRET, origin="https://diplomes.men.gov.ma")
-    outcome = import_pv(
-        pv, archive=archive, year=2025, issuer=IssuerProfile(did=issuer_did, name=MINISTRY_NAME), secret=ID_SECRET,
-        reference=bundled_reference(), proof_type=proof_type, operator="test", now=NOW, attach_status=store.attach,
+    issue_pv(
+        pv, archive=archive, year=2025, signer=signer, issuer_did=issuer_did, secret=ID_SECRET, proof_type=proof_type, status=store,
+        operator="test", batch_size=16, clock=lambda: NOW,
     )
-    sign_pending(archive, outcome.info.id, signer, clock=lambda: NOW, batch_size=16)
     return store
 
 

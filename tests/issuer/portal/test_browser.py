@@ -14,7 +14,6 @@ Screenshots go to a temporary directory, or to ``$SHAHADA_SCREENSHOTS``
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import secrets
 from collections.abc import Iterator
@@ -28,11 +27,10 @@ import requests
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.delivery import WalletDelivery, decode_invitation
-from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
+from shahada.issuer.usecases import issue_pv
 from shahada.portal import OutboxSender, SealedPrinter, create_app
 from shahada.issuer.seal import AgentSealer
 from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
 from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import status_store
 from shahada.common.wsgi import WaitressServer
@@ -74,13 +72,11 @@ def running_portal(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
     status = status_store(ministry.settings, archive)
     assert status is not None
-    now = dt.datetime.now(dt.UTC)
-    outcome = import_pv(
-        pv, archive=archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME), secret=ministry.settings.id_secret,
-        reference=bundled_reference(), proof_type=ministry.settings.proof_type, operator="test", now=now, attach_status=status.attach,
+    issue_pv(
+        pv, archive=archive, year=2025, signer=ministry.signer(), issuer_did=ministry.identity.did, secret=ministry.settings.id_secret,
+        proof_type=ministry.settings.proof_type, status=status, operator="test", batch_size=16,
     )
     method = ministry.identity.verification_method
-    sign_pending(archive, outcome.info.id, AgentSigner(ministry.client, method, ministry.settings.proof_type), clock=lambda: dt.datetime.now(dt.UTC), batch_size=16)
     graduate = next(c for c in candidates(archive) if {x.kind for x in c.credentials} == {"diploma", "transcript"})
     outbox = work / "portal" / "outbox.jsonl"
     app = create_app(

@@ -129,13 +129,9 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     """A small session (6 candidates) issued by the real agent into its own archive, and the
     verifier service serving it: trust list, did:web resolution over HTTPS with the local CA, and
     the archive as the ministry's records."""
-    import datetime as dt
-
     from shahada.database import open_archive
     from shahada.issuer.archive.store import ISSUED
-    from shahada.issuer.issuance import AgentSigner, import_pv, sign_pending
     from shahada.issuer.pv.synthetic import generate_records, write_csv
-    from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
     from shahada.schemas.reference import bundled_reference
     from shahada.verifier.web import Records
 
@@ -143,14 +139,8 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     pv = work / "pv.csv"
     write_csv(generate_records(6, seed=404, reference=bundled_reference(), year=2025), pv)
     archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
-    outcome = import_pv(
-        pv, archive=archive, year=2025, issuer=IssuerProfile(did=ministry.identity.did, name=MINISTRY_NAME),
-        secret=ministry.settings.id_secret, reference=bundled_reference(), proof_type=ministry.settings.proof_type,
-        operator="test", now=dt.datetime.now(dt.UTC),
-    )
-    signer = AgentSigner(ministry.client, ministry.identity.verification_method, ministry.settings.proof_type)
-    sign_pending(archive, outcome.info.id, signer, clock=lambda: dt.datetime.now(dt.UTC), batch_size=16)
-    credentials = [c.document for c in archive.credentials(import_id=outcome.info.id)]
+    issued = ministry.issue(pv, 2025, archive=archive, batch_size=16)
+    credentials = [c.document for c in archive.credentials(import_id=issued.info.id)]
     assert any("BaccalaureateDiploma" in c["type"] for c in credentials)
 
     def lookup(credential_id: str) -> dict[str, Any] | None:

@@ -1,0 +1,186 @@
+"""The issuer's operations, one function each, called alike by the CLI, the services, the tests
+and the benchmarks: :func:`issue_pv` (import or rectify with a PV, sign, supersede, publish the
+status lists), :func:`change_status` (``revoke``, ``suspend``, ``unsuspend``) and
+:func:`publish_status`.
+
+They take what they need explicitly (the archive, a signer, the status store, the operator): the
+installation (``shahada.ministry``) builds those from its settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shahada.issuer.archive.audit import AuditLog
+from shahada.issuer.archive.status import StatusChange, StatusStore
+from shahada.issuer.archive.store import ISSUED, Archive, ImportInfo
+from shahada.issuer.issuance import Progress, Signer, sign_pending
+from shahada.issuer.rectification import PVPlan, apply_supersessions, plan_pv, record_plan
+from shahada.proofs.types import SUITE_CONTEXTS
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.reference import Reference, bundled_reference
+from shahada.status.errors import StatusError
+from shahada.status.lists import Purpose
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Issuance:
+    """What :func:`issue_pv` did."""
+
+    plan: PVPlan  # the diff against the archive (new, changed, unchanged credentials)
+    info: ImportInfo  # the import (an earlier one when the same file was imported before)
+    signed: int  # credentials signed in this run
+    superseded: int  # superseded credentials revoked in this run
+    published: list[tuple[str, int]]  # the status lists (purpose, number) re-signed in this run
+
+    @property
+    def resumed(self) -> bool:
+        """The same file had been imported before: this run resumed that import."""
+        return self.plan.resumed is not None
+
+    @property
+    def already_issued(self) -> int:
+        """Credentials of this PV found issued, unchanged, by an earlier import."""
+        return self.plan.unchanged
+
+
+def plan_issue(
+    pv: Path,
+    *,
+    archive: Archive,
+    year: int,
+    issuer_did: str,
+    secret: bytes,
+    proof_type: str,
+    reference: Reference | None = None,
+    now: dt.datetime | None = None,
+) -> PVPlan:
+    """What issuing ``pv`` would do, storing nothing (``shahada issue --dry-run``)."""
+    return plan_pv(
+        pv,
+        archive=archive,
+        year=year,
+        issuer=IssuerProfile(did=issuer_did, name=MINISTRY_NAME),
+        secret=secret,
+        reference=reference or bundled_reference(),
+        proof_type=proof_type,
+        now=now or utc_now(),
+    )
+
+
+def issue_pv(
+    pv: Path,
+    *,
+    archive: Archive,
+    year: int,
+    signer: Signer,
+    issuer_did: str,
+    secret: bytes,
+    proof_type: str,
+    status: StatusStore | None,
+    operator: str,
+    reference: Reference | None = None,
+    concurrency: int = 4,
+    batch_size: int = 64,
+    progress: Progress | None = None,
+    on_plan: Callable[[PVPlan], None] | None = None,
+    clock: Clock = utc_now,
+) -> Issuance:
+    """Import a PV (or rectify an issued session with a corrected one), sign every pending
+    credential, revoke the superseded ones and publish the status lists.
+
+    Every step is recorded in the audit trail and resumable: running it again on the same file
+    resumes the import and signs each credential exactly once. ``on_plan`` sees the diff before
+    anything is stored (the CLI prints it); ``status`` is None for a ministry without status lists.
+
+    Raises:
+        PVInvalidError: ``pv.*`` codes; nothing is stored.
+        AgentError, IssuanceError: signing failed; what was committed stays, a rerun resumes.
+    """
+    audit = AuditLog(archive.engine)  # every import and issuance batch, hash-chained
+    now = clock()
+    plan = plan_issue(pv, archive=archive, year=year, issuer_did=issuer_did, secret=secret, proof_type=proof_type, reference=reference, now=now)
+    if on_plan is not None:
+        on_plan(plan)
+    info = record_plan(
+        plan, archive=archive, operator=operator, now=now, attach_status=status.attach if status is not None else None, audit=audit
+    )
+    signed = sign_pending(
+        archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator
+    )
+    superseded = apply_supersessions(archive, status, audit, operator=operator, now=clock())
+    published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock) if status is not None else []
+    return Issuance(plan, info, signed, superseded, published)
+
+
+def publish_status(status: StatusStore, signer: Signer, *, issuer_did: str, proof_type: str, clock: Clock = utc_now) -> list[tuple[str, int]]:
+    """Re-sign and store every status list with pending changes (W3C Bitstring Status List 1.0);
+    returns the (purpose, number) lists published."""
+    return status.publish(signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())))
+
+
+ACTIONS: dict[tuple[str, bool], str] = {
+    ("revocation", True): "status.revoke",
+    ("suspension", True): "status.suspend",
+    ("suspension", False): "status.unsuspend",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """What :func:`change_status` did."""
+
+    change: StatusChange
+    published: list[tuple[str, int]]
+
+
+def change_status(
+    credential_id: str,
+    purpose: Purpose,
+    value: bool,
+    *,
+    archive: Archive,
+    status: StatusStore | None,
+    signer: Signer,
+    issuer_did: str,
+    proof_type: str,
+    operator: str,
+    reason: str | None,
+    clock: Clock = utc_now,
+) -> StatusUpdate:
+    """Revoke (``revocation``, True), suspend (``suspension``, True) or unsuspend (``suspension``,
+    False) an issued credential, then publish the lists.
+
+    The bit, its list's pending revision and the audit entry are one transaction; if publishing
+    fails the change is kept, and :func:`publish_status` (or the next change) publishes it.
+
+    Raises:
+        StatusError: ``status.disabled`` (no status lists), ``status.unknown`` (no such issued
+            credential).
+        ArchiveError: ``status.unknown``, the credential has no entry of that purpose.
+    """
+    if status is None:
+        raise StatusError("credential status needs a did:web ministry (its site serves the lists)", code="status.disabled")
+    stored = archive.get(credential_id)
+    if stored is None or stored.status != ISSUED:
+        raise StatusError(f"no issued credential {credential_id} in the archive", code="status.unknown")
+    now = clock()
+    audit = AuditLog(archive.engine)
+    with status.begin() as session:  # the bit, its list's pending revision and the audit entry: one transaction
+        change = status.set_status(credential_id, purpose, value, reason=reason, at=now, session=session)
+        if change.changed:
+            audit.append(
+                session, operator=operator, action=ACTIONS[(purpose, value)], subject=credential_id, reason=reason or "", at=now,
+                details={"purpose": purpose, "value": value, "list": change.list_number, "bit": change.bit},
+            )
+    published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock)
+    return StatusUpdate(change, published)
