@@ -46,7 +46,7 @@ class PinnedAgentDocumentLoader(DocumentLoader):
             return self.pinned(url, options)
         except UnknownContextError:
             pass
-        bundled = self.requests_loader.__self__.cache.get(url)  # ACA-Py's own static contexts
+        bundled: dict[str, Any] | None = self.requests_loader.__self__.cache.get(url)  # ACA-Py's own static contexts
         if bundled is not None:
             return bundled
         raise LinkedDataProofException(f"JSON-LD context {url} is not pinned by the ministry; it is not fetched")
