@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,6 @@ class PVPlan:
     changes: list[Change]
     unchanged: int
     resumed: ImportInfo | None = None  # the same file was imported before
-    fresh: list[PlannedCredential] = field(default_factory=list)
 
     def report(self) -> str:
         """A human-readable diff: counts, then one line per changed credential with its fields."""

@@ -1,7 +1,7 @@
 """The project's ACA-Py plugin: every JSON-LD context the project uses, served offline.
 
 Loaded with ``aca-py start --plugin shahada.agent.plugin``. ACA-Py 1.7 bundles only a few contexts
-and fetches any other one live, with no timeout (see ../shared/ACAPY.md). This plugin replaces the
+and fetches any other one live, with no timeout (``acapy_agent.vc.ld_proofs.document_loader``). This plugin replaces the
 agent's document loader, once the agent has started (the conductor binds its own loader after
 plugins' ``setup()``), by one that
 
