@@ -1,4 +1,5 @@
-"""The ``shahada`` CLI as a user runs it: separate processes, each starting its own agent."""
+"""The ``shahada`` CLI: commands run in-process against the session's agent (``tests.support.cli``);
+the killed issuance and the README's demo run as real processes, each starting its own agent."""
 
 from __future__ import annotations
 
@@ -11,17 +12,28 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support.cli import run, session_agent
 
 pytestmark = pytest.mark.agent
 SHAHADA = str(Path(sys.executable).with_name("shahada"))
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
 
 
-def run(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(autouse=True, scope="module")
+def _session_agent(ministry: Any) -> Iterator[None]:
+    with session_agent(ministry):
+        yield
+
+
+def run_process(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``shahada ARGS`` as a separate process, which starts its own agent."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
     env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="cli-test")
     return subprocess.run([SHAHADA, *args], env=env, capture_output=True, text=True, timeout=timeout)
@@ -115,7 +127,7 @@ def test_bad_pv_exits_nonzero_with_the_report_and_changes_nothing(issued_home: P
 def test_killed_issuance_resumes_with_every_credential_exactly_once(tmp_path: Path) -> None:
     home = tmp_path / "home"
     pv = tmp_path / "pv.csv"
-    assert run(home, "pv", "generate", str(pv), "--rows", "400", "--seed", "3").returncode == 0
+    assert run_process(home, "pv", "generate", str(pv), "--rows", "400", "--seed", "3").returncode == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
     env.update(SHAHADA_HOME=str(home))
     proc = subprocess.Popen([SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -134,7 +146,7 @@ def test_killed_issuance_resumes_with_every_credential_exactly_once(tmp_path: Pa
     proc.wait(timeout=30)
     total, distinct, issued = db_counts(home)
     assert 0 < issued < total
-    result = run(home, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out"))
+    result = run_process(home, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "resumed" in result.stdout
     total2, distinct2, issued2 = db_counts(home)

@@ -1,4 +1,4 @@
-"""``shahada print`` and ``shahada verify`` on paper, as a user runs them (separate processes)."""
+"""``shahada print`` and ``shahada verify`` on paper, run in-process against the session's agent (tests.support.cli)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import cbor2
 import pytest
@@ -17,6 +19,7 @@ from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.cose import decode_sign1, encode_sign1
 from shahada.schemas.seal.names import name_codes
 from shahada.schemas.seal.text import seal_bytes, seal_text
+from tests.support.cli import run, session_agent
 from tests.support.local_sealer import LocalSealer
 
 pytestmark = pytest.mark.agent
@@ -24,10 +27,10 @@ SHAHADA = str(Path(sys.executable).with_name("shahada"))
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
 
 
-def run(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
-    env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="cli-test")
-    return subprocess.run([SHAHADA, *args], env=env, capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(autouse=True, scope="module")
+def _session_agent(ministry: Any) -> Iterator[None]:
+    with session_agent(ministry):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,27 @@
 """``shahada revoke`` / ``suspend`` / ``unsuspend`` / ``status publish`` and ``shahada verify``'s
-exit codes for status, each command a real process with its own agent."""
+exit codes for status, each command run in-process against the session's agent."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.integration.test_cli import SAMPLE, run
+from tests.integration.test_cli import SAMPLE
+from tests.support.cli import run, session_agent
 
 pytestmark = pytest.mark.agent
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _session_agent(ministry: Any) -> Iterator[None]:
+    with session_agent(ministry):
+        yield
 
 
 @pytest.fixture(scope="module")
