@@ -9,13 +9,16 @@ The API key travels in the ``X-API-Key`` header, never in a URL.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from shahada.agent.errors import AgentRequestError, AgentUnavailableError
+
+
 @dataclass(frozen=True, slots=True)
 class DIDInfo:
     did: str

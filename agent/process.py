@@ -27,14 +27,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Mapping
+from typing import Literal
 
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentStartError
 from shahada.common.errors import ConfigError
+
 PLUGIN_MODULE = "shahada.agent.plugin"
 
 

@@ -30,16 +30,16 @@ from pathlib import Path
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]  # run as a script, this directory would shadow packages
 
+from examples.university.agent import University, university_agent_config
+from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
 from shahada.agent.process import AgentProcess
+from shahada.config import load_settings
 from shahada.issuer.archive.store import StoredCredential
 from shahada.issuer.delivery import WALLET_PROOF_TYPE, WalletDelivery
 from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.ministry import LocalMinistry
 from shahada.schemas.credential import wallet_profile
 from shahada.schemas.reference import bundled_reference
-from shahada.config import load_settings
-from shahada.ministry import LocalMinistry
-from examples.university.agent import University, university_agent_config
-from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
 from shahada.verifier.presentation import PresentationResult, verify_presentation
 from shahada.wallet.agent import holder_agent_config
 from shahada.wallet.controller import Wallet

@@ -28,8 +28,8 @@ from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.database import open_archive
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key
 from shahada.issuer.issuance import AgentSigner
-from shahada.issuer.usecases import issue_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.usecases import issue_pv
 from shahada.schemas.reference import bundled_reference
 
 SUITES = ("Ed25519Signature2020", "eddsa-rdfc-2022")

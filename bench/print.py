@@ -27,8 +27,8 @@ from typing import Any
 from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.issuer.identity import ensure_did_key
 from shahada.issuer.pv.reader import read_pv
-from shahada.issuer.seal import AgentSealer, seal_credentials
 from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.seal import AgentSealer, seal_credentials
 from shahada.printing.batch import print_documents
 from shahada.printing.pdf import render_naive, write_atomic
 from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, build_diploma

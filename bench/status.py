@@ -29,14 +29,14 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 
 from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.database import open_archive
+from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.identity import ensure_did_key
 from shahada.issuer.issuance import AgentSigner
-from shahada.issuer.archive.status import StatusStore
 
 SECRET = b"bench-id-secret-" * 4
 
 
-def NOW() -> dt.datetime:  # noqa: N802 - a clock passed as a value
+def NOW() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 

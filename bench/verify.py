@@ -40,12 +40,12 @@ from typing import Any
 
 import requests
 
-from shahada.issuer.usecases import issue_pv
-from shahada.issuer.seal import AgentSealer, seal_credentials
-from shahada.issuer.pv.synthetic import generate_records, write_csv
-from shahada.schemas.reference import bundled_reference
 from shahada.config import load_settings
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.seal import AgentSealer, seal_credentials
+from shahada.issuer.usecases import issue_pv
 from shahada.ministry import LocalMinistry
+from shahada.schemas.reference import bundled_reference
 
 Request = Callable[[requests.Session, int], bool]  # (session, i) → whether the answer was right
 

@@ -36,10 +36,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from shahada.agent.admin import AdminClient
-from shahada.common.db import Base, UTCDateTime
-from shahada.issuer.archive.store import Archive, StoredCredential
-from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.agent.errors import AgentRequestError
+from shahada.common.db import Base, UTCDateTime
+from shahada.issuer.archive.audit import AuditLog, document_sha256
+from shahada.issuer.archive.store import Archive, StoredCredential
 from shahada.issuer.errors import IssuerError
 from shahada.schemas.credential import wallet_profile
 

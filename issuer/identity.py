@@ -13,10 +13,11 @@ from typing import Any
 
 import base58
 
-from shahada.did.document import build_did_document
-from shahada.did.key import multikey_from_public_key
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentError
+from shahada.did.document import build_did_document
+from shahada.did.key import multikey_from_public_key
+
 KEY_FRAGMENT = "key-1"
 
 

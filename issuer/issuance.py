@@ -27,12 +27,12 @@ from typing import Any, Protocol
 import rfc8785
 
 from shahada.agent.admin import AdminClient
-from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.archive.audit import AuditLog, document_sha256
+from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.errors import IssuanceError
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, SUITE_CONTEXTS
-from shahada.schemas.records import PVRecord
 from shahada.schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
+from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -157,10 +157,10 @@ def sign_pending(
                 break
             after = batch[-1][0]
             documents = list(pool.map(lambda item: signer.sign(item[1]), batch))
-            for (cid, unsigned), signed in zip(batch, documents, strict=True):
+            for (cid, _unsigned), signed in zip(batch, documents, strict=True):
                 if signed.get("id") != cid or "proof" not in signed:
                     raise IssuanceError(f"the agent returned an unexpected document for {cid}", code="issuance.signature")
-            changed = archive.store_signed(zip((cid for cid, _ in batch), documents), issued_at=clock(), in_transaction=record)
+            changed = archive.store_signed(zip((cid for cid, _ in batch), documents, strict=False), issued_at=clock(), in_transaction=record)
             signed_now += changed
             done += changed
             if progress:

@@ -33,14 +33,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shahada.common.db import Base, UTCDateTime
-from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential
 from shahada.issuer.archive.audit import AuditLog, records_sha256
+from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential
 from shahada.issuer.issuance import file_sha256, plan_credentials, record_digest
 from shahada.issuer.pv.reader import read_pv
-from shahada.schemas.records import PVRecord
-from shahada.issuer.archive.status import StatusStore
 from shahada.schemas.credential import IssuerProfile
 from shahada.schemas.identifiers import credential_id, document_number
+from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
 
 SUPERSEDED = "superseded"

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, update
 
+from shahada.common.errors import ShahadaError
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.portal.errors import SignInError
 from shahada.portal.otp import OTPSender, code_digest, codes_match, new_code
 from shahada.portal.ratelimit import RateLimiter, Rule
 from shahada.portal.settings import PortalSettings
 from shahada.portal.store import ChallengeRow, LoginRow, PortalStore
-from shahada.common.errors import ShahadaError
 
 LOGGER = logging.getLogger(__name__)
 

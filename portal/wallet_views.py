@@ -18,11 +18,11 @@ from typing import TypeVar
 from flask import Blueprint, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from shahada.common.errors import ShahadaError
 from shahada.portal.documents import graduate_credentials, statuses
 from shahada.portal.errors import PortalError, UnavailableError, UnprocessableError
 from shahada.portal.wallet import WalletDeliveryService, qr_png
 from shahada.portal.web import page, portal, public_base, require_graduate
-from shahada.common.errors import ShahadaError
 
 bp = Blueprint("wallet", __name__)
 T = TypeVar("T")
@@ -35,7 +35,7 @@ def _delivery() -> WalletDeliveryService:
     return delivery
 
 
-def _asking(call: Callable[[], T]) -> T:
+def _asking[T](call: Callable[[], T]) -> T:
     """Call the delivery service; its own failures (the agent refusing or unreachable,
     ``delivery.*``) become the portal's ``wallet.unavailable`` (503), nothing to offer ``wallet.nothing``."""
     try:

@@ -24,6 +24,7 @@ from flask import current_app, g, make_response, redirect, render_template, requ
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from shahada.common.problems import problem, status_and_code
 from shahada.issuer.archive.store import Archive
 from shahada.portal.documents import DocumentPrinter, StatusSource
 from shahada.portal.errors import FormError, PortalError, RateLimitedError, SignInError
@@ -33,7 +34,6 @@ from shahada.portal.shares import Shares
 from shahada.portal.signin import SignIn
 from shahada.portal.store import PortalStore
 from shahada.portal.wallet import Offers, WalletDeliveryService
-from shahada.common.problems import problem, status_and_code
 
 PORTAL_KEY: Final = "SHAHADA_PORTAL"
 CSRF_FIELD: Final = "csrf"
@@ -254,6 +254,6 @@ def render_error(err: Exception, *, logger: logging.Logger) -> Response:
         return redirect(url_for("signin.home"), code=303)
     try:
         lang = reader_language()
-    except Exception:  # noqa: BLE001 - the error page must render even for an odd request
+    except Exception:
         g.lang = lang = "fr"
     return page("error.html", status, headers=retry_headers(err), code=code, message=error_message(code, lang, err))

@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from shahada.proofs.errors import ProofFormatError
 from shahada.proofs.canonical import (
     ED25519_SIGNATURE_LENGTH,
     DocumentLoader,
@@ -42,6 +41,7 @@ from shahada.proofs.canonical import (
     unsecured,
 )
 from shahada.proofs.ed25519_signature_2020 import SECURITY_V2_CONTEXT, format_created
+from shahada.proofs.errors import ProofFormatError
 
 NAME: Final = "Ed25519Signature2018"
 PROOF_TYPE: Final = "Ed25519Signature2018"

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from shahada.proofs.errors import ProofFormatError
 from shahada.proofs.canonical import (
     DocumentLoader,
     Signer,
@@ -37,6 +36,7 @@ from shahada.proofs.canonical import (
     require_proof_fields,
     unsecured,
 )
+from shahada.proofs.errors import ProofFormatError
 
 NAME = "Ed25519Signature2020"
 PROOF_TYPE = "Ed25519Signature2020"

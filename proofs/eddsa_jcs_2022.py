@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from shahada.proofs.errors import ProofFormatError
 from shahada.proofs.canonical import (
     DocumentLoader,
     Signer,
@@ -37,6 +36,7 @@ from shahada.proofs.canonical import (
     unsecured,
 )
 from shahada.proofs.eddsa_rdfc_2022 import format_created
+from shahada.proofs.errors import ProofFormatError
 
 NAME = "eddsa-jcs-2022"
 PROOF_TYPE = "DataIntegrityProof"

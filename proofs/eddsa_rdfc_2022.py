@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from shahada.proofs.errors import ProofFormatError
 from shahada.proofs.canonical import (
     DocumentLoader,
     Signer,
@@ -32,6 +31,7 @@ from shahada.proofs.canonical import (
     require_proof_fields,
     unsecured,
 )
+from shahada.proofs.errors import ProofFormatError
 
 NAME = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"

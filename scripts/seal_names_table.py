@@ -18,7 +18,6 @@ from shahada.schemas.reference import bundled_reference
 from shahada.schemas.seal.names import EOS, ESC, MAX_CODE_LENGTH, TABLE_FILE, NameCode, Script
 
 
-
 def build_lengths(counts: Mapping[str, int]) -> dict[str, int]:
     """Huffman code lengths for symbol counts, limited to 15 bits (counts are flattened until so)."""
     weights = {s: max(1, c) for s, c in counts.items()}

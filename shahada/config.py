@@ -20,13 +20,14 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Literal
 
-from shahada.common.files import generated_secret, private_dir
 from shahada.agent.process import PostgresWallet, free_port
 from shahada.common.errors import ConfigError
+from shahada.common.files import generated_secret, private_dir
 from shahada.proofs.types import DEFAULT_PROOF_TYPE, PROOF_TYPES
 
 Mode = Literal["development", "production"]

@@ -14,33 +14,34 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
-from shahada.common.errors import ConfigError
-from shahada.did.resolve import DIDResolver
 from shahada.agent.admin import AdminClient
-from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
-from shahada.issuer.archive.store import Archive
-from shahada.database import open_archive
 from shahada.agent.errors import AgentUnavailableError
-from shahada.issuer.issuance import AgentSigner, Progress, Signer
-from shahada.issuer.usecases import Issuance, issue_pv, publish_status
-from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
-from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
+from shahada.common.errors import ConfigError
 from shahada.config import Settings
+from shahada.database import open_archive
+from shahada.did.resolve import DIDResolver
 from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
+from shahada.issuer.issuance import AgentSigner, Progress, Signer
 from shahada.issuer.site.app import SiteServer, create_site_app, did_document_path
+from shahada.issuer.usecases import Issuance, issue_pv, publish_status
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.status_setup import status_checker, status_store
-from shahada.verifier.registry import RegistryChecker
-from shahada.verifier.status import StatusChecker
 from shahada.tls import TLSFiles, ensure_local_tls
+from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
+from shahada.verifier.status import StatusChecker
 from shahada.verifier.verify import verify_credential
 
 
@@ -164,7 +165,7 @@ class LocalMinistry:
         self.site: SiteServer | None = None
         self.status: StatusStore | None = None
 
-    def __enter__(self) -> "LocalMinistry":
+    def __enter__(self) -> LocalMinistry:
         try:
             self._start()
         except BaseException:
@@ -255,7 +256,7 @@ class LocalSite:
         self.document = published_did_document(settings)
         self._archive: Archive | None = None
 
-    def __enter__(self) -> "LocalSite":
+    def __enter__(self) -> LocalSite:
         s = self.settings
         if self.document is not None and s.did_method == "web" and s.site_is_local:
             try:

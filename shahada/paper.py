@@ -106,8 +106,8 @@ def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: b
     """Verify a printed document's seal, print the result and the signed fields; the exit code."""
     from shahada.did.document import DIDDocument
     from shahada.did.errors import DIDError
-    from shahada.schemas.reference import bundled_reference
     from shahada.ministry import LocalSite, make_verifier, ministry_did_of, published_did_document
+    from shahada.schemas.reference import bundled_reference
     from shahada.status_setup import with_seal_status
     from shahada.verifier.seal import DECODE_CODES, StaticResolver, verify_seal
     from shahada.verifier.seal_fields import signed_fields

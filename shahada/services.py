@@ -45,7 +45,6 @@ from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.verifier.web import Records, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 
-
 # --- the verifier --------------------------------------------------------------------------------
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from shahada.issuer.archive.store import Archive
-from shahada.issuer.archive.status import StatusStore
 from shahada.config import Settings
+from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.archive.store import Archive
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
 from shahada.verifier.status import StatusChecker, StatusListFetcher

@@ -67,7 +67,7 @@ class Bitstring:
         return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
     @classmethod
-    def decode(cls, encoded: str, *, min_bits: int = MIN_BITS) -> "Bitstring":
+    def decode(cls, encoded: str, *, min_bits: int = MIN_BITS) -> Bitstring:
         """Parse an ``encodedList``; EncodedListError for anything malformed or too small."""
         if not isinstance(encoded, str) or not encoded.startswith("u"):
             raise EncodedListError("encodedList must be a Multibase base64url string starting with 'u'")

@@ -40,7 +40,7 @@ def ministry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def ministry(ministry_settings: Settings) -> Iterator["LocalMinistry"]:
+def ministry(ministry_settings: Settings) -> Iterator[LocalMinistry]:
     """A running local ministry for the whole test session: agent, DID, HTTPS site, archive."""
     from shahada.ministry import LocalMinistry
 

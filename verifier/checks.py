@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 from shahada.did.document import DIDDocument, split_did_url
 from shahada.did.errors import DIDError, InvalidDIDError
+from shahada.proofs import SUITES, Suite, suite_name
+from shahada.proofs.canonical import DocumentLoader
 from shahada.schemas.document import MAX_DEPTH as MAX_DEPTH
 from shahada.schemas.document import Version as Version
 from shahada.schemas.document import context_problem, structure_problem
@@ -23,8 +25,6 @@ from shahada.schemas.errors import UnknownContextError
 from shahada.schemas.jsonschema import SCHEMA_FILES, validate_credential
 from shahada.verifier.errors import CanonicalizationError, ProofFormatError
 from shahada.verifier.result import OK, Check
-from shahada.proofs import SUITES, Suite, suite_name
-from shahada.proofs.canonical import DocumentLoader
 from shahada.verifier.wallet_profile import VC_V1_CONTEXT as VC_V1_CONTEXT
 from shahada.verifier.wallet_profile import VC_V2_CONTEXT as VC_V2_CONTEXT
 from shahada.verifier.wallet_profile import canonical_vc2

@@ -57,8 +57,8 @@ from typing import Any, Final
 
 from shahada.did.document import split_did_url
 from shahada.did.errors import DIDError, InvalidDIDError
-from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.document import too_deep, version_of
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import (
     ProofChoice,
     Resolver,

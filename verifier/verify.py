@@ -32,11 +32,12 @@ is evaluated whenever the credential's VC version can be told from its first ``@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
-from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.document import issuer_id, version_of
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
@@ -50,6 +51,7 @@ from shahada.verifier.checks import (
     check_validity,
 )
 from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
+
 
 class StatusCheck(Protocol):
     """The ``status`` check (:class:`shahada.verifier.status.StatusChecker`): passed, or failed with a code."""
@@ -118,9 +120,8 @@ def verify_credential(
             record(proof_check)
         if choice is not None:
             key_check, public_key = check_key(choice.proof, issuer, resolver)
-            if record(key_check) and public_key is not None:
-                if record(check_signature(credential, choice, public_key, document_loader)):
-                    record(check_schema(credential))
+            if record(key_check) and public_key is not None and record(check_signature(credential, choice, public_key, document_loader)):
+                record(check_schema(credential))
     version = version_of(credential)
     if version is not None:
         record(check_validity(credential, version, now))

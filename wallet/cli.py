@@ -28,8 +28,8 @@ from typing import Any
 
 import click
 
-from shahada.common.files import generated_secret, private_dir
 from shahada.common.errors import ShahadaError
+from shahada.common.files import generated_secret, private_dir
 from shahada.wallet.errors import WalletError
 
 

@@ -17,16 +17,16 @@ Waiting polls ONE record at a time by id or thread (never whole lists), every ``
 from __future__ import annotations
 
 import time
-from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final, TypeVar
 
 import requests
 
 from shahada.agent.admin import AdminClient
-from shahada.issuer.delivery import decode_invitation
 from shahada.agent.errors import AgentRequestError
+from shahada.issuer.delivery import decode_invitation
 from shahada.wallet.errors import WalletError
 
 __all__ = ["Accepted", "HeldCredential", "PresentationRequest", "Wallet"]
@@ -52,7 +52,7 @@ class Accepted:
     presentation requests it carried (unanswered), and the connection it opened."""
 
     credentials: list[HeldCredential]
-    requests: list["PresentationRequest"]
+    requests: list[PresentationRequest]
     connection_id: str | None
 
 

@@ -55,9 +55,8 @@ async def _multikey(profile: Any, kid: str) -> str | None:
         if found:
             return str(found["multikey"])
         did, _, fragment = kid.partition("#")
-        if did.startswith("did:key:") and fragment == did.removeprefix("did:key:"):
-            if await manager.multikey_exists(fragment):
-                return fragment
+        if did.startswith("did:key:") and fragment == did.removeprefix("did:key:") and await manager.multikey_exists(fragment):
+            return fragment
     return None
 
 

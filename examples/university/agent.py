@@ -33,10 +33,10 @@ from typing import Any, Final
 import requests
 
 from shahada.agent.admin import AdminClient
-from shahada.agent.process import AgentConfig, DIDComm
-from shahada.issuer.delivery import DIDEXCHANGE, encode_invitation
 from shahada.agent.errors import AgentRequestError
+from shahada.agent.process import AgentConfig, DIDComm
 from shahada.common.errors import ShahadaError
+from shahada.issuer.delivery import DIDEXCHANGE, encode_invitation
 from shahada.verifier.presentation import PresentationResult
 
 __all__ = ["PresentationAsk", "University", "UniversityError", "Verdict", "university_agent_config"]

@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import Flask
 
+from shahada.common.problems import render_error
 from shahada.issuer.api.errors import BadRequestError, IssuerAPIError, UnauthorizedError, UnprocessableCredentialError
 from shahada.issuer.api.routes import SERVICE_KEY, bp
 from shahada.issuer.api.service import AgentCredentialSigner, IssuerService
-from shahada.common.problems import render_error
 
 LOGGER = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1 << 20  # a baccalaureate transcript is ~10 KiB

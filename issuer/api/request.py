@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES
 from shahada.issuer.api.errors import BadRequestError
+from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES
 
 OPTIONS = frozenset({"cryptosuite", "type", "created", "verificationMethod", "proofPurpose"})
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"

@@ -19,12 +19,12 @@ from typing import Any, Protocol
 
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentRequestError
-from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, PROOF_TYPES
 from shahada.issuer.api.errors import BadRequestError, UnprocessableCredentialError
 from shahada.issuer.api.request import IssueRequest
-from shahada.schemas.loader import PinnedDocumentLoader
-from shahada.schemas.document import context_problem, issuer_id, structure_problem
 from shahada.proofs.canonical import safe_expand
+from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, PROOF_TYPES
+from shahada.schemas.document import context_problem, issuer_id, structure_problem
+from shahada.schemas.loader import PinnedDocumentLoader
 
 
 class CredentialSigner(Protocol):

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shahada.common.db import Base, UTCDateTime
 from shahada.issuer.errors import ArchiveError
+
 GENESIS = "0" * 64
 
 

@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow
 from shahada.issuer.archive.audit import AuditLog, document_sha256, records_sha256
 from shahada.issuer.archive.status import StatusEntryRow, StatusListRow, StatusStore
+from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow
 from shahada.status.bitstring import Bitstring
 
 Verify = Callable[[dict[str, Any]], tuple[bool, str]]  # a stored credential → (verified, why not)

@@ -15,16 +15,17 @@ from __future__ import annotations
 import json
 import ssl
 import threading
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from socketserver import ThreadingMixIn
+from typing import Any
 from urllib.parse import urlsplit
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from flask import Flask, Response, abort
 
-from shahada.schemas.loader import PinnedDocumentLoader, schemas_dir
 from shahada.issuer.site.status import StatusLists, register_status_routes
+from shahada.schemas.loader import PinnedDocumentLoader, schemas_dir
 
 MINISTRY_ORIGIN = "https://diplomes.men.gov.ma"
 
@@ -39,7 +40,7 @@ def create_site_app(
     *,
     did_documents: Mapping[str, Mapping[str, Any]],
     loader: PinnedDocumentLoader,
-    status_lists: "StatusLists | None" = None,
+    status_lists: StatusLists | None = None,
 ) -> Flask:
     """The public site for the given DID documents (keyed by DID), and the status lists and
     registry of ``status_lists`` (the archive's :class:`~shahada.issuer.archive.status.StatusStore`) when given."""
@@ -76,7 +77,7 @@ def _json(body: str, mimetype: str) -> Response:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -111,7 +112,7 @@ class SiteServer:
     def port(self) -> int:
         return int(self._server.server_address[1])
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self._thread.start()
         return self
 

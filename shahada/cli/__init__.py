@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from shahada.common.errors import ShahadaError
 from shahada.cli.common import Progress, _fail, _settings
 from shahada.cli.print_command import print_command
 from shahada.cli.serve import serve
 from shahada.cli.status_commands import register_archive_commands, register_status_commands
+from shahada.common.errors import ShahadaError
 from shahada.wallet.cli import wallet_group
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -206,7 +207,7 @@ def demo(pv_path: Path | None, year: int) -> None:
             click.echo(f"agent: {ministry.agent.admin_url if ministry.agent else settings.agent_admin_url} (admin API on loopback, key-protected)")
             outcome = _issue(ministry, pv_file, year, Progress("signing"))
             out = settings.out_dir / "demo"
-            written = _write_credentials(ministry.archive, outcome.info.id, out)
+            _write_credentials(ministry.archive, outcome.info.id, out)
             verifier = ministry.verifier()
             results = [(c, verifier.verify(c.document)) for c in ministry.archive.credentials(import_id=outcome.info.id)]
     except ShahadaError as err:

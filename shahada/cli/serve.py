@@ -28,15 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from shahada.common.errors import ConfigError, ShahadaError
 from shahada.common.files import generated_secret
-from shahada.common.errors import ConfigError
-from shahada.common.errors import ShahadaError
 
 if TYPE_CHECKING:
     from shahada.config import Settings
 
 
-def issuer_token(settings: "Settings") -> tuple[str, str]:
+def issuer_token(settings: Settings) -> tuple[str, str]:
     """(token, where it comes from) for the VC API issuer.
 
     Raises:
@@ -85,9 +84,9 @@ def serve() -> None:
 @click.option("--port", default=8080, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
 def serve_issuer(host: str, port: int) -> None:
     """The W3C VC API issuer: POST /credentials/issue, bearer token, signed by the agent."""
+    from shahada.config import load_settings
     from shahada.issuer.api import AgentCredentialSigner, IssuerService, create_app
     from shahada.issuer.api.server import IssuerServer
-    from shahada.config import load_settings
     from shahada.ministry import LocalMinistry
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -118,18 +117,17 @@ def serve_issuer(host: str, port: int) -> None:
 @click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
 def serve_verifier(host: str, port: int, threads: int) -> None:
     """The public verifier: pages (ar, fr, en), QR URLs, and the W3C VC API (no agent needed)."""
+    from shahada.common.wsgi import WaitressServer
     from shahada.config import load_settings
     from shahada.services import installation_verifier
-    from shahada.common.wsgi import WaitressServer
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    with _exit_on_error(host, port):
-        with installation_verifier(load_settings()) as verifier:
-            server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier")
-            click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
-            click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
-            click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
-            _serve_until_stopped(server)
+    with _exit_on_error(host, port), installation_verifier(load_settings()) as verifier:
+        server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier")
+        click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
+        click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
+        click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
+        _serve_until_stopped(server)
     click.echo("stopped.", err=True)
 
 
@@ -141,10 +139,10 @@ def serve_portal(host: str, port: int, threads: int) -> None:
     """The graduate portal: sign-in (Code Massar, birth date, one-time code), documents, wallet, share links."""
     import os
 
-    from shahada.services import installation_portal
+    from shahada.common.wsgi import WaitressServer
     from shahada.config import load_settings
     from shahada.ministry import LocalMinistry
-    from shahada.common.wsgi import WaitressServer
+    from shahada.services import installation_portal
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port):

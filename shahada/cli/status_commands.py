@@ -111,10 +111,10 @@ def register_archive_commands(main: click.Group) -> None:
     def archive_verify(no_signatures: bool) -> None:
         """Re-check the audit trail's hash chain, every issued credential against what its issuance
         recorded and its signature, and every status bit. Exit 0 intact, 1 alterations found."""
-        from shahada.database import open_archive
-        from shahada.issuer.archive.check import check_archive
-        from shahada.issuer.archive.audit import AuditLog
         from shahada.cli.common import _fail, _settings
+        from shahada.database import open_archive
+        from shahada.issuer.archive.audit import AuditLog
+        from shahada.issuer.archive.check import check_archive
         from shahada.ministry import LocalSite, make_verifier, ministry_did_of
         from shahada.status_setup import status_store
 

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from alembic import command
-from alembic.util import CommandError
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -69,11 +69,11 @@ class SchemaUpgrade:
 
 def schema_metadata() -> MetaData:
     """The whole schema: ``Base.metadata`` once every module declaring tables is imported."""
-    import shahada.issuer.archive.audit  # noqa: F401  (each import declares its tables)
-    import shahada.issuer.archive.status  # noqa: F401
-    import shahada.issuer.archive.store  # noqa: F401
-    import shahada.issuer.delivery  # noqa: F401
-    import shahada.issuer.rectification  # noqa: F401
+    import shahada.issuer.archive.audit
+    import shahada.issuer.archive.status
+    import shahada.issuer.archive.store
+    import shahada.issuer.delivery
+    import shahada.issuer.rectification
     import shahada.portal.store  # noqa: F401
     from shahada.common.db import Base
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.did.did_web_server import DIDWebServer, make_tls_files, serve_did_web
 
 

@@ -103,7 +103,7 @@ def serve_did_web(cert_path: Path, key_path: Path) -> Iterator[DIDWebServer]:
     state: dict[str, DIDWebServer] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             server = state["server"]
             server.requests.append(self.path)
             route = server.routes.get(self.path)

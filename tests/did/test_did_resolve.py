@@ -9,7 +9,6 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from tests.did.did_web_server import DIDWebServer, Route
 
 from shahada.did import (
     DIDResolutionError,
@@ -20,6 +19,7 @@ from shahada.did import (
     did_key_from_public_key,
     did_web_from_domain,
 )
+from tests.did.did_web_server import DIDWebServer, Route
 
 PUBLIC_KEY = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 WELL_KNOWN = "/.well-known/did.json"

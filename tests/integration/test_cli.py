@@ -4,7 +4,6 @@ the killed issuance and the README's demo run as real processes, each starting i
 from __future__ import annotations
 
 import json
-from contextlib import closing
 import os
 import signal
 import socket
@@ -13,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,7 @@ def test_unusable_input_exits_2(issued_home: Path, tmp_path: Path) -> None:
 
 def test_unreachable_did_document_exits_3(issued_home: Path) -> None:
     """The site's port answers but never speaks TLS: the check cannot complete, which is not "invalid"."""
-    settings_port = int(next(l for l in (issued_home / "config.toml").read_text().splitlines() if l.startswith("site_port")).split("=")[1])
+    settings_port = int(next(ln for ln in (issued_home / "config.toml").read_text().splitlines() if ln.startswith("site_port")).split("=")[1])
     source = next((issued_home / "out" / "credentials").glob("diploma-*.json"))
     with socket.socket() as blocker:
         blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -161,6 +161,6 @@ def test_demo_ends_with_every_credential_verified(tmp_path: Path) -> None:
     env["SHAHADA_HOME"] = str(tmp_path / "demo-home")
     result = subprocess.run(["./run", "demo"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    line = next(l for l in result.stdout.splitlines() if l.startswith("verified by the independent verifier"))
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("verified by the independent verifier"))
     done, total = line.rsplit(" ", 1)[1].split("/")
     assert done == total and int(total) > 50

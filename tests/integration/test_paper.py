@@ -5,27 +5,28 @@ other issuers fail and say why."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import cbor2
 import pytest
 import requests
 
-from shahada.did.document import DIDDocument
-from shahada.database import open_archive
-from shahada.issuer.archive.store import Archive
 from shahada.agent.errors import AgentRequestError
+from shahada.database import open_archive
+from shahada.did.document import DIDDocument
+from shahada.issuer.archive.store import Archive
 from shahada.issuer.seal import AgentSealer, seal_credentials
 from shahada.printing.batch import print_documents
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.cose import decode_sign1, encode_sign1, key_id
 from shahada.schemas.seal.names import name_codes
 from shahada.schemas.seal.text import seal_bytes, seal_text
-from tests.support.local_sealer import LocalSealer
 from shahada.verifier.scan import read_qr_texts
 from shahada.verifier.seal import SealVerification, StaticResolver, verify_seal
+from tests.support.local_sealer import LocalSealer
 
 pytestmark = pytest.mark.agent
 SAMPLE = Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))

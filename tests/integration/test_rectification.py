@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.rectification import changed_fields
 from shahada.issuer.usecases import plan_issue
-from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.identifiers import credential_id
 from shahada.schemas.reference import bundled_reference
 

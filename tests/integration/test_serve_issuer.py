@@ -19,7 +19,7 @@ import requests
 
 from shahada.agent.process import free_port
 from shahada.config import load_settings
-from shahada.ministry import ministry_did_web, make_verifier, published_did_document
+from shahada.ministry import make_verifier, ministry_did_web, published_did_document
 from tests.issuer.di_support import sample_transcript
 
 pytestmark = pytest.mark.agent

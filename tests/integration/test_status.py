@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 
 from shahada.issuer.archive.store import StoredCredential
-from shahada.issuer.usecases import change_status
 from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.usecases import change_status
 from shahada.schemas.reference import bundled_reference
+from shahada.services import verifier_settings
 from shahada.status.bitstring import Bitstring
 from shahada.status.lists import LIST_SIZE
 from shahada.verifier.status import StatusChecker, StatusListUnavailable
-from shahada.services import verifier_settings
 
 pytestmark = pytest.mark.agent
 NOW = lambda: dt.datetime.now(dt.UTC)  # noqa: E731

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from shahada.agent.process import AgentProcess
-from shahada.issuer.delivery import WalletDelivery
-from tests.support.sessions import admitted, issue_with_status
 from examples.university.agent import University, university_agent_config
 from examples.university.definition import baccalaureate_definition
+from shahada.agent.process import AgentProcess
+from shahada.issuer.delivery import WalletDelivery
 from shahada.verifier.presentation import verify_presentation
+from tests.support.sessions import admitted, issue_with_status
 
 pytestmark = pytest.mark.agent
 YEAR = 2019  # a session no other test issues into the shared archive

@@ -15,17 +15,17 @@ from typing import Any
 import pytest
 import requests
 
-from shahada.agent.process import AgentProcess
-from shahada.issuer.archive.store import StoredCredential
-from shahada.issuer.delivery import WalletDelivery
-from shahada.common.wsgi import WaitressServer
-from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
 from examples.university.agent import University, university_agent_config
 from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
+from shahada.agent.process import AgentProcess
+from shahada.common.wsgi import WaitressServer
+from shahada.issuer.archive.store import StoredCredential
+from shahada.issuer.delivery import WalletDelivery
+from shahada.services import verifier_settings
 from shahada.verifier.presentation import verify_presentation
 from shahada.wallet.agent import holder_agent_config
 from shahada.wallet.controller import Wallet
-from shahada.services import verifier_settings
+from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
 
 pytestmark = pytest.mark.agent
 YEAR = 2020  # a session no other test issues into the shared archive

@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from shahada.agent.admin import AdminClient
-from shahada.agent.process import AgentConfig, AgentProcess, PostgresWallet
 from shahada.agent.errors import AgentRequestError, AgentStartError, AgentUnavailableError
+from shahada.agent.process import AgentConfig, AgentProcess, PostgresWallet
 from shahada.common.errors import ConfigError
 from shahada.issuer.identity import ensure_did_web
 from shahada.schemas.loader import PinnedDocumentLoader

@@ -10,6 +10,7 @@ import pytest
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.errors import ArchiveError
+
 NOW = dt.datetime(2025, 7, 10, 12, 0, tzinfo=dt.UTC)
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from shahada.did.multibase import decode_base58btc
+from shahada.proofs.canonical import rdf_canonize
 from shahada.schemas.loader import PinnedDocumentLoader
 from tests.issuer.di_support import Admin, sample_transcript
 from tests.support.mutations import altered, leaves
-from shahada.proofs.canonical import rdf_canonize
 
 pytestmark = pytest.mark.agent
 CREATED = "2025-07-01T10:00:00Z"

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from shahada.database import open_archive
-from shahada.issuer.archive.store import Archive
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.archive.store import Archive
 from shahada.status.bitstring import Bitstring
 from shahada.status.lists import LIST_SIZE
 

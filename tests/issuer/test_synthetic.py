@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from shahada.issuer.pv.reader import parse_pv_bytes, pv_columns, read_pv
-from shahada.schemas.records import PVRecord
 from shahada.issuer.pv.synthetic import generate_records, main, write_csv
+from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference, bundled_reference
 
 REF: Reference = bundled_reference()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shahada import printing
 import shahada.schemas.seal
+from shahada import printing
 
 
 def test_printing_exports() -> None:

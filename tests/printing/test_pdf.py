@@ -18,9 +18,9 @@ from shahada.printing.errors import QRCodeError
 from shahada.printing.pdf import Renderer, render_naive, write_atomic
 from shahada.printing.qr import make_qr
 from shahada.schemas.seal.content import SealContent
+from shahada.verifier.seal import verify_seal
 from tests.printing.conftest import documents, seal_of
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
-from shahada.verifier.seal import verify_seal
 
 DOCUMENTS = documents()
 
@@ -64,12 +64,12 @@ def test_one_page_the_right_size_and_nothing_outside_it(name: str, rendered: dic
     landscape = name.startswith("diploma")
     assert (round(page.width * 25.4 / 96), round(page.height * 25.4 / 96)) == ((297, 210) if landscape else (210, 297))
     right, bottom = page.width, page.height
-    footer = next(b for b in _boxes(page._page_box) if getattr(b, "element_tag", "") == "footer")  # noqa: SLF001
+    footer = next(b for b in _boxes(page._page_box) if getattr(b, "element_tag", "") == "footer")
     in_footer = {id(b) for b in _boxes(footer)}
-    for box in _boxes(page._page_box):  # noqa: SLF001 - the text above the QR code never runs under it
+    for box in _boxes(page._page_box):
         if id(box) not in in_footer and getattr(box, "element_tag", "") in ("table", "p", "h1", "header"):
             assert box.position_y + box.margin_height() <= footer.position_y + 0.5, (name, box.element_tag)
-    for box in _boxes(page._page_box):  # noqa: SLF001 - the laid-out boxes: nothing may overflow the page
+    for box in _boxes(page._page_box):
         if getattr(box, "width", None) is None or not hasattr(box, "position_x"):
             continue
         assert box.position_x + box.margin_width() <= right + 0.5, (name, type(box).__name__, getattr(box, "text", ""))

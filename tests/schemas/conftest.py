@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from shahada.schemas.records import PVRecord, SubjectMark
 from shahada.schemas.credential import IssuerProfile, Kind, build_diploma, build_transcript
 from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.schemas.records import PVRecord, SubjectMark
 from shahada.schemas.reference import Reference, bundled_reference
 
 CASES_DIR = Path(__file__).parent / "cases"

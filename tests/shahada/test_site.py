@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from shahada.did.document import build_did_document
-from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.issuer.site.app import SiteServer, create_site_app, did_document_path
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.tls import ensure_local_tls
 
 DID = "did:web:localhost%3A8443:bac"

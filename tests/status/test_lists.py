@@ -43,7 +43,7 @@ class _Response:
     def __init__(self, body: bytes, status: int = 200) -> None:
         self.body, self.status_code = body, status
 
-    def __enter__(self) -> "_Response":
+    def __enter__(self) -> _Response:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from tests.support.local_signer import LocalKey
 from shahada.proofs import SUITES
 from shahada.proofs.canonical import DocumentLoader, encode_proof_value
+from tests.support.local_signer import LocalKey
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from shahada.issuer.archive.store import StoredCredential
-from shahada.issuer.usecases import change_status
 from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.usecases import change_status
 from shahada.schemas.reference import bundled_reference
 
 

@@ -25,11 +25,11 @@ from tests.verifier.acapy_local_key import local_key_pair
 
 
 async def main() -> None:
-    from acapy_agent.vc.ld_proofs import Ed25519Signature2018
     from acapy_agent.protocols.present_proof.dif.pres_exch_handler import (
         PRESENTATION_SUBMISSION_JSONLD_CONTEXT,
         PRESENTATION_SUBMISSION_JSONLD_TYPE,
     )
+    from acapy_agent.vc.ld_proofs import Ed25519Signature2018
     from acapy_agent.vc.vc_ld.prove import create_presentation, sign_presentation
 
     from shahada.schemas.loader import PinnedDocumentLoader

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.verifier import VerificationResult, verify_credential
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.verifier.verifier_support import NOW, SUITES, SpyResolver, make_credential
-from shahada.verifier import VerificationResult, verify_credential
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 import requests
-from tests.verifier.verifier_support import NOW, VC_V1, SpyResolver, acapy_v1_context, loader_with, make_credential
 
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier import VerificationResult, verify_credential
+from tests.verifier.verifier_support import NOW, VC_V1, SpyResolver, acapy_v1_context, loader_with, make_credential
 
 pytestmark = pytest.mark.agent
 READY_TIMEOUT = 90.0

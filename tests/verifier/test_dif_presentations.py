@@ -17,12 +17,12 @@ from flask.testing import FlaskClient
 
 from shahada.did.key import public_key_from_did_key
 from shahada.ministry import make_verifier
+from shahada.proofs import ed25519_signature_2018 as ed2018
+from shahada.services import verifier_settings
+from shahada.verifier.presentation import PresentationResult, verify_presentation
 from tests.support.local_signer import LocalKey
 from tests.verifier.conftest import IssuedSession
 from tests.verifier.wallet_support import new_holder, prove, prove_as_dif_handler, wallet_copy
-from shahada.verifier.presentation import PresentationResult, verify_presentation
-from shahada.proofs import ed25519_signature_2018 as ed2018
-from shahada.services import verifier_settings
 
 pytestmark = pytest.mark.agent
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from shahada.schemas.loader import PinnedDocumentLoader
-from tests.support.local_signer import LocalKey
-from tests.verifier.verifier_support import NOW, make_credential
-from shahada.verifier import ProofFormatError
 from shahada.proofs import SUITES, suite_name
 from shahada.proofs import ed25519_signature_2018 as ed2018
 from shahada.proofs.canonical import rdf_canonize
+from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.verifier import ProofFormatError
 from shahada.verifier.verify import DEFAULT_SUITES
+from tests.support.local_signer import LocalKey
+from tests.verifier.verifier_support import NOW, make_credential
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 SUBMISSION = "https://identity.foundation/presentation-exchange/submission/v1"

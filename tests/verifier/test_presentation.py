@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.verifier.presentation import PRESENTATION_CHECKS, PresentationResult, verify_presentation
+from shahada.verifier.result import Check
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, SUITES, make_credential
-from shahada.verifier.presentation import PRESENTATION_CHECKS, PresentationResult, verify_presentation
-from shahada.verifier.result import Check
 
 Sign = Callable[..., dict[str, Any]]
 

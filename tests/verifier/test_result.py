@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from shahada import did
-from shahada import verifier
+from shahada import did, verifier
 from shahada.verifier.result import Check, VerificationResult
 
 

@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 
+from shahada.proofs import SUITES, suite_name
+from shahada.proofs import ed25519_signature_2020 as ed2020
+from shahada.proofs import eddsa_jcs_2022 as jcs
+from shahada.proofs import eddsa_rdfc_2022 as rdfc
+from shahada.proofs.canonical import ed25519_verify, encode_proof_value, hash_data, safe_expand
+from shahada.proofs.canonical import jcs as jcs_bytes
 from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.verifier import CanonicalizationError, ProofFormatError
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import (
     NOW,
@@ -21,13 +28,6 @@ from tests.verifier.verifier_support import (
     loader_with,
     make_credential,
 )
-from shahada.verifier import CanonicalizationError, ProofFormatError
-from shahada.proofs import SUITES, suite_name
-from shahada.proofs import ed25519_signature_2020 as ed2020
-from shahada.proofs import eddsa_jcs_2022 as jcs
-from shahada.proofs import eddsa_rdfc_2022 as rdfc
-from shahada.proofs.canonical import ed25519_verify, encode_proof_value, hash_data, safe_expand
-from shahada.proofs.canonical import jcs as jcs_bytes
 
 # The W3C vc-di-eddsa test vectors are reproduced step by step in test_vectors.py.
 

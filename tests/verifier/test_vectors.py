@@ -14,13 +14,13 @@ import pytest
 
 from shahada.did import public_key_from_multikey
 from shahada.did.multibase import encode_base58btc
+from shahada.proofs import SUITES
+from shahada.proofs import eddsa_jcs_2022 as jcs
+from shahada.proofs import eddsa_rdfc_2022 as rdfc
 from shahada.schemas.loader import PinnedDocumentLoader
 from tests.support.local_signer import LocalKey
 from tests.support.vectors import EXAMPLES_V2, EXAMPLES_V2_FILE, VectorCase, cases, key_pair, secret_seed, unsigned_document
 from tests.verifier.verifier_support import loader_with
-from shahada.proofs import SUITES
-from shahada.proofs import eddsa_jcs_2022 as jcs
-from shahada.proofs import eddsa_rdfc_2022 as rdfc
 
 CASES = cases()
 MODULES: dict[str, ModuleType] = {"eddsa-rdfc-2022": rdfc, "eddsa-jcs-2022": jcs}

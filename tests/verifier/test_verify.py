@@ -6,6 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from shahada.did import build_did_document, did_web_from_domain
+from shahada.did.multibase import decode_base58btc, encode_base58btc
+from shahada.verifier import VerificationResult
+from shahada.verifier.result import CHECK_NAMES
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import (
     DATA,
@@ -18,11 +23,6 @@ from tests.verifier.verifier_support import (
     outcomes,
     set_path,
 )
-
-from shahada.did import build_did_document, did_web_from_domain
-from shahada.did.multibase import decode_base58btc, encode_base58btc
-from shahada.verifier import VerificationResult
-from shahada.verifier.result import CHECK_NAMES
 
 Sign = Callable[..., dict[str, Any]]
 Verify = Callable[..., VerificationResult]

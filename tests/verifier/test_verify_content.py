@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from shahada.verifier import VerificationResult
 from tests.verifier.verifier_support import (
     NOW,
     VC_V1,
@@ -19,8 +21,6 @@ from tests.verifier.verifier_support import (
     outcomes,
     set_path,
 )
-
-from shahada.verifier import VerificationResult
 
 Sign = Callable[..., dict[str, Any]]
 Verify = Callable[..., VerificationResult]

@@ -22,14 +22,14 @@ from shahada.schemas.jsonschema import validate_credential
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.status.bitstring import Bitstring
 from shahada.status.lists import LIST_SIZE, list_credential, status_entry
-from tests.support.local_signer import LocalKey, sign_credential
-from tests.verifier.verifier_support import NOW, failed_codes
 from shahada.verifier import VerificationResult
 from shahada.verifier.checks import check_schema
 from shahada.verifier.records import check_records
 from shahada.verifier.registry import record_digest
 from shahada.verifier.status import StatusChecker
 from shahada.verifier.wallet_profile import WALLET_CONTEXT, canonical_vc2, is_vc1, signed_content
+from tests.support.local_signer import LocalKey, sign_credential
+from tests.verifier.verifier_support import NOW, failed_codes
 
 CASE = Path(__file__).parents[1] / "schemas" / "cases" / "option-fr" / "diploma.json"
 V1 = "https://www.w3.org/2018/credentials/v1"

@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.common.problems import render_error
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
 from shahada.verifier.web import api, pages
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError

@@ -181,7 +181,7 @@ def _share_view(report: Report, lang: Language) -> dict[str, Any] | None:
     document = report.share.document
     items: list[dict[str, Any]] = []
     credentials = document.credentials if document is not None else ()
-    for credential, result in zip(credentials, report.share.credentials):
+    for credential, result in zip(credentials, report.share.credentials, strict=False):
         verdict = verdict_of(result.verified, result.errors)
         shown = {c.name: c.outcome for c in result.checks}
         signed = shown.get("signature") == shown.get("schema") == "passed"
@@ -225,7 +225,7 @@ def error_page(err: BaseException, *, logger: logging.Logger) -> Response:
         logger.exception("unexpected error", exc_info=err)
     try:
         lang = reader_language()
-    except Exception:  # noqa: BLE001 - the error page must render even if the request is odd
+    except Exception:
         g.lang = lang = "fr"
     title = text("error.notfound", lang) if status == 404 else text("error.title", lang)
     body = "" if status == 404 else text("error.body", lang)

@@ -23,12 +23,12 @@ from shahada.did.document import DIDDocument
 from shahada.did.errors import DIDError
 from shahada.did.resolve import DIDResolver
 from shahada.did.web import did_web_to_url
+from shahada.schemas.document import issuer_id
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.reference import Reference, bundled_reference
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.errors import SealError
 from shahada.schemas.seal.text import seal_payload
-from shahada.schemas.document import issuer_id
 from shahada.verifier.checks import Resolver
 from shahada.verifier.presentation import PresentationResult, verify_presentation
 from shahada.verifier.records import check_records
@@ -60,7 +60,7 @@ class Records:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:  # noqa: A001 - the VC API's name for it
+class Warning:
     code: str
     message: str
 
@@ -290,7 +290,7 @@ class VerifierService:
             notes.append(Warning("challenge.absent", "no challenge was given: this presentation could be a replay (ask POST /challenges for one)"))
         inside = presentation.get("verifiableCredential")
         inside = inside if isinstance(inside, list) else [inside]
-        held = tuple(c for c, r in zip(inside, result.credentials) if _signed(r))
+        held = tuple(c for c, r in zip(inside, result.credentials, strict=False) if _signed(r))
         return Report(kind="presentation", verified=result.verified, checks=result.checks, warnings=tuple(notes), presentation=result, held=held)
 
     # --- share links -------------------------------------------------------------------------
@@ -308,7 +308,7 @@ class VerifierService:
             max_credentials=self.settings.max_credentials,
         )
         inside = result.document.credentials if result.document is not None else ()
-        held = tuple(c for c, r in zip(inside, result.credentials) if _signed(r))
+        held = tuple(c for c, r in zip(inside, result.credentials, strict=False) if _signed(r))
         return Report(kind="share", verified=result.verified, checks=result.checks, share=result, held=held)
 
     # --- seals -------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ Every one is bad input, answered ``400 {"code", "message"}`` by the routes; the 
 
 from __future__ import annotations
 
-from shahada.schemas.errors import UnknownContextError
 from shahada.common.errors import ShahadaError
+from shahada.schemas.errors import UnknownContextError
 
 
 class DataIntegrityError(ShahadaError, ValueError):

@@ -27,11 +27,11 @@ from acapy_agent.wallet.base import BaseWallet
 from acapy_agent.wallet.did_info import KeyInfo
 from acapy_agent.wallet.error import WalletDuplicateError, WalletError, WalletNotFoundError
 
+from shahada.agent.plugin.data_integrity.errors import KeyNotFoundError, KeyRelationshipError
+from shahada.agent.plugin.data_integrity.relationship import DID_KEY_PREFIX
 from shahada.did.document import DIDDocument, is_did, split_did_url
 from shahada.did.errors import DIDResolutionError, InvalidDIDError
 from shahada.did.key import public_key_from_did_key, resolve_did_key
-from shahada.agent.plugin.data_integrity.errors import KeyNotFoundError, KeyRelationshipError
-from shahada.agent.plugin.data_integrity.relationship import DID_KEY_PREFIX
 
 RESOLVE_TIMEOUT_S = 10
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from shahada.agent.plugin.data_integrity.errors import DocumentError, ProofRequestError, UnsupportedSuiteError
-from shahada.schemas.document import issuer_id
-from shahada.proofs.errors import ProofFormatError
 from shahada.proofs import DATA_INTEGRITY_SUITES
 from shahada.proofs.canonical import require_datetime, require_max_depth
+from shahada.proofs.errors import ProofFormatError
+from shahada.schemas.document import issuer_id
 
 PROOF_TYPE = "DataIntegrityProof"
 PROOF_PURPOSES = frozenset({"assertionMethod", "authentication"})

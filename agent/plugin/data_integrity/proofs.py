@@ -25,10 +25,10 @@ from shahada.agent.plugin.data_integrity.keys import signing_verkey, verificatio
 from shahada.agent.plugin.data_integrity.options import AddProofRequest, is_credential
 from shahada.agent.plugin.data_integrity.relationship import require_issuer_controls
 from shahada.common.errors import ShahadaError
-from shahada.schemas.document import issuer_id
 from shahada.proofs import SUITES, suite_name
 from shahada.proofs.canonical import DocumentLoader, encode_proof_value, safe_expand, unsecured
 from shahada.proofs.eddsa_jcs_2022 import NAME as JCS
+from shahada.schemas.document import issuer_id
 
 
 async def add_proof(profile: Profile, loader: DocumentLoader, request: AddProofRequest, *, now: datetime) -> dict[str, Any]:

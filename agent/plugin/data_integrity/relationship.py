@@ -13,9 +13,9 @@ A verification method is controlled by the document it is published in: ``<contr
 
 from __future__ import annotations
 
+from shahada.agent.plugin.data_integrity.errors import KeyRelationshipError, ProofRequestError
 from shahada.did.document import split_did_url
 from shahada.did.errors import InvalidDIDError
-from shahada.agent.plugin.data_integrity.errors import KeyRelationshipError, ProofRequestError
 
 DID_KEY_PREFIX = "did:key:"
 

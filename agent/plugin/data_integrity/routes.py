@@ -21,8 +21,8 @@ from shahada.agent.plugin.auth import protected
 from shahada.agent.plugin.data_integrity.errors import ProofRequestError, reported
 from shahada.agent.plugin.data_integrity.options import parse_add_proof, parse_verify
 from shahada.agent.plugin.data_integrity.proofs import add_proof, verify_document
-from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.common.errors import ShahadaError
+from shahada.schemas.loader import PinnedDocumentLoader
 
 ADD_PROOF_PATH = "/shahada/di/add-proof"
 VERIFY_PATH = "/shahada/di/verify"

@@ -25,11 +25,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shahada.database import open_archive
+from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive, StoredCredential
+from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.usecases import issue_pv
 from shahada.portal import OutboxSender, SealedPrinter, create_app
-from shahada.issuer.archive.status import StatusStore
-from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 

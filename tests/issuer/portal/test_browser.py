@@ -24,18 +24,18 @@ from typing import Any
 import pytest
 import requests
 
+from shahada.common.wsgi import WaitressServer
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.delivery import WalletDelivery, decode_invitation
+from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.seal import AgentSealer
 from shahada.issuer.usecases import issue_pv
 from shahada.portal import OutboxSender, SealedPrinter, create_app
-from shahada.issuer.seal import AgentSealer
-from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import status_store
-from shahada.common.wsgi import WaitressServer
-from tests.issuer.portal.conftest import Candidate, candidates, last_code
 from shahada.verifier.scan import read_qr_texts
+from tests.issuer.portal.conftest import Candidate, candidates, last_code
 
 pytestmark = pytest.mark.agent
 CHROMIUM = "/usr/bin/chromium"

@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shahada.issuer.archive.status import StatusStore
-from tests.issuer.portal.conftest import NOW, SEAL_BASE, Candidate, html, sign_in
-from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from shahada.verifier.scan import read_qr_texts
 from shahada.verifier.seal import verify_seal
+from tests.issuer.portal.conftest import NOW, SEAL_BASE, Candidate, html, sign_in
+from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 
 
 def documents(page: str) -> dict[str, tuple[str, str]]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from shahada.common.errors import ConfigError
+from shahada.config import load_settings
 from shahada.portal.errors import SettingsError
 from shahada.portal.settings import PortalSettings
-from shahada.config import load_settings
 from shahada.services import portal_settings
 from tests.conftest import ministry_env
 

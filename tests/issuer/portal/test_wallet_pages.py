@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shahada.issuer.archive.status import StatusStore
-from tests.issuer.portal.conftest import NOW, PUBLIC_URL, Candidate, Clock, FakeDelivery, html, post, sign_in
 from shahada.verifier.scan import read_qr_texts
+from tests.issuer.portal.conftest import NOW, PUBLIC_URL, Candidate, Clock, FakeDelivery, html, post, sign_in
 
 
 def offer(client: FlaskClient) -> str:

@@ -15,19 +15,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from shahada.common.wsgi import WaitressServer
 from shahada.did import DIDResolver
 from shahada.did.document import DIDDocument, build_did_document
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.text import seal_text
+from shahada.services import verifier_settings
+from shahada.verifier.seal import StaticResolver
+from shahada.verifier.web import create_app
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, make_credential
-from shahada.common.wsgi import WaitressServer
-from shahada.verifier.seal import StaticResolver
-from shahada.verifier.web import create_app
-from shahada.services import verifier_settings
 
 SEAL_BASE = "HTTPS://VERIFY.TEST/V/"
 CASES = Path(__file__).parents[2] / "schemas" / "cases"

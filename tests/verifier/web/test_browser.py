@@ -24,8 +24,8 @@ from shahada.printing.pdf import Renderer
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.cose import decode_sign1, encode_sign1
 from shahada.schemas.seal.text import seal_bytes, seal_text
-from tests.verifier.web.conftest import RunningVerifier
 from shahada.verifier.scan import read_qr_texts
+from tests.verifier.web.conftest import RunningVerifier
 
 pytestmark = pytest.mark.agent
 CHROMIUM = "/usr/bin/chromium"

@@ -9,8 +9,8 @@ import pytest
 
 from shahada.schemas.reference import bundled_reference
 from shahada.schemas.seal.content import SealContent
-from tests.verifier.web.conftest import CASES
 from shahada.verifier.web.display import credential_content, seal_content
+from tests.verifier.web.conftest import CASES
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from shahada.config import load_settings
-from tests.conftest import ministry_env
+from shahada.services import verifier_settings
 from shahada.verifier.web.errors import SettingsError
 from shahada.verifier.web.settings import VerifierSettings
-from shahada.services import verifier_settings
+from tests.conftest import ministry_env
 
 
 def test_from_mapping_converts_strings() -> None:

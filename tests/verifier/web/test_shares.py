@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from markupsafe import escape
 from flask import Flask, Response, jsonify, redirect, request
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from shahada.common.wsgi import WaitressServer
 from shahada.services import verifier_settings

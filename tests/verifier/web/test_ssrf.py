@@ -13,11 +13,11 @@ import pytest
 
 from shahada.did.document import build_did_document
 from shahada.schemas.loader import PinnedDocumentLoader
+from shahada.verifier.web import create_app
 from tests.did.did_web_server import DIDWebServer, make_tls_files, serve_did_web
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, make_credential
-from shahada.verifier.web import create_app
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def did_of(server: DIDWebServer, host: str = "localhost") -> str:
 
 
 def test_only_the_trusted_did_web_issuer_is_fetched(trusted: DIDWebServer, attacker: DIDWebServer, loader: PinnedDocumentLoader) -> None:
-    issuer_key, attacker_key, holder = LocalKey.generate(), LocalKey.generate(), LocalKey.generate()
+    issuer_key, attacker_key, _holder = LocalKey.generate(), LocalKey.generate(), LocalKey.generate()
     issuer, evil = did_of(trusted), did_of(attacker)
     trusted.serve_json("/.well-known/did.json", build_did_document(issuer, issuer_key.public_key))
     attacker.serve_json("/.well-known/did.json", build_did_document(evil, attacker_key.public_key))
