@@ -7,6 +7,13 @@
   undefined type name, a subject id that is not a URL) — dropped from the RDF by some processors,
   resolved against an invented base by others — raises
   :class:`~shahada.verifier.errors.CanonicalizationError`.
+* Text direction is signed: the RDF conversion uses ``rdfDirection: "i18n-datatype"`` (JSON-LD 1.1
+  API §8.6.2), so ``{"@value": "…", "@language": "ar", "@direction": "rtl"}`` becomes a literal of
+  datatype ``https://www.w3.org/ns/i18n#ar_rtl``. This is what Digital Bazaar's reference suites
+  do (eddsa-rdfc-2022 and every jsonld-signatures suite, Ed25519Signature2020/2018 included; see
+  docs/credentials.md); without it pyld drops ``@direction`` from the N-Quads and a direction
+  could be changed without breaking any signature. A document with no ``@direction`` gives the
+  same N-Quads either way.
 * JSON: the JSON Canonicalization Scheme (RFC 8785).
 * Hash data: SHA-256(canonical proof configuration) ‖ SHA-256(canonical document), as in Data
   Integrity EdDSA Cryptosuites v1.0 §3.2.4 / §3.3.4 and Appendix A.2.1.4.
@@ -40,6 +47,9 @@ class DocumentLoader(Protocol):
     """A JSON-LD 1.1 API §9.4 ``LoadDocumentCallback`` as pyld calls it."""
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]: ...
+
+
+RDF_DIRECTION = "i18n-datatype"  # how @direction reaches the N-Quads, as the reference suites do
 
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
@@ -127,7 +137,7 @@ def rdf_canonize(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
         CanonicalizationError (jsonld.invalid): see :func:`safe_expand`.
     """
     expanded = safe_expand(document, loader)
-    options = {"algorithm": "URDNA2015", "format": "application/n-quads", **_options(loader)}
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "rdfDirection": RDF_DIRECTION, **_options(loader)}
     try:
         nquads: str = jsonld.normalize(expanded, options)
     except jsonld.JsonLdError as err:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent bootstrap: system packages, Python 3.13, .venv with the project installed.
+# Idempotent bootstrap: system packages, Python 3.13, .venv with the project installed, and
+# interop/node_modules (the reference verifier the tests use).
 # Safe to run on every `./run`: each step is skipped when already satisfied.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,4 +60,25 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
   "$venv/bin/python" -m pip install -q -e "$root[test]"
   echo "$want" >"$stamp"
+fi
+
+# --- the reference verifier for the interoperability tests (interop/: Digital Bazaar's libraries,
+#     pinned by package-lock.json): Node.js from Debian when missing, `npm ci` only when
+#     node_modules is missing or the lockfile changed. Tests only: Shahada itself never runs Node. ---
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
+    log "Node.js is missing (the interoperability tests need node and npm): run as root or install nodejs npm"; exit 1
+  fi
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  log "installing system packages: nodejs npm"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+interop="$root/interop"
+npm_stamp="$interop/node_modules/.shahada-installed"
+npm_want="$(sha256sum "$interop/package-lock.json" | cut -d' ' -f1)"
+if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$npm_want" ]]; then
+  log "installing the reference verifier's npm packages into $interop/node_modules (npm ci)"
+  (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$npm_want" >"$npm_stamp"
 fi

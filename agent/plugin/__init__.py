@@ -13,6 +13,8 @@ plugins' ``setup()``), by one that
 It also adds ``GET /shahada/contexts`` to the admin API (routes.py) so operators and tests can see
 which contexts the agent serves, with their digests.
 Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022) signed by the wallet: ``data_integrity/``.
+ACA-Py's own Ed25519Signature2020/2018 suites are made to sign text direction (``@direction``) as
+the reference implementations do: ``direction.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from acapy_agent.core.util import STARTUP_EVENT_PATTERN
 from acapy_agent.vc.ld_proofs.document_loader import DocumentLoader
 from acapy_agent.vc.ld_proofs.error import LinkedDataProofException
 
+from shahada.agent.plugin.direction import sign_text_direction
 from shahada.agent.plugin.settings import plugin_manifest
 from shahada.schemas.errors import UnknownContextError
 from shahada.schemas.loader import PinnedDocumentLoader
@@ -53,6 +56,7 @@ class PinnedAgentDocumentLoader(DocumentLoader):
 
 
 async def setup(context: InjectionContext) -> None:
+    sign_text_direction()
     pinned = PinnedDocumentLoader(plugin_manifest(context.settings))  # fails the start-up if a context file was altered
     context.injector.bind_instance(PinnedDocumentLoader, pinned)
 

@@ -399,8 +399,10 @@ def test_acapy_signs_and_verifies(case: Any, loader: PinnedDocumentLoader, did_k
         assert verify(signed)
         tampered = json.loads(json.dumps(signed).replace('"generalAverage": "', '"generalAverage": "1', 1))
         assert not verify(tampered)
-        # RDFC-1.0 without rdfDirection (ACA-Py's canonicalization) drops @direction: the signature
-        # does not cover it, so the JSON Schema pins it ("rtl" on every Arabic value) instead.
+        # Stock ACA-Py (no plugin here) canonicalizes without rdfDirection and drops @direction: its
+        # signature does not cover it, the JSON Schema pins it ("rtl" on every Arabic value). The
+        # project's plugin makes the agent's suites sign it (shahada.agent.plugin.direction,
+        # tests/verifier/test_suites.py::test_acapy_signs_text_direction_only_with_the_plugin).
         flipped = copy.deepcopy(signed)
         flipped["credentialSubject"]["familyName"][1]["@direction"] = "ltr"
         assert verify(flipped)

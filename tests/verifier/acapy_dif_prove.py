@@ -6,7 +6,8 @@ the Presentation Exchange submission context, type and ``presentation_submission
 (``__add_dif_fields_to_vp``), then ``vc_ld.prove.sign_presentation`` with an Ed25519Signature2018
 suite and the verifier's challenge (AuthenticationProofPurpose). Only the wallet is replaced by a
 local key, and the document loader is the project's pinned one (what the ministry's agent loads
-through its plugin). Its own process: importing ``acapy_agent.vc.ld_proofs`` applies
+through its plugin), and the suite signs text direction as the plugin makes it do
+(``shahada.agent.plugin.direction``). Its own process: importing ``acapy_agent.vc.ld_proofs`` applies
 ``nest_asyncio`` to the whole interpreter.
 
 stdin: ``{"credentials": [...], "seed": "<hex>", "verification_method": "...", "challenge": "...",
@@ -34,6 +35,9 @@ async def main() -> None:
 
     from shahada.schemas.loader import PinnedDocumentLoader
 
+    from shahada.agent.plugin.direction import sign_text_direction
+
+    sign_text_direction()
     request = json.load(sys.stdin)
     key_pair = local_key_pair(request["seed"])
 

@@ -4,10 +4,13 @@ Mirrors ``VcLdpManager.issue`` (``acapy_agent/vc/vc_ld/manager.py``): ``prepare_
 the Ed25519 2020 context, l. 242-247), then ``vc_ld.issue.issue`` with ``CredentialIssuancePurpose``
 and an ``Ed25519Signature2020`` suite, then the model round trip the admin route answers with. Only
 the wallet is replaced by a local key, and the document loader is ACA-Py's static context cache.
+The suite canonicalizes as in every agent that loads the project's plugin (``rdfDirection``, see
+``shahada.agent.plugin.direction``), unless the request says ``"stock": true`` (ACA-Py unchanged).
 It runs in its own process because importing ``acapy_agent.vc.ld_proofs`` applies ``nest_asyncio``
 to the whole interpreter.
 
-stdin: ``{"credential": {...}, "seed": "<hex>", "verification_method": "...", "date": "<iso>"|null}``
+stdin: ``{"credential": {...}, "seed": "<hex>", "verification_method": "...", "date": "<iso>"|null,
+"stock"?: bool}``
 stdout: the signed credential as JSON.
 """
 
@@ -31,6 +34,10 @@ async def main() -> None:
     from acapy_agent.vc.vc_ld.models.options import LDProofVCOptions
 
     request = json.load(sys.stdin)
+    if not request.get("stock"):
+        from shahada.agent.plugin.direction import sign_text_direction
+
+        sign_text_direction()
     key_pair = local_key_pair(request["seed"])
 
     downloader = StaticCacheJsonLdDownloader()

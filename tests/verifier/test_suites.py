@@ -210,3 +210,23 @@ def test_documents_nested_too_deep_are_refused_not_crashed(loader: PinnedDocumen
         safe_expand(document, loader)
     with pytest.raises(CanonicalizationError, match="nested deeper"):
         jcs_bytes(document)
+
+
+def test_acapy_signs_text_direction_only_with_the_plugin(loader: PinnedDocumentLoader) -> None:
+    """Stock ACA-Py drops ``@direction`` from what Ed25519Signature2020 signs; with the project's
+    plugin (shahada.agent.plugin.direction) it signs it as the reference and this verifier do."""
+    key = LocalKey.from_seed(SEED)
+    unsigned = make_credential(key.did_key, "Ed25519Signature2020")
+    unsigned["credentialSubject"] = {"name": {"@value": "العلوي", "@language": "ar", "@direction": "rtl"}}  # VC 2.0 @vocab
+    with_plugin = acapy_sign(unsigned, key.did_key_vm, "2025-07-01T10:00:00+00:00")
+    assert ed2020.verify(with_plugin, with_plugin["proof"], key.public_key, loader)
+    request = {"credential": unsigned, "seed": SEED.hex(), "verification_method": key.did_key_vm,
+               "date": "2025-07-01T10:00:00+00:00", "stock": True}
+    completed = subprocess.run(
+        [sys.executable, str(ACAPY_SIGNER)], input=json.dumps(request), capture_output=True, text=True, timeout=120,
+        check=False, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    assert completed.returncode == 0, completed.stderr
+    stock = json.loads(completed.stdout)
+    assert stock["proof"]["proofValue"] != with_plugin["proof"]["proofValue"]
+    assert not ed2020.verify(stock, stock["proof"], key.public_key, loader)
