@@ -35,7 +35,7 @@ from shahada.proofs.canonical import RDF_DIRECTION
 SUITES = (Ed25519Signature2020, Ed25519Signature2018)
 
 
-def canonize_with_direction(self: Any, *, input: Any, document_loader: Any) -> str:  # noqa: A002 (ACA-Py's signature)
+def canonize_with_direction(self: Any, *, input: Any, document_loader: Any) -> str:
     """ACA-Py's ``LinkedDataProof._canonize`` with ``rdfDirection: "i18n-datatype"``."""
     missing = get_properties_without_context(input, document_loader)
     if missing:
@@ -57,4 +57,4 @@ def canonize_with_direction(self: Any, *, input: Any, document_loader: Any) -> s
 def sign_text_direction() -> None:
     """Make ACA-Py's Ed25519 Linked Data suites canonicalize with ``rdfDirection`` (idempotent)."""
     for suite in SUITES:
-        suite._canonize = canonize_with_direction  # type: ignore[method-assign]
+        suite._canonize = canonize_with_direction

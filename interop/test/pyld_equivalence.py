@@ -73,7 +73,7 @@ def main():
                          capture_output=True, text=True, check=True).stdout
     reference = json.loads(out)
     failed = 0
-    for (name, doc), ref in zip(DOCS.items(), reference):
+    for (name, doc), ref in zip(DOCS.items(), reference, strict=True):
         got = pyld_canon(doc)
         same = got == ref
         failed += not same

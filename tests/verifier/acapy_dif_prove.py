@@ -33,9 +33,8 @@ async def main() -> None:
     from acapy_agent.vc.ld_proofs import Ed25519Signature2018
     from acapy_agent.vc.vc_ld.prove import create_presentation, sign_presentation
 
-    from shahada.schemas.loader import PinnedDocumentLoader
-
     from shahada.agent.plugin.direction import sign_text_direction
+    from shahada.schemas.loader import PinnedDocumentLoader
 
     sign_text_direction()
     request = json.load(sys.stdin)
