@@ -254,7 +254,7 @@ def test_a_changed_direction_fails_in_the_reference_and_in_shahada(ministry: Any
     results = reference_verify(documents, [item for _, item in tampered])
     accepted = [kind for (kind, _), r in zip(tampered, results, strict=True) if r["verified"]]
     assert accepted == []
-    assert all("Invalid signature" in (r["error"] or "") or "verif" in (r["error"] or "").lower() for r in results)
+    assert all("Invalid signature" in (r["error"] or "") for r in results), results
     verifier = ministry.verifier()
     for kind, item in tampered:
         issuer = item["document"].get("issuer")
