@@ -13,7 +13,10 @@ Checks, in order, with their stable failure codes:
 ==========  =====================================================================================
 structure   ``credential.malformed`` (also a VC 1.1 credential without ``issuanceDate``)
 context     ``context.unknown`` (a URL outside the manifest, or an embedded context object)
-issuer      ``issuer.untrusted`` (an untrusted issuer is never resolved)
+issuer      ``issuer.untrusted``: trust, one check among the others. An untrusted ``did:key`` issuer is
+            still verified cryptographically (its key is in the DID, nothing is fetched), so the
+            result says whether the credential is *authentic*; any other untrusted issuer
+            (``did:web``) is never resolved and the checks that need its key are skipped
 proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof set), ``proof.malformed``
 key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
 signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
@@ -49,7 +52,9 @@ from shahada.verifier.checks import (
     check_structure,
     check_validity,
 )
-from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
+from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult, authentic
+
+LOCAL_DID_PREFIX = "did:key:"  # resolved from the DID itself: verifying it needs no request
 
 class StatusCheck(Protocol):
     """The ``status`` check (:class:`shahada.verifier.status.StatusChecker`): passed, or failed with a code."""
@@ -111,8 +116,8 @@ def verify_credential(
         issuer = issuer_id(credential)
         assert issuer is not None  # the structure check guarantees it
         choice: ProofChoice | None = None
-        if record(check_contexts(credential, document_loader.urls)) and record(
-            check_issuer(issuer, trusted_issuers)
+        if record(check_contexts(credential, document_loader.urls)) and (
+            record(check_issuer(issuer, trusted_issuers)) or issuer.startswith(LOCAL_DID_PREFIX)
         ):
             proof_check, choice = check_proof(credential, allowed_suites)
             record(proof_check)
@@ -141,4 +146,4 @@ def verify_credential(
             ordered = (*ordered, registry.check(credential, issuer_id(credential) or ""))
         else:
             ordered = (*ordered, Check("registry", "skipped", SKIPPED, f"not checked: the {blocker} check failed"))
-    return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered)
+    return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered, authentic=authentic(ordered))

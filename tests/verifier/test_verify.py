@@ -76,12 +76,35 @@ def test_any_change_breaks_the_signature(
 def test_changing_the_issuer_is_caught(signed: dict[str, Any], verify: Verify, issuer_key: Any) -> None:
     other = LocalKey.generate().did_key
     signed["issuer"] = other
-    assert failed_codes(verify(signed)) == {"issuer": "issuer.untrusted"}
+    # an untrusted did:key issuer is still verified cryptographically: trust is one check of several
+    assert failed_codes(verify(signed)) == {"issuer": "issuer.untrusted", "key": "key.unauthorized"}
     result = verify(signed, trusted_issuers=frozenset({issuer_key.did_key, other}))
     assert failed_codes(result) == {"key": "key.unauthorized"}
 
 
+def test_an_untrusted_did_key_issuer_is_verified_but_not_trusted(signed: dict[str, Any], verify: Verify, resolver: Any) -> None:
+    result = verify(signed, trusted_issuers=frozenset({"did:web:men.gov.ma"}))
+    assert outcomes(result) == {
+        "structure": ("passed", "ok"),
+        "context": ("passed", "ok"),
+        "issuer": ("failed", "issuer.untrusted"),
+        "proof": ("passed", "ok"),
+        "key": ("passed", "ok"),
+        "signature": ("passed", "ok"),
+        "schema": ("passed", "ok"),
+        "validity": ("passed", "ok"),
+    }
+    assert result.verified is False and result.authentic is True
+    assert all(did.startswith("did:key:") for did in resolver.calls)  # resolved from the DID itself
+    signed["credentialSubject"]["name"] = "tampered"
+    tampered = verify(signed, trusted_issuers=frozenset({"did:web:men.gov.ma"}))
+    assert failed_codes(tampered) == {"issuer": "issuer.untrusted", "signature": "signature.invalid"}
+    assert tampered.authentic is False
+
+
 def test_untrusted_issuer_is_not_resolved(signed: dict[str, Any], verify: Verify, resolver: Any) -> None:
+    signed["issuer"] = "did:web:evil.example"
+    signed["proof"]["verificationMethod"] = "did:web:evil.example#key-1"
     result = verify(signed, trusted_issuers=frozenset({"did:web:men.gov.ma"}))
     assert outcomes(result) == {
         "structure": ("passed", "ok"),
@@ -93,6 +116,7 @@ def test_untrusted_issuer_is_not_resolved(signed: dict[str, Any], verify: Verify
         "schema": ("skipped", "skipped"),
         "validity": ("passed", "ok"),
     }
+    assert result.authentic is False
     assert resolver.calls == []
 
 
