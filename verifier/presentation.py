@@ -134,6 +134,7 @@ def verify_presentation(
     max_credentials: int = MAX_CREDENTIALS,
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
+    embedded_contexts: bool = False,
 ) -> PresentationResult:
     """Verify ``presentation`` (parsed JSON), its proof and every credential it holds.
 
@@ -151,6 +152,7 @@ def verify_presentation(
         status: checks the status list entries of each credential inside (see
             :func:`verifier.verify_credential`); a revoked credential then fails ``credentials``.
         registry: compares each credential inside with the issuer's records.
+        embedded_contexts: accept embedded ``@context`` objects (see :func:`verifier.verify_credential`).
 
     Returns:
         A :class:`PresentationResult`.
@@ -170,7 +172,7 @@ def verify_presentation(
         vp: Mapping[str, Any] = presentation
         holder = _holder_id(vp)
         choice: ProofChoice | None = None
-        checks["context"] = check_contexts(vp, document_loader.urls)
+        checks["context"] = check_contexts(vp, document_loader.urls, embedded=embedded_contexts)
         if checks["context"].outcome == "passed":
             checks["proof"], choice = check_proof(vp, allowed_suites)
         if choice is not None:
@@ -191,6 +193,7 @@ def verify_presentation(
                 allowed_suites=allowed_suites,
                 status=status,
                 registry=registry,
+                embedded_contexts=embedded_contexts,
             )
             for credential in credentials
         ]

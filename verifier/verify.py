@@ -77,6 +77,7 @@ def verify_credential(
     allowed_suites: frozenset[str] = DEFAULT_SUITES,
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
+    embedded_contexts: bool = False,
 ) -> VerificationResult:
     """Verify ``credential`` (parsed JSON) and report every check.
 
@@ -93,6 +94,7 @@ def verify_credential(
             and no ``status`` check is reported.
         registry: compares the credential with the issuer's records (:mod:`shahada.verifier.registry`);
             when given, a ``registry`` check comes last.
+        embedded_contexts: accept embedded ``@context`` objects (the VC API service does).
 
     Returns:
         A :class:`VerificationResult`; ``verified`` is true only if every check passed.
@@ -116,7 +118,7 @@ def verify_credential(
         issuer = issuer_id(credential)
         assert issuer is not None  # the structure check guarantees it
         choice: ProofChoice | None = None
-        if record(check_contexts(credential, document_loader.urls)) and (
+        if record(check_contexts(credential, document_loader.urls, embedded=embedded_contexts)) and (
             record(check_issuer(issuer, trusted_issuers)) or issuer.startswith(LOCAL_DID_PREFIX)
         ):
             proof_check, choice = check_proof(credential, allowed_suites)

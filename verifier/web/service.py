@@ -241,6 +241,7 @@ class VerifierService:
             now=self._now(),
             allowed_suites=self.suites,
             status=self.status,
+            embedded_contexts=True,
         )
         if result.check("structure").outcome == "failed":
             return result
@@ -258,6 +259,7 @@ class VerifierService:
             trusted_issuers=self.settings.trusted_issuers,
             now=self._now(),
             allowed_suites=self.suites,
+            embedded_contexts=True,
         )
         return result.verified, "; ".join(f"{c.name}: {c.code}: {c.message}" for c in result.errors)
 
@@ -292,6 +294,7 @@ class VerifierService:
             allowed_suites=self.suites,
             max_credentials=self.settings.max_credentials,
             status=self.status,
+            embedded_contexts=True,
         )
         structure = result.check("structure")
         if structure.outcome == "failed":
