@@ -36,6 +36,7 @@ from shahada.config import Settings, _secret
 from shahada.issuer.delivery import WalletDelivery
 from shahada.issuer.seal import AgentSealer
 from shahada.ministry import LocalMinistry, LocalSite, ministry_did_of
+from shahada.status_setup import ministry_status_origins
 from shahada.paper import archive_lookup
 from shahada.portal import create_app as create_portal_app
 from shahada.portal.documents import SealedPrinter
@@ -62,6 +63,9 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
         "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
         "did_documents": dict(did_documents or {}),
     }
+    extra = ministry_status_origins(settings, ministry_did)
+    if extra:
+        base["status_origins"] = extra  # a did:key ministry's VC API credentials: the local site's lists
     portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
     if portal_url:
         from shahada.verifier.share import origin_of
@@ -71,7 +75,7 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
             raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
         base["share_origins"] = frozenset({origin})
     table = dict(getattr(settings, "verifier", {}) or {})
-    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls"})
+    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})

@@ -32,6 +32,14 @@ from shahada.issuer.api.model import model_problem
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 
 
+class Records(Protocol):
+    """The ministry's records of what it signs (:class:`shahada.issuer.api.records.ArchiveRecords`)."""
+
+    def prepare(self, credential: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def archive_signed(self, signed: Mapping[str, Any]) -> None: ...
+
+
 class CredentialSigner(Protocol):
     """Signs a checked credential with the ministry's key."""
 
@@ -88,6 +96,7 @@ class IssuerService:
     token: str = field(repr=False)
     default_suite: str = DEFAULT_PROOF_TYPE
     suites: frozenset[str] = PROOF_TYPES
+    records: Records | None = None  # None: nothing archived, no status entries (tests of the API alone)
 
     def __post_init__(self) -> None:
         if len(self.token) < 16:
@@ -145,4 +154,9 @@ def issue(service: IssuerService, request: IssueRequest) -> dict[str, Any]:
     """The verifiable credential for a parsed request (see ``check_credential`` for the errors)."""
     request = with_proof_context(request)
     check_credential(service, request)
-    return service.signer.sign(request.credential, suite=request.suite, created=request.created)
+    if service.records is None:
+        return service.signer.sign(request.credential, suite=request.suite, created=request.created)
+    prepared = service.records.prepare(request.credential)
+    signed = service.signer.sign(prepared, suite=request.suite, created=request.created)
+    service.records.archive_signed(signed)
+    return signed

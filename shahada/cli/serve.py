@@ -23,7 +23,7 @@ import secrets
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,33 @@ def issuer_token(settings: "Settings") -> tuple[str, str]:
         path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip(), str(path)
+
+
+def _vc_api_records(ministry: Any, stack: ExitStack) -> Any:
+    """The archive and status lists of the VC API issuer (:class:`shahada.issuer.api.records.ArchiveRecords`).
+
+    A did:web ministry has its status store and site already. A did:key ministry (conformance
+    suites) gets the same: a status store under the local site's origin, and the local site (HTTPS
+    on loopback, the local CA) serving its lists. None for a did:key ministry without a local site
+    (nowhere to publish lists): then nothing is archived, as before."""
+    from shahada.issuer.api.records import ArchiveRecords
+    from shahada.issuer.archive.status import StatusStore
+    from shahada.issuer.issuance import AgentSigner
+    from shahada.issuer.site.app import SiteServer, create_site_app
+    from shahada.status_setup import publish_lists, site_origin
+
+    s = ministry.settings
+    store = ministry.status
+    if store is None:
+        if not s.site_is_local or ministry.tls is None:
+            return None
+        store = StatusStore(ministry.archive.engine, secret=s.id_secret, origin=site_origin(s))
+        app = create_site_app(did_documents={ministry.identity.did: ministry.identity.did_document()}, loader=ministry.loader, status_lists=store)
+        site = SiteServer(app, host=s.site_host, port=s.site_port, cert=ministry.tls.server_cert, key=ministry.tls.server_key).start()
+        stack.callback(site.stop)
+    signer = AgentSigner(ministry.client, ministry.identity.verification_method, s.proof_type)
+    did = ministry.identity.did
+    return ArchiveRecords(ministry.archive, store, publish=lambda: publish_lists(store, signer, did, s.proof_type))
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -98,7 +125,7 @@ def serve_issuer(host: str, port: int) -> None:
     with _exit_on_error(host, port):
         settings = load_settings()
         token, token_source = issuer_token(settings)
-        with LocalMinistry(settings) as ministry:
+        with LocalMinistry(settings) as ministry, ExitStack() as stack:
             identity = ministry.identity
             service = IssuerService(
                 signer=AgentCredentialSigner(ministry.client, identity.verification_method),
@@ -107,11 +134,14 @@ def serve_issuer(host: str, port: int) -> None:
                 loader=ministry.loader,
                 token=token,
                 default_suite=settings.proof_type,
+                records=_vc_api_records(ministry, stack),
             )
             server = IssuerServer(create_app(service), host=host, port=port)
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
             click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
+            if service.records is not None:
+                click.echo(f"archived, with status lists at {service.records.status.origin}/status/…", err=True)
             _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
 

@@ -201,7 +201,7 @@ class VerifierService:
         # W3C Bitstring Status List 1.0 §3.2: a trusted did:web issuer's lists come from its own origin only
         self.status = StatusChecker(
             fetcher=StatusListFetcher(verify_tls=settings.did_verify_tls),
-            trusted_origins={did: frozenset({origin}) for did in settings.trusted_issuers if (origin := _web_origin(did))},
+            trusted_origins=_status_origins(settings),
             verify_list=self._check_list,
         )
 
@@ -443,6 +443,16 @@ def _signed(result: VerificationResult) -> bool:
     """Whether a credential's content may be shown: its signature and schema checks passed."""
     outcomes = {c.name: c.outcome for c in result.checks}
     return outcomes.get("signature") == outcomes.get("schema") == "passed"
+
+
+def _status_origins(settings: VerifierSettings) -> dict[str, frozenset[str]]:
+    """Where each trusted issuer's status lists may come from: a did:web issuer's own origin, and
+    the configured ``status_origins`` of a trusted issuer (never of an untrusted one)."""
+    origins = {did: frozenset({origin}) for did in settings.trusted_issuers if (origin := _web_origin(did))}
+    for did, extra in settings.status_origins.items():
+        if did in settings.trusted_issuers:
+            origins[did] = origins.get(did, frozenset()) | extra
+    return origins
 
 
 def _web_origin(did: str) -> str | None:
