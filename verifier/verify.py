@@ -17,7 +17,9 @@ issuer      ``issuer.untrusted``: trust, one check among the others. An untruste
             still verified cryptographically (its key is in the DID, nothing is fetched), so the
             result says whether the credential is *authentic*; any other untrusted issuer
             (``did:web``) is never resolved and the checks that need its key are skipped
-proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof set), ``proof.malformed``
+proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, too many proofs), ``proof.malformed``;
+            a proof set or chain (VC Data Integrity 1.0 §2.1.1–2) verifies when every proof does and
+            one is by the issuer's key (co-signers: did:key), a chained proof over the proofs it names
 key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
 signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
             ``proof.malformed``
@@ -46,9 +48,11 @@ from shahada.verifier.checks import (
     check_contexts,
     check_issuer,
     check_key,
-    check_proof,
+    check_keys,
+    check_proof_set,
     check_schema,
     check_signature,
+    check_signatures,
     check_structure,
     check_validity,
 )
@@ -117,16 +121,21 @@ def verify_credential(
     if record(check_structure(credential)):
         issuer = issuer_id(credential)
         assert issuer is not None  # the structure check guarantees it
-        choice: ProofChoice | None = None
+        choices: tuple[ProofChoice, ...] = ()
         if record(check_contexts(credential, document_loader.urls, embedded=embedded_contexts)) and (
             record(check_issuer(issuer, trusted_issuers)) or issuer.startswith(LOCAL_DID_PREFIX)
         ):
-            proof_check, choice = check_proof(credential, allowed_suites)
+            proof_check, choices = check_proof_set(credential, allowed_suites)
             record(proof_check)
-        if choice is not None:
-            key_check, public_key = check_key(choice.proof, issuer, resolver)
+        if len(choices) == 1:
+            key_check, public_key = check_key(choices[0].proof, issuer, resolver)
             if record(key_check) and public_key is not None:
-                if record(check_signature(credential, choice, public_key, document_loader)):
+                if record(check_signature(credential, choices[0], public_key, document_loader)):
+                    record(check_schema(credential))
+        elif choices:
+            keys_check, keys = check_keys(choices, issuer, resolver)
+            if record(keys_check) and keys:
+                if record(check_signatures(credential, choices, keys, document_loader)):
                     record(check_schema(credential))
     version = version_of(credential)
     if version is not None:
