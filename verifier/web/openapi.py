@@ -23,6 +23,17 @@ def _problem(description: str, codes: list[str]) -> dict[str, Any]:
     }
 
 
+def _failed(description: str, codes: list[str], schema: str = "VerificationResult") -> dict[str, Any]:
+    """A 400: the verification result (application/json) or a problem (application/problem+json)."""
+    return {
+        "description": f"{description} (problem codes: {', '.join(codes)}).",
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
+            "application/problem+json": {"schema": _PROBLEM},
+        },
+    }
+
+
 def _result(description: str, schema: str = "VerificationResult") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
@@ -58,7 +69,10 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
             "VC 1.1 wallet copies, Verifiable Presentations (VC 2.0, or VC 1.1 as DIDComm wallets send them: DIF "
             "PresentationSubmission, Ed25519Signature2018) with one-time challenges, the seals printed in QR codes "
             "(docs/seal.md), and the graduate portal's share links. "
-            "A failed check is a 200 with verified false; errors are RFC 9457 problem details with a stable code.",
+            "A credential or presentation that does not verify is a 400 carrying the verification result (verified false); "
+            "a seal, document or share link that does not verify is a 200 with verified false; an untrusted but authentic "
+            "issuer is reported as trusted false and a warning issuer.untrusted. Other errors are RFC 9457 problem details "
+            "with a stable code.",
         },
         "paths": {
             "/credentials/verify": {
@@ -67,8 +81,8 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                     "summary": "Verify a Verifiable Credential (every check, then the ministry's records when reachable)",
                     "requestBody": _json_body("VerifyCredentialRequest", {"verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:web:diplomes.men.gov.ma", "credentialSubject": {}, "proof": {}}, "options": {}}),
                     "responses": {
-                        "200": _result("Verification ran; see verified, checks and errors."),
-                        "400": _problem("The request is malformed.", [*_REQUEST_CODES, "request.credential_missing"]),
+                        "200": _result("The credential verified (trusted says whether its issuer is on the trust list)."),
+                        "400": _failed("The credential does not verify (the result), or the request is malformed", [*_REQUEST_CODES, "request.credential_missing"]),
                         "413": _TOO_LARGE,
                         "422": _problem("The body is JSON but not a credential.", ["credential.malformed"]),
                     },
@@ -80,8 +94,8 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                     "summary": "Verify a Verifiable Presentation: its authentication proof, challenge, domain, holder binding and every credential",
                     "requestBody": _json_body("VerifyPresentationRequest", {"verifiablePresentation": {}, "options": {"challenge": "from POST /challenges", "domain": "admissions.example.ca"}}),
                     "responses": {
-                        "200": _result("Verification ran.", "PresentationVerificationResult"),
-                        "400": _problem("The request is malformed.", [*_REQUEST_CODES, "request.presentation_missing"]),
+                        "200": _result("The presentation verified.", "PresentationVerificationResult"),
+                        "400": _failed("The presentation does not verify (the result), or the request is malformed", [*_REQUEST_CODES, "request.presentation_missing"], "PresentationVerificationResult"),
                         "413": _TOO_LARGE,
                         "422": _problem(
                             "The body is JSON but not a presentation, or a VC 1.1 presentation holding a VC 2.0 credential.",
@@ -244,6 +258,7 @@ def openapi_document(*, public_url: str = "", seal_base_url: str = "") -> dict[s
                     "required": ["verified", "checks", "warnings", "errors"],
                     "properties": {
                         "verified": {"type": "boolean"},
+                        "trusted": {"type": "boolean", "description": "credentials and presentations: every issuer is on the trust list"},
                         "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}},
                         "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Warning"}},
                         "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}},
