@@ -83,10 +83,18 @@ def _contexts(node: Any) -> list[Any]:
     return found
 
 
-def context_problem(credential: Mapping[str, Any], pinned: frozenset[str]) -> tuple[str, str] | None:
-    """(code, message) when an ``@context`` anywhere in the credential is not a pinned URL, else None."""
+def context_problem(
+    credential: Mapping[str, Any], pinned: frozenset[str], *, embedded: bool = False
+) -> tuple[str, str] | None:
+    """(code, message) when an ``@context`` anywhere in the credential is not a pinned URL, else None.
+
+    ``embedded``: accept embedded context objects too (they need no fetch; a URL they name is
+    still refused by the pinned loader when the document is expanded). The first ``@context``
+    entry is checked by the structure check: the VC 2.0 or 1.1 URL."""
     for context in _contexts(credential):
         if isinstance(context, Mapping):
+            if embedded:
+                continue
             return ("context.unknown", "embedded @context objects are not accepted")
         if not isinstance(context, str):
             return ("credential.malformed", f"invalid @context entry {context!r}")

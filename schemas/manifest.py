@@ -22,6 +22,10 @@ CONTEXT_FILES: dict[str, str] = {
     # present-proof (DIF) build VC 1.1 presentations, which cannot embed a VC 2.0 credential.
     "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
     "https://identity.foundation/presentation-exchange/submission/v1": "presentation-submission-v1.jsonld",
+    # The W3C examples context (VC Data Model 2.0 §B.1: every example uses it; the W3C test suites
+    # issue and verify credentials with it). Only an @vocab: terms undefined elsewhere get
+    # https://www.w3.org/ns/credentials/examples# IRIs instead of being dropped.
+    "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
     # The ministry's own vocabulary for diplomas and transcripts (shahada.schemas.credential builds with it).
     "https://diplomes.men.gov.ma/contexts/baccalaureate/v1": "baccalaureate-v1.jsonld",
     # The VC 2.0 terms a VC 1.1 wallet copy still uses (status entries, JSON Schema), same IRIs.

@@ -42,6 +42,7 @@ from shahada.portal.documents import SealedPrinter
 from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
+from shahada.status_setup import ministry_status_origins
 from shahada.verifier.web import Records, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 
@@ -61,6 +62,9 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
         "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
         "did_documents": dict(did_documents or {}),
     }
+    extra = ministry_status_origins(settings, ministry_did)
+    if extra:
+        base["status_origins"] = extra  # a did:key ministry's VC API credentials: the local site's lists
     portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
     if portal_url:
         from shahada.verifier.share import origin_of
@@ -70,7 +74,7 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
             raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
         base["share_origins"] = frozenset({origin})
     table = dict(getattr(settings, "verifier", {}) or {})
-    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls"})
+    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})

@@ -29,6 +29,14 @@ def status_store(settings: Settings, archive: Archive) -> StatusStore | None:
     return StatusStore(archive.engine, secret=settings.id_secret, origin=site_origin(settings))
 
 
+def ministry_status_origins(settings: Settings, ministry_did: str | None) -> dict[str, frozenset[str]]:
+    """A did:key ministry with a local site publishes the VC API issuer's status lists there
+    (``shahada serve issuer``); a did:web ministry's lists are at its own origin already."""
+    if ministry_did and ministry_did.startswith("did:key:") and settings.site_is_local:
+        return {ministry_did: frozenset({site_origin(settings)})}
+    return {}
+
+
 def did_web_origin(did: str) -> str | None:
     """``https://host[:port]`` of a did:web DID (did:web method §3.2), else None."""
     if not did.startswith("did:web:"):
@@ -41,9 +49,14 @@ def status_checker(
     verify_list: Callable[[Mapping[str, Any]], VerificationResult],
     *,
     verify_tls: bool | str,
+    extra_origins: Mapping[str, frozenset[str]] | None = None,
 ) -> StatusChecker:
-    """A checker fetching each trusted did:web issuer's lists from its own origin only."""
+    """A checker fetching each trusted did:web issuer's lists from its own origin only, and a
+    trusted issuer's ``extra_origins`` (a did:key ministry's local site: :func:`ministry_status_origins`)."""
     origins = {did: frozenset({origin}) for did in trusted_issuers if (origin := did_web_origin(did))}
+    for did, extra in (extra_origins or {}).items():
+        if did in trusted_issuers:
+            origins[did] = origins.get(did, frozenset()) | extra
 
     def check_list(document: Mapping[str, Any]) -> tuple[bool, str]:
         result = verify_list(document)

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from shahada.did.document import DIDDocument, split_did_url
 from shahada.did.errors import DIDError, InvalidDIDError
-from shahada.proofs import SUITES, Suite, suite_name
-from shahada.proofs.canonical import DocumentLoader
+from shahada.proofs import DATA_INTEGRITY_SUITES, SUITES, Suite, suite_name
+from shahada.proofs.canonical import DocumentLoader, decode_proof_value, ed25519_verify, unsecured
 from shahada.schemas.document import MAX_DEPTH as MAX_DEPTH
 from shahada.schemas.document import Version as Version
 from shahada.schemas.document import context_problem, structure_problem
@@ -55,9 +55,11 @@ def check_structure(credential: Any) -> Check:
     return passed("structure", "the credential has the required members")
 
 
-def check_contexts(credential: Mapping[str, Any], pinned: frozenset[str]) -> Check:
-    """Every ``@context`` anywhere in the credential is a pinned URL (code ``context.unknown``)."""
-    problem = context_problem(credential, pinned)
+def check_contexts(credential: Mapping[str, Any], pinned: frozenset[str], *, embedded: bool = False) -> Check:
+    """Every ``@context`` anywhere in the credential is a pinned URL (code ``context.unknown``), or
+    with ``embedded`` an embedded context object (no fetch; URLs it names are refused by the pinned
+    loader when the signature check expands the document)."""
+    problem = context_problem(credential, pinned, embedded=embedded)
     if problem is not None:
         return failed("context", *problem)
     return passed("context", "every @context is pinned")
@@ -97,6 +99,98 @@ def check_proof(credential: Mapping[str, Any], allowed_suites: frozenset[str]) -
     if missing:
         return failed(name, "proof.malformed", f"proof lacks {', '.join(missing)}"), None
     return passed(name, f"one {suite} proof"), ProofChoice(proof, chosen)
+
+
+MAX_PROOFS = 4  # proofs verified in one proof set (VC Data Integrity 1.0 §2.1.1)
+
+
+def check_proof_set(credential: Mapping[str, Any], allowed_suites: frozenset[str]) -> tuple[Check, tuple[ProofChoice, ...]]:
+    """One proof (see :func:`check_proof`), or a proof set or chain (VC Data Integrity 1.0 §2.1.1,
+    §2.1.2): 2 to ``MAX_PROOFS`` proofs, each of an allowed suite with its members, every
+    ``previousProof`` naming the ``id`` of another proof of the set, chains only with Data
+    Integrity cryptosuites (code ``proof.malformed``, ``proof.unsupported``)."""
+    proofs = credential.get("proof")
+    if not isinstance(proofs, list) or len(proofs) < 2:
+        check, choice = check_proof(credential, allowed_suites)
+        return check, (choice,) if choice is not None else ()
+    name = "proof"
+    if len(proofs) > MAX_PROOFS:
+        return failed(name, "proof.unsupported", f"{len(proofs)} proofs; at most {MAX_PROOFS} are verified"), ()
+    choices: list[ProofChoice] = []
+    for proof in proofs:
+        check, choice = check_proof({"proof": proof}, allowed_suites)
+        if choice is None:
+            return check, ()
+        choices.append(choice)
+    ids = [c.proof.get("id") for c in choices if isinstance(c.proof.get("id"), str)]
+    for choice in choices:
+        previous = choice.proof.get("previousProof")
+        if previous is None:
+            continue
+        named = previous if isinstance(previous, list) else [previous]
+        if not named or not all(isinstance(p, str) and p in ids and p != choice.proof.get("id") for p in named):
+            return failed(name, "proof.malformed", f"previousProof {previous!r} does not name another proof of the set"), ()
+        if choice.suite.name not in DATA_INTEGRITY_SUITES:
+            return failed(name, "proof.unsupported", f"a {choice.suite.name} proof cannot be chained"), ()
+    return passed(name, f"a set of {len(choices)} proofs ({', '.join(c.suite.name for c in choices)})"), tuple(choices)
+
+
+def check_keys(choices: tuple[ProofChoice, ...], issuer: str, resolver: Resolver) -> tuple[Check, tuple[bytes, ...]]:
+    """Each proof of a set is by an ``assertionMethod`` key of its own controller, and one at least by
+    the issuer's (code ``key.unauthorized``; see :func:`check_key`). A controller other than the
+    issuer must be a did:key (resolved from the DID: no request) or a trusted DID the resolver allows."""
+    keys: list[bytes] = []
+    by_issuer = False
+    for choice in choices:
+        vm = choice.proof["verificationMethod"]
+        controller = vm.split("#", 1)[0]
+        if controller != issuer and not controller.startswith("did:key:"):
+            return failed("key", "key.unauthorized", f"{vm}: a co-signer must be a did:key"), ()
+        check, key = check_key(choice.proof, controller, resolver)
+        if key is None:
+            return check, ()
+        by_issuer = by_issuer or controller == issuer
+        keys.append(key)
+    if not by_issuer:
+        return failed("key", "key.unauthorized", f"no proof of the set is by a key of the issuer {issuer}"), ()
+    return passed("key", f"{len(keys)} assertionMethod keys, one of the issuer {issuer}"), tuple(keys)
+
+
+def check_signatures(
+    credential: Mapping[str, Any], choices: tuple[ProofChoice, ...], keys: tuple[bytes, ...], loader: DocumentLoader
+) -> Check:
+    """Every proof of a set verifies: over the document without proofs, or for a chained proof
+    (``previousProof``) over the document holding the proofs it names (VC Data Integrity 1.0 §4.3)."""
+    by_id = {c.proof["id"]: c.proof for c in choices if isinstance(c.proof.get("id"), str)}
+    for index, (choice, key) in enumerate(zip(choices, keys, strict=False)):
+        previous = choice.proof.get("previousProof")
+        if previous is None:
+            check = check_signature(credential, choice, key, loader)
+        else:
+            named = previous if isinstance(previous, list) else [previous]
+            chained = [by_id[p] for p in named]
+            check = _check_chained(credential, choice, chained if isinstance(previous, list) else chained[0], key, loader)
+        if check.outcome != "passed":
+            return failed("signature", check.code, f"proof {index}: {check.message}")
+    return passed("signature", f"all {len(choices)} proofs verify")
+
+
+def _check_chained(credential: Mapping[str, Any], choice: ProofChoice, previous: Any, key: bytes, loader: DocumentLoader) -> Check:
+    name = "signature"
+    try:
+        document = {**unsecured(credential), "proof": previous}
+        data = choice.suite.signing_input(document, choice.proof, loader)
+        valid = ed25519_verify(key, decode_proof_value(choice.proof), data)
+    except ProofFormatError as err:
+        return failed(name, "proof.malformed", err.message)
+    except (CanonicalizationError, UnknownContextError) as err:
+        unknown = _unknown_context(err)
+        if unknown is not None:
+            return failed(name, "context.unknown", unknown.message)
+        return failed(name, "signature.invalid", f"the credential cannot be canonicalized: {err}")
+    if not valid:
+        return failed(name, "signature.invalid", f"the chained {choice.suite.name} signature does not match")
+    return passed(name, f"valid chained {choice.suite.name} signature")
 
 
 def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver) -> tuple[Check, bytes | None]:

@@ -27,7 +27,7 @@ Checks, in order, with their stable failure codes:
 
 ===========  ========================================================================================
 structure    ``presentation.malformed`` (not a VP: ``@context``, ``type``, ``holder``,
-             ``verifiableCredential`` holding 1 to ``max_credentials`` credential objects, a
+             ``verifiableCredential`` holding 0 to ``max_credentials`` credential objects, a
              ``presentation_submission`` with its type), ``presentation.version_mismatch`` (a VC 2.0
              credential inside a VC 1.1 presentation)
 context      ``context.unknown`` (any ``@context`` in the presentation or its credentials unpinned)
@@ -39,7 +39,8 @@ challenge    ``challenge.missing``, ``challenge.mismatch`` (skipped when none is
 domain       ``domain.missing``, ``domain.mismatch`` (skipped when none is expected)
 signature    ``signature.invalid``, ``proof.malformed``, ``context.unknown``
 holder       ``holder.mismatch`` (a credential names a ``credentialSubject.id`` other than the holder)
-credentials  ``credential.invalid`` (a credential inside failed :func:`verifier.verify_credential`,
+credentials  ``issuer.untrusted`` (every credential inside is authentic, but an issuer is not on the
+             trust list), ``credential.invalid`` (a credential inside failed :func:`verifier.verify_credential`,
              with the status and registry checks when their checkers are passed; its own result
              says which check, e.g. ``status.revoked``)
 ===========  ========================================================================================
@@ -68,7 +69,7 @@ from shahada.verifier.checks import (
     failed,
     passed,
 )
-from shahada.verifier.result import SKIPPED, Check, Checked, VerificationResult
+from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, Checked, VerificationResult
 from shahada.verifier.verify import DEFAULT_SUITES, StatusCheck, verify_credential
 
 __all__ = ["PRESENTATION_CHECKS", "PresentationResult", "verify_presentation"]
@@ -91,12 +92,13 @@ class PresentationResult(Checked):
     checks: tuple[Check, ...]
     credentials: tuple[VerificationResult, ...]
     holder: str | None  # the holder's DID as proven by the proof's key (None when unknown)
+    authentic: bool = False  # verified but for the trust in the issuers of the credentials inside
 
     def with_check(self, check: Check) -> PresentationResult:
         """This result with ``check`` in place of the check of the same name (the web layer
         records a replayed or expired challenge this way), ``verified`` recomputed."""
         checks = tuple(check if c.name == check.name else c for c in self.checks)
-        return replace(self, checks=checks, verified=_verified(checks))
+        return replace(self, checks=checks, verified=_verified(checks), authentic=_verified(checks, trust=False))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -108,8 +110,15 @@ class PresentationResult(Checked):
         }
 
 
-def _verified(checks: Sequence[Check]) -> bool:
-    return all(c.outcome == "passed" or (c.name in OPTIONAL_CHECKS and c.outcome == "skipped") for c in checks)
+def _verified(checks: Sequence[Check], *, trust: bool = True) -> bool:
+    """Every check passed (``challenge`` and ``domain`` may be skipped); without ``trust``, the
+    ``credentials`` check may have failed only because an issuer is untrusted."""
+    return all(
+        c.outcome == "passed"
+        or (c.name in OPTIONAL_CHECKS and c.outcome == "skipped")
+        or (not trust and c.name == "credentials" and c.code == UNTRUSTED)
+        for c in checks
+    )
 
 
 def verify_presentation(
@@ -125,6 +134,7 @@ def verify_presentation(
     max_credentials: int = MAX_CREDENTIALS,
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
+    embedded_contexts: bool = False,
 ) -> PresentationResult:
     """Verify ``presentation`` (parsed JSON), its proof and every credential it holds.
 
@@ -142,6 +152,7 @@ def verify_presentation(
         status: checks the status list entries of each credential inside (see
             :func:`verifier.verify_credential`); a revoked credential then fails ``credentials``.
         registry: compares each credential inside with the issuer's records.
+        embedded_contexts: accept embedded ``@context`` objects (see :func:`verifier.verify_credential`).
 
     Returns:
         A :class:`PresentationResult`.
@@ -161,7 +172,7 @@ def verify_presentation(
         vp: Mapping[str, Any] = presentation
         holder = _holder_id(vp)
         choice: ProofChoice | None = None
-        checks["context"] = check_contexts(vp, document_loader.urls)
+        checks["context"] = check_contexts(vp, document_loader.urls, embedded=embedded_contexts)
         if checks["context"].outcome == "passed":
             checks["proof"], choice = check_proof(vp, allowed_suites)
         if choice is not None:
@@ -182,6 +193,7 @@ def verify_presentation(
                 allowed_suites=allowed_suites,
                 status=status,
                 registry=registry,
+                embedded_contexts=embedded_contexts,
             )
             for credential in credentials
         ]
@@ -190,7 +202,11 @@ def verify_presentation(
     blocker = next((c.name for c in checks.values() if c.outcome == "failed"), None)
     ordered = tuple(checks.get(name) or _skipped(name, blocker, challenge, domain) for name in PRESENTATION_CHECKS)
     return PresentationResult(
-        verified=_verified(ordered), checks=ordered, credentials=tuple(credential_results), holder=presenter
+        verified=_verified(ordered),
+        checks=ordered,
+        credentials=tuple(credential_results),
+        holder=presenter,
+        authentic=_verified(ordered, trust=False),
     )
 
 
@@ -226,8 +242,6 @@ def _check_structure(vp: Any, max_credentials: int) -> tuple[Check, list[Mapping
         return failed(name, code, "holder must be a URL or an object with an id"), []
     held = vp.get("verifiableCredential")
     credentials = held if isinstance(held, list) else [held] if held is not None else []
-    if not credentials:
-        return failed(name, code, "the presentation holds no verifiableCredential"), []
     if len(credentials) > max_credentials:
         return failed(name, code, f"the presentation holds {len(credentials)} credentials; at most {max_credentials} are verified"), []
     if not all(isinstance(c, Mapping) for c in credentials):
@@ -320,8 +334,15 @@ def _check_binding(credentials: Sequence[Mapping[str, Any]], holder: str) -> Che
 
 
 def _check_credentials(results: Sequence[VerificationResult]) -> Check:
+    """Every credential inside verified (``credential.invalid``); ``issuer.untrusted`` when they
+    are all authentic but an issuer is not trusted. A presentation may hold none (VC 2.0 §4.13)."""
     name = "credentials"
-    bad = [f"credential {i}: {', '.join(sorted({e.code for e in r.errors}))}" for i, r in enumerate(results) if not r.verified]
+    if not results:
+        return passed(name, "the presentation holds no credential")
+    bad = [f"credential {i}: {', '.join(sorted({e.code for e in r.errors}))}" for i, r in enumerate(results) if not r.authentic]
     if bad:
         return failed(name, "credential.invalid", f"{len(bad)} of {len(results)} credential(s) failed: {'; '.join(bad)}")
+    untrusted = [str(i) for i, r in enumerate(results) if not r.verified]
+    if untrusted:
+        return failed(name, UNTRUSTED, f"credential(s) {', '.join(untrusted)} are authentic but their issuer is not trusted")
     return passed(name, f"all {len(results)} credential(s) verified")

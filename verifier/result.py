@@ -15,6 +15,14 @@ CheckName = Literal["structure", "context", "issuer", "proof", "key", "signature
 CHECK_NAMES: tuple[CheckName, ...] = ("structure", "context", "issuer", "proof", "key", "signature", "schema", "validity")
 OK = "ok"
 SKIPPED = "skipped"
+UNTRUSTED = "issuer.untrusted"
+
+
+def authentic(checks: tuple[Check, ...]) -> bool:
+    """Every check passed, or was optional, except the issuer's trust: the document is what its
+    issuer signed, whoever that issuer is (the VC API's ``verified``; pages also require trust).
+    ``archive`` may be skipped (the records of another issuer, or none reachable)."""
+    return all(c.outcome == "passed" or c.code == UNTRUSTED or (c.name == "archive" and c.outcome == "skipped") for c in checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +64,12 @@ class Checked:
 
 @dataclass(frozen=True, slots=True)
 class VerificationResult(Checked):
-    """All checks, in order; ``verified`` is true only when every check passed."""
+    """All checks, in order; ``verified`` is true only when every check passed (the issuer is
+    trusted); ``authentic`` when every check but the issuer's trust passed."""
 
     verified: bool
     checks: tuple[Check, ...]
+    authentic: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: ``{"verified", "checks": [...], "errors": [...]}``."""

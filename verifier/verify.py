@@ -13,8 +13,13 @@ Checks, in order, with their stable failure codes:
 ==========  =====================================================================================
 structure   ``credential.malformed`` (also a VC 1.1 credential without ``issuanceDate``)
 context     ``context.unknown`` (a URL outside the manifest, or an embedded context object)
-issuer      ``issuer.untrusted`` (an untrusted issuer is never resolved)
-proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof set), ``proof.malformed``
+issuer      ``issuer.untrusted``: trust, one check among the others. An untrusted ``did:key`` issuer is
+            still verified cryptographically (its key is in the DID, nothing is fetched), so the
+            result says whether the credential is *authentic*; any other untrusted issuer
+            (``did:web``) is never resolved and the checks that need its key are skipped
+proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, too many proofs), ``proof.malformed``;
+            a proof set or chain (VC Data Integrity 1.0 §2.1.1–2) verifies when every proof does and
+            one is by the issuer's key (co-signers: did:key), a chained proof over the proofs it names
 key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
 signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
             ``proof.malformed``
@@ -44,13 +49,17 @@ from shahada.verifier.checks import (
     check_contexts,
     check_issuer,
     check_key,
-    check_proof,
+    check_keys,
+    check_proof_set,
     check_schema,
     check_signature,
+    check_signatures,
     check_structure,
     check_validity,
 )
-from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult
+from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult, authentic
+
+LOCAL_DID_PREFIX = "did:key:"  # resolved from the DID itself: verifying it needs no request
 
 
 class StatusCheck(Protocol):
@@ -74,6 +83,7 @@ def verify_credential(
     allowed_suites: frozenset[str] = DEFAULT_SUITES,
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
+    embedded_contexts: bool = False,
 ) -> VerificationResult:
     """Verify ``credential`` (parsed JSON) and report every check.
 
@@ -90,6 +100,7 @@ def verify_credential(
             and no ``status`` check is reported.
         registry: compares the credential with the issuer's records (:mod:`shahada.verifier.registry`);
             when given, a ``registry`` check comes last.
+        embedded_contexts: accept embedded ``@context`` objects (the VC API service does).
 
     Returns:
         A :class:`VerificationResult`; ``verified`` is true only if every check passed.
@@ -112,15 +123,19 @@ def verify_credential(
     if record(check_structure(credential)):
         issuer = issuer_id(credential)
         assert issuer is not None  # the structure check guarantees it
-        choice: ProofChoice | None = None
-        if record(check_contexts(credential, document_loader.urls)) and record(
-            check_issuer(issuer, trusted_issuers)
+        choices: tuple[ProofChoice, ...] = ()
+        if record(check_contexts(credential, document_loader.urls, embedded=embedded_contexts)) and (
+            record(check_issuer(issuer, trusted_issuers)) or issuer.startswith(LOCAL_DID_PREFIX)
         ):
-            proof_check, choice = check_proof(credential, allowed_suites)
+            proof_check, choices = check_proof_set(credential, allowed_suites)
             record(proof_check)
-        if choice is not None:
-            key_check, public_key = check_key(choice.proof, issuer, resolver)
-            if record(key_check) and public_key is not None and record(check_signature(credential, choice, public_key, document_loader)):
+        if len(choices) == 1:
+            key_check, public_key = check_key(choices[0].proof, issuer, resolver)
+            if record(key_check) and public_key is not None and record(check_signature(credential, choices[0], public_key, document_loader)):
+                record(check_schema(credential))
+        elif choices:
+            keys_check, keys = check_keys(choices, issuer, resolver)
+            if record(keys_check) and keys and record(check_signatures(credential, choices, keys, document_loader)):
                 record(check_schema(credential))
     version = version_of(credential)
     if version is not None:
@@ -142,4 +157,4 @@ def verify_credential(
             ordered = (*ordered, registry.check(credential, issuer_id(credential) or ""))
         else:
             ordered = (*ordered, Check("registry", "skipped", SKIPPED, f"not checked: the {blocker} check failed"))
-    return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered)
+    return VerificationResult(verified=all(c.outcome == "passed" for c in ordered), checks=ordered, authentic=authentic(ordered))

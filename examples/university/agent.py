@@ -215,7 +215,10 @@ class University:
             response = self.http.request(method, self.service_url + path, json=dict(body), timeout=(3, 30))
         except requests.RequestException as err:
             raise UniversityError(f"the verifier service is unreachable: {err}", code="university.service") from err
-        if response.status_code != 200:
+        # a presentation that does not verify is a 400 carrying the result (application/json);
+        # a problem (application/problem+json) or any other status is the service failing
+        verdict = response.status_code == 400 and response.headers.get("Content-Type", "").startswith("application/json")
+        if response.status_code != 200 and not verdict:
             raise UniversityError(f"the verifier service answered {response.status_code}: {response.text[:300]}", code="university.service")
         answer: dict[str, Any] = response.json()
         return answer

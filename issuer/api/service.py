@@ -5,26 +5,39 @@ Checks before anything reaches the agent (VC Data Model 2.0 §4 "Basic Concepts"
 answer an undefined term with an HTTP 500, see ACAPY.md):
 
 1. the credential's shape (``shahada.schemas.document.structure_problem``) and no existing ``proof``;
-2. every ``@context`` pinned (``shahada.schemas.document.context_problem``);
-3. the issuer is the ministry's DID, and a requested verification method is the ministry's;
-4. JSON-LD expansion with the pinned loader keeps every term (``shahada.proofs.canonical.safe_expand``).
+2. every ``@context`` URL pinned (``shahada.schemas.document.context_problem``); embedded context
+   objects are accepted (no fetch), their terms checked by step 5;
+3. the data model rules of :mod:`shahada.issuer.api.model` (dates, typed members, related resources);
+4. the issuer is the ministry's DID, and a requested verification method is the ministry's;
+5. JSON-LD expansion with the pinned loader keeps every term (``shahada.proofs.canonical.safe_expand``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentRequestError
 from shahada.issuer.api.errors import BadRequestError, UnprocessableCredentialError
+from shahada.issuer.api.model import model_problem
 from shahada.issuer.api.request import IssueRequest
 from shahada.proofs.canonical import safe_expand
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, PROOF_TYPES
-from shahada.schemas.document import context_problem, issuer_id, structure_problem
+from shahada.schemas.document import context_problem, issuer_id, structure_problem, version_of
 from shahada.schemas.loader import PinnedDocumentLoader
+
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+
+
+class Records(Protocol):
+    """The ministry's records of what it signs (:class:`shahada.issuer.api.records.ArchiveRecords`)."""
+
+    def prepare(self, credential: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def archive_signed(self, signed: Mapping[str, Any]) -> None: ...
 
 
 class CredentialSigner(Protocol):
@@ -83,6 +96,7 @@ class IssuerService:
     token: str = field(repr=False)
     default_suite: str = DEFAULT_PROOF_TYPE
     suites: frozenset[str] = PROOF_TYPES
+    records: Records | None = None  # None: nothing archived, no status entries (tests of the API alone)
 
     def __post_init__(self) -> None:
         if len(self.token) < 16:
@@ -104,9 +118,12 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
     shape = structure_problem(credential)
     if shape is not None:
         raise UnprocessableCredentialError(shape, code="credential.malformed")
-    contexts = context_problem(credential, service.loader.urls)
+    contexts = context_problem(credential, service.loader.urls, embedded=True)
     if contexts is not None:
         raise UnprocessableCredentialError(contexts[1], code=contexts[0])
+    model = model_problem(credential)
+    if model is not None:
+        raise UnprocessableCredentialError(model[1], code=model[0])
     if "proof" in credential:
         raise UnprocessableCredentialError("the credential already has a proof", code="credential.malformed")
     issuer = issuer_id(credential)
@@ -121,7 +138,29 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
     safe_expand(credential, service.loader)
 
 
+def with_proof_context(request: IssueRequest) -> IssueRequest:
+    """A VC 1.1 credential to be signed with a Data Integrity cryptosuite gets the Data Integrity
+    context appended (the VC 1.1 context does not define ``DataIntegrityProof``, ``cryptosuite``…;
+    VC Data Integrity 1.0 §2.1 and what the reference implementations do). VC 2.0 defines them."""
+    credential = request.credential
+    contexts = credential.get("@context")
+    if (
+        request.suite in DATA_INTEGRITY_CRYPTOSUITES
+        and version_of(credential) == "v1"
+        and isinstance(contexts, list)
+        and DATA_INTEGRITY_CONTEXT not in contexts
+    ):
+        return replace(request, credential={**credential, "@context": [*contexts, DATA_INTEGRITY_CONTEXT]})
+    return request
+
+
 def issue(service: IssuerService, request: IssueRequest) -> dict[str, Any]:
     """The verifiable credential for a parsed request (see ``check_credential`` for the errors)."""
+    request = with_proof_context(request)
     check_credential(service, request)
-    return service.signer.sign(request.credential, suite=request.suite, created=request.created)
+    if service.records is None:
+        return service.signer.sign(request.credential, suite=request.suite, created=request.created)
+    prepared = service.records.prepare(request.credential)
+    signed = service.signer.sign(prepared, suite=request.suite, created=request.created)
+    service.records.archive_signed(signed)
+    return signed

@@ -262,6 +262,17 @@ class Archive:
                 in_transaction(session, stored)
         return changed
 
+    def replace_signed(self, credential_id: str, document: dict[str, Any], *, kind: str, issued_at: dt.datetime) -> bool:
+        """Replace the signed document of an issued credential of ``kind`` (the VC API issuer signing
+        the same id again); False when there is no such credential of that kind (nothing changed)."""
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(CredentialRow)
+                .where(CredentialRow.id == credential_id, CredentialRow.kind == kind, CredentialRow.status == ISSUED)
+                .values(document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def complete_import(self, import_id: int, *, at: dt.datetime) -> None:
         with self._sessions.begin() as session:
             session.execute(update(PVImport).where(PVImport.id == import_id).values(completed_at=at))

@@ -20,9 +20,14 @@ from shahada.status.lists import parse_list_path
 
 
 class Published(Protocol):
-    body: str
-    etag: str
-    ttl_ms: int
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def etag(self) -> str: ...
+
+    @property
+    def ttl_ms(self) -> int: ...
 
 
 class StatusLists(Protocol):

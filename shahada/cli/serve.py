@@ -22,7 +22,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from shahada.common.files import generated_secret
 
 if TYPE_CHECKING:
     from shahada.config import Settings
+    from shahada.issuer.api.records import ArchiveRecords
 
 
 def issuer_token(settings: Settings) -> tuple[str, str]:
@@ -47,6 +48,33 @@ def issuer_token(settings: Settings) -> tuple[str, str]:
         raise ConfigError("SHAHADA_ISSUER_TOKEN (or SHAHADA_ISSUER_TOKEN_FILE) must be set in production mode", code="config.secret")
     path = settings.home / "secrets" / "issuer_token"
     return generated_secret(path), str(path)
+
+
+def _vc_api_records(ministry: Any, stack: ExitStack) -> ArchiveRecords | None:
+    """The archive and status lists of the VC API issuer (:class:`shahada.issuer.api.records.ArchiveRecords`).
+
+    A did:web ministry has its status store and site already. A did:key ministry (conformance
+    suites) gets the same: a status store under the local site's origin, and the local site (HTTPS
+    on loopback, the local CA) serving its lists. None for a did:key ministry without a local site
+    (nowhere to publish lists): then nothing is archived, as before."""
+    from shahada.issuer.api.records import ArchiveRecords
+    from shahada.issuer.archive.status import StatusStore
+    from shahada.issuer.site.app import SiteServer, create_site_app
+    from shahada.issuer.usecases import publish_status
+    from shahada.status_setup import site_origin
+
+    s = ministry.settings
+    store = ministry.status
+    if store is None:
+        if not s.site_is_local or ministry.tls is None:
+            return None
+        store = StatusStore(ministry.archive.engine, secret=s.id_secret, origin=site_origin(s))
+        app = create_site_app(did_documents={ministry.identity.did: ministry.identity.did_document()}, loader=ministry.loader, status_lists=store)
+        site = SiteServer(app, host=s.site_host, port=s.site_port, cert=ministry.tls.server_cert, key=ministry.tls.server_key).start()
+        stack.callback(site.stop)
+    signer = ministry.signer()
+    did = ministry.identity.did
+    return ArchiveRecords(ministry.archive, store, publish=lambda: publish_status(store, signer, issuer_did=did, proof_type=s.proof_type))
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -93,8 +121,9 @@ def serve_issuer(host: str, port: int) -> None:
     with _exit_on_error(host, port):
         settings = load_settings()
         token, token_source = issuer_token(settings)
-        with LocalMinistry(settings) as ministry:
+        with LocalMinistry(settings) as ministry, ExitStack() as stack:
             identity = ministry.identity
+            records = _vc_api_records(ministry, stack)
             service = IssuerService(
                 signer=AgentCredentialSigner(ministry.client, identity.verification_method),
                 issuer_did=identity.did,
@@ -102,11 +131,14 @@ def serve_issuer(host: str, port: int) -> None:
                 loader=ministry.loader,
                 token=token,
                 default_suite=settings.proof_type,
+                records=records,
             )
             server = IssuerServer(create_app(service), host=host, port=port)
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
             click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
+            if records is not None:
+                click.echo(f"archived, with status lists at {records.status.origin}/status/…", err=True)
             _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
 

@@ -105,6 +105,55 @@ def test_did_key_configuration_issues_credentials_the_verifier_accepts(did_key_s
     assert "bearer token: " + str(token_file) in err
 
 
+def test_a_did_key_ministry_archives_what_it_signs_with_status_lists_on_its_own_site(did_key_service: Served) -> None:
+    """What the VC API signs as the ministry is in its records (the verifier's archive check) and
+    carries revocation and suspension entries on lists the issuer's own local site serves (HTTPS)."""
+    from shahada.issuer.archive.store import Archive
+    from shahada.paper import archive_lookup
+    from shahada.verifier.records import check_records
+
+    settings = load_settings(did_key_service.env)
+    token = (settings.home / "secrets" / "issuer_token").read_text(encoding="utf-8").strip()
+    document = published_did_document(settings)
+    assert document is not None
+    did = document["id"]
+    generic = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential", "ExampleCredential"], "issuer": did,
+        "credentialSubject": {"id": "did:example:alice", "name": "Alice"},
+    }
+    response = did_key_service.post({"credential": generic}, token)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["id"].startswith("urn:uuid:")  # the archive is keyed by the id: one is given
+    entries = vc["credentialStatus"]
+    origin = f"https://{settings.did_web_host}"
+    assert [(e["type"], e["statusPurpose"]) for e in entries] == [("BitstringStatusListEntry", "revocation"), ("BitstringStatusListEntry", "suspension")]
+    assert all(e["statusListCredential"].startswith(origin + "/status/") for e in entries)
+    for entry in entries:
+        listed = requests.get(entry["statusListCredential"], verify=str(settings.tls_dir / "ca.pem"), timeout=10)
+        assert listed.status_code == 200 and listed.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    result = make_verifier(settings, did).verify(vc)
+    assert result.verified, result.to_dict()
+    assert result.check("status").outcome == "passed"
+    with archive_lookup(settings) as lookup:
+        assert lookup is not None and check_records(vc, lookup).outcome == "passed"
+    archive = Archive(settings.archive_url)
+    try:
+        stored = archive.get(vc["id"])
+        assert stored is not None and stored.kind == "vc-api" and stored.document == vc
+    finally:
+        archive.close()
+    # the same id signed again (here with another name) replaces the archived copy, same status entries
+    again = did_key_service.post({"credential": {**generic, "id": vc["id"], "credentialSubject": {"id": "did:example:alice", "name": "Alicia"}}}, token)
+    assert again.status_code == 201, again.text
+    with archive_lookup(settings) as lookup:
+        assert lookup is not None
+        assert check_records(vc, lookup).code == "archive.mismatch"
+        assert check_records(again.json()["verifiableCredential"], lookup).outcome == "passed"
+    assert again.json()["verifiableCredential"]["credentialStatus"] == entries
+
+
 def test_did_web_service_with_a_token_from_the_environment_stops_on_sigterm(tmp_path: Path) -> None:
     token = "serve-test-token-from-the-environment"
     served = serve(tmp_path, SHAHADA_ISSUER_TOKEN=token)

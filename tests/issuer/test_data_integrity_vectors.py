@@ -1,8 +1,9 @@
 """The W3C vc-di-eddsa test vectors signed by the plugin inside a real agent, bit for bit.
 
 A test-only agent (never the ministry's): ``--wallet-allow-insecure-seed`` lets ``POST
-/wallet/keys`` import the vectors' published secret key, and the plugin's ``extra_contexts``
-setting pins the vectors' ``https://www.w3.org/ns/credentials/examples/v2`` context. Ed25519 is
+/wallet/keys`` import the vectors' published secret key; the vectors'
+``https://www.w3.org/ns/credentials/examples/v2`` context is pinned by the project's manifest (the
+agent refuses to let ``extra_contexts`` replace it). Ed25519 is
 deterministic, so the agent's proof value must equal the published one.
 
 The vectors published with an ``https://vc.example/issuers/5678#…`` verification method (the
@@ -16,7 +17,7 @@ functions in ``tests/verifier/test_vectors.py``).
 from __future__ import annotations
 
 import base64
-import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 
 from shahada.agent.process import AgentConfig, AgentProcess
+from shahada.schemas.loader import PinnedDocumentLoader
 from tests.issuer.di_support import Admin
 from tests.support.vectors import EXAMPLES_V2, EXAMPLES_V2_FILE, VectorCase, cases, key_pair, secret_seed, unsigned_document
 
@@ -45,12 +47,11 @@ class VectorAgent(AgentProcess):
 @pytest.fixture(scope="module")
 def vector_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
     home = tmp_path_factory.mktemp("vector-agent")
-    digest = hashlib.sha256(EXAMPLES_V2_FILE.read_bytes()).hexdigest()
+    # the manifest pins the examples context now, with the very bytes the vectors were signed with
+    manifest = PinnedDocumentLoader()
+    assert EXAMPLES_V2 in manifest.urls and manifest.document(EXAMPLES_V2) == json.loads(EXAMPLES_V2_FILE.read_text(encoding="utf-8"))
     plugin_config = home / "plugin-config.yml"
-    plugin_config.write_text(
-        f'shahada:\n  extra_contexts:\n    "{EXAMPLES_V2}":\n      file: "{EXAMPLES_V2_FILE}"\n      sha256: "{digest}"\n',
-        encoding="utf-8",
-    )
+    plugin_config.write_text("shahada:\n  extra_contexts: {}\n", encoding="utf-8")
     agent = VectorAgent(AgentConfig(work_dir=home, wallet_name="vectors", wallet_key="test-only-wallet-key"), plugin_config)
     agent.start()
     try:

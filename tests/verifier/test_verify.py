@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from shahada.verifier.result import CHECK_NAMES
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import (
     DATA,
+    NOW,
     SCOPED_TEST_CONTEXT,
     SUITES,
     StaticResolver,
@@ -76,12 +78,35 @@ def test_any_change_breaks_the_signature(
 def test_changing_the_issuer_is_caught(signed: dict[str, Any], verify: Verify, issuer_key: Any) -> None:
     other = LocalKey.generate().did_key
     signed["issuer"] = other
-    assert failed_codes(verify(signed)) == {"issuer": "issuer.untrusted"}
+    # an untrusted did:key issuer is still verified cryptographically: trust is one check of several
+    assert failed_codes(verify(signed)) == {"issuer": "issuer.untrusted", "key": "key.unauthorized"}
     result = verify(signed, trusted_issuers=frozenset({issuer_key.did_key, other}))
     assert failed_codes(result) == {"key": "key.unauthorized"}
 
 
+def test_an_untrusted_did_key_issuer_is_verified_but_not_trusted(signed: dict[str, Any], verify: Verify, resolver: Any) -> None:
+    result = verify(signed, trusted_issuers=frozenset({"did:web:men.gov.ma"}))
+    assert outcomes(result) == {
+        "structure": ("passed", "ok"),
+        "context": ("passed", "ok"),
+        "issuer": ("failed", "issuer.untrusted"),
+        "proof": ("passed", "ok"),
+        "key": ("passed", "ok"),
+        "signature": ("passed", "ok"),
+        "schema": ("passed", "ok"),
+        "validity": ("passed", "ok"),
+    }
+    assert result.verified is False and result.authentic is True
+    assert all(did.startswith("did:key:") for did in resolver.calls)  # resolved from the DID itself
+    signed["credentialSubject"]["name"] = "tampered"
+    tampered = verify(signed, trusted_issuers=frozenset({"did:web:men.gov.ma"}))
+    assert failed_codes(tampered) == {"issuer": "issuer.untrusted", "signature": "signature.invalid"}
+    assert tampered.authentic is False
+
+
 def test_untrusted_issuer_is_not_resolved(signed: dict[str, Any], verify: Verify, resolver: Any) -> None:
+    signed["issuer"] = "did:web:evil.example"
+    signed["proof"]["verificationMethod"] = "did:web:evil.example#key-1"
     result = verify(signed, trusted_issuers=frozenset({"did:web:men.gov.ma"}))
     assert outcomes(result) == {
         "structure": ("passed", "ok"),
@@ -93,6 +118,7 @@ def test_untrusted_issuer_is_not_resolved(signed: dict[str, Any], verify: Verify
         "schema": ("skipped", "skipped"),
         "validity": ("passed", "ok"),
     }
+    assert result.authentic is False
     assert resolver.calls == []
 
 
@@ -216,8 +242,46 @@ def test_bad_proofs(verify: Verify, issuer_key: Any, proof: Any, code: str) -> N
     assert failed_codes(result) == {"proof": code}
 
 
-def test_proof_set_is_not_supported(signed: dict[str, Any], verify: Verify) -> None:
-    signed["proof"] = [signed["proof"], signed["proof"]]
+def _proof_set(sign: Any, issuer_key: Any, *, chained: bool) -> dict[str, Any]:
+    """A credential signed by a co-signer (a did:key) and by the issuer; ``chained``: the issuer's
+    proof names the co-signer's as its previousProof and signs over it (VC Data Integrity 1.0 §4.3)."""
+    from shahada.proofs import SUITES as PROOF_SUITES
+    from shahada.proofs.canonical import encode_proof_value
+    from shahada.schemas.loader import PinnedDocumentLoader
+
+    suite, loader = PROOF_SUITES["eddsa-rdfc-2022"], PinnedDocumentLoader()
+
+    def proof(key: LocalKey, signed_over: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        options = {**suite.proof_options(unsigned, verification_method=key.did_key_vm, created=NOW), **extra}
+        options["proofValue"] = encode_proof_value(key.sign(suite.signing_input(signed_over, options, loader)))
+        return options
+
+    cosigner = LocalKey.generate()
+    unsigned = make_credential(issuer_key.did_key, "eddsa-rdfc-2022")
+    first = proof(cosigner, unsigned, id="urn:uuid:00000000-0000-4000-8000-000000000001")
+    if not chained:
+        return {**unsigned, "proof": [first, proof(issuer_key, unsigned)]}
+    return {**unsigned, "proof": [first, proof(issuer_key, {**unsigned, "proof": first}, previousProof=first["id"])]}
+
+
+@pytest.mark.parametrize("chained", [False, True], ids=["set", "chain"])
+def test_proof_sets_and_chains_verify(sign: Any, issuer_key: Any, verify: Verify, chained: bool) -> None:
+    credential = _proof_set(sign, issuer_key, chained=chained)
+    result = verify(credential)
+    assert result.verified, result.to_dict()
+    tampered = copy.deepcopy(credential)
+    tampered["proof"][0]["created"] = "2025-01-01T00:00:00Z"  # the co-signer's proof (and, chained, what the issuer signed)
+    assert failed_codes(verify(tampered)) == {"signature": "signature.invalid"}
+
+
+def test_bad_proof_sets(sign: Any, issuer_key: Any, signed: dict[str, Any], verify: Verify) -> None:
+    chain = _proof_set(sign, issuer_key, chained=True)
+    chain["proof"][1]["previousProof"] = "urn:uuid:not-in-the-set"
+    assert failed_codes(verify(chain)) == {"proof": "proof.malformed"}
+    only_cosigners = _proof_set(sign, issuer_key, chained=False)
+    only_cosigners["proof"] = [only_cosigners["proof"][0], only_cosigners["proof"][0]]
+    assert failed_codes(verify(only_cosigners)) == {"key": "key.unauthorized"}
+    signed["proof"] = [signed["proof"]] * 5
     assert failed_codes(verify(signed)) == {"proof": "proof.unsupported"}
 
 

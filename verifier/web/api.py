@@ -2,9 +2,10 @@
 the body, parse it (:mod:`shahada.verifier.web.parse`), call the service and serialise its report.
 
 ===========================  ===============================================================
-``POST /credentials/verify``    ``{"verifiableCredential", "options"}`` → 200 result
+``POST /credentials/verify``    ``{"verifiableCredential", "options"}`` → 200 result, or 400 with
+                                the same result when it does not verify
 ``POST /presentations/verify``  ``{"verifiablePresentation", "options": {"challenge", "domain"}}``
-                                → 200 result
+                                → 200 result, or 400 with the same result
 ``POST /challenges``            empty body or ``{}`` → 200 ``{"challenge"}`` (one use, expires)
 ``POST /seals/verify``          Shahada: ``{"seal": "<QR text or URL>", "options": {"massar"}}``
 ``POST /documents/verify``      Shahada: a PDF, PNG, JPEG, JSON or text body (or a multipart
@@ -39,6 +40,7 @@ from shahada.verifier.web.service import Report, VerifierService
 
 bp = Blueprint("api", __name__)
 SERVICE_KEY: Final = "SHAHADA_VERIFIER_SERVICE"
+FAILED_VERIFICATION: Final = 400
 API_PREFIXES: Final = (
     "/credentials/", "/presentations/", "/challenges", "/seals/", "/documents/", "/shares/", "/openapi.json", "/healthz",
 )
@@ -83,18 +85,26 @@ def _report(report: Report) -> Response:
     return _json(report.to_api())
 
 
+def _verification(report: Report) -> Response:
+    """A credential or presentation result: 200 when verified, else 400 with the same body (VC API
+    verifier.yml; the W3C suites expect 400 or 422 for a document that does not verify)."""
+    return _json(report.to_api(), status=200 if report.api_verified else FAILED_VERIFICATION)
+
+
 @bp.post("/credentials/verify")
 def verify_credential() -> Response:
     svc = service()
     parsed = parse_credential_request(parse_json(read_body(svc.settings.max_json_bytes)))
-    return _report(svc.verify_credential(parsed.credential, warnings=parsed.warnings))
+    return _verification(svc.verify_credential(parsed.credential, warnings=parsed.warnings))
 
 
 @bp.post("/presentations/verify")
 def verify_presentation() -> Response:
     svc = service()
     parsed = parse_presentation_request(parse_json(read_body(svc.settings.max_json_bytes)))
-    return _report(svc.verify_presentation(parsed.presentation, challenge=parsed.challenge, domain=parsed.domain, warnings=parsed.warnings))
+    return _verification(
+        svc.verify_presentation(parsed.presentation, challenge=parsed.challenge, domain=parsed.domain, warnings=parsed.warnings)
+    )
 
 
 @bp.post("/challenges")

@@ -7,7 +7,8 @@ until the expiry it had, so that a presentation answered to a challenge is accep
 of :meth:`ChallengeStore.redeem`, with their codes in verification results:
 
 - ``ok``: issued here, not expired, never redeemed (it is redeemed now, whatever the result);
-- ``challenge.unknown``: never issued here (or forgotten: past its expiry, or evicted when full);
+- ``challenge.unknown``: never issued here (or forgotten: past its expiry, or evicted when full):
+  the caller's own challenge, which the proof must carry, and replay is the caller's concern;
 - ``challenge.expired``: issued here, but its time to live is over;
 - ``challenge.replayed``: already redeemed once.
 

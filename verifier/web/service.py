@@ -32,7 +32,7 @@ from shahada.schemas.seal.text import seal_payload
 from shahada.verifier.checks import Resolver
 from shahada.verifier.presentation import PresentationResult, verify_presentation
 from shahada.verifier.records import check_records
-from shahada.verifier.result import SKIPPED, Check, VerificationResult
+from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, VerificationResult
 from shahada.verifier.scan import kind_of, read_qr_texts
 from shahada.verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
 from shahada.verifier.seal_fields import signed_fields
@@ -73,9 +73,10 @@ class Report:
     """The outcome of one verification, for the API and the pages alike."""
 
     kind: Kind
-    verified: bool
+    verified: bool  # every check passed, the issuer's trust included (what the pages call valid)
     checks: tuple[Check, ...]
     warnings: tuple[Warning, ...] = ()
+    authentic: bool | None = None  # credentials and presentations: verified but for the issuer's trust
     credential: Mapping[str, Any] | None = None  # set only when its signature (and schema) passed
     seal: SealContent | None = None  # set only when its signature passed
     presentation: PresentationResult | None = None
@@ -92,18 +93,32 @@ class Report:
     def verdict(self) -> Verdict:
         return verdict_of(self.verified, self.errors)
 
+    @property
+    def api_verified(self) -> bool:
+        """The VC API's ``verified``: for a credential or presentation, that it is authentic (the
+        issuer's trust is reported on its own, as ``trusted`` and a warning); else ``verified``."""
+        return self.verified if self.authentic is None else self.authentic
+
     def to_api(self) -> dict[str, Any]:
         """The VC API verification result: ``verified``, ``checks``, ``warnings``, ``errors``
-        (each error a problem-details object naming its check and stable code)."""
+        (each error a problem-details object naming its check and stable code). For credentials
+        and presentations, ``trusted`` says whether every issuer is on the trust list; an untrusted
+        but authentic one is a warning ``issuer.untrusted``, not an error."""
+        trust_only = self.authentic is True
+        errors = [c for c in self.errors if not (trust_only and c.code == UNTRUSTED)]
+        warnings = [w.to_dict() for w in self.warnings]
+        warnings += [{"code": c.code, "message": c.message} for c in self.errors if trust_only and c.code == UNTRUSTED]
         body: dict[str, Any] = {
-            "verified": self.verified,
+            "verified": self.api_verified,
             "checks": [c.to_dict() for c in self.checks],
-            "warnings": [w.to_dict() for w in self.warnings],
+            "warnings": warnings,
             "errors": [
                 {"type": f"urn:shahada:problem:{c.code}", "title": f"{c.name} check failed", "detail": c.message, "code": c.code, "check": c.name}
-                for c in self.errors
+                for c in errors
             ],
         }
+        if self.authentic is not None:
+            body["trusted"] = self.verified
         if self.presentation is not None:
             body["holder"] = self.presentation.holder
             body["credentialResults"] = [r.to_dict() for r in self.presentation.credentials]
@@ -186,7 +201,7 @@ class VerifierService:
         # W3C Bitstring Status List 1.0 §3.2: a trusted did:web issuer's lists come from its own origin only
         self.status = StatusChecker(
             fetcher=StatusListFetcher(verify_tls=settings.did_verify_tls),
-            trusted_origins={did: frozenset({origin}) for did in settings.trusted_issuers if (origin := _web_origin(did))},
+            trusted_origins=_status_origins(settings),
             verify_list=self._check_list,
         )
 
@@ -210,6 +225,7 @@ class VerifierService:
         return Report(
             kind="credential",
             verified=result.verified,
+            authentic=result.authentic,
             checks=result.checks,
             warnings=tuple(Warning("options.checks", w) for w in warnings),
             credential=credential if _signed(result) else None,
@@ -225,11 +241,14 @@ class VerifierService:
             now=self._now(),
             allowed_suites=self.suites,
             status=self.status,
+            embedded_contexts=True,
         )
         if result.check("structure").outcome == "failed":
             return result
         records = self._records_check(credential)
-        return VerificationResult(result.verified and records.outcome != "failed", (*result.checks, records))
+        return VerificationResult(
+            result.verified and records.outcome != "failed", (*result.checks, records), authentic=result.authentic and records.outcome != "failed"
+        )
 
     def _check_list(self, document: Mapping[str, Any]) -> tuple[bool, str]:
         """A status list credential: every check but its own status."""
@@ -240,6 +259,7 @@ class VerifierService:
             trusted_issuers=self.settings.trusted_issuers,
             now=self._now(),
             allowed_suites=self.suites,
+            embedded_contexts=True,
         )
         return result.verified, "; ".join(f"{c.name}: {c.code}: {c.message}" for c in result.errors)
 
@@ -274,13 +294,15 @@ class VerifierService:
             allowed_suites=self.suites,
             max_credentials=self.settings.max_credentials,
             status=self.status,
+            embedded_contexts=True,
         )
         structure = result.check("structure")
         if structure.outcome == "failed":
             raise UnprocessableInputError(structure.message, code=structure.code)
-        if redemption is not None and redemption != "ok":
+        # a challenge issued here (POST /challenges) is accepted once; any other is the caller's
+        # own (VC API "Verify Presentation": options.challenge), which the proof must carry
+        if redemption is not None and redemption not in ("ok", "challenge.unknown"):
             meaning = {
-                "challenge.unknown": "was not issued by this verifier (POST /challenges), or was forgotten",
                 "challenge.expired": "has expired; ask for a new one (POST /challenges)",
                 "challenge.replayed": "was already used once: a presentation is accepted once per challenge",
             }[redemption]
@@ -291,7 +313,15 @@ class VerifierService:
         inside = presentation.get("verifiableCredential")
         inside = inside if isinstance(inside, list) else [inside]
         held = tuple(c for c, r in zip(inside, result.credentials, strict=False) if _signed(r))
-        return Report(kind="presentation", verified=result.verified, checks=result.checks, warnings=tuple(notes), presentation=result, held=held)
+        return Report(
+            kind="presentation",
+            verified=result.verified,
+            authentic=result.authentic,
+            checks=result.checks,
+            warnings=tuple(notes),
+            presentation=result,
+            held=held,
+        )
 
     # --- share links -------------------------------------------------------------------------
 
@@ -413,6 +443,16 @@ def _signed(result: VerificationResult) -> bool:
     """Whether a credential's content may be shown: its signature and schema checks passed."""
     outcomes = {c.name: c.outcome for c in result.checks}
     return outcomes.get("signature") == outcomes.get("schema") == "passed"
+
+
+def _status_origins(settings: VerifierSettings) -> dict[str, frozenset[str]]:
+    """Where each trusted issuer's status lists may come from: a did:web issuer's own origin, and
+    the configured ``status_origins`` of a trusted issuer (never of an untrusted one)."""
+    origins = {did: frozenset({origin}) for did in settings.trusted_issuers if (origin := _web_origin(did))}
+    for did, extra in settings.status_origins.items():
+        if did in settings.trusted_issuers:
+            origins[did] = origins.get(did, frozenset()) | extra
+    return origins
 
 
 def _web_origin(did: str) -> str | None:

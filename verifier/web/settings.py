@@ -63,6 +63,9 @@ class VerifierSettings:
     default_language: Language = "fr"
     did_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # known in advance (published did.json)
     share_origins: frozenset[str] = frozenset()
+    # issuer DID → origins its status lists may come from, besides a did:web issuer's own (a did:key
+    # ministry publishing on its local site: the conformance profile)
+    status_origins: Mapping[str, frozenset[str]] = field(default_factory=dict)
     share_timeout: float = 5.0
     share_max_bytes: int = 512 * 1024
 
@@ -123,6 +126,10 @@ def _convert(name: str, value: Any) -> Any:
         if not isinstance(value, Mapping):
             raise TypeError("expected a mapping of DID to DID document")
         return dict(value)
+    if name == "status_origins":
+        if not isinstance(value, Mapping):
+            raise TypeError("expected a mapping of DID to origins")
+        return {str(did): frozenset(str(o) for o in origins) for did, origins in value.items()}
     if name == "did_verify_tls":
         return value if isinstance(value, bool) else str(value)
     if not isinstance(value, str):
