@@ -170,15 +170,19 @@ def test_seal_with_massar(client: FlaskClient, seal: str) -> None:
     problem(client.post("/seals/verify", json={"seal": seal, "options": {"massar": "R1 ⁄ 3"}}), 400, "request.option_invalid")
 
 
-def test_tampered_seal(client: FlaskClient, seal: str) -> None:
+def tampered(seal: str, i: int) -> str:
+    """``seal`` with the character at ``i`` of its payload changed."""
     payload = seal.removeprefix(SEAL_BASE)
-    i = len(payload) // 2
-    tampered = SEAL_BASE + payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1 :]
-    response = client.post("/seals/verify", json={"seal": tampered})
-    if response.status_code == 200:
-        assert response.get_json()["verified"] is False and codes(response.get_json()) == ["signature.invalid"]
-    else:  # a change in the CBOR structure itself makes it no seal at all
-        problem(response, 422, "seal.malformed")
+    return SEAL_BASE + payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1 :]
+
+
+def test_tampered_seal(client: FlaskClient, seal: str) -> None:
+    # a change in the CBOR structure itself (the middle of this seal) makes it no seal at all
+    problem(client.post("/seals/verify", json={"seal": tampered(seal, len(seal.removeprefix(SEAL_BASE)) // 2)}), 422, "seal.malformed")
+    # a change in the signature (the payload's last bytes) leaves a seal whose signature fails
+    response = client.post("/seals/verify", json={"seal": tampered(seal, len(seal.removeprefix(SEAL_BASE)) - 10)})
+    assert response.status_code == 200, response.get_data()
+    assert response.get_json()["verified"] is False and codes(response.get_json()) == ["signature.invalid"]
 
 
 @pytest.mark.parametrize(
