@@ -1,5 +1,7 @@
-"""``shahada wallet …`` as a graduate runs it: the holder agent started by the CLI, the ministry's
-agent and a university's agent, all real, DIDComm over loopback; every command a subprocess."""
+"""``shahada wallet …`` as a graduate runs it: the holder agent started by ``shahada wallet agent``
+in its own process (as a graduate leaves it running), the ministry's agent and the session's
+university agent, all real, DIDComm over loopback; the other commands run in-process (click's
+runner) against that holder agent, reading its ``admin.json`` as they would from a terminal."""
 
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from examples.university.agent import University, university_agent_config
+from examples.university.agent import University
 from examples.university.definition import baccalaureate_definition
 from shahada.agent.process import AgentProcess
 from shahada.issuer.delivery import WalletDelivery
 from shahada.verifier.presentation import verify_presentation
+from tests.support.cli import Ran
 from tests.support.sessions import admitted, issue_with_status
 
 pytestmark = pytest.mark.agent
@@ -29,8 +33,14 @@ YEAR = 2019  # a session no other test issues into the shared archive
 SHAHADA = str(Path(sys.executable).with_name("shahada"))
 
 
-def run(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SHAHADA, "wallet", *args], env=env, capture_output=True, text=True, timeout=timeout)
+def run(env: dict[str, str], *args: str) -> Ran:
+    """``shahada wallet ARGS`` with ``env`` in place of the ``SHAHADA_`` variables, in this process."""
+    from shahada.cli import main
+
+    replaced: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SHAHADA_")}
+    replaced.update({k: v for k, v in env.items() if k.startswith("SHAHADA_")})
+    result = CliRunner().invoke(main, ["wallet", *args], env=replaced, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +75,7 @@ def candidate(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 def test_accept_list_export_prove_and_present_from_the_command_line(
-    ministry: Any, wallet_env: dict[str, str], candidate: tuple[str, list[Any]], tmp_path: Path, request: pytest.FixtureRequest
+    ministry: Any, wallet_env: dict[str, str], candidate: tuple[str, list[Any]], university_agent: AgentProcess, tmp_path: Path
 ) -> None:
     massar, credentials = candidate
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=ministry.identity.verification_method)
@@ -111,10 +121,6 @@ def test_accept_list_export_prove_and_present_from_the_command_line(
     assert result.holder == document["credentialSubject"]["id"]
 
     # a university's request, answered from the command line
-    university_agent = AgentProcess(university_agent_config(tmp_path / "university", secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
-    university_agent.start()
-    request.addfinalizer(university_agent.stop)
-
     def verify(vp: Any, *, challenge: str, now: dt.datetime) -> Any:
         return verify_presentation(
             vp, document_loader=verifier.loader, resolver=verifier.resolver, trusted_issuers=verifier.trusted_issuers,

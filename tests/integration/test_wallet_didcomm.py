@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from examples.university.agent import University, university_agent_config
+from examples.university.agent import University
 from examples.university.definition import DIPLOMA_DESCRIPTOR, baccalaureate_definition
 from shahada.agent.process import AgentProcess
 from shahada.common.wsgi import WaitressServer
@@ -65,12 +65,6 @@ def _agent(config: Any) -> Iterator[AgentProcess]:
 def holder(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
     work = tmp_path_factory.mktemp("graduate-wallet")
     yield from _agent(holder_agent_config(work, secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
-
-
-@pytest.fixture(scope="module")
-def university_agent(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
-    work = tmp_path_factory.mktemp("university")
-    yield from _agent(university_agent_config(work, secrets.token_urlsafe(24), ca_file=ministry.tls.ca_cert))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ about who exists, refusals with their codes and localized messages, limits, the 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,24 +56,46 @@ def test_unknown_candidate_and_wrong_birth_date_get_the_answer_of_a_match(app: F
     assert first.status_code == 303 and "Si ces informations correspondent à un candidat" in first_page
 
 
-def test_answers_take_the_same_time_whether_or_not_a_code_is_sent(make_app: Callable[..., Flask], graduate: Candidate, outbox: Path) -> None:
+class SteppedClock:
+    """The portal's monotonic clock and sleep: a sleep advances the clock by exactly what it asks,
+    and the work in between takes no time, so durations are the waiting the code asked for."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_answers_take_the_same_time_whether_or_not_a_code_is_sent(
+    make_app: Callable[..., Flask], graduate: Candidate, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shahada.portal import web
+
+    clock = SteppedClock()
+    monkeypatch.setattr(web, "time", clock)
+
     class SlowGateway(OutboxSender):
         def send(self, massar: str, code: str, *, at: Any) -> None:
-            time.sleep(0.3)  # an SMS gateway answering slowly
+            clock.sleep(0.3)  # an SMS gateway answering slowly
             super().send(massar, code, at=at)
 
     app = make_app(sender=SlowGateway(outbox), signin_min_seconds=0.6, codes_per_hour=50)
     timings: dict[str, list[float]] = {"unknown": [], "known": []}
     for _ in range(3):
         for label, massar in (("unknown", "Z999999999"), ("known", graduate.massar)):
-            started = time.monotonic()
+            started = clock.monotonic()
             response, _ = step_one(app, massar, graduate.birth_date)
-            timings[label].append(time.monotonic() - started)
+            timings[label].append(clock.monotonic() - started)
             assert response.status_code == 303
     assert len(codes(outbox)) == 3
     # without the floor, the match would take the gateway's 0.3 s longer
     assert min(timings["unknown"]) >= 0.6 and min(timings["known"]) >= 0.6
     assert abs(sorted(timings["known"])[1] - sorted(timings["unknown"])[1]) < 0.2, timings
+    assert timings["known"] == timings["unknown"] == [pytest.approx(0.6)] * 3, timings  # the floor tops each answer up exactly
 
 
 def test_a_wrong_and_an_expired_code_get_one_message(client: FlaskClient, graduate: Candidate, outbox: Path, clock: Clock) -> None:
