@@ -13,6 +13,10 @@ Tables (next to the archive's own, in the same database and on the same :class:`
   (the persisted "pending change"), ``published_revision`` says which revision the stored signed list
   credential reflects. A list whose revision is ahead is re-signed by :meth:`StatusStore.publish`;
   a crash between the change and the publication loses nothing, the next ``publish`` catches up.
+  ``valid_from``/``valid_until`` are the window of the stored list credential: ``publish`` also
+  re-signs, unchanged, every list whose window is half gone, and each publication of a list has a
+  later ``validFrom`` than the one before (by at least a second), so that a verifier can always tell
+  the newer of two lists (``shahada.verifier.status``).
 
 Index privacy (§7.3 "Group Privacy"): counter ``c`` goes to list
 ``c // LIST_SIZE`` at position ``IndexPermutation(key(purpose, list)).permute(c % LIST_SIZE)``, a keyed
@@ -29,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Integer, String, Text, insert, select, update
+from sqlalchemy import Boolean, Integer, String, Text, and_, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -41,7 +45,16 @@ from shahada.issuer.archive.store import PlannedCredential
 from shahada.issuer.errors import ArchiveError
 from shahada.status.bitstring import Bitstring
 from shahada.status.indexes import IndexPermutation
-from shahada.status.lists import DEFAULT_TTL_MS, LIST_SIZE, PURPOSES, Purpose, list_credential, list_url, status_entry
+from shahada.status.lists import (
+    DEFAULT_TTL_MS,
+    DEFAULT_VALIDITY,
+    LIST_SIZE,
+    PURPOSES,
+    Purpose,
+    list_credential,
+    list_url,
+    status_entry,
+)
 
 
 class StatusCounter(Base):
@@ -70,6 +83,8 @@ class StatusListRow(Base):
     document: Mapped[str | None] = mapped_column(Text, nullable=True)  # the signed list credential
     etag: Mapped[str | None] = mapped_column(String(80), nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    valid_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # of the stored list
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +122,19 @@ class StatusStore:
         secret: the ministry's id secret; permutation keys are derived from it (HMAC).
         origin: the site's origin (``https://host``) under which lists are published.
         ttl_ms: the ``ttl`` of published lists.
+        validity: how long a published list stays valid (``validUntil - validFrom``); lists are
+            re-signed once half of it is gone.
     """
 
-    def __init__(self, engine: Engine, *, secret: bytes, origin: str, ttl_ms: int = DEFAULT_TTL_MS) -> None:
+    def __init__(
+        self, engine: Engine, *, secret: bytes, origin: str, ttl_ms: int = DEFAULT_TTL_MS, validity: dt.timedelta = DEFAULT_VALIDITY
+    ) -> None:
+        if validity <= dt.timedelta(milliseconds=ttl_ms):
+            raise ValueError("a status list's validity must be longer than its ttl")
         self.engine = engine
         self.origin = origin.rstrip("/")
         self.ttl_ms = ttl_ms
+        self.validity = validity
         self._secret = secret
         self._permutations: dict[tuple[str, int], IndexPermutation] = {}
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -267,6 +289,24 @@ class StatusStore:
             ).all()
         return [(p, n, r) for p, n, r in rows]
 
+    def due_lists(self, now: dt.datetime) -> list[tuple[str, int, int, dt.datetime | None]]:
+        """(purpose, number, revision, validFrom of the stored list) of every list to sign at ``now``:
+        those with pending changes, and those whose window is half gone (or that have none)."""
+        renew_before = now + self.validity / 2
+        with self._sessions() as session:
+            rows = session.execute(
+                select(StatusListRow.purpose, StatusListRow.number, StatusListRow.revision, StatusListRow.valid_from)
+                .where(
+                    or_(
+                        StatusListRow.revision > StatusListRow.published_revision,
+                        StatusListRow.valid_until.is_(None),
+                        StatusListRow.valid_until <= renew_before,
+                    )
+                )
+                .order_by(StatusListRow.purpose, StatusListRow.number)
+            ).all()
+        return [(p, n, r, f) for p, n, r, f in rows]
+
     def bits(self, purpose: str, number: int) -> Bitstring:
         bits = Bitstring(LIST_SIZE)
         with self._sessions() as session:
@@ -286,17 +326,25 @@ class StatusStore:
         now: Callable[[], dt.datetime],
         extra_contexts: tuple[str, ...] = (),
     ) -> list[tuple[str, int]]:
-        """Re-sign every list with pending changes, and only those (changes are batched per list).
+        """Re-sign every list with pending changes (changes are batched per list), and every list
+        whose validity window is half gone, even unchanged; no other.
 
         The revision is read *before* the bits: a change committed while signing leaves the list
-        pending, for the next call. Returns the (purpose, number) lists published.
+        pending, for the next call. Each new list's ``validFrom`` is later than the stored one's, and
+        a list is stored only over an older revision or an older ``validFrom`` of the same revision,
+        so two publishers racing never put an older list back. Returns the (purpose, number) lists published.
         """
         published: list[tuple[str, int]] = []
-        for purpose, number, revision in self.pending_lists():
+        for purpose, number, revision, previous in self.due_lists(now()):
             bits = self.bits(purpose, number)
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
+            valid_from = now().astimezone(dt.UTC).replace(microsecond=0)
+            if previous is not None and valid_from <= previous:
+                valid_from = previous + dt.timedelta(seconds=1)  # strictly newer than what verifiers may have seen
+            valid_until = valid_from + self.validity
             unsigned = list_credential(
-                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=now(), ttl_ms=self.ttl_ms, extra_contexts=extra_contexts  # type: ignore[arg-type]
+                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
+                ttl_ms=self.ttl_ms, extra_contexts=extra_contexts,
             )
             signed = signer.sign(unsigned)
             body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
@@ -307,9 +355,18 @@ class StatusStore:
                     .where(
                         StatusListRow.purpose == purpose,
                         StatusListRow.number == number,
-                        StatusListRow.published_revision < revision,
+                        or_(
+                            StatusListRow.published_revision < revision,
+                            and_(
+                                StatusListRow.published_revision == revision,
+                                or_(StatusListRow.valid_from.is_(None), StatusListRow.valid_from < valid_from),
+                            ),
+                        ),
                     )
-                    .values(document=body, etag=etag, published_revision=revision, published_at=now())
+                    .values(
+                        document=body, etag=etag, published_revision=revision, published_at=now(),
+                        valid_from=valid_from, valid_until=valid_until,
+                    )
                 )
             published.append((purpose, number))
         return published

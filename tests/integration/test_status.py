@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,6 +110,66 @@ def test_revoke_then_suspend_then_unsuspend(ministry: Any, issued: list[StoredCr
 
 def test_republishing_without_changes_signs_nothing(ministry: Any, issued: list[StoredCredential]) -> None:
     assert ministry.publish_status() == []
+
+
+
+def _serve_instead(ministry: Any, purpose: str, number: int, body: str) -> None:
+    """Make the ministry's site serve ``body`` as the list (as a stale cache or mirror, or whoever
+    controls the origin's answers, would serve an older list)."""
+    from sqlalchemy import update
+
+    from shahada.issuer.archive.status import StatusListRow
+
+    with ministry.status.begin() as session:
+        session.execute(
+            update(StatusListRow).where(StatusListRow.purpose == purpose, StatusListRow.number == number).values(document=body, etag='"replayed"')
+        )
+
+
+def test_lists_are_valid_for_a_short_window(ministry: Any, issued: list[StoredCredential]) -> None:
+    url = issued[5].document["credentialStatus"][0]["statusListCredential"]
+    document = requests.get(url, verify=str(ministry.settings.tls_dir / "ca.pem"), timeout=10).json()
+    valid_from = dt.datetime.fromisoformat(document["validFrom"])
+    assert dt.datetime.fromisoformat(document["validUntil"]) - valid_from == dt.timedelta(hours=24)
+
+
+def test_the_older_signed_list_served_again_does_not_unrevoke(ministry: Any, issued: list[StoredCredential]) -> None:
+    """Issue 17 finding 1: serving the earlier, validly signed list made a revoked credential verify again."""
+    from shahada.verifier.web.service import VerifierService
+
+    victim = issued[5]
+    entry = victim.document["credentialStatus"][0]
+    ca = str(ministry.settings.tls_dir / "ca.pem")
+    before = requests.get(entry["statusListCredential"], verify=ca, timeout=10).text  # validly signed, bit clear
+    service = VerifierService(verifier_settings(ministry.settings, ministry.identity.did))
+    try:
+        assert ministry.verifier().verify(victim.document).verified and service.verify_credential(victim.document).verified
+        revoked = change_status(victim.id, "revocation", True, reason="fraud", **parts(ministry))
+        after = requests.get(entry["statusListCredential"], verify=ca, timeout=10).text
+        service.status.fetcher._cache.clear()  # type: ignore[attr-defined]  # as once its ttl is over
+        assert ministry.verifier().verify(victim.document).check("status").code == "status.revoked"
+        assert {c.code for c in service.verify_credential(victim.document).errors} == {"status.revoked"}
+        _serve_instead(ministry, "revocation", revoked.change.list_number, before)
+        try:
+            assert json.loads(requests.get(entry["statusListCredential"], verify=ca, timeout=10).text) == json.loads(before)
+            result = ministry.verifier().verify(victim.document)  # a new verifier: what the installation's verifiers saw is remembered
+            assert not result.verified and result.check("status").code == "status.stale"
+            service.status.fetcher._cache.clear()  # type: ignore[attr-defined]
+            report = service.verify_credential(victim.document)
+            assert not report.verified and {c.code for c in report.errors} == {"status.stale"}
+            assert report.verdict == "incomplete"  # "cannot verify", never valid
+        finally:
+            _serve_instead(ministry, "revocation", revoked.change.list_number, after)
+    finally:
+        service.close()
+
+
+def test_an_expired_list_cannot_verify_a_credential(ministry: Any, issued: list[StoredCredential]) -> None:
+    verifier = ministry.verifier()
+    verifier.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=25)  # no list published for a day
+    result = verifier.verify(issued[1].document)
+    assert not result.verified
+    assert result.check("status").code == "status.stale" and "expired at" in result.check("status").message
 
 
 class Forging:
