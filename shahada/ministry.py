@@ -149,7 +149,7 @@ def make_verifier(
         seen=FileSeenLists(seen_lists_file(settings)),  # an older list than one seen before is refused, across runs
     )
     if registry:
-        verifier.registry = RegistryChecker(verifier.status.trusted_origins, verify_tls=verify_tls)
+        verifier.registry = RegistryChecker(verifier.status.trusted_origins, resolver, verifier.status, verify_tls=verify_tls)
     return verifier
 
 

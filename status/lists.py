@@ -111,5 +111,9 @@ def list_credential(
 
 
 def timestamp(moment: datetime) -> str:
-    """``moment`` as an XML Schema dateTime in UTC, to the second (``2025-07-01T00:00:00Z``)."""
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``moment`` as an XML Schema dateTimeStamp in UTC, to the millisecond when it has a fraction
+    (``2025-07-01T00:00:00Z``, ``2025-07-01T00:00:00.250Z``): two publications of a list within one
+    second still have distinct, ordered ``validFrom``."""
+    utc = moment.astimezone(UTC)
+    millis = utc.microsecond // 1000
+    return utc.strftime("%Y-%m-%dT%H:%M:%S") + (f".{millis:03d}" if millis else "") + "Z"

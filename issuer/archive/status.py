@@ -15,7 +15,7 @@ Tables (next to the archive's own, in the same database and on the same :class:`
   a crash between the change and the publication loses nothing, the next ``publish`` catches up.
   ``valid_from``/``valid_until`` are the window of the stored list credential: ``publish`` also
   re-signs, unchanged, every list whose window is half gone, and each publication of a list has a
-  later ``validFrom`` than the one before (by at least a second), so that a verifier can always tell
+  later ``validFrom`` than the one before (by at least a millisecond), so that a verifier can always tell
   the newer of two lists (``shahada.verifier.status``).
 
 Index privacy (§7.3 "Group Privacy"): counter ``c`` goes to list
@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Integer, String, Text, and_, insert, or_, select, update
+from sqlalchemy import Boolean, Integer, String, Text, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -43,6 +43,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from shahada.common.db import Base, UTCDateTime
 from shahada.issuer.archive.store import PlannedCredential
 from shahada.issuer.errors import ArchiveError
+from shahada.schemas.registry import RECORD_TYPE
 from shahada.status.bitstring import Bitstring
 from shahada.status.indexes import IndexPermutation
 from shahada.status.lists import (
@@ -87,6 +88,16 @@ class StatusListRow(Base):
     valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class RegistryRecordRow(Base):
+    """The public registry's signed record of one issued credential (:mod:`shahada.schemas.registry`):
+    signed by ``publish_registry``, deleted when the record changes (a supersession), then signed again."""
+
+    __tablename__ = "registry_records"
+    credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    jws: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 @dataclass(frozen=True, slots=True)
 class PublishedList:
     """A signed status list credential as the site serves it."""
@@ -108,6 +119,9 @@ class StatusChange:
 
 class Signer(Protocol):  # shahada.issuer.issuance.Signer, restated: issuance imports this module's users
     def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
+
+
+RecordSigner = Callable[[list[dict[str, Any]]], list[str]]  # registry records → their compact JWS, in order
 
 
 def _permutation_key(secret: bytes, purpose: str, number: int) -> bytes:
@@ -338,9 +352,10 @@ class StatusStore:
         for purpose, number, revision, previous in self.due_lists(now()):
             bits = self.bits(purpose, number)
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
-            valid_from = now().astimezone(dt.UTC).replace(microsecond=0)
+            moment = now().astimezone(dt.UTC)
+            valid_from = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # validFrom carries milliseconds
             if previous is not None and valid_from <= previous:
-                valid_from = previous + dt.timedelta(seconds=1)  # strictly newer than what verifiers may have seen
+                valid_from = previous + dt.timedelta(milliseconds=1)  # strictly newer than what verifiers may have seen
             valid_until = valid_from + self.validity
             unsigned = list_credential(
                 url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
@@ -370,6 +385,59 @@ class StatusStore:
                 )
             published.append((purpose, number))
         return published
+
+    def publish_registry(self, sign: RecordSigner, *, issuer: str, now: Callable[[], dt.datetime], batch: int = 500) -> int:
+        """Sign the registry record of every issued credential that has none (new, or whose record
+        changed), ``batch`` at a time; returns how many were signed. Resumable like :meth:`publish`:
+        what a killed run signed is stored, the rest is signed by the next call."""
+        from shahada.issuer.archive.store import ISSUED, CredentialRow
+        from shahada.issuer.rectification import Supersession  # rectification builds on this module
+
+        signed = 0
+        while True:
+            with self._sessions() as session:
+                rows = session.execute(
+                    select(CredentialRow.id, CredentialRow.record_digest)
+                    .outerjoin(RegistryRecordRow, RegistryRecordRow.credential_id == CredentialRow.id)
+                    .where(CredentialRow.status == ISSUED, RegistryRecordRow.credential_id.is_(None))
+                    .order_by(CredentialRow.id)
+                    .limit(batch)
+                ).all()
+                ids = [cid for cid, _ in rows]
+                entries: dict[str, list[dict[str, str]]] = {cid: [] for cid in ids}
+                for cid, purpose, number, bit in session.execute(
+                    select(StatusEntryRow.credential_id, StatusEntryRow.purpose, StatusEntryRow.list_number, StatusEntryRow.bit)
+                    .where(StatusEntryRow.credential_id.in_(ids))
+                    .order_by(StatusEntryRow.credential_id, StatusEntryRow.purpose)
+                ):
+                    entries[cid].append(status_entry(self.origin, purpose, number, bit))  # type: ignore[arg-type]
+                replaced = {
+                    old: new
+                    for old, new in session.execute(
+                        select(Supersession.old_id, Supersession.new_id).where(Supersession.old_id.in_(ids), Supersession.applied.is_(True))
+                    )
+                }
+            if not rows:
+                return signed
+            records: list[dict[str, Any]] = []
+            for cid, digest in rows:
+                record: dict[str, Any] = {
+                    "type": RECORD_TYPE, "issuer": issuer, "id": cid, "recordDigest": digest, "credentialStatus": entries[cid],
+                }
+                if cid in replaced:
+                    record["supersededBy"] = replaced[cid]
+                records.append(record)
+            signatures = sign(records)
+            with self._sessions.begin() as session:
+                self._insert_ignore(
+                    session, RegistryRecordRow, [{"credential_id": r["id"], "jws": j, "signed_at": now()} for r, j in zip(records, signatures, strict=True)]
+                )
+            signed += len(records)
+
+    def forget_registry_record(self, session: Session, credential_id: str) -> None:
+        """Drop a credential's signed record inside ``session`` (its record changed): the next
+        :meth:`publish_registry` signs the new one."""
+        session.execute(delete(RegistryRecordRow).where(RegistryRecordRow.credential_id == credential_id))
 
     def published(self, purpose: str, number: int) -> PublishedList | None:
         """The signed list as last published, or None (never published, or no such list)."""
@@ -410,4 +478,8 @@ def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, A
     replacement = superseded_by(engine_store.engine, credential_id)
     if replacement is not None:
         entry["supersededBy"] = replacement
+    with engine_store._sessions() as session:
+        signed = session.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
+    if signed is not None:
+        entry["record"] = signed  # what a verifier relies on: the other members are a readable summary
     return entry

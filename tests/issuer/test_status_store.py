@@ -106,10 +106,10 @@ def test_lists_carry_a_short_window_and_publish_renews_them_before_it_ends(tmp_p
     assert store.publish(signer, issuer="did:web:x", now=lambda: renewal) == [("revocation", 0), ("suspension", 0)]
     assert _window(store) == ("2025-07-01T12:00:00Z", "2025-07-02T12:00:00Z")
     assert signer.calls == 4
-    # a change published in the same second as the last publication still gets a later validFrom
+    # a change published at the same instant as the last publication still gets a later validFrom
     store.set_status("urn:uuid:a", "revocation", True, reason="fraud", at=renewal)
     assert store.publish(signer, issuer="did:web:x", now=lambda: renewal) == [("revocation", 0)]
-    assert _window(store) == ("2025-07-01T12:00:01Z", "2025-07-02T12:00:01Z")
+    assert _window(store) == ("2025-07-01T12:00:00.001Z", "2025-07-02T12:00:00.001Z")
     # two publishers racing: the slower one, which started earlier, does not put its older list back
     first, second = renewal + dt.timedelta(hours=13), renewal + dt.timedelta(hours=14)
 
