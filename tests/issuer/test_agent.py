@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from pathlib import Path
@@ -150,3 +151,22 @@ def test_the_agent_inherits_no_secret_of_its_parent(tmp_path: Path, role: str) -
     assert env["PATH"] == os.environ["PATH"] and env["LC_ALL"] == "C.UTF-8"
     assert set(env) <= {"PATH", "HOME", "LC_ALL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "PYTHONPATH",
                         "VIRTUAL_ENV", "ACAPY_WALLET_KEY", "ACAPY_ADMIN_API_KEY", "LC_CTYPE"}
+
+
+def test_the_registry_route_signs_registry_records_and_nothing_else(ministry) -> None:
+    from jwcrypto import jwk, jws
+
+    did, vm = ministry.identity.did, ministry.identity.verification_method
+    record = {"type": "ShahadaRegistryRecord", "issuer": did, "id": "urn:uuid:1", "recordDigest": "0" * 64, "credentialStatus": []}
+    [token] = ministry.client.sign_registry_records([record], verification_method=vm)
+    public = ministry.verifier().resolver.resolve(did).verification_method(vm).public_key
+    envelope = jws.JWS()
+    envelope.deserialize(token)
+    envelope.verify(jwk.JWK(kty="OKP", crv="Ed25519", x=base64.urlsafe_b64encode(public).decode().rstrip("=")), alg="EdDSA")
+    assert envelope.jose_header == {"alg": "EdDSA", "kid": vm, "typ": "shahada-registry+jws"}
+    credential = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BaccalaureateDiploma"],
+                  "issuer": did, "credentialSubject": {"name": "invented"}}
+    for refused in (credential, {**record, "issuer": "did:web:elsewhere.example"}, {**record, "extra": "text"}):
+        with pytest.raises(AgentRequestError) as err:
+            ministry.client.sign_registry_records([refused], verification_method=vm)
+        assert err.value.status == 422
