@@ -197,6 +197,17 @@ class AdminClient:
         seals: list[str] = self._json("POST", "/shahada/seal", json=body)["seals"]
         return [base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)) for s in seals]
 
+    def sign_registry_records(self, records: list[Mapping[str, Any]], *, verification_method: str) -> list[str]:
+        """Compact JWS of the public registry's records (:mod:`shahada.schemas.registry`), signed in
+        the agent by the plugin's ``POST /shahada/registry`` with the wallet key of ``verification_method``.
+
+        Raises:
+            AgentRequestError (agent.request): 404 no such key in the wallet, 422 not a registry record.
+        """
+        body = {"verificationMethod": verification_method, "records": [dict(r) for r in records]}
+        signed: list[str] = self._json("POST", "/shahada/registry", json=body)["records"]
+        return signed
+
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")

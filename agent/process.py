@@ -7,6 +7,11 @@ when configured). This module starts it with:
 - the wallet key taken from configuration (never a built-in default: see ``shahada.config``);
 - secrets passed through the environment (``ACAPY_WALLET_KEY``, ``ACAPY_ADMIN_API_KEY``,
   ``ACAPY_WALLET_STORAGE_CREDS``), never on the command line where ``ps`` would show them;
+- an explicit, minimal environment (:func:`child_environment`): the agent inherits only the
+  variables a Python program needs to run (``PATH``, locale, time zone, temporary directory, CA
+  bundle), never the parent's other variables — no ``SHAHADA_*`` secret (the VC API issuer's
+  bearer token, the portal's secret, the id secret…) can be read from ``/proc/<pid>/environ`` of
+  the agent;
 - the project's plugin (``shahada.agent.plugin``) so that every JSON-LD context resolves offline;
 - no DIDComm transport unless asked (signing needs none); with ``didcomm`` set, an HTTP inbound
   transport on that loopback (or configured) address, an outbound HTTP transport, and the
@@ -31,13 +36,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import Final, Literal
 
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentStartError
 from shahada.common.errors import ConfigError
 
 PLUGIN_MODULE = "shahada.agent.plugin"
+
+# What a child Python process needs from its parent's environment to run as the parent would:
+# where programs are, the locale and time zone, the temporary directory, the CA bundle. Nothing
+# else is passed on: secrets reach a child only when it needs them, through AgentConfig.
+INHERITED_VARIABLES: Final = frozenset(
+    {"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "PYTHONPATH", "VIRTUAL_ENV"}
+)
+
+
+def child_environment(parent: Mapping[str, str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a child process: the :data:`INHERITED_VARIABLES` and ``LC_*`` of ``parent``
+    that are set, then ``extra`` (which the caller chose to pass)."""
+    env = {k: v for k, v in parent.items() if k in INHERITED_VARIABLES or k.startswith("LC_")}
+    env.update(extra or {})
+    return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +205,7 @@ class AgentProcess:
 
     def environment(self) -> dict[str, str]:
         cfg = self.config
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ACAPY_")}
-        env.update(cfg.extra_env)
+        env = child_environment(os.environ, cfg.extra_env)
         env["HOME"] = str(cfg.work_dir)
         env["ACAPY_WALLET_KEY"] = cfg.wallet_key
         env["ACAPY_ADMIN_API_KEY"] = self.api_key

@@ -64,6 +64,11 @@ class AgentSigner:
             )
         return self.client.issue_credential(credential, proof_type=self.proof_type, verification_method=self.verification_method)
 
+    def sign_records(self, records: list[dict[str, Any]]) -> list[str]:
+        """The public registry's records as compact JWS (:mod:`shahada.schemas.registry`), signed by
+        the plugin's ``POST /shahada/registry`` with the same key."""
+        return self.client.sign_registry_records(list(records), verification_method=self.verification_method)
+
 
 def record_digest(credential: dict[str, Any]) -> str:
     """SHA-256 of what the PV says about the holder: the JCS-canonical credentialSubject and type.

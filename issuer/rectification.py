@@ -267,6 +267,7 @@ def apply_supersessions(archive: Archive, status: StatusStore | None, audit: Aud
             if status is not None:
                 change = status.set_status(old_id, "revocation", True, reason=f"{SUPERSEDED} by {new_id}", at=now, session=session)
                 details.update(purpose="revocation", value=True, list=change.list_number, bit=change.bit)
+                status.forget_registry_record(session, old_id)  # re-signed with its supersededBy by the next publication
             if audit is not None and status is not None:
                 audit.append(session, operator=operator, action="status.revoke", subject=old_id, reason=SUPERSEDED, at=now, details=details)
             session.execute(update(Supersession).where(Supersession.old_id == old_id).values(applied=True))

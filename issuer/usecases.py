@@ -123,9 +123,15 @@ def issue_pv(
 
 
 def publish_status(status: StatusStore, signer: Signer, *, issuer_did: str, proof_type: str, clock: Clock = utc_now) -> list[tuple[str, int]]:
-    """Re-sign and store every status list with pending changes (W3C Bitstring Status List 1.0);
+    """Re-sign and store every status list with pending changes or whose validity window is half
+    gone (W3C Bitstring Status List 1.0), then sign the public registry's record of every credential
+    that has none (when ``signer`` can sign records: :class:`~shahada.issuer.issuance.AgentSigner`);
     returns the (purpose, number) lists published."""
-    return status.publish(signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())))
+    published = status.publish(signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())))
+    sign_records = getattr(signer, "sign_records", None)
+    if callable(sign_records):
+        status.publish_registry(sign_records, issuer=issuer_did, now=clock)
+    return published
 
 
 ACTIONS: dict[tuple[str, bool], str] = {

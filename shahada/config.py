@@ -60,6 +60,7 @@ class Settings:
     didcomm_port: int | None = None  # the agent's DIDComm inbound port (wallet delivery); None: no DIDComm
     didcomm_endpoint: str | None = None  # the public DIDComm URL wallets reach (default http://127.0.0.1:PORT)
     portal: Mapping[str, object] = field(default_factory=dict)  # [portal] of config.toml, SHAHADA_PORTAL_* (shahada.portal)
+    status_list_validity: int = 86_400  # seconds a published status list stays valid (its validUntil - validFrom)
 
     @property
     def agent_dir(self) -> Path:
@@ -112,6 +113,7 @@ didcomm_port = {didcomm_port}            # DIDComm for graduates' wallets (shaha
 # agent_admin_url = "http://127.0.0.1:8031"                     (default: start an agent per command)
 # wallet_postgres = "127.0.0.1:5432"                            (default: SQLite wallet)
 # verify_base_url = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"          (default: the site, in capitals; printed in QR codes)
+# status_list_validity = 86400                                  (seconds a status list stays valid; `shahada status publish` renews them)
 # [verifier]                                                    (shahada serve verifier; see README)
 # public_url = "https://diplomes.men.gov.ma"
 # did_cache_ttl = 300
@@ -177,12 +179,25 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         didcomm_port=int(str(get("didcomm_port"))) if get("didcomm_port") else None,
         didcomm_endpoint=str(get("didcomm_endpoint")) if get("didcomm_endpoint") else None,
         portal=_prefixed_table(raw.get("portal"), env, "portal"),
+        status_list_validity=_status_list_validity(get("status_list_validity", 86_400)),
     )
     if len(settings.id_secret) < 32:
         raise ConfigError("SHAHADA_ID_SECRET must be at least 32 bytes (it keys every credential id)", code="config.secret")
     if settings.agent_admin_url and not settings.agent_api_key:
         raise ConfigError("agent_admin_url is set but SHAHADA_AGENT_API_KEY is not", code="config.secret")
     return settings
+
+
+def _status_list_validity(value: object) -> int:
+    """Seconds a status list stays valid: from 10 minutes (longer than the lists' 5-minute ttl) to 30
+    days; the shorter, the sooner an old list replayed to a new verifier stops being accepted."""
+    try:
+        seconds = int(str(value))
+    except ValueError:
+        seconds = 0
+    if not 600 <= seconds <= 30 * 86_400:
+        raise ConfigError(f"status_list_validity must be a number of seconds from 600 to 2592000, not {value!r}", code="config.status_list_validity")
+    return seconds
 
 
 def _verify_base_url(value: object, did_web_host: str) -> str:

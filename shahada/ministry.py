@@ -37,11 +37,11 @@ from shahada.issuer.issuance import AgentSigner, Progress, Signer
 from shahada.issuer.site.app import SiteServer, create_site_app, did_document_path
 from shahada.issuer.usecases import Issuance, issue_pv, publish_status
 from shahada.schemas.loader import PinnedDocumentLoader
-from shahada.status_setup import ministry_status_origins, status_checker, status_store
+from shahada.status_setup import ministry_status_origins, seen_lists_file, status_checker, status_store
 from shahada.tls import TLSFiles, ensure_local_tls
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
-from shahada.verifier.status import StatusChecker
+from shahada.verifier.status import FileSeenLists, StatusChecker
 from shahada.verifier.verify import verify_credential
 
 
@@ -145,10 +145,12 @@ def make_verifier(
     resolver = DIDResolver(trusted_dids=trusted, verify_tls=verify_tls)
     verifier = Verifier(loader=loader or PinnedDocumentLoader(), resolver=resolver, trusted_issuers=trusted)
     verifier.status = status_checker(
-        trusted, verifier.verify_without_status, verify_tls=verify_tls, extra_origins=ministry_status_origins(settings, ministry_did)
+        trusted, verifier.verify_without_status, verify_tls=verify_tls, extra_origins=ministry_status_origins(settings, ministry_did),
+        clock=lambda: verifier.clock(),
+        seen=FileSeenLists(seen_lists_file(settings)),  # an older list than one seen before is refused, across runs
     )
     if registry:
-        verifier.registry = RegistryChecker(verifier.status.trusted_origins, verify_tls=verify_tls)
+        verifier.registry = RegistryChecker(verifier.status.trusted_origins, resolver, verifier.status, verify_tls=verify_tls)
     return verifier
 
 

@@ -4,7 +4,9 @@ status checker, and publishing lists through the agent (W3C Bitstring Status Lis
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -13,7 +15,7 @@ from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
-from shahada.verifier.status import StatusChecker, StatusListFetcher
+from shahada.verifier.status import MemorySeenLists, SeenLists, StatusChecker, StatusListFetcher
 
 
 def site_origin(settings: Settings) -> str:
@@ -26,7 +28,9 @@ def status_store(settings: Settings, archive: Archive) -> StatusStore | None:
     the lists); None for a did:key development ministry, which has no site."""
     if settings.did_method != "web":
         return None
-    return StatusStore(archive.engine, secret=settings.id_secret, origin=site_origin(settings))
+    return StatusStore(
+        archive.engine, secret=settings.id_secret, origin=site_origin(settings), validity=dt.timedelta(seconds=settings.status_list_validity)
+    )
 
 
 def ministry_status_origins(settings: Settings, ministry_did: str | None) -> dict[str, frozenset[str]]:
@@ -50,9 +54,12 @@ def status_checker(
     *,
     verify_tls: bool | str,
     extra_origins: Mapping[str, frozenset[str]] | None = None,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    seen: SeenLists | None = None,
 ) -> StatusChecker:
     """A checker fetching each trusted did:web issuer's lists from its own origin only, and a
-    trusted issuer's ``extra_origins`` (a did:key ministry's local site: :func:`ministry_status_origins`)."""
+    trusted issuer's ``extra_origins`` (a did:key ministry's local site: :func:`ministry_status_origins`);
+    ``seen`` remembers the newest list accepted per URL (in memory when not given)."""
     origins = {did: frozenset({origin}) for did in trusted_issuers if (origin := did_web_origin(did))}
     for did, extra in (extra_origins or {}).items():
         if did in trusted_issuers:
@@ -63,7 +70,16 @@ def status_checker(
         why = "; ".join(f"{c.name}: {c.code}: {c.message}" for c in result.errors)
         return result.verified, why
 
-    return StatusChecker(fetcher=StatusListFetcher(verify_tls=verify_tls), trusted_origins=origins, verify_list=check_list)
+    return StatusChecker(
+        fetcher=StatusListFetcher(verify_tls=verify_tls), trusted_origins=origins, verify_list=check_list, clock=clock,
+        seen=seen if seen is not None else MemorySeenLists(),
+    )
+
+
+def seen_lists_file(settings: Settings) -> Path:
+    """Where this installation's verifier (``shahada verify``) remembers the newest status list it
+    accepted per URL, across runs: ``$SHAHADA_HOME/verifier/status-lists-seen.json`` (0600)."""
+    return settings.home / "verifier" / "status-lists-seen.json"
 
 
 def with_seal_status(result: Any, registry: RegistryChecker | None) -> Any:

@@ -1,17 +1,25 @@
 """The ``registry`` check: does the credential match the ministry's records?
 
-The issuer's site answers ``GET <origin>/registry/<credential id>`` with the credential's status and
-the digest of its record from the deliberation (PV) — nothing personal (``shahada/status_site.py``).
-The verifier recomputes the digest from the credential it holds (SHA-256 of the RFC 8785 canonical
-``{type, credentialSubject}``, as :func:`shahada.issuer.issuance.record_digest`) and compares. The
-subject's ``id`` is left out: it is the holder's DID in a wallet copy (:mod:`shahada.verifier.wallet_profile`),
-a binding the PV never recorded, so a wallet copy matches the record of the credential it copies.
+The issuer's site answers ``GET <origin>/registry/<credential id>`` with the credential's signed
+record (``record``: a compact JWS by the ministry's key, :mod:`shahada.schemas.registry`): the digest
+of its record from the deliberation (PV), its status entries and, once rectified, its replacement —
+nothing personal (``issuer/site/status.py``). Only the signed record is believed: its ``kid`` must be
+an ``assertionMethod`` key of the issuer's DID (resolved like a credential's), its signature must
+hold (``jwcrypto``), and it must name the credential. The verifier then recomputes the digest from
+the credential it holds (SHA-256 of the RFC 8785 canonical ``{type, credentialSubject}``, as
+:func:`shahada.issuer.issuance.record_digest`) and compares, and reads the credential's state from
+the signed, fresh status lists the record's entries point to (:mod:`shahada.verifier.status`), never
+from an unsigned answer. The subject's ``id`` is left out of the digest: it is the holder's DID in a
+wallet copy (:mod:`shahada.verifier.wallet_profile`), a binding the PV never recorded, so a wallet
+copy matches the record of the credential it copies.
 
 Codes: ``ok`` ("matches the ministry's records"), ``registry.mismatch`` (the ministry recorded other
 content), ``registry.unknown`` (the ministry has no such issued credential), ``registry.revoked`` /
-``registry.suspended`` (the records say so), ``registry.superseded`` (replaced after a rectification:
-the message names the replacement), ``registry.unavailable`` (the registry could not be
-reached: not checked), ``registry.untrusted`` (no trusted origin for this issuer).
+``registry.suspended`` (its status lists say so), ``registry.superseded`` (replaced after a
+rectification: the message names the replacement), ``registry.invalid`` (an answer not signed by
+the issuer's key, or signed for another credential: a forged answer), ``registry.unavailable`` (the
+registry could not be reached, its answer is not signed yet, or no fresh status list: not
+checked), ``registry.untrusted`` (no trusted origin for this issuer).
 """
 
 from __future__ import annotations
@@ -25,8 +33,13 @@ from urllib.parse import quote
 
 import requests
 import rfc8785
+from jwcrypto import jwk, jws
+from jwcrypto.common import JWException
 
+from shahada.schemas.registry import JWS_TYPE, RecordError, b64url, check_record
+from shahada.verifier.checks import Resolver, check_key
 from shahada.verifier.result import OK, Check
+from shahada.verifier.status import INCOMPLETE, StatusChecker
 
 NAME = "registry"
 
@@ -46,11 +59,22 @@ def record_digest(credential: Mapping[str, Any]) -> str:
     return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
 
 
+Found = tuple[str, list[Any], str | None]  # (recordDigest, credentialStatus entries, supersededBy) of a signed record
+
+
 @dataclass(frozen=True)
 class RegistryChecker:
-    """Asks the issuer's own site (``trusted_origins[issuer]``, the first one) about a credential."""
+    """Asks the issuer's own site (``trusted_origins[issuer]``, the first one) about a credential.
+
+    Args:
+        trusted_origins: issuer id → the origins of its site.
+        resolver: resolves the issuer's DID, for the key that signed the record.
+        status: reads the record's status entries from the issuer's signed, fresh lists.
+    """
 
     trusted_origins: Mapping[str, frozenset[str]]
+    resolver: Resolver
+    status: StatusChecker
     verify_tls: bool | str = True
     timeout: float = 5.0
     max_bytes: int = 16 * 1024
@@ -60,31 +84,32 @@ class RegistryChecker:
         origins = sorted(self.trusted_origins.get(issuer, frozenset()))
         if not origins or not isinstance(cid, str):
             return Check(NAME, "failed", "registry.untrusted", f"no registry is known for {issuer}")
-        found = self._entry(f"{origins[0]}/registry/{quote(cid, safe=':')}")
+        found = self._entry(f"{origins[0]}/registry/{quote(cid, safe=':')}", cid, issuer)
         if isinstance(found, Check):
             return found
-        recorded, state, replacement = found
+        recorded, entries, replacement = found
         if recorded != record_digest(credential):
             return Check(NAME, "failed", "registry.mismatch", "does not match the ministry's records: the recorded content differs")
-        return _state_check(NAME, state, replacement, "matches the ministry's records")
+        return self._state_check(NAME, entries, replacement, issuer, "matches the ministry's records")
 
     def seal_status(self, credential_id: str, issuer: str) -> Check | None:
         """The ``status`` check of a printed document's seal, by its credential id (``docs/seal.md``:
         the status reference 0 means "the credential id, looked up in the registry"). None when
         the issuer has no registry (a did:key development ministry); skipped when it is offline,
-        as the seal then stands on its signature alone."""
+        its answer not signed yet, or no fresh list says the status, as the seal then stands on its
+        signature alone."""
         origins = sorted(self.trusted_origins.get(issuer, frozenset()))
         if not origins:
             return None
-        found = self._entry(f"{origins[0]}/registry/{quote(credential_id, safe=':')}")
-        if isinstance(found, Check):
-            if found.code == "registry.unavailable":
-                return Check("status", "skipped", "skipped", found.message)
-            return Check("status", found.outcome, found.code, found.message)
-        _, state, replacement = found
-        return _state_check("status", state, replacement, "valid according to the ministry's registry")
+        found = self._entry(f"{origins[0]}/registry/{quote(credential_id, safe=':')}", credential_id, issuer)
+        if not isinstance(found, Check):
+            _, entries, replacement = found
+            found = self._state_check("status", entries, replacement, issuer, "valid according to the ministry's registry")
+        if found.code == "registry.unavailable":
+            return Check("status", "skipped", "skipped", found.message)
+        return Check("status", found.outcome, found.code, found.message)
 
-    def _entry(self, url: str) -> Check | tuple[str, str, str | None]:
+    def _entry(self, url: str, credential_id: str, issuer: str) -> Check | Found:
         try:
             with requests.Session() as session:
                 session.trust_env = False
@@ -97,17 +122,53 @@ class RegistryChecker:
         if response.status_code != 200 or len(body) > self.max_bytes:
             return Check(NAME, "failed", "registry.unavailable", f"the ministry's registry answered HTTP {response.status_code}: not checked")
         try:
-            entry = json.loads(body)
-            recorded, state = str(entry["recordDigest"]), str(entry["status"])
-            replacement = entry.get("supersededBy")
-        except (ValueError, KeyError, TypeError, AttributeError):
+            answer = json.loads(body)
+            signed = answer.get("record")
+        except (ValueError, AttributeError):
             return Check(NAME, "failed", "registry.unavailable", "the ministry's registry answered something unreadable: not checked")
-        return recorded, state, replacement if isinstance(replacement, str) else None
+        if not isinstance(signed, str):
+            return Check(NAME, "failed", "registry.unavailable", "the ministry's registry answered without a signed record: not checked")
+        return self._signed_record(signed, credential_id, issuer)
 
+    def _signed_record(self, token: str, credential_id: str, issuer: str) -> Check | Found:
+        """The record of a compact JWS by an assertionMethod key of ``issuer``, for ``credential_id``."""
 
-def _state_check(name: str, state: str, replacement: str | None, ok_message: str) -> Check:
-    if replacement is not None:
-        return Check(name, "failed", "registry.superseded", f"superseded by {replacement} (the ministry's records were rectified)")
-    if state in ("revoked", "suspended"):
-        return Check(name, "failed", f"registry.{state}", f"the ministry's records say it is {state}")
-    return Check(name, "passed", OK, ok_message)
+        def forged(why: str) -> Check:
+            return Check(NAME, "failed", "registry.invalid", f"the registry's answer is not the ministry's signed record: {why}")
+
+        try:
+            envelope = jws.JWS()
+            envelope.deserialize(token)
+            header = envelope.jose_header
+        except (JWException, ValueError, TypeError):
+            return forged("not a JWS")
+        if not isinstance(header, dict) or header.get("typ") != JWS_TYPE or header.get("alg") != "EdDSA" or not isinstance(header.get("kid"), str):
+            return forged(f"not a {JWS_TYPE} signed with EdDSA")
+        key_check, public_key = check_key({"proofPurpose": "assertionMethod", "verificationMethod": header["kid"]}, issuer, self.resolver)
+        if public_key is None:
+            if key_check.code == "did.resolution":
+                return Check(NAME, "failed", "registry.unavailable", f"{key_check.message}: not checked")
+            return forged(key_check.message)
+        try:
+            envelope.verify(jwk.JWK(kty="OKP", crv="Ed25519", x=b64url(public_key)), alg="EdDSA")
+            record = check_record(json.loads(envelope.payload))
+        except (JWException, ValueError, TypeError, RecordError) as err:
+            return forged(f"{type(err).__name__}: {err}")
+        if record["id"] != credential_id or record["issuer"] != issuer:
+            return forged(f"the signed record is that of {record['id']} by {record['issuer']}")
+        replacement = record.get("supersededBy")
+        return str(record["recordDigest"]), list(record["credentialStatus"]), replacement if isinstance(replacement, str) else None
+
+    def _state_check(self, name: str, entries: list[Any], replacement: str | None, issuer: str, ok_message: str) -> Check:
+        """Superseded (the signed record says so), else the state the signed, fresh status lists say."""
+        if replacement is not None:
+            return Check(name, "failed", "registry.superseded", f"superseded by {replacement} (the ministry's records were rectified)")
+        state = self.status.check({"credentialStatus": entries}, issuer)
+        if state.code in ("status.revoked", "status.suspended"):
+            word = state.code.split(".", 1)[1]
+            return Check(name, "failed", f"registry.{word}", f"the ministry's records say it is {word} ({state.message})")
+        if state.code in INCOMPLETE:
+            return Check(name, "failed", "registry.unavailable", state.message)
+        if state.outcome == "failed":
+            return Check(name, "failed", "registry.invalid", state.message)
+        return Check(name, "passed", OK, ok_message)

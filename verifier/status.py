@@ -10,26 +10,37 @@ For each ``BitstringStatusListEntry`` (§2.1) of the credential:
 3. the list credential is verified with the same verifier as the credential (signature, issuer,
    validity) and must be a ``BitstringStatusListCredential`` of the same issuer and purpose (§3.2
    steps 5–7): a forged or altered list is rejected;
-4. the bit at ``statusListIndex`` is read from the decoded ``encodedList`` (§3.1, §3.2 step 9).
+4. the list must be fresh: it states its validity window (``validFrom`` and ``validUntil``), the
+   verification time lies inside it, and its ``validFrom`` is not older than that of the newest
+   list already seen at the same URL (:class:`SeenLists`, remembered once the list's signature
+   passed): an old list, validly signed but since replaced — the one from before a revocation —
+   is refused when served again;
+5. the bit at ``statusListIndex`` is read from the decoded ``encodedList`` (§3.1, §3.2 step 9).
 
 Failure codes (stable): ``status.revoked``, ``status.suspended`` (a set bit), ``status.unavailable``
-(a list could not be fetched: the check could not be completed, never "valid"), ``status.list_invalid``
-(the list is not a valid list credential of the issuer), ``status.untrusted`` (a list URL outside the
-trusted origins), ``status.malformed`` (an unusable entry).
+(a list could not be fetched: the check could not be completed, never "valid"), ``status.stale`` (no
+fresh list: expired, without a validity window, or older than one already seen; like
+``status.unavailable`` the check could not be completed), ``status.list_invalid`` (the list is not a
+valid list credential of the issuer), ``status.untrusted`` (a list URL outside the trusted origins),
+``status.malformed`` (an unusable entry).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
 
+from shahada.common.files import write_private
 from shahada.status.bitstring import MIN_BITS, Bitstring
 from shahada.status.errors import StatusError
 from shahada.verifier.result import OK, Check
@@ -37,6 +48,8 @@ from shahada.verifier.result import OK, Check
 NAME = "status"
 PURPOSE_CODES = {"revocation": "status.revoked", "suspension": "status.suspended"}
 UNAVAILABLE = "status.unavailable"
+STALE = "status.stale"
+INCOMPLETE = frozenset({UNAVAILABLE, STALE})  # the check could not be completed: never "valid"
 
 
 class StatusListUnavailable(Exception):
@@ -113,6 +126,84 @@ class StatusListFetcher:
         return document
 
 
+Seen = tuple[dt.datetime, str]  # (validFrom, SHA-256 of the encodedList) of the newest list seen
+
+
+class SeenLists(Protocol):
+    """What a verifier remembers of the lists it accepted: per list URL, the newest ``validFrom``."""
+
+    def newest(self, url: str) -> Seen | None: ...
+
+    def remember(self, url: str, seen: Seen) -> None: ...
+
+
+@dataclass
+class MemorySeenLists:
+    """The newest list seen per URL, in memory: for one process (a verifier service)."""
+
+    _seen: dict[str, Seen] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def newest(self, url: str) -> Seen | None:
+        with self._lock:
+            return self._seen.get(url)
+
+    def remember(self, url: str, seen: Seen) -> None:
+        with self._lock:
+            known = self._seen.get(url)
+            if known is None or seen[0] > known[0]:
+                self._seen[url] = seen
+
+
+@dataclass
+class FileSeenLists:
+    """The newest list seen per URL, in memory and in a 0600 JSON file, so that successive
+    processes (``shahada verify`` runs) share what they saw. Each write merges with the file (the
+    newest per URL wins), replacing it atomically; an unreadable file counts as empty."""
+
+    path: Path
+    _memory: MemorySeenLists = field(default_factory=MemorySeenLists)
+
+    def __post_init__(self) -> None:
+        for url, seen in self._read().items():
+            self._memory.remember(url, seen)
+
+    def _read(self) -> dict[str, Seen]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            return {str(url): (dt.datetime.fromisoformat(v[0]), str(v[1])) for url, v in raw.items()}
+        except (OSError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+            return {}
+
+    def newest(self, url: str) -> Seen | None:
+        return self._memory.newest(url)
+
+    def remember(self, url: str, seen: Seen) -> None:
+        known = self._memory.newest(url)
+        self._memory.remember(url, seen)
+        if known is not None and known[0] >= seen[0]:
+            return
+        merged = self._read()
+        for key in {*merged, url}:
+            newest = self._memory.newest(key)
+            if newest is not None and (key not in merged or newest[0] > merged[key][0]):
+                merged[key] = newest
+        try:
+            write_private(self.path, json.dumps({k: [v[0].isoformat(), v[1]] for k, v in sorted(merged.items())}, indent=1).encode())
+        except OSError:
+            pass  # remembered in memory for this process; the file is an addition, not a condition
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 ListVerifier = Callable[[Mapping[str, Any]], tuple[bool, str]]  # list credential → (verified, why not)
 
 
@@ -125,11 +216,15 @@ class StatusChecker:
         trusted_origins: issuer id → the origins (``https://host``) its lists may come from.
         verify_list: verifies a fetched list credential (signature, issuer, validity), typically
             :func:`shahada.verifier.verify.verify_credential` without a status check.
+        clock: the verification time (timezone-aware), for the lists' validity windows.
+        seen: the newest list seen per URL (in memory by default: one process).
     """
 
     fetcher: ListFetcher
     trusted_origins: Mapping[str, frozenset[str]]
     verify_list: ListVerifier
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    seen: SeenLists = field(default_factory=MemorySeenLists)
 
     def check(self, credential: Mapping[str, Any], issuer: str) -> Check:
         """The ``status`` check of one credential whose signature already passed."""
@@ -141,7 +236,7 @@ class StatusChecker:
         incomplete: Check | None = None
         for entry in entries:
             outcome = self._entry(entry, issuer)
-            if outcome.outcome == "failed" and outcome.code != UNAVAILABLE:
+            if outcome.outcome == "failed" and outcome.code not in INCOMPLETE:
                 return outcome
             if outcome.outcome == "failed":
                 incomplete = incomplete or outcome
@@ -168,6 +263,20 @@ class StatusChecker:
         problem = self._list_problem(document, url, issuer, purpose)
         if problem is not None:
             return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url} is rejected: {problem}")
+        fresh = self._freshness(document, url, purpose)
+        if isinstance(fresh, Check):
+            return fresh
+        verified, why = self.verify_list(document)
+        if not verified:
+            return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url} is rejected: {why}")
+        known = self.seen.newest(url)  # compared once the list is known to be the issuer's
+        if known is not None and (fresh[0] < known[0] or (fresh[0] == known[0] and fresh[1] != known[1])):
+            return Check(
+                NAME, "failed", STALE,
+                f"the {purpose} list {url} served (validFrom {document['validFrom']}) is older than the one already seen "
+                f"(validFrom {known[0].isoformat()}): an outdated list, status not checked",
+            )
+        self.seen.remember(url, fresh)
         try:
             bits = Bitstring.decode(document["credentialSubject"]["encodedList"], min_bits=MIN_BITS)
             value = bits.get(int(index_text))
@@ -194,7 +303,19 @@ class StatusChecker:
             return "its credentialSubject is not a BitstringStatusList"
         if subject.get("statusPurpose") != purpose:
             return f"its statusPurpose is {subject.get('statusPurpose')!r}, not {purpose!r}"
-        verified, why = self.verify_list(document)
-        if not verified:
-            return why
         return None
+
+    def _freshness(self, document: Mapping[str, Any], url: str, purpose: str) -> Check | Seen:
+        """``(validFrom, digest of the encodedList)`` of a list whose window holds now, else a
+        ``status.stale`` check. (Checked before the signature: an expired list is stale whoever made it.)"""
+        valid_from, valid_until = _moment(document.get("validFrom")), _moment(document.get("validUntil"))
+        if valid_from is None or valid_until is None:
+            why = "it states no validity window (validFrom and validUntil), so an old copy could be replayed forever"
+            return Check(NAME, "failed", STALE, f"the {purpose} list {url} cannot be trusted as current: {why}: status not checked")
+        now = self.clock()
+        if now >= valid_until:
+            return Check(NAME, "failed", STALE, f"the {purpose} list {url} expired at {document['validUntil']}: status not checked")
+        if now < valid_from:
+            return Check(NAME, "failed", STALE, f"the {purpose} list {url} is valid only from {document['validFrom']}: status not checked")
+        digest = hashlib.sha256(str(document["credentialSubject"].get("encodedList")).encode()).hexdigest()
+        return valid_from, digest

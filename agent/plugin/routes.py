@@ -6,6 +6,7 @@ from aiohttp import web
 
 from shahada.agent.plugin.auth import protected
 from shahada.agent.plugin.data_integrity.routes import routes as data_integrity_routes
+from shahada.agent.plugin.registry import routes as registry_routes
 from shahada.agent.plugin.seal import routes as seal_routes
 from shahada.schemas.loader import PinnedDocumentLoader
 
@@ -21,3 +22,4 @@ async def register(app: web.Application) -> None:
     app.add_routes([web.get("/shahada/contexts", pinned_contexts, allow_head=False)])
     app.add_routes(data_integrity_routes())  # /shahada/di/add-proof, /shahada/di/verify
     app.add_routes(seal_routes())  # /shahada/seal: COSE_Sign1 seals of printed documents
+    app.add_routes(registry_routes())  # /shahada/registry: the public registry's signed records

@@ -13,6 +13,10 @@ Tables (next to the archive's own, in the same database and on the same :class:`
   (the persisted "pending change"), ``published_revision`` says which revision the stored signed list
   credential reflects. A list whose revision is ahead is re-signed by :meth:`StatusStore.publish`;
   a crash between the change and the publication loses nothing, the next ``publish`` catches up.
+  ``valid_from``/``valid_until`` are the window of the stored list credential: ``publish`` also
+  re-signs, unchanged, every list whose window is half gone, and each publication of a list has a
+  later ``validFrom`` than the one before (by at least a millisecond), so that a verifier can always tell
+  the newer of two lists (``shahada.verifier.status``).
 
 Index privacy (§7.3 "Group Privacy"): counter ``c`` goes to list
 ``c // LIST_SIZE`` at position ``IndexPermutation(key(purpose, list)).permute(c % LIST_SIZE)``, a keyed
@@ -29,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Integer, String, Text, insert, select, update
+from sqlalchemy import Boolean, Integer, String, Text, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -39,9 +43,19 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from shahada.common.db import Base, UTCDateTime
 from shahada.issuer.archive.store import PlannedCredential
 from shahada.issuer.errors import ArchiveError
+from shahada.schemas.registry import RECORD_TYPE
 from shahada.status.bitstring import Bitstring
 from shahada.status.indexes import IndexPermutation
-from shahada.status.lists import DEFAULT_TTL_MS, LIST_SIZE, PURPOSES, Purpose, list_credential, list_url, status_entry
+from shahada.status.lists import (
+    DEFAULT_TTL_MS,
+    DEFAULT_VALIDITY,
+    LIST_SIZE,
+    PURPOSES,
+    Purpose,
+    list_credential,
+    list_url,
+    status_entry,
+)
 
 
 class StatusCounter(Base):
@@ -70,6 +84,18 @@ class StatusListRow(Base):
     document: Mapped[str | None] = mapped_column(Text, nullable=True)  # the signed list credential
     etag: Mapped[str | None] = mapped_column(String(80), nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    valid_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # of the stored list
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class RegistryRecordRow(Base):
+    """The public registry's signed record of one issued credential (:mod:`shahada.schemas.registry`):
+    signed by ``publish_registry``, deleted when the record changes (a supersession), then signed again."""
+
+    __tablename__ = "registry_records"
+    credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    jws: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +121,9 @@ class Signer(Protocol):  # shahada.issuer.issuance.Signer, restated: issuance im
     def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
 
 
+RecordSigner = Callable[[list[dict[str, Any]]], list[str]]  # registry records → their compact JWS, in order
+
+
 def _permutation_key(secret: bytes, purpose: str, number: int) -> bytes:
     return hmac.new(secret, b"shahada-status-permutation|%s|%d" % (purpose.encode(), number), hashlib.sha256).digest()
 
@@ -107,12 +136,19 @@ class StatusStore:
         secret: the ministry's id secret; permutation keys are derived from it (HMAC).
         origin: the site's origin (``https://host``) under which lists are published.
         ttl_ms: the ``ttl`` of published lists.
+        validity: how long a published list stays valid (``validUntil - validFrom``); lists are
+            re-signed once half of it is gone.
     """
 
-    def __init__(self, engine: Engine, *, secret: bytes, origin: str, ttl_ms: int = DEFAULT_TTL_MS) -> None:
+    def __init__(
+        self, engine: Engine, *, secret: bytes, origin: str, ttl_ms: int = DEFAULT_TTL_MS, validity: dt.timedelta = DEFAULT_VALIDITY
+    ) -> None:
+        if validity <= dt.timedelta(milliseconds=ttl_ms):
+            raise ValueError("a status list's validity must be longer than its ttl")
         self.engine = engine
         self.origin = origin.rstrip("/")
         self.ttl_ms = ttl_ms
+        self.validity = validity
         self._secret = secret
         self._permutations: dict[tuple[str, int], IndexPermutation] = {}
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -267,6 +303,24 @@ class StatusStore:
             ).all()
         return [(p, n, r) for p, n, r in rows]
 
+    def due_lists(self, now: dt.datetime) -> list[tuple[str, int, int, dt.datetime | None]]:
+        """(purpose, number, revision, validFrom of the stored list) of every list to sign at ``now``:
+        those with pending changes, and those whose window is half gone (or that have none)."""
+        renew_before = now + self.validity / 2
+        with self._sessions() as session:
+            rows = session.execute(
+                select(StatusListRow.purpose, StatusListRow.number, StatusListRow.revision, StatusListRow.valid_from)
+                .where(
+                    or_(
+                        StatusListRow.revision > StatusListRow.published_revision,
+                        StatusListRow.valid_until.is_(None),
+                        StatusListRow.valid_until <= renew_before,
+                    )
+                )
+                .order_by(StatusListRow.purpose, StatusListRow.number)
+            ).all()
+        return [(p, n, r, f) for p, n, r, f in rows]
+
     def bits(self, purpose: str, number: int) -> Bitstring:
         bits = Bitstring(LIST_SIZE)
         with self._sessions() as session:
@@ -286,17 +340,26 @@ class StatusStore:
         now: Callable[[], dt.datetime],
         extra_contexts: tuple[str, ...] = (),
     ) -> list[tuple[str, int]]:
-        """Re-sign every list with pending changes, and only those (changes are batched per list).
+        """Re-sign every list with pending changes (changes are batched per list), and every list
+        whose validity window is half gone, even unchanged; no other.
 
         The revision is read *before* the bits: a change committed while signing leaves the list
-        pending, for the next call. Returns the (purpose, number) lists published.
+        pending, for the next call. Each new list's ``validFrom`` is later than the stored one's, and
+        a list is stored only over an older revision or an older ``validFrom`` of the same revision,
+        so two publishers racing never put an older list back. Returns the (purpose, number) lists published.
         """
         published: list[tuple[str, int]] = []
-        for purpose, number, revision in self.pending_lists():
+        for purpose, number, revision, previous in self.due_lists(now()):
             bits = self.bits(purpose, number)
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
+            moment = now().astimezone(dt.UTC)
+            valid_from = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # validFrom carries milliseconds
+            if previous is not None and valid_from <= previous:
+                valid_from = previous + dt.timedelta(milliseconds=1)  # strictly newer than what verifiers may have seen
+            valid_until = valid_from + self.validity
             unsigned = list_credential(
-                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=now(), ttl_ms=self.ttl_ms, extra_contexts=extra_contexts  # type: ignore[arg-type]
+                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
+                ttl_ms=self.ttl_ms, extra_contexts=extra_contexts,
             )
             signed = signer.sign(unsigned)
             body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
@@ -307,12 +370,74 @@ class StatusStore:
                     .where(
                         StatusListRow.purpose == purpose,
                         StatusListRow.number == number,
-                        StatusListRow.published_revision < revision,
+                        or_(
+                            StatusListRow.published_revision < revision,
+                            and_(
+                                StatusListRow.published_revision == revision,
+                                or_(StatusListRow.valid_from.is_(None), StatusListRow.valid_from < valid_from),
+                            ),
+                        ),
                     )
-                    .values(document=body, etag=etag, published_revision=revision, published_at=now())
+                    .values(
+                        document=body, etag=etag, published_revision=revision, published_at=now(),
+                        valid_from=valid_from, valid_until=valid_until,
+                    )
                 )
             published.append((purpose, number))
         return published
+
+    def publish_registry(self, sign: RecordSigner, *, issuer: str, now: Callable[[], dt.datetime], batch: int = 500) -> int:
+        """Sign the registry record of every issued credential that has none (new, or whose record
+        changed), ``batch`` at a time; returns how many were signed. Resumable like :meth:`publish`:
+        what a killed run signed is stored, the rest is signed by the next call."""
+        from shahada.issuer.archive.store import ISSUED, CredentialRow
+        from shahada.issuer.rectification import Supersession  # rectification builds on this module
+
+        signed = 0
+        while True:
+            with self._sessions() as session:
+                rows = session.execute(
+                    select(CredentialRow.id, CredentialRow.record_digest)
+                    .outerjoin(RegistryRecordRow, RegistryRecordRow.credential_id == CredentialRow.id)
+                    .where(CredentialRow.status == ISSUED, RegistryRecordRow.credential_id.is_(None))
+                    .order_by(CredentialRow.id)
+                    .limit(batch)
+                ).all()
+                ids = [cid for cid, _ in rows]
+                entries: dict[str, list[dict[str, str]]] = {cid: [] for cid in ids}
+                for cid, purpose, number, bit in session.execute(
+                    select(StatusEntryRow.credential_id, StatusEntryRow.purpose, StatusEntryRow.list_number, StatusEntryRow.bit)
+                    .where(StatusEntryRow.credential_id.in_(ids))
+                    .order_by(StatusEntryRow.credential_id, StatusEntryRow.purpose)
+                ):
+                    entries[cid].append(status_entry(self.origin, purpose, number, bit))  # type: ignore[arg-type]
+                replaced = {
+                    old: new
+                    for old, new in session.execute(
+                        select(Supersession.old_id, Supersession.new_id).where(Supersession.old_id.in_(ids), Supersession.applied.is_(True))
+                    )
+                }
+            if not rows:
+                return signed
+            records: list[dict[str, Any]] = []
+            for cid, digest in rows:
+                record: dict[str, Any] = {
+                    "type": RECORD_TYPE, "issuer": issuer, "id": cid, "recordDigest": digest, "credentialStatus": entries[cid],
+                }
+                if cid in replaced:
+                    record["supersededBy"] = replaced[cid]
+                records.append(record)
+            signatures = sign(records)
+            with self._sessions.begin() as session:
+                self._insert_ignore(
+                    session, RegistryRecordRow, [{"credential_id": r["id"], "jws": j, "signed_at": now()} for r, j in zip(records, signatures, strict=True)]
+                )
+            signed += len(records)
+
+    def forget_registry_record(self, session: Session, credential_id: str) -> None:
+        """Drop a credential's signed record inside ``session`` (its record changed): the next
+        :meth:`publish_registry` signs the new one."""
+        session.execute(delete(RegistryRecordRow).where(RegistryRecordRow.credential_id == credential_id))
 
     def published(self, purpose: str, number: int) -> PublishedList | None:
         """The signed list as last published, or None (never published, or no such list)."""
@@ -353,4 +478,8 @@ def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, A
     replacement = superseded_by(engine_store.engine, credential_id)
     if replacement is not None:
         entry["supersededBy"] = replacement
+    with engine_store._sessions() as session:
+        signed = session.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
+    if signed is not None:
+        entry["record"] = signed  # what a verifier relies on: the other members are a readable summary
     return entry

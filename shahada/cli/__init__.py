@@ -24,7 +24,7 @@ from shahada.common.errors import ShahadaError
 from shahada.wallet.cli import wallet_group
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
-INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable", "registry.unavailable"})
+INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable", "status.stale", "registry.unavailable"})
 
 
 @click.group()

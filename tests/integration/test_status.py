@@ -3,8 +3,10 @@ archive, lists signed by the ministry's agent and served by its HTTPS site, read
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,6 +113,66 @@ def test_republishing_without_changes_signs_nothing(ministry: Any, issued: list[
     assert ministry.publish_status() == []
 
 
+
+def _serve_instead(ministry: Any, purpose: str, number: int, body: str) -> None:
+    """Make the ministry's site serve ``body`` as the list (as a stale cache or mirror, or whoever
+    controls the origin's answers, would serve an older list)."""
+    from sqlalchemy import update
+
+    from shahada.issuer.archive.status import StatusListRow
+
+    with ministry.status.begin() as session:
+        session.execute(
+            update(StatusListRow).where(StatusListRow.purpose == purpose, StatusListRow.number == number).values(document=body, etag='"replayed"')
+        )
+
+
+def test_lists_are_valid_for_a_short_window(ministry: Any, issued: list[StoredCredential]) -> None:
+    url = issued[5].document["credentialStatus"][0]["statusListCredential"]
+    document = requests.get(url, verify=str(ministry.settings.tls_dir / "ca.pem"), timeout=10).json()
+    valid_from = dt.datetime.fromisoformat(document["validFrom"])
+    assert dt.datetime.fromisoformat(document["validUntil"]) - valid_from == dt.timedelta(hours=24)
+
+
+def test_the_older_signed_list_served_again_does_not_unrevoke(ministry: Any, issued: list[StoredCredential]) -> None:
+    """Issue 17 finding 1: serving the earlier, validly signed list made a revoked credential verify again."""
+    from shahada.verifier.web.service import VerifierService
+
+    victim = issued[5]
+    entry = victim.document["credentialStatus"][0]
+    ca = str(ministry.settings.tls_dir / "ca.pem")
+    before = requests.get(entry["statusListCredential"], verify=ca, timeout=10).text  # validly signed, bit clear
+    service = VerifierService(verifier_settings(ministry.settings, ministry.identity.did))
+    try:
+        assert ministry.verifier().verify(victim.document).verified and service.verify_credential(victim.document).verified
+        revoked = change_status(victim.id, "revocation", True, reason="fraud", **parts(ministry))
+        after = requests.get(entry["statusListCredential"], verify=ca, timeout=10).text
+        service.status.fetcher._cache.clear()  # type: ignore[attr-defined]  # as once its ttl is over
+        assert ministry.verifier().verify(victim.document).check("status").code == "status.revoked"
+        assert {c.code for c in service.verify_credential(victim.document).errors} == {"status.revoked"}
+        _serve_instead(ministry, "revocation", revoked.change.list_number, before)
+        try:
+            assert json.loads(requests.get(entry["statusListCredential"], verify=ca, timeout=10).text) == json.loads(before)
+            result = ministry.verifier().verify(victim.document)  # a new verifier: what the installation's verifiers saw is remembered
+            assert not result.verified and result.check("status").code == "status.stale"
+            service.status.fetcher._cache.clear()  # type: ignore[attr-defined]
+            report = service.verify_credential(victim.document)
+            assert not report.verified and {c.code for c in report.errors} == {"status.stale"}
+            assert report.verdict == "incomplete"  # "cannot verify", never valid
+        finally:
+            _serve_instead(ministry, "revocation", revoked.change.list_number, after)
+    finally:
+        service.close()
+
+
+def test_an_expired_list_cannot_verify_a_credential(ministry: Any, issued: list[StoredCredential]) -> None:
+    verifier = ministry.verifier()
+    verifier.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=25)  # no list published for a day
+    result = verifier.verify(issued[1].document)
+    assert not result.verified
+    assert result.check("status").code == "status.stale" and "expired at" in result.check("status").message
+
+
 class Forging:
     """Serves the real list with its bits changed (signature left as it was)."""
 
@@ -159,7 +221,17 @@ def test_the_registry_answers_status_and_digest_and_nothing_personal(ministry: A
     credential = issued[4]
     response = requests.get(f"https://{ministry.settings.did_web_host}/registry/{credential.id}", verify=ca, timeout=10)
     assert response.status_code == 200
-    assert response.json() == {"id": credential.id, "status": "valid", "recordDigest": credential.record_digest}
+    answer = response.json()
+    record = answer.pop("record")  # the signed record (compact JWS): what a verifier relies on
+    assert answer == {"id": credential.id, "status": "valid", "recordDigest": credential.record_digest}
+    header, payload, _ = record.split(".")
+    assert json.loads(base64.urlsafe_b64decode(header + "==")) == {
+        "alg": "EdDSA", "kid": ministry.identity.verification_method, "typ": "shahada-registry+jws"
+    }
+    assert json.loads(base64.urlsafe_b64decode(payload + "==")) == {
+        "type": "ShahadaRegistryRecord", "issuer": ministry.identity.did, "id": credential.id,
+        "recordDigest": credential.record_digest, "credentialStatus": credential.document["credentialStatus"],
+    }
     unknown = requests.get(f"https://{ministry.settings.did_web_host}/registry/urn:uuid:nope", verify=ca, timeout=10)
     assert unknown.status_code == 404 and unknown.json()["code"] == "registry.unknown"
 
@@ -184,3 +256,77 @@ def test_the_verifier_compares_with_the_ministrys_records(ministry: Any, issued:
     assert not result.verified and result.check("registry").code == "registry.mismatch"
     revoked = verifier.verify(issued[2].document)  # revoked above
     assert revoked.check("registry").code == "registry.revoked"
+
+
+class ForgedRegistry:
+    """An HTTPS registry on loopback answering what the test says (as whoever controls the answers
+    of the ministry's origin could), with the local CA's certificate."""
+
+    def __init__(self, ministry: Any) -> None:
+        from flask import Flask
+
+        from shahada.agent.process import free_port
+        from shahada.issuer.site.app import SiteServer
+
+        self.answers: dict[str, Any] = {}
+        app = Flask("forged-registry")
+
+        @app.get("/registry/<credential_id>")
+        def answer(credential_id: str) -> Any:
+            return self.answers[credential_id]
+
+        tls = ministry.tls
+        self.server = SiteServer(app, host="127.0.0.1", port=free_port(), cert=tls.server_cert, key=tls.server_key).start()
+        self.origin = f"https://localhost:{self.server.port}"
+
+
+def test_a_forged_registry_answer_is_refused(ministry: Any, issued: list[StoredCredential]) -> None:
+    """Issue 17 finding 1: the registry's answer was unsigned, so a forged one made a credential signed
+    outside the pipeline (another average) match "the ministry's records"."""
+    from jwcrypto import jwk, jws
+
+    from shahada.ministry import make_verifier
+    from shahada.verifier.registry import RegistryChecker, record_digest
+
+    genuine, revoked = issued[4].document, issued[2].document  # issued[2] was revoked above
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    unsigned["credentialSubject"]["generalAverage"] = "19.99"
+    minted = ministry.client.add_data_integrity_proof(
+        unsigned, cryptosuite="eddsa-rdfc-2022", verification_method=ministry.identity.verification_method, created=None
+    )
+    ca = str(ministry.settings.tls_dir / "ca.pem")
+    real = requests.get(f"https://{ministry.settings.did_web_host}/registry/{issued[4].id}", verify=ca, timeout=10).json()
+    real_revoked = requests.get(f"https://{ministry.settings.did_web_host}/registry/{issued[2].id}", verify=ca, timeout=10).json()
+    forged = ForgedRegistry(ministry)
+    try:
+        verifier = make_verifier(ministry.settings, ministry.identity.did, registry=True)
+        assert verifier.registry is not None and verifier.status is not None
+        verifier.registry = RegistryChecker(
+            {ministry.identity.did: frozenset({forged.origin})}, verifier.resolver, verifier.status, verify_tls=ca
+        )
+        did = ministry.identity.did
+        # the answer as the registry gave it before: unsigned, its digest made to match the minted credential
+        forged.answers[issued[4].id] = {"id": issued[4].id, "status": "valid", "recordDigest": record_digest(minted)}
+        result = verifier.verify(minted)
+        assert result.check("signature").outcome == "passed"
+        assert not result.verified and result.check("registry").code == "registry.unavailable"
+        # a record with the minted digest, signed by another key under the ministry's kid
+        other = jwk.JWK.generate(kty="OKP", crv="Ed25519")
+        record = {"type": "ShahadaRegistryRecord", "issuer": did, "id": issued[4].id, "recordDigest": record_digest(minted),
+                  "credentialStatus": genuine["credentialStatus"]}
+        envelope = jws.JWS(json.dumps(record).encode())
+        envelope.add_signature(other, alg="EdDSA", protected={"alg": "EdDSA", "kid": ministry.identity.verification_method, "typ": "shahada-registry+jws"})
+        forged.answers[issued[4].id] = {**real, "recordDigest": record_digest(minted), "record": envelope.serialize(compact=True)}
+        result = verifier.verify(minted)
+        assert not result.verified and result.check("registry").code == "registry.invalid"
+        # the genuine signed record of another credential
+        forged.answers[issued[4].id] = {**real, "record": real_revoked["record"]}
+        assert verifier.verify(genuine).check("registry").code == "registry.invalid"
+        # the genuine record of a revoked credential with its unsigned status changed to "valid"
+        forged.answers[issued[2].id] = {**real_revoked, "status": "valid"}
+        assert verifier.verify(revoked).check("registry").code == "registry.revoked"
+        # and the genuine answer still passes through the same checker
+        forged.answers[issued[4].id] = real
+        assert verifier.verify(genuine).verified
+    finally:
+        forged.server.stop()

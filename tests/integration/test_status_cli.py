@@ -54,6 +54,25 @@ def test_revoke_suspend_unsuspend_through_the_cli(home: Path) -> None:
     assert run(home, "verify", str(credential(home, "diploma", 1)[1])).returncode == 0  # others untouched
 
 
+
+def test_the_older_list_served_again_exits_3_not_0(home: Path) -> None:
+    """Issue 17 finding 1: the earlier, validly signed revocation list served from the ministry's
+    origin made `shahada verify` of a revoked credential exit 0. What one run saw, the next knows."""
+    diploma, path = credential(home, "diploma", 3)
+    assert run(home, "verify", str(path)).returncode == 0
+    [(before,)] = _sql(home, "select document from status_lists where purpose = 'revocation' and number = 0")
+    assert run(home, "revoke", diploma, "--reason", "fraud established").returncode == 0
+    assert run(home, "verify", str(path)).returncode == 1
+    [(after,)] = _sql(home, "select document from status_lists where purpose = 'revocation' and number = 0")
+    _sql(home, "update status_lists set document = ? where purpose = 'revocation' and number = 0", before)
+    try:
+        result = run(home, "verify", str(path))
+    finally:
+        _sql(home, "update status_lists set document = ? where purpose = 'revocation' and number = 0", after)
+    assert result.returncode == 3, result.stdout  # cannot verify: never 0
+    assert "status.stale" in result.stdout and "older than the one already seen" in result.stdout
+    assert run(home, "verify", str(path)).returncode == 1
+
 def test_unknown_credential_is_a_domain_error(home: Path) -> None:
     result = run(home, "revoke", "urn:uuid:00000000-0000-8000-8000-000000000000", "--reason", "x")
     assert result.returncode == 1 and "status.unknown" in result.stderr

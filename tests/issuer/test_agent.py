@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import threading
@@ -143,3 +144,66 @@ def test_postgres_wallet_keeps_the_ministry_did_across_restarts(tmp_path: Path) 
         drop_database(name)
     assert first == second
     assert not (tmp_path / ".acapy_agent").exists() or not any((tmp_path / ".acapy_agent").rglob("sqlite.db"))
+
+
+SECRETS = {
+    "SHAHADA_ISSUER_TOKEN": "issuer-token-must-not-leak",
+    "SHAHADA_PORTAL_SECRET": "portal-secret-must-not-leak",
+    "SHAHADA_ID_SECRET": "id-secret-must-not-leak",
+    "SHAHADA_WALLET_KEY": "wallet-key-must-not-leak",
+    "SHAHADA_WALLET_PG_PASSWORD": "pg-password-must-not-leak",
+    "AWS_SECRET_ACCESS_KEY": "unrelated-secret-must-not-leak",
+}
+
+
+def _environ_of(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode("utf-8", "replace").split("\0") if "=" in item)
+
+
+@pytest.mark.parametrize("role", ["ministry", "holder"])
+def test_the_agent_inherits_no_secret_of_its_parent(tmp_path: Path, role: str) -> None:
+    """Issue 17 finding 2: the agent's /proc/<pid>/environ held the VC API issuer's bearer token and
+    every SHAHADA_* variable. It gets an explicit minimal environment: its own secrets only."""
+    from shahada.wallet.agent import holder_agent_config
+
+    os.environ.update(SECRETS)  # restored after the test (autouse fixture)
+    os.environ["LC_ALL"] = "C.UTF-8"
+    ca = tmp_path / "ca.pem"
+    ca.write_text("", encoding="utf-8")
+    if role == "ministry":
+        config = AgentConfig(work_dir=tmp_path / "agent", wallet_name="w", wallet_key="the-agents-own-key", extra_env={"SSL_CERT_FILE": str(ca)})
+    else:
+        config = holder_agent_config(tmp_path / "agent", "the-agents-own-key", ca_file=ca)
+    agent = AgentProcess(config)
+    agent.start()
+    try:
+        env = _environ_of(agent._process.pid)  # type: ignore[union-attr]
+    finally:
+        agent.stop()
+    leaked = {name for name, value in env.items() if name.startswith("SHAHADA_") or value in SECRETS.values()}
+    assert leaked == set()
+    assert env["ACAPY_WALLET_KEY"] == "the-agents-own-key" and env["ACAPY_ADMIN_API_KEY"] == agent.api_key
+    assert env["SSL_CERT_FILE"] == str(ca) and env["HOME"] == str(tmp_path / "agent")
+    assert env["PATH"] == os.environ["PATH"] and env["LC_ALL"] == "C.UTF-8"
+    assert set(env) <= {"PATH", "HOME", "LC_ALL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "PYTHONPATH",
+                        "VIRTUAL_ENV", "ACAPY_WALLET_KEY", "ACAPY_ADMIN_API_KEY", "LC_CTYPE"}
+
+
+def test_the_registry_route_signs_registry_records_and_nothing_else(ministry) -> None:
+    from jwcrypto import jwk, jws
+
+    did, vm = ministry.identity.did, ministry.identity.verification_method
+    record = {"type": "ShahadaRegistryRecord", "issuer": did, "id": "urn:uuid:1", "recordDigest": "0" * 64, "credentialStatus": []}
+    [token] = ministry.client.sign_registry_records([record], verification_method=vm)
+    public = ministry.verifier().resolver.resolve(did).verification_method(vm).public_key
+    envelope = jws.JWS()
+    envelope.deserialize(token)
+    envelope.verify(jwk.JWK(kty="OKP", crv="Ed25519", x=base64.urlsafe_b64encode(public).decode().rstrip("=")), alg="EdDSA")
+    assert envelope.jose_header == {"alg": "EdDSA", "kid": vm, "typ": "shahada-registry+jws"}
+    credential = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BaccalaureateDiploma"],
+                  "issuer": did, "credentialSubject": {"name": "invented"}}
+    for refused in (credential, {**record, "issuer": "did:web:elsewhere.example"}, {**record, "extra": "text"}):
+        with pytest.raises(AgentRequestError) as err:
+            ministry.client.sign_registry_records([refused], verification_method=vm)
+        assert err.value.status == 422

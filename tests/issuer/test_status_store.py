@@ -83,6 +83,60 @@ def test_publish_signs_only_lists_with_changes_and_survives_a_restart(tmp_path: 
     assert bits.get(positions["urn:uuid:a"]["revocation"][1]) and not bits.get(positions["urn:uuid:b"]["revocation"][1])
 
 
+
+def _window(store: StatusStore, purpose: str = "revocation") -> tuple[str, str]:
+    published = store.published(purpose, 0)
+    assert published is not None
+    document = json.loads(published.body)
+    return document["validFrom"], document["validUntil"]
+
+
+def test_lists_carry_a_short_window_and_publish_renews_them_before_it_ends(tmp_path: Path) -> None:
+    """Issue 17 finding 1: lists had no validUntil, so an old one stayed acceptable forever. Each
+    list is valid for a window (24 h by default); `status publish` re-signs, unchanged, the lists
+    whose window is half gone, and every publication of a list is newer than the one before."""
+    store = store_at(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    store.allocate(["urn:uuid:a"])
+    signer = Unsigned()
+    store.publish(signer, issuer="did:web:x", now=lambda: NOW)
+    assert _window(store) == ("2025-07-01T00:00:00Z", "2025-07-02T00:00:00Z")
+    later = NOW + dt.timedelta(hours=11, minutes=59)
+    assert store.publish(signer, issuer="did:web:x", now=lambda: later) == []  # more than half the window left
+    renewal = NOW + dt.timedelta(hours=12)
+    assert store.publish(signer, issuer="did:web:x", now=lambda: renewal) == [("revocation", 0), ("suspension", 0)]
+    assert _window(store) == ("2025-07-01T12:00:00Z", "2025-07-02T12:00:00Z")
+    assert signer.calls == 4
+    # a change published at the same instant as the last publication still gets a later validFrom
+    store.set_status("urn:uuid:a", "revocation", True, reason="fraud", at=renewal)
+    assert store.publish(signer, issuer="did:web:x", now=lambda: renewal) == [("revocation", 0)]
+    assert _window(store) == ("2025-07-01T12:00:00.001Z", "2025-07-02T12:00:00.001Z")
+    # two publishers racing: the slower one, which started earlier, does not put its older list back
+    first, second = renewal + dt.timedelta(hours=13), renewal + dt.timedelta(hours=14)
+
+    class Overtaken(Unsigned):
+        def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+            if self.calls == 0:  # while this publisher signs, another one publishes a newer list
+                store.publish(Unsigned(), issuer="did:web:x", now=lambda: second)
+            return super().sign(credential)
+
+    store.publish(Overtaken(), issuer="did:web:x", now=lambda: first)
+    assert _window(store) == ("2025-07-02T02:00:00Z", "2025-07-03T02:00:00Z") == _window(store, "suspension")  # the newer one stays
+
+
+def test_a_list_published_before_windows_existed_is_renewed(tmp_path: Path) -> None:
+    store = store_at(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    store.allocate(["urn:uuid:a"])
+    store.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW)
+    from sqlalchemy import update
+
+    from shahada.issuer.archive.status import StatusListRow
+
+    with store.begin() as session:  # as an archive upgraded from revision 0001 holds it
+        session.execute(update(StatusListRow).values(valid_from=None, valid_until=None))
+    assert store.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW + dt.timedelta(minutes=1)) == [("revocation", 0), ("suspension", 0)]
+    assert _window(store) == ("2025-07-01T00:01:00Z", "2025-07-02T00:01:00Z")
+
+
 WORKER = textwrap.dedent(
     """
     import datetime as dt, sys

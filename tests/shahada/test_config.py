@@ -53,3 +53,12 @@ def test_short_id_secret_and_bad_mode_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_MODE": "staging"})
     assert err.value.code == "config.mode"
+
+
+def test_status_list_validity_is_a_bounded_number_of_seconds(tmp_path: Path) -> None:
+    assert load_settings({"SHAHADA_HOME": str(tmp_path)}).status_list_validity == 86_400
+    assert load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_STATUS_LIST_VALIDITY": "7200"}).status_list_validity == 7200
+    for bad in ("300", "a day", str(31 * 86_400)):
+        with pytest.raises(ConfigError) as err:
+            load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_STATUS_LIST_VALIDITY": bad})
+        assert err.value.code == "config.status_list_validity"

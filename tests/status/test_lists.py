@@ -31,6 +31,13 @@ def test_entry_and_list_shapes() -> None:
     assert Bitstring.decode(document["credentialSubject"]["encodedList"]).get(42)
     with pytest.raises(ValueError):
         status_entry("https://h", "revocation", 0, LIST_SIZE)
+    window = list_credential(url=list_url("https://h", "revocation", 3), issuer="did:web:h", purpose="revocation", bits=bits,
+                             valid_from=dt.datetime(2025, 7, 1, 0, 0, 0, 250_000, tzinfo=dt.UTC),
+                             valid_until=dt.datetime(2025, 7, 2, 0, 0, 0, 250_000, tzinfo=dt.UTC))
+    assert (window["validFrom"], window["validUntil"]) == ("2025-07-01T00:00:00.250Z", "2025-07-02T00:00:00.250Z")
+    with pytest.raises(ValueError):
+        list_credential(url="https://h/status/revocation/0", issuer="did:web:h", purpose="revocation", bits=bits,
+                        valid_from=dt.datetime(2025, 7, 1, tzinfo=dt.UTC), valid_until=dt.datetime(2025, 7, 1, tzinfo=dt.UTC))
 
 
 def test_list_paths() -> None:

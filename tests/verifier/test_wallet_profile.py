@@ -169,19 +169,20 @@ def test_the_status_of_a_single_entry(issuer_key: LocalKey, sign_2020: Any, veri
     url = status_entry(STATUS_ORIGIN, "revocation", 0, 0)["statusListCredential"]
     bits = Bitstring(LIST_SIZE)
 
-    def signed_list() -> dict[str, Any]:
-        unsigned = list_credential(url=url, issuer=issuer_key.did_key, purpose="revocation", bits=bits, valid_from=NOW - dt.timedelta(hours=1))
+    def signed_list(age: dt.timedelta = dt.timedelta(hours=1)) -> dict[str, Any]:  # lists are valid for a day (issue 17)
+        unsigned = list_credential(url=url, issuer=issuer_key.did_key, purpose="revocation", bits=bits, valid_from=NOW - age,
+                                   valid_until=NOW - age + dt.timedelta(hours=24))
         return sign_credential(unsigned, suite="eddsa-rdfc-2022", key=issuer_key, verification_method=issuer_key.did_key_vm, created=NOW, loader=loader)
 
     wallet = sign_2020(copy_of(archived_diploma(issuer_key.did_key)))
     assert isinstance(wallet["credentialStatus"], dict) and wallet["credentialStatus"]["statusListIndex"] == "41"
     lists = Lists({url: signed_list()})
-    checker = StatusChecker(lists, {issuer_key.did_key: frozenset({STATUS_ORIGIN})}, lambda document: (verify(document).verified, "list"))
+    checker = StatusChecker(lists, {issuer_key.did_key: frozenset({STATUS_ORIGIN})}, lambda document: (verify(document).verified, "list"), clock=lambda: NOW)
     result = verify(wallet, status=checker)
     assert result.verified and result.check("status").message == "not revoked"
     assert lists.fetched == [url]
     bits.set(41, True)
-    lists.documents = {url: signed_list()}
+    lists.documents = {url: signed_list(dt.timedelta(minutes=30))}  # the newer list
     revoked = verify(wallet, status=checker)
     assert failed_codes(revoked) == {"status": "status.revoked"}
 

@@ -37,6 +37,7 @@ from shahada.verifier.scan import kind_of, read_qr_texts
 from shahada.verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
 from shahada.verifier.seal_fields import signed_fields
 from shahada.verifier.share import ShareFetcher, ShareResult, verify_share
+from shahada.verifier.status import INCOMPLETE as STATUS_INCOMPLETE
 from shahada.verifier.status import StatusChecker, StatusListFetcher
 from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
 from shahada.verifier.web.challenges import Challenge, ChallengeStore
@@ -47,7 +48,7 @@ __all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 
 Kind = Literal["credential", "presentation", "seal", "share"]
 Verdict = Literal["valid", "invalid", "incomplete"]
-INCOMPLETE_CODES: Final = frozenset({"did.resolution", "share.unavailable"})
+INCOMPLETE_CODES: Final = frozenset({"did.resolution", "share.unavailable", *STATUS_INCOMPLETE})
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 
 
@@ -135,7 +136,7 @@ class Report:
 
 def verdict_of(verified: bool, errors: Sequence[Check]) -> Verdict:
     """``valid``; ``incomplete`` when every failure only says a check could not be completed
-    (``did.resolution``, ``share.unavailable``); else ``invalid``."""
+    (``did.resolution``, ``share.unavailable``, ``status.unavailable``, ``status.stale``); else ``invalid``."""
     if verified:
         return "valid"
     failed = {c.code for c in errors}
@@ -203,6 +204,7 @@ class VerifierService:
             fetcher=StatusListFetcher(verify_tls=settings.did_verify_tls),
             trusted_origins=_status_origins(settings),
             verify_list=self._check_list,
+            clock=self._now,  # the newest list seen per URL is remembered in memory, for this process
         )
 
     def close(self) -> None:
