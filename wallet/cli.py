@@ -29,7 +29,7 @@ from typing import Any
 import click
 
 from shahada.common.errors import ShahadaError
-from shahada.common.files import generated_secret, private_dir
+from shahada.common.files import generated_secret, private_dir, write_private
 from shahada.wallet.errors import WalletError
 
 
@@ -125,8 +125,7 @@ def agent_command(didcomm_port: int, host: str, endpoint: str | None, ca_file: P
         _fail(err)
     state = home / "admin.json"
     try:
-        state.write_text(json.dumps({"admin_url": process.admin_url, "api_key": process.api_key}), encoding="utf-8")
-        state.chmod(0o600)
+        write_private(state, json.dumps({"admin_url": process.admin_url, "api_key": process.api_key}).encode("utf-8"))
         click.echo(f"wallet agent ready: DIDComm {process.endpoint}, admin {process.admin_url} (key in {state})", err=True)
         stop.wait()
     finally:
@@ -183,7 +182,7 @@ def export_command(credential_id: str, output: Path | None) -> None:
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_private(output, (text + "\n").encode("utf-8"))  # a credential holds personal data
         click.echo(f"wrote {output}", err=True)
 
 

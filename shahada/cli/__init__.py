@@ -21,6 +21,7 @@ from shahada.cli.print_command import print_command
 from shahada.cli.serve import serve
 from shahada.cli.status_commands import register_archive_commands, register_status_commands
 from shahada.common.errors import ShahadaError
+from shahada.common.files import private_dir, write_private
 from shahada.wallet.cli import wallet_group
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -48,12 +49,11 @@ def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], No
 
 
 def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
-    target = out / "credentials"
-    target.mkdir(parents=True, exist_ok=True)
+    target = private_dir(out / "credentials")  # personal data: 0700, each file 0600
     count = 0
     for stored in archive.credentials(import_id=import_id):
         path = target / f"{stored.kind}-{stored.document_number}.json"
-        path.write_text(json.dumps(stored.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_private(path, (json.dumps(stored.document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         count += 1
     return count
 

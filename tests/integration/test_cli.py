@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -65,6 +66,12 @@ def test_issue_writes_credentials_that_verify(issued_home: Path) -> None:
     as_json = json.loads(run(issued_home, "verify", "--json", str(files[-1])).stdout)
     assert as_json["verified"] is True
     assert {c["name"] for c in as_json["checks"]} >= {"context", "issuer", "key", "signature", "validity"}
+
+
+def test_written_credentials_are_for_the_operator_only(issued_home: Path) -> None:
+    target = issued_home / "out" / "credentials"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in target.glob("*.json")} == {0o600}
 
 
 def test_tampered_credential_exits_1_naming_the_check(issued_home: Path, tmp_path: Path) -> None:
