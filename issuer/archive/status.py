@@ -285,14 +285,17 @@ class StatusStore:
         issuer: str,
         now: Callable[[], dt.datetime],
         extra_contexts: tuple[str, ...] = (),
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[tuple[str, int]]:
         """Re-sign every list with pending changes, and only those (changes are batched per list).
 
         The revision is read *before* the bits: a change committed while signing leaves the list
-        pending, for the next call. Returns the (purpose, number) lists published.
+        pending, for the next call. Returns the (purpose, number) lists published; ``progress``
+        is called with (lists published, lists pending) after each one.
         """
         published: list[tuple[str, int]] = []
-        for purpose, number, revision in self.pending_lists():
+        pending = self.pending_lists()
+        for purpose, number, revision in pending:
             bits = self.bits(purpose, number)
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
             unsigned = list_credential(
@@ -312,6 +315,8 @@ class StatusStore:
                     .values(document=body, etag=etag, published_revision=revision, published_at=now())
                 )
             published.append((purpose, number))
+            if progress is not None:
+                progress(len(published), len(pending))
         return published
 
     def published(self, purpose: str, number: int) -> PublishedList | None:
