@@ -83,24 +83,18 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-class AcademyCode(click.ParamType):
-    """An academy code as typed: any case (``cs``, ``Cs``, ``CS``), checked against the reference
-    data and given back in its canonical form."""
+def academy_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ``--academy`` option's callback: the code as typed in any case (``cs``, ``Cs``, ``CS``),
+    checked against the reference data and given back in its canonical form."""
+    if value is None:
+        return None
+    from shahada.schemas.reference import bundled_reference
 
-    name = "academy"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from shahada.schemas.reference import bundled_reference
-
-        academies = bundled_reference().academies
-        canonical = {code.casefold(): code for code in academies}
-        code = canonical.get(str(value).strip().casefold())
-        if code is None:
-            self.fail(f"unknown academy {value!r} (one of {', '.join(sorted(academies))})", param, ctx)
-        return code
-
-
-ACADEMY = AcademyCode()
+    academies = bundled_reference().academies
+    code = {c.casefold(): c for c in academies}.get(value.strip().casefold())
+    if code is None:
+        raise click.BadParameter(f"unknown academy {value!r} (one of {', '.join(sorted(academies))})", ctx=ctx, param=param)
+    return code
 
 
 def _fail(err: ShahadaError, outcome: str = "") -> None:

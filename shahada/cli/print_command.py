@@ -13,14 +13,14 @@ from pathlib import Path
 
 import click
 
-from shahada.cli.common import ACADEMY
+from shahada.cli.common import academy_code
 from shahada.common.errors import ShahadaError
 
 
 @click.command("print")
 @click.option("--session", "year", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="output directory")
-@click.option("--academy", type=ACADEMY, default=None, help="only this academy (code, any case, e.g. CS, rsk, DT)")
+@click.option("--academy", callback=academy_code, default=None, help="only this academy (code, any case, e.g. CS, rsk, DT)")
 @click.option("--kind", type=click.Choice(["all", "diploma", "transcript"]), default="all", show_default=True)
 @click.option("--batch-pdf/--no-batch-pdf", default=False, help="also write one print-ready PDF per batch")
 @click.option("--batch-size", default=100, type=click.IntRange(1, 5000), show_default=True, help="documents per batch")

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from shahada.cli.common import ACADEMY, _fail, _settings
+from shahada.cli.common import _fail, _settings, academy_code
 from shahada.common.errors import ShahadaError
 
 
@@ -18,7 +18,7 @@ def session_group() -> None:
 
 @session_group.command("status")
 @click.argument("year", type=click.IntRange(2000, 2100))
-@click.option("--academy", type=ACADEMY, default=None, help="only this academy (code, any case)")
+@click.option("--academy", callback=academy_code, default=None, help="only this academy (code, any case)")
 @click.option("--kind", type=click.Choice(["diploma", "transcript"]), default=None, help="only this kind of document")
 @click.option("--json", "as_json", is_flag=True, help="print the counts as JSON")
 def session_status(year: int, academy: str | None, kind: str | None, as_json: bool) -> None:
