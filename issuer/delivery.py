@@ -49,7 +49,7 @@ WALLET_PROOF_TYPE: Final = "Ed25519Signature2020"
 DIDEXCHANGE: Final = "https://didcomm.org/didexchange/1.1"
 INVITED, DELIVERED, FAILED = "invited", "delivered", "failed"
 QUEUED: Final = "queued"  # an item waiting for the connection the first offer opens
-_ISSUED_STATES: Final = frozenset({"credential-issued", "done"})
+ISSUED_STATES: Final = frozenset({"credential-issued", "done"})
 _FAILED_STATES: Final = frozenset({"abandoned", "deleted"})
 DEFAULT_LABEL: Final = "Ministère de l'Éducation nationale — وزارة التربية الوطنية"
 
@@ -253,7 +253,7 @@ class WalletDelivery:
         connection: str | None = None
         items.sort(key=lambda i: i.position)
         for item in items:
-            if item.state in _ISSUED_STATES or item.state in _FAILED_STATES:
+            if item.state in ISSUED_STATES or item.state in _FAILED_STATES:
                 continue
             if item.cred_ex_id is None:
                 if connection is None:
@@ -273,7 +273,7 @@ class WalletDelivery:
         holder = next((_subject_id(i.document) for i in items if i.document), None)
         if any(i.state in _FAILED_STATES for i in items):
             new_state = FAILED
-        elif all(i.state in _ISSUED_STATES for i in items):
+        elif all(i.state in ISSUED_STATES for i in items):
             new_state = DELIVERED
         else:
             new_state = INVITED
@@ -334,7 +334,7 @@ class WalletDelivery:
             raise DeliveryError(f"the agent could not say how the delivery went: {err}", code="delivery.agent") from err
         exchange = record.get("cred_ex_record", record)
         state = str(exchange.get("state", ""))
-        issued = (((exchange.get("by_format") or {}).get("cred_issue") or {}).get("ld_proof")) if state in _ISSUED_STATES else None
+        issued = (((exchange.get("by_format") or {}).get("cred_issue") or {}).get("ld_proof")) if state in ISSUED_STATES else None
         connection = exchange.get("connection_id")
         return state, issued if isinstance(issued, dict) else None, connection if isinstance(connection, str) else None
 

@@ -47,8 +47,14 @@ class PVInvalidError(PVError):
 
     def __init__(self, problems: list[PVProblem], *, source: str = "PV") -> None:
         self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s); nothing was issued\n{lines}")
+        self.source = source
+        super().__init__(self.describe())
+
+    def describe(self, outcome: str = "") -> str:
+        """The report: ``source: N problem(s)[; outcome]`` then one line per problem. The outcome
+        is the caller's to say (``shahada issue``: "nothing was issued")."""
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        return f"{self.source}: {len(self.problems)} problem(s){'; ' + outcome if outcome else ''}\n{lines}"
 
 
 class ArchiveError(IssuerError):

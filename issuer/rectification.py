@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -64,7 +65,8 @@ class Change:
     session_kind: str
     old_id: str
     new_id: str
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # the JSON paths that differ (kept in the audit trail)
+    values: tuple[tuple[str, str, str], ...] = ()  # (field in words, old value, new value), for operators
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,12 @@ class PVPlan:
             f"changed: {len(self.changes)}"
         ]
         for c in self.changes:
-            lines.append(f"  changed {c.massar} {c.kind} ({c.session_kind}): {', '.join(c.fields) or '(metadata)'}; {c.old_id} → {c.new_id}")
+            lines.append(f"  changed {c.massar} {c.kind} ({c.session_kind}): {c.old_id} → {c.new_id}")
+            if c.values:
+                width = max(len(label) for label, _, _ in c.values)
+                lines.extend(f"      {label:<{width}}  {old} → {new}" for label, old, new in c.values)
+            else:
+                lines.append(f"      {', '.join(c.fields) or '(metadata only)'}")
         return "\n".join(lines)
 
 
@@ -116,6 +123,57 @@ def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
             out.update(_leaves(item, f"{prefix}[{i}]"))
         return out
     return {prefix: value}
+
+
+_ABSENT = "—"
+_BOOKKEEPING = frozenset({"documentNumber"})  # a new revision's number differs by construction
+
+
+def readable_fields(subject: dict[str, Any]) -> dict[str, str]:
+    """A ``credentialSubject`` as (field in words → value): a bilingual value per language
+    (``familyName (ar)``), a coded value by its code (``mention``; its names follow the code), a mark
+    by its subject and exam (``PHILO (national) mark``) rather than its position in the list."""
+    out: dict[str, str] = {}
+
+    def scalar(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "@value" in v for v in value):
+            for v in value:
+                out[f"{prefix} ({v.get('@language', '?')})"] = scalar(v["@value"])
+        elif isinstance(value, list) and value and all(isinstance(v, dict) and "subjectCode" in v for v in value):
+            for v in value:
+                label = f"{v['subjectCode']} ({v.get('exam', '?')})"
+                for key, item in v.items():
+                    if key not in ("subjectCode", "subjectName", "exam"):
+                        walk(f"{label} {key}", item)
+        elif isinstance(value, dict) and "code" in value:
+            out[prefix] = scalar(value["code"])
+            for key, item in value.items():
+                if key not in ("code", "name"):
+                    walk(f"{prefix} {key}", item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, item)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(f"{prefix}[{i}]", item)
+        else:
+            out[prefix] = scalar(value)
+
+    for key, value in subject.items():
+        if key not in _BOOKKEEPING:
+            walk(key, value)
+    return out
+
+
+def changed_values(old: dict[str, Any], new: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """(field in words, old value, new value) of every ``credentialSubject`` field that differs, in
+    the new document's order (``—`` for a value absent on one side)."""
+    a, b = readable_fields(old.get("credentialSubject", {})), readable_fields(new.get("credentialSubject", {}))
+    order = list(b) + [k for k in a if k not in b]
+    return tuple((k, a.get(k, _ABSENT), b.get(k, _ABSENT)) for k in order if a.get(k) != b.get(k))
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
@@ -181,9 +239,15 @@ def plan_pv(
             continue
         replacement = at_revision(credential, revisions, year=year, secret=secret)
         stored = archive.get(current_id)
-        fields = changed_fields(stored.document if stored else {}, replacement.document)
+        previous = stored.document if stored else {}
+        fields = changed_fields(previous, replacement.document)
         superseding.append(replacement)
-        changes.append(Change(credential.massar, credential.kind, credential.session_kind, current_id, replacement.id, fields))
+        changes.append(
+            Change(
+                credential.massar, credential.kind, credential.session_kind, current_id, replacement.id, fields,
+                changed_values(previous, replacement.document),
+            )
+        )
     changes += _withdrawn_diplomas(records, planned, current, superseding)
     return PVPlan(path.name, sha, year, len(records), new, superseding, changes, unchanged)
 

@@ -1,6 +1,6 @@
 """The issuer's operations, one function each, called alike by the CLI, the services, the tests
 and the benchmarks: :func:`issue_pv` (import or rectify with a PV, sign, supersede, publish the
-status lists), :func:`change_status` (``revoke``, ``suspend``, ``unsuspend``) and
+status lists), :func:`find_documents` and :func:`change_status` (``revoke``, ``suspend``, ``unsuspend``) and
 :func:`publish_status`.
 
 They take what they need explicitly (the archive, a signer, the status store, the operator): the
@@ -10,17 +10,19 @@ installation (``shahada.ministry``) builds those from its settings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.status import StatusChange, StatusStore
-from shahada.issuer.archive.store import ISSUED, Archive, ImportInfo
+from shahada.issuer.archive.store import ISSUED, Archive, ImportInfo, StoredCredential
 from shahada.issuer.issuance import Progress, Signer, sign_pending
-from shahada.issuer.rectification import PVPlan, apply_supersessions, plan_pv, record_plan
+from shahada.issuer.rectification import PVPlan, apply_supersessions, plan_pv, record_plan, superseded_by
 from shahada.proofs.types import SUITE_CONTEXTS
 from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile
+from shahada.schemas.identifiers import normalize_document_number
 from shahada.schemas.reference import Reference, bundled_reference
 from shahada.status.errors import StatusError
 from shahada.status.lists import Purpose
@@ -122,16 +124,104 @@ def issue_pv(
     return Issuance(plan, info, signed, superseded, published)
 
 
-def publish_status(status: StatusStore, signer: Signer, *, issuer_did: str, proof_type: str, clock: Clock = utc_now) -> list[tuple[str, int]]:
+def publish_status(
+    status: StatusStore, signer: Signer, *, issuer_did: str, proof_type: str, clock: Clock = utc_now, progress: Progress | None = None
+) -> list[tuple[str, int]]:
     """Re-sign and store every status list with pending changes or whose validity window is half
     gone (W3C Bitstring Status List 1.0), then sign the public registry's record of every credential
     that has none (when ``signer`` can sign records: :class:`~shahada.issuer.issuance.AgentSigner`);
-    returns the (purpose, number) lists published."""
-    published = status.publish(signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())))
+    returns the (purpose, number) lists published; ``progress`` sees (lists done, lists due)."""
+    published = status.publish(
+        signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())), progress=progress
+    )
     sign_records = getattr(signer, "sign_records", None)
     if callable(sign_records):
         status.publish_registry(sign_records, issuer=issuer_did, now=clock)
     return published
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An issued document as an operator identifies it before changing its status."""
+
+    id: str
+    kind: str  # diploma | transcript
+    document_number: str  # as printed
+    massar: str
+    session_year: int
+    session_kind: str  # normale | rattrapage
+    academy: str
+    name_fr: str  # given and family name
+    name_ar: str
+    state: str  # valid | revoked | suspended | superseded
+
+    def describe(self) -> str:
+        """One line: number, kind, session, academy, Code Massar, names in both scripts, state."""
+        return (
+            f"{self.document_number}  {self.kind:<10}  {self.session_year} {self.session_kind:<10}  {self.academy:<4}  {self.massar}  "
+            f"{self.name_fr} / {self.name_ar}  [{self.state}]"
+        )
+
+
+def _text(values: object, language: str) -> str:
+    if isinstance(values, list):
+        for value in values:
+            if isinstance(value, dict) and value.get("@language") == language:
+                return str(value.get("@value", ""))
+    return ""
+
+
+def _document(stored: StoredCredential, status: StatusStore | None) -> Document:
+    subject = stored.document.get("credentialSubject", {})
+    session = subject.get("session", {})
+    bits = status.status_of(stored.id) if status is not None else {}
+    if status is not None and superseded_by(status.engine, stored.id) is not None:
+        state = "superseded"
+    else:
+        state = "revoked" if bits.get("revocation") else "suspended" if bits.get("suspension") else "valid"
+    return Document(
+        id=stored.id, kind=stored.kind, document_number=stored.document_number, massar=str(subject.get("massarCode", "")),
+        session_year=int(session.get("year", 0)), session_kind=str(session.get("code", "")), academy=str(subject.get("academy", {}).get("code", "")),
+        name_fr=" ".join(filter(None, (_text(subject.get("givenName"), "fr"), _text(subject.get("familyName"), "fr")))),
+        name_ar=" ".join(filter(None, (_text(subject.get("givenName"), "ar"), _text(subject.get("familyName"), "ar")))),
+        state=state,
+    )
+
+
+_MASSAR_TYPED = re.compile(r"[A-Za-z][0-9]{9}")
+
+
+def find_documents(
+    reference: str, *, archive: Archive, status: StatusStore | None, year: int | None = None, kind: str | None = None
+) -> list[Document]:
+    """The issued documents an operator names by the document number printed on the paper (typed
+    as Crockford's rules allow: any case, with or without hyphens), by a Code Massar (every document
+    of that candidate, ``year`` and ``kind`` narrowing), or by the credential id (``urn:uuid:…``).
+
+    Raises:
+        StatusError: ``status.reference`` (none of the three forms), ``status.unknown`` (nothing
+            issued under that reference).
+    """
+    text = reference.strip()
+    if text.lower().startswith("urn:uuid:"):
+        found = [c for c in (archive.get(text),) if c is not None and c.status == ISSUED]
+    elif (number := normalize_document_number(text)) is not None:
+        found = [c for c in (archive.get_by_number(number),) if c is not None and c.status == ISSUED]
+    elif _MASSAR_TYPED.fullmatch(text):
+        found = list(archive.credentials(massar=text.upper(), session_year=year, kind=kind))
+    else:
+        raise StatusError(
+            f"{reference!r} is neither a document number (BAC-2025-D-…), a Code Massar (one letter, nine digits) nor a credential id (urn:uuid:…)",
+            code="status.reference",
+        )
+    documents = [_document(c, status) for c in found]
+    if year is not None:
+        documents = [d for d in documents if d.session_year == year]
+    if kind is not None:
+        documents = [d for d in documents if d.kind == kind]
+    if not documents:
+        raise StatusError(f"no issued document {reference} in the archive", code="status.unknown")
+    return sorted(documents, key=lambda d: (d.session_year, d.session_kind, d.kind, d.document_number))
 
 
 ACTIONS: dict[tuple[str, bool], str] = {

@@ -66,6 +66,7 @@ class PrintReport:
     skipped: int = 0  # already printed by an earlier run
     batches: int = 0  # batch PDFs written in this run
     errors: list[str] = field(default_factory=list)
+    index: Path | None = None  # the print index, when the caller wrote one
 
 
 def document_path(out: Path, credential: Mapping[str, Any]) -> Path:
@@ -141,6 +142,7 @@ def print_documents(
     batch_size: int = DEFAULT_BATCH_SIZE,
     batch_pdf: bool = False,
     progress: Progress | None = None,
+    on_done: Callable[[Batch], None] | None = None,
 ) -> PrintReport:
     """Print ``credentials`` (signed, archived) under ``out``; see the module docstring.
 
@@ -153,6 +155,8 @@ def print_documents(
         batch_size: documents per batch (and per batch PDF).
         batch_pdf: also write one print-ready PDF per batch.
         progress: called with (documents done, total) as batches finish.
+        on_done: called with each batch once every one of its PDFs exists (printed now or earlier),
+            e.g. to record what was printed.
 
     Returns:
         What was printed, skipped and failed.
@@ -174,6 +178,8 @@ def print_documents(
             report.rendered += rendered
             report.batches += written
             done += len(batch.items)
+            if on_done:
+                on_done(batch)
             if progress:
                 progress(done, total)
 
@@ -185,6 +191,8 @@ def print_documents(
                 if batch.done():
                     report.skipped += len(batch.items)
                     done += len(batch.items)
+                    if on_done:
+                        on_done(batch)
                     if progress:
                         progress(done, total)
                     continue

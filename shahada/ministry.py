@@ -241,11 +241,11 @@ class LocalMinistry:
             concurrency=s.sign_concurrency, batch_size=batch_size, progress=progress, on_plan=on_plan,
         )
 
-    def publish_status(self) -> list[tuple[str, int]]:
+    def publish_status(self, progress: Progress | None = None) -> list[tuple[str, int]]:
         """Re-sign every status list with pending changes (none without status lists)."""
         if self.status is None:
             return []
-        return publish_status(self.status, self.signer(), issuer_did=self.identity.did, proof_type=self.settings.proof_type)
+        return publish_status(self.status, self.signer(), issuer_did=self.identity.did, proof_type=self.settings.proof_type, progress=progress)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._stack.close()

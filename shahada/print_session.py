@@ -3,17 +3,55 @@
 It joins two sibling layers, the archive and sealing (``shahada.issuer``) and the renderer
 (``shahada.printing``), so it lives in the installation layer; the CLI (``shahada print``), the
 tests and the benchmark all call :func:`print_session`.
+
+Besides the PDFs it records each printed document in the archive (``printed_documents``: what
+``shahada session status`` counts as printed) and writes the **print index**, a CSV mapping each
+document number to its candidate and file (see :data:`INDEX_COLUMNS`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.issuer.seal import Sealer, seal_credentials
-from shahada.printing.batch import DEFAULT_BATCH_SIZE, PrintReport, print_documents
+from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
+
+INDEX_COLUMNS: Final = (
+    "document_number", "kind", "session", "academy", "massar",
+    "family_name_fr", "given_name_fr", "family_name_ar", "given_name_ar", "file",
+)  # fmt: skip
+
+
+def index_path(out: Path, *, year: int, academy: str | None, kind: str | None) -> Path:
+    """``OUT/print-index-<year>[-<academy>][-<kind>].csv``: one index per selection printed."""
+    return out / f"print-index-{year}{f'-{academy}' if academy else ''}{f'-{kind}' if kind else ''}.csv"
+
+
+def _text(values: Any, language: str) -> str:
+    for value in values if isinstance(values, list) else ():
+        if isinstance(value, dict) and value.get("@language") == language:
+            return str(value.get("@value", ""))
+    return ""
+
+
+def index_row(credential: Mapping[str, Any], out: Path) -> list[str]:
+    """The print index's row of one credential (see :data:`INDEX_COLUMNS`)."""
+    subject = credential["credentialSubject"]
+    path = document_path(out, credential)
+    session = subject.get("session", {})
+    return [
+        str(subject["documentNumber"]), path.parent.parent.name, f"{session.get('year', '')} {session.get('code', '')}".strip(),
+        str(subject["academy"]["code"]), str(subject.get("massarCode", "")),
+        _text(subject.get("familyName"), "fr"), _text(subject.get("givenName"), "fr"),
+        _text(subject.get("familyName"), "ar"), _text(subject.get("givenName"), "ar"),
+        path.relative_to(out).as_posix(),
+    ]
 
 
 def print_session(
@@ -29,10 +67,13 @@ def print_session(
     batch_size: int = DEFAULT_BATCH_SIZE,
     batch_pdf: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> PrintReport:
     """Seal (through ``sealer``) and render every issued credential of ``year`` — only ``academy``'s
     and only ``kind`` (``diploma``, ``transcript``) when given — under ``out``; resumable: what is
-    already printed is skipped.
+    already printed is skipped. Each finished batch is recorded as printed in the archive; the
+    print index of the selection (:func:`index_path`) is written once every document is printed
+    (atomically: an interrupted run leaves the previous index, or none).
 
     Raises:
         SealingError, AgentError: a document could not be sealed; what was written stays.
@@ -41,8 +82,28 @@ def print_session(
     def seal(credentials: list[Any]) -> list[str]:
         return seal_credentials(credentials, sealer, base_url=base_url)
 
+    def printed(batch: Batch) -> None:
+        archive.record_printed([(str(i.credential["id"]), str(i.path.resolve())) for i in batch.items], at=clock())
+
+    out.mkdir(parents=True, exist_ok=True)
+    target = index_path(out, year=year, academy=academy, kind=kind)
+    partial = target.with_name(target.name + ".partial")
     total = archive.count(status=ISSUED, session_year=year, academy=academy, kind=kind)
     stored = archive.credentials(session_year=year, academy=academy, kind=kind)
-    return print_documents(
-        (c.document for c in stored), out, seal=seal, total=total, jobs=jobs, batch_size=batch_size, batch_pdf=batch_pdf, progress=progress
-    )
+    with partial.open("w", encoding="utf-8-sig", newline="") as index:  # the BOM: spreadsheets then read the Arabic as UTF-8
+        writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
+        writer.writerow(INDEX_COLUMNS)
+
+        def documents() -> Iterator[Mapping[str, Any]]:
+            for credential in stored:
+                writer.writerow(index_row(credential.document, out))
+                yield credential.document
+
+        report = print_documents(
+            documents(), out, seal=seal, total=total, jobs=jobs, batch_size=batch_size, batch_pdf=batch_pdf, progress=progress, on_done=printed
+        )
+        index.flush()
+        os.fsync(index.fileno())
+    os.replace(partial, target)
+    report.index = target
+    return report

@@ -30,6 +30,7 @@ from shahada.issuer.archive.status import StatusEntryRow, StatusListRow, StatusS
 from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow
 from shahada.status.bitstring import Bitstring
 
+PROGRESS_EVERY = 200  # credentials between two progress calls
 Verify = Callable[[dict[str, Any]], tuple[bool, str]]  # a stored credential → (verified, why not)
 
 
@@ -61,11 +62,19 @@ def _replay(audit: AuditLog) -> _Expected:
     return _Expected(imports, documents, bits)
 
 
-def check_archive(archive: Archive, audit: AuditLog, status: StatusStore | None, verify: Verify | None) -> Iterator[Problem]:
+def check_archive(
+    archive: Archive,
+    audit: AuditLog,
+    status: StatusStore | None,
+    verify: Verify | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Problem]:
     """Every alteration found, as :class:`Problem` s (none: the archive is intact).
 
     Args:
         verify: checks each issued credential's signature; None skips that (faster) check.
+        progress: called with (credentials checked, credentials in the archive) every
+            ``PROGRESS_EVERY`` credentials and at the end.
     """
     from shahada.issuer.issuance import record_digest
 
@@ -74,8 +83,13 @@ def check_archive(archive: Archive, audit: AuditLog, status: StatusStore | None,
     expected = _replay(audit)
     by_import: dict[int, list[tuple[str, str]]] = {}
     seen: set[str] = set()
+    total = archive.count() if progress is not None else 0
+    checked = 0
     with Session(archive.engine) as session:
         for row in session.scalars(select(CredentialRow).order_by(CredentialRow.id)).yield_per(1000):
+            checked += 1
+            if progress is not None and (checked % PROGRESS_EVERY == 0 or checked == total):
+                progress(checked, total)
             by_import.setdefault(row.import_id, []).append((row.id, row.record_digest))
             recorded = expected.documents.get(row.id)
             if row.status != ISSUED:

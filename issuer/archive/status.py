@@ -339,6 +339,7 @@ class StatusStore:
         issuer: str,
         now: Callable[[], dt.datetime],
         extra_contexts: tuple[str, ...] = (),
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[tuple[str, int]]:
         """Re-sign every list with pending changes (changes are batched per list), and every list
         whose validity window is half gone, even unchanged; no other.
@@ -346,10 +347,12 @@ class StatusStore:
         The revision is read *before* the bits: a change committed while signing leaves the list
         pending, for the next call. Each new list's ``validFrom`` is later than the stored one's, and
         a list is stored only over an older revision or an older ``validFrom`` of the same revision,
-        so two publishers racing never put an older list back. Returns the (purpose, number) lists published.
+        so two publishers racing never put an older list back. Returns the (purpose, number) lists
+        published; ``progress`` is called with (lists published, lists due) after each one.
         """
         published: list[tuple[str, int]] = []
-        for purpose, number, revision, previous in self.due_lists(now()):
+        due = self.due_lists(now())
+        for purpose, number, revision, previous in due:
             bits = self.bits(purpose, number)
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
             moment = now().astimezone(dt.UTC)
@@ -384,6 +387,8 @@ class StatusStore:
                     )
                 )
             published.append((purpose, number))
+            if progress is not None:
+                progress(len(published), len(due))
         return published
 
     def publish_registry(self, sign: RecordSigner, *, issuer: str, now: Callable[[], dt.datetime], batch: int = 500) -> int:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -80,6 +81,16 @@ class CredentialRow(Base):
     status: Mapped[str] = mapped_column(String(10))
     document: Mapped[str] = mapped_column(Text)  # unsigned while pending, the signed credential once issued
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class PrintedRow(Base):
+    """The last time each document was printed (``shahada print`` wrote its PDF), and where."""
+
+    __tablename__ = "printed_documents"
+
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    printed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +329,32 @@ class Archive:
     def get(self, credential_id: str) -> StoredCredential | None:
         with self._sessions() as session:
             row = session.get(CredentialRow, credential_id)
+            return None if row is None else _stored(row)
+
+    def record_printed(self, printed: Sequence[tuple[str, str]], *, at: dt.datetime) -> None:
+        """Record (credential id, PDF path) pairs as printed at ``at``, in one transaction. A
+        document already recorded at the same path keeps its first record (a resumed run finds it
+        printed); printed elsewhere, the new record replaces the earlier one."""
+        if not printed:
+            return
+        with self._sessions.begin() as session:
+            known: dict[str, str] = {}
+            for start in range(0, len(printed), 500):
+                chunk = [cid for cid, _ in printed[start : start + 500]]
+                for cid, path in session.execute(select(PrintedRow.credential_id, PrintedRow.path).where(PrintedRow.credential_id.in_(chunk))):
+                    known[cid] = path
+            printed = [(cid, path) for cid, path in printed if known.get(cid) != path]
+            if not printed:
+                return
+            ids = [cid for cid, _ in printed]
+            for start in range(0, len(ids), 500):
+                session.execute(delete(PrintedRow).where(PrintedRow.credential_id.in_(ids[start : start + 500])))
+            session.execute(insert(PrintedRow), [{"credential_id": cid, "path": path, "printed_at": at} for cid, path in printed])
+
+    def get_by_number(self, document_number: str) -> StoredCredential | None:
+        """The credential printed with ``document_number`` (canonical form), if any."""
+        with self._sessions() as session:
+            row = session.scalar(select(CredentialRow).where(CredentialRow.document_number == document_number))
             return None if row is None else _stored(row)
 
     def imports(self) -> list[ImportInfo]:

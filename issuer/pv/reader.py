@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from shahada.issuer.errors import PVInvalidError, PVProblem
+from shahada.issuer.pv.encoding import arabic_damage, arabic_damage_message, guess_encoding, not_utf8_message
 from shahada.issuer.pv.rules import PROBLEM_CODES, ProblemLog, RowChecker, pv_columns
 from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
@@ -30,6 +31,11 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _FIRST_LINE = re.compile(r"[^\r\n]*")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of invalid UTF-8 bytes
+# Up to this many lines with bytes that are not UTF-8, each bad cell is reported (a stray character
+# pasted in); beyond, the file is in another encoding and gets one diagnosis naming it.
+STRAY_LINES: Final = 3
+HEADER_SEARCH: Final = 10  # lines searched for the header when line 1 is not it (a title above)
+_ARABIC_COLUMNS: Final = ("nom_ar", "prenom_ar", "lieu_naissance_ar")
 
 type Rows = Generator[tuple[int, list[str]]]  # (line of the row's start, cells); the header first
 
@@ -39,6 +45,8 @@ class _Source:
     decimal_comma: bool  # "15,25" is a decimal: CSV with ';' separators, and XLSX text cells
     broken: bool  # the CSV has bytes that are not UTF-8 (decoded with surrogateescape)
     spreadsheet: bool  # XLSX: rows may omit trailing empty cells
+    foreign: bool = False  # more than STRAY_LINES lines are not UTF-8: the file is in another encoding
+    encoding: str | None = None  # then its likely encoding, in words (None: no guess)
 
 
 def read_pv(path: Path, *, reference: Reference, year: int | None = None) -> list[PVRecord]:
@@ -91,13 +99,19 @@ def _validate(rows: Rows, reference: Reference, year: int, source: _Source, log:
             log.add(None, None, "pv.empty", "the first line is empty: it must hold the header")
             return []
         header = first[1]
-        index = _check_header(header, pv_columns(reference), source.broken, log)
+        expected = pv_columns(reference)
+        if _matching(header, expected) < len(expected) // 2 and _header_below(rows, expected, log):
+            return []
+        index = _check_header(header, expected, source.broken, log)
         if index is None:
             return []
         width = len(index)
         checker = RowChecker(reference, index, year=year, decimal_comma=source.decimal_comma, log=log)
         records: list[PVRecord] = []
         count = 0
+        not_utf8: list[int] = []  # lines skipped as not UTF-8 (another encoding)
+        damaged: dict[str, list[int]] = {}  # "lost" | "mojibake" → lines whose Arabic was damaged
+        arabic = [index[c] for c in _ARABIC_COLUMNS if c in index]
         for line, cells in rows:
             if not any(cells):
                 continue  # blank lines and rows of empty cells carry nothing
@@ -109,16 +123,57 @@ def _validate(rows: Rows, reference: Reference, year: int, source: _Source, log:
                     log.add(line, None, "pv.field_count", f"the row has {len(cells)} cells, the header {width}")
                     continue
                 del cells[width:]  # trailing empty cells, as the header may have
-            if source.broken and _undecodable(line, cells, header, log):
+            if source.broken:
+                if source.foreign:
+                    if any(_UNDECODABLE.search(c) for c in cells):
+                        not_utf8.append(line)
+                        continue
+                elif _undecodable(line, cells, header, log):
+                    continue
+            if (harm := next((h for i in arabic if (h := arabic_damage(cells[i])) is not None), None)) is not None:
+                damaged.setdefault(harm, []).append(line)
                 continue
             if (record := checker.check(line, cells)) is not None:
                 records.append(record)
     except csv.Error as err:
         log.add(None, None, "pv.format", f"the CSV cannot be parsed: {err}")
         return []
+    arabic_lost = bool(damaged.get("lost"))
+    if not_utf8:  # one diagnosis: the rows whose Arabic the other encoding lost are part of it
+        not_utf8 = sorted(not_utf8 + [line for lines in damaged.values() for line in lines])
+        damaged = {}
+    for harm, lines in sorted(damaged.items(), reverse=True):
+        log.lead(None, None, "pv.encoding", arabic_damage_message(harm, len(lines), lines[0]))
+    if not_utf8:
+        log.lead(None, None, "pv.encoding", not_utf8_message(source.encoding, len(not_utf8), not_utf8[0], arabic_lost=arabic_lost))
     if not count:
         log.add(None, None, "pv.empty", "the file has a header but no candidate row")
     return records
+
+
+def _matching(names: list[str], expected: tuple[str, ...]) -> int:
+    """How many of the expected column names a row holds."""
+    wanted = set(expected)
+    return sum(1 for n in names if n.strip() in wanted)
+
+
+def _header_below(rows: Rows, expected: tuple[str, ...], log: ProblemLog) -> bool:
+    """When line 1 is not the header: whether one of the next lines is (a title or notes above it,
+    as a sheet exported with its heading has). Reports ``pv.header_row`` if so. The lines read are
+    consumed: the caller stops either way."""
+    for _ in range(HEADER_SEARCH):
+        found = next(rows, None)
+        if found is None:
+            return False
+        line, cells = found
+        if _matching(cells, expected) >= len(expected) // 2:
+            log.add(
+                line, None, "pv.header_row",
+                f"the header is on line {line}, not line 1: delete the {line - 1} line(s) above it (a title or notes) "
+                "so that the column names are the first line, and check the file again",
+            )
+            return True
+    return False
 
 
 def _check_header(header: list[str], expected: tuple[str, ...], broken: bool, log: ProblemLog) -> dict[str, int] | None:
@@ -164,11 +219,15 @@ def _csv_rows(data: bytes, log: ProblemLog) -> tuple[Rows, _Source] | None:
     if not data.strip():
         log.add(None, None, "pv.empty", "the file is empty")
         return None
+    foreign, encoding = False, None
     try:
         text, broken = data.decode("utf-8"), False
-    except UnicodeDecodeError:
-        # Keep going so the report names every bad row and still checks the good ones.
+    except UnicodeDecodeError as err:
+        # Keep going so the report still checks the good rows; a few bad lines are stray characters
+        # (each bad cell is named), more is a file in another encoding (one diagnosis, naming it).
         text, broken = data.decode("utf-8", "surrogateescape"), True
+        if _broken_lines(text) > STRAY_LINES:
+            foreign, encoding = True, guess_encoding(data, err.start)
     first = _FIRST_LINE.match(text)
     header = first.group() if first else ""
     delimiter = ";" if header.count(";") >= header.count(",") and ";" in header else ","
@@ -180,7 +239,18 @@ def _csv_rows(data: bytes, log: ProblemLog) -> tuple[Rows, _Source] | None:
             yield start, cells
             start = reader.line_num + 1
 
-    return rows(), _Source(decimal_comma=delimiter == ";", broken=broken, spreadsheet=False)
+    return rows(), _Source(decimal_comma=delimiter == ";", broken=broken, spreadsheet=False, foreign=foreign, encoding=encoding)
+
+
+def _broken_lines(text: str) -> int:
+    """Lines holding bytes that are not UTF-8, counted up to one more than STRAY_LINES."""
+    found = 0
+    for line in _lines(text):
+        if _UNDECODABLE.search(line):
+            found += 1
+            if found > STRAY_LINES:
+                break
+    return found
 
 
 def _lines(text: str) -> Iterator[str]:

@@ -42,7 +42,7 @@ PROBLEM_CODES: Final = frozenset({
     "pv.massar_format", "pv.cin_format", "pv.script", "pv.date", "pv.decimal_format",
     "pv.mark_range", "pv.unknown_code", "pv.unexpected_value", "pv.marks_subjects",
     "pv.average_mismatch", "pv.mention_mismatch", "pv.decision_mismatch",
-    "pv.duplicate_candidate", "pv.session_mismatch", "pv.truncated",
+    "pv.duplicate_candidate", "pv.session_mismatch", "pv.truncated", "pv.header_row",
 })  # fmt: skip
 
 _MASSAR = re.compile(r"[A-Z][0-9]{9}")
@@ -51,7 +51,7 @@ _NUMBER = re.compile(r"-?[0-9]+(?:([.,])([0-9]+))?")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 # Letters only: Arabic-Indic digits, punctuation and harakat (U+064B-065F) are neither script.
-_ARABIC_LETTER = re.compile(
+ARABIC_LETTER = re.compile(
     "[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
     "\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdfb\ufe70-\ufefc]"
 )
@@ -98,6 +98,12 @@ class ProblemLog:
         self.total += 1
         if len(self._kept) < self.limit:
             self._kept.append(PVProblem(row, column, code, message))
+
+    def lead(self, row: int | None, column: str | None, code: str, message: str) -> None:
+        """Add a problem before all others (a file-level diagnosis known only once the rows are read)."""
+        self.total += 1
+        self._kept.insert(0, PVProblem(row, column, code, message))
+        del self._kept[self.limit :]
 
     def report(self) -> list[PVProblem]:
         """The kept problems, plus a ``pv.truncated`` line saying how many were left out."""
@@ -300,7 +306,7 @@ class RowChecker:
         return record
 
     def _script(self, line: int, column: str, value: str, arabic: bool) -> None:
-        has_arabic = _ARABIC_LETTER.search(value) is not None
+        has_arabic = ARABIC_LETTER.search(value) is not None
         has_latin = _LATIN_LETTER.search(value) is not None
         if arabic and (has_latin or not has_arabic):
             found = "Latin letters" if has_latin else "no Arabic letter"

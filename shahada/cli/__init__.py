@@ -19,6 +19,7 @@ import click
 from shahada.cli.common import Progress, _fail, _settings
 from shahada.cli.print_command import print_command
 from shahada.cli.serve import serve
+from shahada.cli.session_commands import session_group
 from shahada.cli.status_commands import register_archive_commands, register_status_commands
 from shahada.common.errors import ShahadaError
 from shahada.common.files import private_dir, write_private
@@ -80,7 +81,7 @@ def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
             outcome = _issue(ministry, pv, session, Progress("signing"))
             written = _write_credentials(ministry.archive, outcome.info.id, out)
     except ShahadaError as err:
-        _fail(err)
+        _fail(err, "nothing was issued")
     state = "resumed an earlier import of this file" if outcome.resumed else "new import"
     click.echo(
         f"{pv.name}: {outcome.info.record_count} candidates, {outcome.info.credential_count} credentials ({state}); "
@@ -167,7 +168,7 @@ def pv_check(path: Path, year: int) -> None:
     try:
         records = read_pv(path, reference=bundled_reference(), year=year)
     except ShahadaError as err:
-        _fail(err)
+        _fail(err, "fix them and check the file again")
     admitted = sum(1 for r in records if r.admitted)
     click.echo(f"{path.name}: {len(records)} valid records, {admitted} admitted")
 
@@ -232,4 +233,5 @@ main.add_command(serve)  # shahada serve issuer | verifier | portal
 main.add_command(print_command)  # shahada print: the printed documents of a session
 register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish
 register_archive_commands(main)  # shahada archive verify
+main.add_command(session_group)  # shahada session status YEAR
 main.add_command(wallet_group)  # shahada wallet …: a graduate's cloud wallet

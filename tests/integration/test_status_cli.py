@@ -41,15 +41,15 @@ def test_revoke_suspend_unsuspend_through_the_cli(home: Path) -> None:
     diploma, diploma_file = credential(home, "diploma")
     transcript, transcript_file = credential(home, "transcript")
     assert run(home, "verify", str(diploma_file)).returncode == 0
-    revoked = run(home, "revoke", diploma, "--reason", "fraud established")
+    revoked = run(home, "revoke", diploma, "--reason", "fraud established", "--yes")
     assert revoked.returncode == 0, revoked.stderr
     assert "revoked; lists published: revocation/" in revoked.stdout
     result = run(home, "verify", str(diploma_file))
     assert result.returncode == 1 and "status.revoked" in result.stdout
-    assert run(home, "suspend", transcript, "--reason", "appeal pending").returncode == 0
+    assert run(home, "suspend", transcript, "--reason", "appeal pending", "--yes").returncode == 0
     result = run(home, "verify", str(transcript_file))
     assert result.returncode == 1 and "status.suspended" in result.stdout
-    assert run(home, "unsuspend", transcript).returncode == 0
+    assert run(home, "unsuspend", transcript, "--yes").returncode == 0
     assert run(home, "verify", str(transcript_file)).returncode == 0
     assert run(home, "verify", str(credential(home, "diploma", 1)[1])).returncode == 0  # others untouched
 
@@ -61,7 +61,7 @@ def test_the_older_list_served_again_exits_3_not_0(home: Path) -> None:
     diploma, path = credential(home, "diploma", 3)
     assert run(home, "verify", str(path)).returncode == 0
     [(before,)] = _sql(home, "select document from status_lists where purpose = 'revocation' and number = 0")
-    assert run(home, "revoke", diploma, "--reason", "fraud established").returncode == 0
+    assert run(home, "revoke", diploma, "--reason", "fraud established", "--yes").returncode == 0
     assert run(home, "verify", str(path)).returncode == 1
     [(after,)] = _sql(home, "select document from status_lists where purpose = 'revocation' and number = 0")
     _sql(home, "update status_lists set document = ? where purpose = 'revocation' and number = 0", before)
@@ -74,7 +74,7 @@ def test_the_older_list_served_again_exits_3_not_0(home: Path) -> None:
     assert run(home, "verify", str(path)).returncode == 1
 
 def test_unknown_credential_is_a_domain_error(home: Path) -> None:
-    result = run(home, "revoke", "urn:uuid:00000000-0000-8000-8000-000000000000", "--reason", "x")
+    result = run(home, "revoke", "urn:uuid:00000000-0000-8000-8000-000000000000", "--reason", "x", "--yes")
     assert result.returncode == 1 and "status.unknown" in result.stderr
 
 
@@ -157,11 +157,15 @@ def test_rectification_end_to_end(home: Path, tmp_path: Path) -> None:
     before = _sql(home, "select id, document from credentials")
     dry = run(home, "issue", str(corrected), "--session", "2025", "--out", str(tmp_path / "out"), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    changed = [line for line in dry.stdout.splitlines() if line.strip().startswith("changed ")]
+    lines = dry.stdout.splitlines()
+    changed = [line for line in lines if line.strip().startswith("changed ")]
     assert "changed: 1" in dry.stdout and "new: 0" in dry.stdout and len(changed) == 1, dry.stdout
     assert f"changed {massar} transcript (normale)" in changed[0]
-    fields = changed[0].split(": ", 1)[1].split("; ")[0].split(", ")
-    assert len(fields) == 2 and all(f.startswith("credentialSubject.") for f in fields), fields
+    fields = [line.split() for line in lines[lines.index(changed[0]) + 1 :] if line.startswith("      ")]
+    # one line per changed field, in words, with its old and new value: the two swapped marks
+    assert len(fields) == 2 and all(f[1:3] == ["(national)", "mark"] and f[4] == "→" for f in fields), dry.stdout
+    assert {f[0] for f in fields} == {"PHILO", "ANG"} and fields[0][3] == fields[1][5] and fields[0][5] == fields[1][3], fields
+    assert "credentialSubject" not in dry.stdout
     assert _sql(home, "select id, document from credentials") == before  # a dry run stores nothing
 
     applied = run(home, "issue", str(corrected), "--session", "2025", "--out", str(tmp_path / "out"))
@@ -169,7 +173,7 @@ def test_rectification_end_to_end(home: Path, tmp_path: Path) -> None:
     written = list((tmp_path / "out" / "credentials").glob("*.json"))
     assert len(written) == 1  # the replacement only
     replacement = json.loads(written[0].read_text(encoding="utf-8"))
-    old_id = changed[0].rsplit("; ", 1)[1].split(" → ")[0]
+    old_id = changed[0].rsplit(": ", 1)[1].split(" → ")[0]
     assert replacement["id"] == changed[0].rsplit(" → ", 1)[1]
     old_file = next(
         p for p in (home / "out" / "credentials").glob("transcript-*.json") if json.loads(p.read_text(encoding="utf-8"))["id"] == old_id
@@ -206,6 +210,6 @@ def test_the_printed_seal_reports_a_revocation(home: Path) -> None:
         raise AssertionError("every printed diploma is already revoked")
     before = run(home, "verify", text)
     assert before.returncode == 0 and "valid according to the ministry's registry" in before.stdout, before.stdout
-    assert run(home, "revoke", cid, "--reason", "diploma withdrawn").returncode == 0
+    assert run(home, "revoke", cid, "--reason", "diploma withdrawn", "--yes").returncode == 0
     after = run(home, "verify", text)
     assert after.returncode == 1 and "INVALID SEAL" in after.stdout and "registry.revoked" in after.stdout, after.stdout

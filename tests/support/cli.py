@@ -42,8 +42,9 @@ def session_agent(ministry: Any) -> Iterator[None]:
         _agent.clear()
 
 
-def run(home: Path, *args: str, timeout: float = 300) -> Ran:
-    """``shahada ARGS`` with ``SHAHADA_HOME=home``, in this process."""
+def run(home: Path, *args: str, timeout: float = 300, input: str | None = None) -> Ran:
+    """``shahada ARGS`` with ``SHAHADA_HOME=home``, in this process; ``input`` is its stdin (an
+    operator's answers), none by default (a script's: a question is answered by end of file)."""
     from shahada.cli import main
 
     assert _agent, "use session_agent(ministry) (an autouse fixture of the module)"
@@ -54,5 +55,5 @@ def run(home: Path, *args: str, timeout: float = 300) -> Ran:
     env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SHAHADA_")}
     env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="cli-test")
     env.update({k: v for k, v in _agent.items() if k.startswith("SHAHADA_")})
-    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False, input=input)
     return Ran(result.exit_code, result.stdout, result.stderr)
