@@ -62,6 +62,7 @@ from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
+    SignatureCheck,
     check_contexts,
     check_proof,
     check_signature,
@@ -125,6 +126,7 @@ def verify_presentation(
     max_credentials: int = MAX_CREDENTIALS,
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
+    signature_check: SignatureCheck = check_signature,
 ) -> PresentationResult:
     """Verify ``presentation`` (parsed JSON), its proof and every credential it holds.
 
@@ -142,6 +144,8 @@ def verify_presentation(
         status: checks the status list entries of each credential inside (see
             :func:`verifier.verify_credential`); a revoked credential then fails ``credentials``.
         registry: compares each credential inside with the issuer's records.
+        signature_check: runs the ``signature`` checks of the presentation and of each credential
+            (see :func:`verifier.verify_credential`).
 
     Returns:
         A :class:`PresentationResult`.
@@ -169,7 +173,7 @@ def verify_presentation(
             checks["domain"] = _check_expected("domain", choice.proof, domain)
             checks["key"], public_key, presenter = _check_key(choice.proof, holder, resolver)
             if public_key is not None:
-                checks["signature"] = check_signature(vp, choice, public_key, document_loader)
+                checks["signature"] = signature_check(vp, choice, public_key, document_loader)
         if presenter is not None:
             checks["holder"] = _check_binding(credentials, presenter)
         credential_results = [
@@ -182,6 +186,7 @@ def verify_presentation(
                 allowed_suites=allowed_suites,
                 status=status,
                 registry=registry,
+                signature_check=signature_check,
             )
             for credential in credentials
         ]

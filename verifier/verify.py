@@ -17,7 +17,7 @@ issuer      ``issuer.untrusted`` (an untrusted issuer is never resolved)
 proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, proof set), ``proof.malformed``
 key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
 signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
-            ``proof.malformed``
+            ``proof.malformed``, ``jsonld.too_complex`` (RDFC-1.0 past its work limits)
 schema      ``schema.invalid`` (a baccalaureate credential not conforming to its JSON Schema)
 validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
 registry    only when a ``registry`` checker is passed (see :mod:`shahada.verifier.registry`)
@@ -41,6 +41,7 @@ from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
+    SignatureCheck,
     check_contexts,
     check_issuer,
     check_key,
@@ -74,6 +75,7 @@ def verify_credential(
     allowed_suites: frozenset[str] = DEFAULT_SUITES,
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
+    signature_check: SignatureCheck = check_signature,
 ) -> VerificationResult:
     """Verify ``credential`` (parsed JSON) and report every check.
 
@@ -90,6 +92,8 @@ def verify_credential(
             and no ``status`` check is reported.
         registry: compares the credential with the issuer's records (:mod:`shahada.verifier.registry`);
             when given, a ``registry`` check comes last.
+        signature_check: runs the ``signature`` check (canonicalization and Ed25519); by default
+            :func:`~shahada.verifier.checks.check_signature` in this thread.
 
     Returns:
         A :class:`VerificationResult`; ``verified`` is true only if every check passed.
@@ -120,7 +124,7 @@ def verify_credential(
             record(proof_check)
         if choice is not None:
             key_check, public_key = check_key(choice.proof, issuer, resolver)
-            if record(key_check) and public_key is not None and record(check_signature(credential, choice, public_key, document_loader)):
+            if record(key_check) and public_key is not None and record(signature_check(credential, choice, public_key, document_loader)):
                 record(check_schema(credential))
     version = version_of(credential)
     if version is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from shahada.common.isolation import WorkerPool
 from shahada.common.problems import render_error
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
@@ -63,15 +64,17 @@ def create_app(
     records: Records | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     loader: PinnedDocumentLoader | None = None,
+    workers: WorkerPool | None = None,
 ) -> Flask:
-    """The verifier application.
+    """The verifier application. ``workers``: the worker processes of the expensive work (see
+    :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.
 
     Raises:
         SettingsError (config.verifier): settings that cannot work.
     """
     if not isinstance(settings, VerifierSettings):
         settings = VerifierSettings.from_mapping(settings)
-    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now)
+    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now, workers=workers)
     app = Flask("shahada.verifier.web")
     app.config[SERVICE_KEY] = service
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK

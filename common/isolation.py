@@ -1,0 +1,221 @@
+"""Expensive work on foreign input, done in worker processes that can be killed.
+
+A thread cannot be cancelled: a request stuck in RDF canonicalization or in PDFium holds its
+thread, its CPU and its memory until the work ends, however long that is. :class:`WorkerPool`
+runs such work in a small pool of worker processes (pebble's ``ProcessPool``), each with
+
+* a memory ceiling (``RLIMIT_AS``: an allocation past it fails, or the worker dies),
+* a CPU ceiling for each task (``RLIMIT_CPU``, raised by the task's allowance before it starts:
+  past it the kernel kills the worker),
+* a wall-clock timeout for each task, past which the pool kills the worker and starts a new one,
+* a bounded admission: at most ``processes`` tasks run, a caller waits for a free worker no longer
+  than its :class:`Deadline` allows, and nothing queues behind a stuck task unseen.
+
+Workers are started with ``spawn`` (no fork of a threaded server) when the first task arrives,
+each after ``max_tasks`` tasks is replaced (its CPU count starts again). Errors::
+
+    ShahadaError
+    └── WorkError              work.failed       the worker died (memory, CPU, a crash)   422
+        ├── WorkTimeoutError   work.timeout      the task ran past its timeout           422
+        └── WorkBusyError      service.busy      no worker free before the deadline;     503
+                                                 or the pool is stopping
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, Final, Self
+
+from pebble import ProcessExpired, ProcessFuture, ProcessPool
+
+from shahada.common.errors import ShahadaError
+
+__all__ = ["Deadline", "WorkBusyError", "WorkError", "WorkLimits", "WorkTimeoutError", "WorkerPool"]
+
+_SPAWN: Final = multiprocessing.get_context("spawn")
+_RESPAWN_GRACE: Final = 5.0  # seconds a task may wait for a worker being started
+
+
+class WorkError(ShahadaError):
+    code = "work.failed"
+    http_status = 422
+
+
+class WorkTimeoutError(WorkError):
+    code = "work.timeout"
+    http_status = 422
+
+
+class WorkBusyError(WorkError):
+    code = "service.busy"
+    http_status = 503
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A point in time (``time.monotonic``) by which a request must be answered."""
+
+    at: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+
+@dataclass(frozen=True, slots=True)
+class WorkLimits:
+    """Attributes:
+    processes: worker processes (tasks running at once).
+    timeout: wall-clock seconds one task may run before its worker is killed.
+    cpu_seconds: CPU seconds one task may use (``RLIMIT_CPU`` of the worker).
+    memory_bytes: address space of a worker (``RLIMIT_AS``).
+    max_tasks: tasks a worker runs before it is replaced.
+    """
+
+    processes: int = 2
+    timeout: float = 5.0
+    cpu_seconds: int = 5
+    memory_bytes: int = 1 << 30
+    max_tasks: int = 200
+
+
+def _limit_worker(memory_bytes: int, initializer: Callable[..., None] | None, initargs: Sequence[Any]) -> None:
+    """Runs first in each worker: cap its address space, then the caller's initializer."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _run_limited[T](cpu_seconds: int, function: Callable[..., T], args: Sequence[Any]) -> T:
+    """Runs each task in its worker: the CPU ceiling becomes what the worker used so far plus the
+    task's allowance (``RLIMIT_CPU`` counts the whole process)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = used + cpu_seconds
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    return function(*args)
+
+
+def _ready() -> None:
+    """A task that does nothing: scheduling it makes a worker start."""
+
+
+def _stop_pool(pool: ProcessPool, timeout: float = 2.0) -> None:
+    pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
+    pool.join(timeout)
+
+
+class WorkerPool:
+    """A pool of limited worker processes (see the module docstring).
+
+    Args:
+        limits: the pool's size and each task's limits.
+        initializer, initargs: run once in each worker (e.g. to build a document loader there);
+            both must be picklable (a module-level function, plain data).
+    """
+
+    def __init__(self, limits: WorkLimits = WorkLimits(), *, initializer: Callable[..., None] | None = None, initargs: Sequence[Any] = ()) -> None:
+        if limits.processes < 1:
+            raise ValueError("a worker pool needs at least one process")
+        self.limits = limits
+        self._initializer = initializer
+        self._initargs = tuple(initargs)
+        self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(limits.processes)
+        self._stopped = False
+        self._running: set[ProcessFuture[Any]] = set()
+
+    def _started(self) -> ProcessPool:
+        with self._lock:
+            if self._stopped:
+                raise WorkBusyError("the service is stopping")
+            if self._pool is None:
+                self._pool = ProcessPool(
+                    max_workers=self.limits.processes,
+                    max_tasks=self.limits.max_tasks,
+                    initializer=_limit_worker,
+                    initargs=(self.limits.memory_bytes, self._initializer, self._initargs),
+                    context=_SPAWN,
+                )
+                weakref.finalize(self, _stop_pool, self._pool)  # a pool nobody closed stops with its owner
+            return self._pool
+
+    def run[T](self, function: Callable[..., T], *args: Any, deadline: Deadline | None = None, what: str = "the work") -> T:
+        """``function(*args)`` in a worker; its exceptions are raised here (they must pickle).
+
+        Raises:
+            WorkBusyError (service.busy): no worker free before ``deadline``, or the pool stopped.
+            WorkTimeoutError (work.timeout): the task ran past the pool's timeout or the deadline.
+            WorkError (work.failed): the worker died (memory or CPU ceiling, a crash).
+        """
+        wait = deadline.remaining() if deadline is not None else self.limits.timeout
+        if not self._slots.acquire(timeout=wait):
+            raise WorkBusyError(f"every worker is busy: {what} could not start within {wait:.1f} s; try again")
+        try:
+            timeout = self.limits.timeout if deadline is None else min(self.limits.timeout, deadline.remaining())
+            if timeout <= 0:
+                raise WorkTimeoutError(f"{what} had no time left before the request's deadline")
+            future = self._started().schedule(_run_limited, args=(self.limits.cpu_seconds, function, args), timeout=timeout)
+            with self._lock:
+                self._running.add(future)
+            try:
+                # the task's own timeout starts when a worker takes it; a worker being replaced
+                # (after a kill) may delay that: the wait as a whole is bounded too
+                result: T = future.result(timeout=timeout + _RESPAWN_GRACE)
+                return result
+            except FutureTimeout as err:
+                if not future.done():
+                    future.cancel()  # type: ignore[no-untyped-call]
+                    raise WorkBusyError(f"no worker could take {what} in time; try again") from err
+                raise WorkTimeoutError(f"{what} took longer than {timeout:.1f} s and was stopped") from err
+            except ProcessExpired as err:
+                raise WorkError(f"{what} was stopped: it went past the memory or CPU limits (worker exit {err.exitcode})") from err
+            except MemoryError as err:
+                raise WorkError(f"{what} needed more memory than the {self.limits.memory_bytes >> 20} MiB allowed") from err
+            except (CancelledError, RuntimeError) as err:  # cancelled by close(), or pebble's pool stopped
+                if self._stopped:
+                    raise WorkBusyError("the service is stopping") from err
+                raise
+            finally:
+                with self._lock:
+                    self._running.discard(future)
+        finally:
+            self._slots.release()
+
+    def start(self) -> None:
+        """Start the workers now rather than at the first task (a service calls this when it
+        starts listening: a worker takes about a second to import what it runs)."""
+        pool = self._started()
+        for _ in range(self.limits.processes):
+            pool.schedule(_ready)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop the workers (killing running tasks: their callers get ``service.busy``)."""
+        with self._lock:
+            self._stopped = True
+            pool, self._pool = self._pool, None
+            running, self._running = set(self._running), set()
+        for future in running:
+            future.cancel()  # type: ignore[no-untyped-call]  # pebble stops the worker of a running task; its caller gets service.busy
+        if pool is not None:
+            _stop_pool(pool, timeout)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
