@@ -9,7 +9,7 @@ runs such work in a small pool of worker processes (pebble's ``ProcessPool``), e
   past it the kernel kills the worker),
 * a wall-clock timeout for each task, past which the pool kills the worker and starts a new one,
 * a bounded admission: at most ``processes`` tasks run, a caller waits for a free worker no longer
-  than its :class:`Deadline` allows, and nothing queues behind a stuck task unseen.
+  than ``max_wait`` (and its :class:`Deadline`), and nothing queues behind a stuck task unseen.
 
 Workers are started with ``spawn`` (no fork of a threaded server) when the first task arrives,
 each after ``max_tasks`` tasks is replaced (its CPU count starts again). Errors::
@@ -81,6 +81,8 @@ class WorkLimits:
     cpu_seconds: CPU seconds one task may use (``RLIMIT_CPU`` of the worker).
     memory_bytes: address space of a worker (``RLIMIT_AS``).
     max_tasks: tasks a worker runs before it is replaced.
+    max_wait: seconds a task may wait for a free worker before ``service.busy`` (a request
+        thread waiting longer would be starved for the same reason).
     """
 
     processes: int = 2
@@ -88,6 +90,7 @@ class WorkLimits:
     cpu_seconds: int = 5
     memory_bytes: int = 1 << 30
     max_tasks: int = 200
+    max_wait: float = 1.0
 
 
 def _limit_worker(memory_bytes: int, initializer: Callable[..., None] | None, initargs: Sequence[Any]) -> None:
@@ -162,7 +165,7 @@ class WorkerPool:
             WorkTimeoutError (work.timeout): the task ran past the pool's timeout or the deadline.
             WorkError (work.failed): the worker died (memory or CPU ceiling, a crash).
         """
-        wait = deadline.remaining() if deadline is not None else self.limits.timeout
+        wait = min(self.limits.max_wait, deadline.remaining()) if deadline is not None else self.limits.max_wait
         if not self._slots.acquire(timeout=wait):
             raise WorkBusyError(f"every worker is busy: {what} could not start within {wait:.1f} s; try again")
         try:
@@ -179,8 +182,10 @@ class WorkerPool:
                 return result
             except FutureTimeout as err:
                 if not future.done():
+                    started = future.running()
                     future.cancel()  # type: ignore[no-untyped-call]
-                    raise WorkBusyError(f"no worker could take {what} in time; try again") from err
+                    if not started:
+                        raise WorkBusyError(f"no worker could take {what} in time; try again") from err
                 raise WorkTimeoutError(f"{what} took longer than {timeout:.1f} s and was stopped") from err
             except ProcessExpired as err:
                 raise WorkError(f"{what} was stopped: it went past the memory or CPU limits (worker exit {err.exitcode})") from err
@@ -196,12 +201,14 @@ class WorkerPool:
         finally:
             self._slots.release()
 
-    def start(self) -> None:
+    def start(self, *, wait: float = 0.0) -> None:
         """Start the workers now rather than at the first task (a service calls this when it
-        starts listening: a worker takes about a second to import what it runs)."""
+        starts listening: a worker takes about a second to import what it runs); with ``wait``,
+        for at most that many seconds until each has run a first task."""
         pool = self._started()
-        for _ in range(self.limits.processes):
-            pool.schedule(_ready)
+        futures = [pool.schedule(_ready) for _ in range(self.limits.processes)]
+        for future in futures if wait else ():
+            future.result(timeout=wait)
 
     def close(self, timeout: float = 2.0) -> None:
         """Stop the workers (killing running tasks: their callers get ``service.busy``)."""

@@ -19,7 +19,6 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from shahada.common.isolation import WorkerPool
 from shahada.common.problems import render_error
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
@@ -27,6 +26,7 @@ from shahada.verifier.web import api, pages
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
 from shahada.verifier.web.service import Records, Report, VerifierService
 from shahada.verifier.web.settings import VerifierSettings
+from shahada.verifier.web.workers import VerifierWorkers
 
 __all__ = [
     "BadRequestError",
@@ -64,7 +64,7 @@ def create_app(
     records: Records | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     loader: PinnedDocumentLoader | None = None,
-    workers: WorkerPool | None = None,
+    workers: VerifierWorkers | None = None,
 ) -> Flask:
     """The verifier application. ``workers``: the worker processes of the expensive work (see
     :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.

@@ -11,8 +11,8 @@ seal raises a domain error with its code (422/413), rendered as problem+json or 
 
 Bounded work: each verification has a deadline (``request_timeout``); the work on foreign input
 that can be made expensive — the ``signature`` check (JSON-LD, RDFC-1.0 with its limits, JCS) and
-reading a PDF's or a photo's QR codes — runs in the service's :class:`WorkerPool` (worker
-processes with memory, CPU and time limits, killed past them), so a hostile request costs one
+reading a PDF's or a photo's QR codes — runs in the service's worker processes
+(:class:`~shahada.verifier.web.workers.VerifierWorkers`: memory, CPU and time limits, killed past them), so a hostile request costs one
 worker for a bounded time and never a request thread's for ever (``work.timeout``,
 ``work.failed``, ``service.busy``).
 """
@@ -26,7 +26,7 @@ from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from shahada.common import jsontext
-from shahada.common.isolation import Deadline, WorkerPool, WorkLimits
+from shahada.common.isolation import Deadline
 from shahada.did.document import DIDDocument
 from shahada.did.errors import DIDError
 from shahada.did.resolve import DIDResolver
@@ -50,7 +50,7 @@ from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
 from shahada.verifier.web.challenges import Challenge, ChallengeStore
 from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
 from shahada.verifier.web.settings import VerifierSettings
-from shahada.verifier.web.workers import IsolatedSignatureCheck, scan_task, start_worker
+from shahada.verifier.web.workers import IsolatedSignatureCheck, VerifierWorkers, scan_task
 
 __all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 
@@ -174,19 +174,19 @@ class VerifierService:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         loader: PinnedDocumentLoader | None = None,
         reference: Reference | None = None,
-        workers: WorkerPool | None = None,
+        workers: VerifierWorkers | None = None,
     ) -> None:
         self.settings = settings
         self.loader = loader or PinnedDocumentLoader()
         self._own_workers = workers is None and settings.work_processes > 0
         if self._own_workers:
-            limits = WorkLimits(
+            workers = VerifierWorkers.create(
+                self.loader,
                 processes=settings.work_processes,
+                scan_processes=settings.scan_processes,
                 timeout=settings.work_timeout,
-                cpu_seconds=max(1, round(settings.work_timeout)),
-                memory_bytes=settings.work_memory << 20,
+                memory_mib=settings.work_memory,
             )
-            workers = WorkerPool(limits, initializer=start_worker, initargs=(self.loader,))
         self.workers = workers
         self.network_resolver: DIDResolver | None = None
         if resolver is None:
@@ -227,7 +227,7 @@ class VerifierService:
         return Deadline.after(self.settings.request_timeout)
 
     def _signatures(self, deadline: Deadline) -> SignatureCheck:
-        return check_signature if self.workers is None else IsolatedSignatureCheck(self.workers, deadline)
+        return check_signature if self.workers is None else IsolatedSignatureCheck(self.workers.signatures, deadline)
 
     def verify_credential(self, credential: Any, *, warnings: Sequence[str] = (), deadline: Deadline | None = None) -> Report:
         """Every check of :func:`verifier.verify_credential`, then the ministry's records.
@@ -403,7 +403,7 @@ class VerifierService:
             if self.workers is None:
                 texts = read_qr_texts(data)
             else:
-                texts = self.workers.run(scan_task, data, deadline=deadline, what="reading the file's QR code")
+                texts = self.workers.scans.run(scan_task, data, deadline=deadline, what="reading the file's QR code")
             return self.verify_seal(_seal_text(texts))
         if len(data) > self.settings.max_json_bytes:
             raise PayloadTooLargeError(f"a credential or text file of {len(data)} bytes; at most {self.settings.max_json_bytes} are verified")

@@ -31,9 +31,11 @@ share_timeout          5.0          seconds to fetch a share link (connect, each
 share_max_bytes        524288       the largest share link answer read
 request_timeout        10.0         seconds a verification may take in all (waiting for a worker
                                     included); past it ``work.timeout`` or ``service.busy``
-work_processes         2            worker processes for the expensive work on foreign input
-                                    (canonicalization and signature, PDF and image decoding); 0 runs
-                                    it in the request's thread, unisolated (tools and tests only)
+work_processes         2            worker processes for the signature check of foreign input
+                                    (JSON-LD, RDFC-1.0, JCS); 0: no worker process at all, the work
+                                    runs in the request's thread, unisolated (tools and tests only)
+scan_processes         1            worker processes that read PDFs and photos (PDFium, Pillow,
+                                    zxing-cpp), apart: a PDF bomb never delays a credential
 work_timeout           5.0          seconds one such task may run before its worker is killed
                                     (also its CPU seconds)
 work_memory            1024         MiB of address space a worker may use
@@ -75,6 +77,7 @@ class VerifierSettings:
     share_max_bytes: int = 512 * 1024
     request_timeout: float = 10.0
     work_processes: int = 2
+    scan_processes: int = 1
     work_timeout: float = 5.0
     work_memory: int = 1024
 
@@ -89,6 +92,8 @@ class VerifierSettings:
                 raise SettingsError(f"{name} must be a number of seconds > 0")
         if int(self.work_processes) < 0:
             raise SettingsError("work_processes must be an integer ≥ 0")
+        if int(self.scan_processes) < 1:
+            raise SettingsError("scan_processes must be a positive integer")
         for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_memory"):
             if int(getattr(self, name)) < 1:
                 raise SettingsError(f"{name} must be a positive integer")
@@ -121,7 +126,7 @@ class VerifierSettings:
 
 
 _INTS: Final = frozenset(
-    {"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_processes", "work_memory"}
+    {"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_processes", "scan_processes", "work_memory"}
 )
 _FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout", "request_timeout", "work_timeout"})
 

@@ -4,14 +4,19 @@ or JCS, Ed25519) and reading a photo's or a PDF's QR codes (Pillow, PDFium, zxin
 
 Each worker gets the service's pinned loader once (:func:`start_worker`); a task's arguments and
 result are plain data. What a worker raises (``scan.*``) reaches the service unchanged.
+
+:class:`VerifierWorkers` keeps two pools: signatures (fast, ~10 ms a credential) and scans (a
+genuine PDF page is ~0.3 s): a PDF bomb, which holds a scan worker until its timeout, then never
+delays the verification of a credential, a presentation or a QR text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from shahada.common.isolation import Deadline, WorkerPool
+from shahada.common.isolation import Deadline, WorkerPool, WorkLimits
 from shahada.proofs import SUITES
 from shahada.proofs.canonical import DocumentLoader
 from shahada.schemas.loader import PinnedDocumentLoader
@@ -19,7 +24,7 @@ from shahada.verifier.checks import ProofChoice, check_signature
 from shahada.verifier.result import Check
 from shahada.verifier.scan import read_qr_texts
 
-__all__ = ["IsolatedSignatureCheck", "scan_task", "signature_task", "start_worker"]
+__all__ = ["IsolatedSignatureCheck", "VerifierWorkers", "scan_task", "signature_task", "start_worker"]
 
 _loader: list[PinnedDocumentLoader] = []  # this worker's loader, set once by start_worker
 
@@ -50,3 +55,32 @@ class IsolatedSignatureCheck:
             signature_task, dict(credential), dict(choice.proof), choice.suite.name, public_key,
             deadline=self._deadline, what="checking the signature",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class VerifierWorkers:
+    """The verifier service's two pools (see the module docstring)."""
+
+    signatures: WorkerPool
+    scans: WorkerPool
+
+    @classmethod
+    def create(cls, loader: PinnedDocumentLoader, *, processes: int = 2, scan_processes: int = 1, timeout: float = 5.0, memory_mib: int = 1024) -> VerifierWorkers:
+        """Pools of ``processes`` and ``scan_processes`` workers; each task killed past ``timeout``
+        seconds (wall clock, and as many CPU seconds), each worker limited to ``memory_mib``."""
+
+        def limits(count: int) -> WorkLimits:
+            return WorkLimits(processes=count, timeout=timeout, cpu_seconds=max(1, round(timeout)), memory_bytes=memory_mib << 20)
+
+        return cls(
+            signatures=WorkerPool(limits(processes), initializer=start_worker, initargs=(loader,)),
+            scans=WorkerPool(limits(scan_processes)),
+        )
+
+    def start(self, *, wait: float = 0.0) -> None:
+        self.signatures.start(wait=wait)
+        self.scans.start(wait=wait)
+
+    def close(self) -> None:
+        self.signatures.close()
+        self.scans.close()

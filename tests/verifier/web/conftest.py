@@ -15,7 +15,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shahada.common.isolation import WorkerPool, WorkLimits
 from shahada.common.wsgi import WaitressServer
 from shahada.did import DIDResolver
 from shahada.did.document import DIDDocument, build_did_document
@@ -25,7 +24,7 @@ from shahada.schemas.seal.text import seal_text
 from shahada.services import verifier_settings
 from shahada.verifier.seal import StaticResolver
 from shahada.verifier.web import create_app
-from shahada.verifier.web.workers import start_worker
+from shahada.verifier.web.workers import VerifierWorkers
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
@@ -60,14 +59,14 @@ def seal(sealer: LocalSealer, case_diploma: dict[str, Any]) -> str:
     return seal_text(cose, SEAL_BASE)
 
 
-_WORKERS: list[WorkerPool] = []
+_WORKERS: list[VerifierWorkers] = []
 
 
-def shared_workers() -> WorkerPool:
+def shared_workers() -> VerifierWorkers:
     """One pool of worker processes for every app of these tests (an app of its own would start
     its own processes); stopped at the end of the session."""
     if not _WORKERS:
-        _WORKERS.append(WorkerPool(WorkLimits(processes=2), initializer=start_worker, initargs=(PinnedDocumentLoader(),)))
+        _WORKERS.append(VerifierWorkers.create(PinnedDocumentLoader()))
     return _WORKERS[0]
 
 
@@ -78,7 +77,7 @@ def _stop_shared_workers() -> Iterator[None]:
         _WORKERS.pop().close()
 
 
-def make_app(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, *, workers: WorkerPool | None = None, **settings: Any) -> Flask:
+def make_app(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, *, workers: VerifierWorkers | None = None, **settings: Any) -> Flask:
     ministry = DIDDocument.from_dict(build_did_document(MINISTRY_DID, sealer.public_key))
     resolver = StaticResolver({MINISTRY_DID: ministry}, fallback=DIDResolver(trusted_dids=frozenset()))
     values: dict[str, Any] = {"trusted_issuers": frozenset({issuer_key.did_key, MINISTRY_DID}), "seal_base_url": SEAL_BASE}

@@ -28,10 +28,9 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shahada.common.isolation import WorkerPool, WorkLimits
 from shahada.common.wsgi import ServerLimits, WaitressServer
 from shahada.schemas.loader import PinnedDocumentLoader
-from shahada.verifier.web.workers import start_worker
+from shahada.verifier.web.workers import VerifierWorkers
 from tests.support.attacks import LONE_SURROGATE, draw_op_bomb_pdf, poison_graph
 from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey
@@ -81,15 +80,16 @@ def test_a_lone_surrogate_is_a_400_not_a_500(client: FlaskClient, genuine: dict[
 
 
 @pytest.fixture(scope="module")
-def bomb_workers() -> Iterator[WorkerPool]:
-    """Two workers that kill a task after 3 s (a bomb of 10 pages needs about ten times that)."""
-    with WorkerPool(WorkLimits(processes=2, timeout=3.0, cpu_seconds=3), initializer=start_worker, initargs=(PinnedDocumentLoader(),)) as pool:
-        pool.start()
-        yield pool
+def bomb_workers() -> Iterator[VerifierWorkers]:
+    """Workers that kill a task after 3 s (a bomb of 10 pages needs about ten times that)."""
+    workers = VerifierWorkers.create(PinnedDocumentLoader(), timeout=3.0)
+    workers.start(wait=60)
+    yield workers
+    workers.close()
 
 
 @pytest.fixture
-def served(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, bomb_workers: WorkerPool) -> Iterator[WaitressServer]:
+def served(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, bomb_workers: VerifierWorkers) -> Iterator[WaitressServer]:
     app: Flask = make_app(issuer_key, sealer, loader, workers=bomb_workers, request_timeout=20.0)
     server = WaitressServer(app, threads=4, limits=ServerLimits(max_request_body_size=1 << 20, channel_timeout=2, cleanup_interval=1)).start()
     yield server
