@@ -8,8 +8,9 @@ runs such work in a small pool of worker processes (pebble's ``ProcessPool``), e
 * a CPU ceiling for each task (``RLIMIT_CPU``, raised by the task's allowance before it starts:
   past it the kernel kills the worker),
 * a wall-clock timeout for each task, past which the pool kills the worker and starts a new one,
-* a bounded admission: at most ``processes`` tasks run, a caller waits for a free worker no longer
-  than ``max_wait`` (and its :class:`Deadline`), and nothing queues behind a stuck task unseen.
+* a bounded admission: at most ``processes`` tasks run, callers wait for a free worker in arrival
+  order and no longer than ``max_wait`` (and their :class:`Deadline`), and nothing queues behind a
+  stuck task unseen.
 
 Workers are started with ``spawn`` (no fork of a threaded server) when the first task arrives,
 each after ``max_tasks`` tasks is replaced (its CPU count starts again). Errors::
@@ -24,10 +25,12 @@ each after ``max_tasks`` tasks is replaced (its CPU count starts again). Errors:
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -80,23 +83,30 @@ class WorkLimits:
     timeout: wall-clock seconds one task may run before its worker is killed.
     cpu_seconds: CPU seconds one task may use (``RLIMIT_CPU`` of the worker).
     memory_bytes: address space of a worker (``RLIMIT_AS``).
-    max_tasks: tasks a worker runs before it is replaced.
+    max_tasks: tasks a worker runs before it is replaced (a new worker takes a second or more
+        to start: rarely).
     max_wait: seconds a task may wait for a free worker before ``service.busy`` (a request
         thread waiting longer would be starved for the same reason).
+    nice: added to the workers' scheduling niceness: slow work (PDFs) yields the CPU to the
+        rest of the service.
     """
 
     processes: int = 2
     timeout: float = 5.0
     cpu_seconds: int = 5
     memory_bytes: int = 1 << 30
-    max_tasks: int = 200
+    max_tasks: int = 10_000
     max_wait: float = 1.0
+    nice: int = 0
 
 
-def _limit_worker(memory_bytes: int, initializer: Callable[..., None] | None, initargs: Sequence[Any]) -> None:
-    """Runs first in each worker: cap its address space, then the caller's initializer."""
+def _limit_worker(memory_bytes: int, nice: int, initializer: Callable[..., None] | None, initargs: Sequence[Any]) -> None:
+    """Runs first in each worker: cap its address space, lower its priority, then the caller's
+    initializer."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    if nice:
+        os.nice(nice)
     if initializer is not None:
         initializer(*initargs)
 
@@ -110,6 +120,38 @@ def _run_limited[T](cpu_seconds: int, function: Callable[..., T], args: Sequence
     soft = used + cpu_seconds
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
     return function(*args)
+
+
+class _FairSlots:
+    """A counting semaphore that serves waiters in arrival order (``threading.Semaphore`` wakes an
+    arbitrary one): under a flood of hostile tasks a genuine one waits its turn, not its luck."""
+
+    def __init__(self, count: int) -> None:
+        self._free = count
+        self._waiting: deque[object] = deque()
+        self._changed = threading.Condition()
+
+    def acquire(self, timeout: float) -> bool:
+        me = object()
+        end = time.monotonic() + timeout
+        with self._changed:
+            self._waiting.append(me)
+            while not (self._free > 0 and self._waiting[0] is me):
+                left = end - time.monotonic()
+                if left <= 0:
+                    self._waiting.remove(me)
+                    self._changed.notify_all()
+                    return False
+                self._changed.wait(left)
+            self._waiting.popleft()
+            self._free -= 1
+            self._changed.notify_all()
+            return True
+
+    def release(self) -> None:
+        with self._changed:
+            self._free += 1
+            self._changed.notify_all()
 
 
 def _ready() -> None:
@@ -138,7 +180,7 @@ class WorkerPool:
         self._initargs = tuple(initargs)
         self._pool: ProcessPool | None = None
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(limits.processes)
+        self._slots = _FairSlots(limits.processes)
         self._stopped = False
         self._running: set[ProcessFuture[Any]] = set()
 
@@ -151,7 +193,7 @@ class WorkerPool:
                     max_workers=self.limits.processes,
                     max_tasks=self.limits.max_tasks,
                     initializer=_limit_worker,
-                    initargs=(self.limits.memory_bytes, self._initializer, self._initargs),
+                    initargs=(self.limits.memory_bytes, self.limits.nice, self._initializer, self._initargs),
                     context=_SPAWN,
                 )
                 weakref.finalize(self, _stop_pool, self._pool)  # a pool nobody closed stops with its owner

@@ -26,6 +26,7 @@ from shahada.verifier.scan import read_qr_texts
 
 __all__ = ["IsolatedSignatureCheck", "VerifierWorkers", "scan_task", "signature_task", "start_worker"]
 
+SCAN_NICE = 10  # scans (up to work_timeout of PDFium each) yield the CPU to everything else
 _loader: list[PinnedDocumentLoader] = []  # this worker's loader, set once by start_worker
 
 
@@ -69,12 +70,12 @@ class VerifierWorkers:
         """Pools of ``processes`` and ``scan_processes`` workers; each task killed past ``timeout``
         seconds (wall clock, and as many CPU seconds), each worker limited to ``memory_mib``."""
 
-        def limits(count: int) -> WorkLimits:
-            return WorkLimits(processes=count, timeout=timeout, cpu_seconds=max(1, round(timeout)), memory_bytes=memory_mib << 20)
+        def limits(count: int, nice: int) -> WorkLimits:
+            return WorkLimits(processes=count, timeout=timeout, cpu_seconds=max(1, round(timeout)), memory_bytes=memory_mib << 20, nice=nice)
 
         return cls(
-            signatures=WorkerPool(limits(processes), initializer=start_worker, initargs=(loader,)),
-            scans=WorkerPool(limits(scan_processes)),
+            signatures=WorkerPool(limits(processes, 0), initializer=start_worker, initargs=(loader,)),
+            scans=WorkerPool(limits(scan_processes, SCAN_NICE)),
         )
 
     def start(self, *, wait: float = 0.0) -> None:
