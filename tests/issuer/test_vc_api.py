@@ -138,6 +138,7 @@ def cases(ministry: Any, credential: dict[str, Any]) -> list[tuple[str, Any, int
         ("already signed", {"credential": {**credential, "proof": {"type": "DataIntegrityProof"}}}, 422, "credential.malformed"),
         ("nested too deep", {"credential": {**credential, "credentialSubject": {**credential["credentialSubject"], "x": deep}}}, 422, "credential.malformed"),
         ("poison graph (RDFC-1.0 §8)", {"credential": poison_graph(credential)}, 422, "jsonld.too_complex"),
+        ("poison graph, signed by ACA-Py", {"credential": poison_graph(credential), "options": {"type": "Ed25519Signature2020"}}, 422, "jsonld.too_complex"),
     ]
 
 
