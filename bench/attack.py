@@ -64,7 +64,7 @@ def serve(port: Any, threads: int) -> None:
     app = create_app({"trusted_issuers": frozenset({key.did_key}), "request_timeout": 10.0})
     service = app.config["SHAHADA_VERIFIER_SERVICE"]
     service.workers.start(wait=60)
-    limits = ServerLimits(max_request_body_size=service.settings.max_upload_bytes + 64 * 1024)
+    limits = ServerLimits(max_request_body_size=2 * service.settings.max_upload_bytes)  # as installation_verifier sets it
     server = WaitressServer(app, threads=threads, ident="shahada-verifier", limits=limits)
     port.value = server.port
     signal.signal(signal.SIGTERM, _interrupt)

@@ -87,9 +87,9 @@ class InstallationVerifier:
 
     @property
     def server_limits(self) -> ServerLimits:
-        """What waitress refuses before the application reads anything: bodies past the largest
-        upload (plus a form's boundaries)."""
-        return ServerLimits(max_request_body_size=max(self.settings.max_upload_bytes, self.settings.max_json_bytes) + 64 * 1024)
+        """What waitress refuses before the application reads anything: bodies past twice the
+        largest upload (up to that the application answers its own 413, as problem+json)."""
+        return ServerLimits(max_request_body_size=2 * max(self.settings.max_upload_bytes, self.settings.max_json_bytes))
 
 
 @contextmanager
