@@ -16,6 +16,8 @@ Each package has its own ``errors.py`` whose classes derive from :class:`Shahada
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ShahadaError(Exception):
     """Base class of all project errors."""
@@ -31,6 +33,18 @@ class ShahadaError(Exception):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled with its attributes (a code given to __init__ included), without calling the
+        # subclass's __init__: errors raised in a worker process reach the caller unchanged
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[ShahadaError], args: tuple[Any, ...], state: dict[str, Any]) -> ShahadaError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(ShahadaError):

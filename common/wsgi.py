@@ -4,14 +4,39 @@ reload or debug machinery), for every long-running service of the installation.
 ``WaitressServer(app, host=…, port=…).serve()`` blocks (the CLI); ``start()``/``stop()`` run it
 in a background thread (tests, benchmarks, embedding). Port 0 picks a free port; ``port`` tells
 which.
+
+:class:`ServerLimits` are enforced by waitress before the application sees a request: open
+connections, idle connections closed after ``channel_timeout``, and a body refused with 413 as
+soon as ``max_request_body_size`` bytes have arrived (chunked bodies included: counted as they
+come, never buffered whole). What waitress cannot do — limits per client address, slow-client
+(slowloris) protection, TLS — is the job of the proxy in front (README, "Deploying").
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any, Self
 
 from waitress.server import create_server
+
+
+@dataclass(frozen=True, slots=True)
+class ServerLimits:
+    """Attributes:
+    connection_limit: connections open at once; past it waitress accepts no more until one
+        closes (idle ones are closed after ``channel_timeout``).
+    channel_timeout: seconds a connection may stay without any activity.
+    cleanup_interval: how often, in seconds, idle connections are looked for.
+    max_request_body_size: bytes of a request body; past it 413, the rest unread.
+    inbuf_overflow: body bytes kept in memory; beyond, waitress buffers to a temporary file.
+    """
+
+    connection_limit: int = 500
+    channel_timeout: int = 15
+    cleanup_interval: int = 5
+    max_request_body_size: int = 1 << 20
+    inbuf_overflow: int = 256 * 1024
 
 
 class WaitressServer:
@@ -23,10 +48,21 @@ class WaitressServer:
         port: int = 0,
         threads: int = 4,
         ident: str = "shahada",
-        connection_limit: int = 100,
+        limits: ServerLimits = ServerLimits(),
     ) -> None:
+        self.limits = limits
         self._server: Any = create_server(
-            app, host=host, port=port, threads=threads, ident=ident, connection_limit=connection_limit
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident=ident,
+            connection_limit=limits.connection_limit,
+            channel_timeout=limits.channel_timeout,
+            cleanup_interval=limits.cleanup_interval,
+            max_request_body_size=limits.max_request_body_size,
+            inbuf_overflow=limits.inbuf_overflow,
+            asyncore_use_poll=True,  # select() cannot watch descriptors past 1024
         )
         self.host = host
         self.port: int = int(self._server.effective_port)

@@ -14,6 +14,13 @@
   docs/credentials.md); without it pyld drops ``@direction`` from the N-Quads and a direction
   could be changed without breaking any signature. A document with no ``@direction`` gives the
   same N-Quads either way.
+* Bounded work: RDFC-1.0 §4.8 (Hash N-Degree Quads) is exponential in the worst case; the
+  specification's security considerations (§8, "poison graphs") ask implementations to limit it.
+  :class:`RdfcLimits` caps the blank nodes of a dataset and the Hash N-Degree Quads calls, as
+  Digital Bazaar's rdf-canonize does (``maxWorkFactor`` 1: as many calls as there are blank
+  nodes that the first-degree hashes leave undistinguished); past a limit canonicalization stops
+  with :class:`~shahada.proofs.errors.CanonicalizationLimitError` (``jsonld.too_complex``). A
+  credential the ministry issues needs no such call at all.
 * JSON: the JSON Canonicalization Scheme (RFC 8785).
 * Hash data: SHA-256(canonical proof configuration) ‖ SHA-256(canonical document), as in Data
   Integrity EdDSA Cryptosuites v1.0 §3.2.4 / §3.3.4 and Appendix A.2.1.4.
@@ -26,17 +33,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
 
 from shahada.did.multibase import decode_base58btc, encode_base58btc
-from shahada.proofs.errors import CanonicalizationError, ProofFormatError
+from shahada.proofs.errors import CanonicalizationError, CanonicalizationLimitError, ProofFormatError
 
 ED25519_SIGNATURE_LENGTH = 64
 MAX_NESTING = 64  # deeper JSON is refused before pyld or JCS recurse into it (RecursionError)
@@ -50,6 +60,88 @@ class DocumentLoader(Protocol):
 
 
 RDF_DIRECTION = "i18n-datatype"  # how @direction reaches the N-Quads, as the reference suites do
+
+
+@dataclass(frozen=True, slots=True)
+class RdfcLimits:
+    """How much work one RDFC-1.0 canonicalization may do (RDFC-1.0 §8, "poison graphs").
+
+    Attributes:
+        max_blank_nodes: blank nodes in the dataset; a transcript has about 40.
+        max_work_factor: Hash N-Degree Quads calls allowed are (undistinguished blank nodes) to
+            this power, as rdf-canonize's ``maxWorkFactor`` (1 is its default).
+        max_deep_calls: an absolute ceiling on those calls, whatever the number of blank nodes.
+        max_permutations: permutations of related blank nodes tried (§4.8 step 5.4), all calls
+            together: a single call may otherwise try n! of them.
+    """
+
+    max_blank_nodes: int = 2000
+    max_work_factor: int = 1
+    max_deep_calls: int = 1000
+    max_permutations: int = 1000
+
+
+DEFAULT_RDFC_LIMITS: Final = RdfcLimits()
+
+
+class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]  # pyld is untyped
+    """pyld's RDFC-1.0 (URDNA2015) that counts its work and stops at :class:`RdfcLimits`."""
+
+    def __init__(self, limits: RdfcLimits) -> None:
+        super().__init__()
+        self._limits = limits
+        self._budget: int | None = None
+        self.permutations_left = limits.max_permutations
+
+    def main(self, dataset: Any, options: Any) -> Any:
+        blank = {
+            component["value"]
+            for triples in dataset.values()
+            for triple in triples
+            for component in triple.values()
+            if component.get("type") == "blank node"
+        }
+        blank |= {name for name in dataset if name.startswith("_:")}
+        if len(blank) > self._limits.max_blank_nodes:
+            raise CanonicalizationLimitError(
+                f"the document has {len(blank)} blank nodes; at most {self._limits.max_blank_nodes} are canonicalized"
+            )
+        return super().main(dataset, options)
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        if self._budget is None:
+            # first call: step 5 of §4.4 is over, hash_to_blank_nodes holds the undistinguished nodes
+            undistinguished = sum(len(ids) for ids in self.hash_to_blank_nodes.values())
+            self._budget = min(undistinguished**self._limits.max_work_factor, self._limits.max_deep_calls)
+        if self._budget <= 0:
+            raise CanonicalizationLimitError(
+                "the document's blank nodes are too alike to be canonicalized within the limits (RDFC-1.0 §8, a poison graph)"
+            )
+        self._budget -= 1
+        if not isinstance(issuer, _CountingIssuer):
+            issuer = _CountingIssuer.adopt(issuer, self)
+        return super().hash_n_degree_quads(id_, issuer)
+
+
+class _CountingIssuer(IdentifierIssuer):  # type: ignore[misc]  # pyld is untyped
+    """An identifier issuer whose copies are counted: §4.8 step 5.4.1 copies the issuer once per
+    permutation, so this is where the permutations tried are counted (and copied cheaply)."""
+
+    _owner: _BoundedURDNA2015
+
+    @classmethod
+    def adopt(cls, issuer: Any, owner: _BoundedURDNA2015) -> _CountingIssuer:
+        adopted = cls(issuer.prefix)
+        adopted.counter, adopted.existing, adopted.order, adopted._owner = issuer.counter, dict(issuer.existing), list(issuer.order), owner
+        return adopted
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _CountingIssuer:
+        self._owner.permutations_left -= 1
+        if self._owner.permutations_left < 0:
+            raise CanonicalizationLimitError(
+                "the document's blank nodes are too alike to be canonicalized within the limits (RDFC-1.0 §8, a poison graph)"
+            )
+        return _CountingIssuer.adopt(self, self._owner)
 
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
@@ -130,19 +222,40 @@ def _describe(err: BaseException) -> str:
     return " / ".join(str(m) for m in messages)
 
 
-def rdf_canonize(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+def rdf_canonize(document: Mapping[str, Any], loader: DocumentLoader, *, limits: RdfcLimits = DEFAULT_RDFC_LIMITS) -> bytes:
     """The RDFC-1.0 canonical N-Quads of ``document``, UTF-8 encoded, after a safe expansion.
 
     Raises:
-        CanonicalizationError (jsonld.invalid): see :func:`safe_expand`.
+        CanonicalizationError (jsonld.invalid): see :func:`safe_expand`; also a string that is
+            not Unicode text (a lone surrogate).
+        CanonicalizationLimitError (jsonld.too_complex): past ``limits``.
     """
     expanded = safe_expand(document, loader)
-    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "rdfDirection": RDF_DIRECTION, **_options(loader)}
     try:
-        nquads: str = jsonld.normalize(expanded, options)
+        nquads = normalize(expanded, {"rdfDirection": RDF_DIRECTION, **_options(loader)}, limits=limits)
     except jsonld.JsonLdError as err:
         raise CanonicalizationError(f"RDF canonicalization failed: {_describe(err)}") from err
-    return nquads.encode("utf-8")
+    try:
+        return nquads.encode("utf-8")
+    except UnicodeEncodeError as err:  # "\ud800" in JSON: no UTF-8 for it, so nothing to hash
+        raise CanonicalizationError(f"the document holds a string that is not Unicode text ({err.reason})") from err
+
+
+def normalize(input_: Any, options: Mapping[str, Any], *, limits: RdfcLimits = DEFAULT_RDFC_LIMITS) -> str:
+    """``jsonld.normalize(input_, {"algorithm": "URDNA2015", "format": "application/n-quads",
+    **options})`` — the same two steps (JSON-LD to an RDF dataset, then RDFC-1.0) — with the
+    canonicalizer bounded by ``limits``. For callers that bring their own loader and checks (the
+    agent's Linked Data suites); :func:`rdf_canonize` is the safe way in.
+
+    Raises:
+        pyld.jsonld.JsonLdError: what ``jsonld.normalize`` raises.
+        CanonicalizationLimitError (jsonld.too_complex): past ``limits``.
+    """
+    settings = {"produceGeneralizedRdf": False, "extractAllScripts": True, "processingMode": "json-ld-1.1", **options}
+    settings.pop("format", None)
+    dataset = jsonld.JsonLdProcessor().to_rdf(input_, settings)
+    nquads: str = _BoundedURDNA2015(limits).main(dataset, {"format": "application/n-quads"})
+    return nquads
 
 
 def jcs(value: Any) -> bytes:

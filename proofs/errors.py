@@ -7,6 +7,9 @@
                                                   a JSON-LD error, a term its contexts do not
                                                   define, a relative IRI, or a value JCS
                                                   cannot encode
+        └── CanonicalizationLimitError  jsonld.too_complex  RDFC-1.0 would need more work than
+                                                  its limits allow (a "poison graph": too many
+                                                  blank nodes, too many alike)
 """
 
 from __future__ import annotations
@@ -26,4 +29,9 @@ class ProofFormatError(ProofError, ValueError):
 
 class CanonicalizationError(ProofError, ValueError):
     code = "jsonld.invalid"
+    http_status = 422
+
+
+class CanonicalizationLimitError(CanonicalizationError):
+    code = "jsonld.too_complex"
     http_status = 422

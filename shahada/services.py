@@ -32,6 +32,7 @@ from typing import Any, cast
 from flask import Flask
 
 from shahada.common.errors import ConfigError, ShahadaError
+from shahada.common.wsgi import ServerLimits
 from shahada.config import Settings, _secret
 from shahada.issuer.delivery import WalletDelivery
 from shahada.issuer.seal import AgentSealer
@@ -43,7 +44,7 @@ from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.status_setup import ministry_status_origins
-from shahada.verifier.web import Records, VerifierSettings, create_app
+from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 
 # --- the verifier --------------------------------------------------------------------------------
@@ -86,6 +87,13 @@ class InstallationVerifier:
     settings: VerifierSettings
     ministry_did: str | None
     records: bool  # whether the archive is reachable
+    service: VerifierService
+
+    @property
+    def server_limits(self) -> ServerLimits:
+        """What waitress refuses before the application reads anything: bodies past twice the
+        largest upload (up to that the application answers its own 413, as problem+json)."""
+        return ServerLimits(max_request_body_size=2 * max(self.settings.max_upload_bytes, self.settings.max_json_bytes))
 
 
 @contextmanager
@@ -105,7 +113,9 @@ def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
         app = create_app(service_settings, records=records)
-        yield InstallationVerifier(app, service_settings, ministry, records is not None)
+        service: VerifierService = app.config[SERVICE_KEY]
+        stack.callback(service.close)  # stops its worker processes, ending any stuck task
+        yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
 
 
 # --- the graduate portal ---------------------------------------------------------------------------

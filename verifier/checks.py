@@ -23,7 +23,7 @@ from shahada.schemas.document import Version as Version
 from shahada.schemas.document import context_problem, structure_problem
 from shahada.schemas.errors import UnknownContextError
 from shahada.schemas.jsonschema import SCHEMA_FILES, validate_credential
-from shahada.verifier.errors import CanonicalizationError, ProofFormatError
+from shahada.verifier.errors import CanonicalizationError, CanonicalizationLimitError, ProofFormatError
 from shahada.verifier.result import OK, Check
 from shahada.verifier.wallet_profile import VC_V1_CONTEXT as VC_V1_CONTEXT
 from shahada.verifier.wallet_profile import VC_V2_CONTEXT as VC_V2_CONTEXT
@@ -227,16 +227,26 @@ def _unknown_context(err: BaseException) -> UnknownContextError | None:
     return None
 
 
+class SignatureCheck(Protocol):
+    """How the ``signature`` check runs: :func:`check_signature` itself, or a stand-in that runs
+    it elsewhere (the verifier service runs it in a limited worker process)."""
+
+    def __call__(self, credential: Mapping[str, Any], choice: ProofChoice, public_key: bytes, loader: DocumentLoader) -> Check: ...
+
+
 def check_signature(
     credential: Mapping[str, Any], choice: ProofChoice, public_key: bytes, loader: DocumentLoader
 ) -> Check:
     """The proof's signature over the credential (codes ``signature.invalid``, ``proof.malformed``,
-    ``context.unknown`` when canonicalization needed a context the loader does not pin)."""
+    ``context.unknown`` when canonicalization needed a context the loader does not pin,
+    ``jsonld.too_complex`` when RDF canonicalization would need more work than its limits allow)."""
     name = "signature"
     try:
         valid = choice.suite.verify(credential, choice.proof, public_key, loader)
     except ProofFormatError as err:
         return failed(name, "proof.malformed", err.message)
+    except CanonicalizationLimitError as err:
+        return failed(name, "jsonld.too_complex", f"the credential cannot be canonicalized within the limits: {err.message}")
     except (CanonicalizationError, UnknownContextError) as err:
         unknown = _unknown_context(err)
         if unknown is not None:

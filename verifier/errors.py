@@ -5,7 +5,8 @@ A credential that fails verification is not an error: :func:`verifier.verify_cre
 building blocks and for input the web layer cannot even parse.
 
     VerifierError                   verifier.error
-    (the proof suites' ProofFormatError and CanonicalizationError come from shahada.proofs.errors)
+    (the proof suites' ProofFormatError, CanonicalizationError and CanonicalizationLimitError come from
+    shahada.proofs.errors)
     ├── MalformedCredentialError    credential.malformed   not a credential at all (HTTP 422)
     └── ScanError                   scan.*                 a photo, scan or PDF that yields no seal:
                                                            scan.unreadable (not a readable PNG, JPEG or
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from shahada.common.errors import ShahadaError
 from shahada.proofs.errors import CanonicalizationError as CanonicalizationError
+from shahada.proofs.errors import CanonicalizationLimitError as CanonicalizationLimitError
 from shahada.proofs.errors import ProofFormatError as ProofFormatError
 
 

@@ -63,6 +63,7 @@ from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
+    SignatureCheck,
     check_contexts,
     check_proof,
     check_signature,
@@ -135,6 +136,7 @@ def verify_presentation(
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
     embedded_contexts: bool = False,
+    signature_check: SignatureCheck = check_signature,
 ) -> PresentationResult:
     """Verify ``presentation`` (parsed JSON), its proof and every credential it holds.
 
@@ -153,6 +155,8 @@ def verify_presentation(
             :func:`verifier.verify_credential`); a revoked credential then fails ``credentials``.
         registry: compares each credential inside with the issuer's records.
         embedded_contexts: accept embedded ``@context`` objects (see :func:`verifier.verify_credential`).
+        signature_check: runs the ``signature`` checks of the presentation and of each credential
+            (see :func:`verifier.verify_credential`).
 
     Returns:
         A :class:`PresentationResult`.
@@ -180,7 +184,7 @@ def verify_presentation(
             checks["domain"] = _check_expected("domain", choice.proof, domain)
             checks["key"], public_key, presenter = _check_key(choice.proof, holder, resolver)
             if public_key is not None:
-                checks["signature"] = check_signature(vp, choice, public_key, document_loader)
+                checks["signature"] = signature_check(vp, choice, public_key, document_loader)
         if presenter is not None:
             checks["holder"] = _check_binding(credentials, presenter)
         credential_results = [
@@ -194,6 +198,7 @@ def verify_presentation(
                 status=status,
                 registry=registry,
                 embedded_contexts=embedded_contexts,
+                signature_check=signature_check,
             )
             for credential in credentials
         ]

@@ -3,13 +3,16 @@
 QR codes (ISO/IEC 18004) are located and decoded by zxing-cpp; PDF pages are rasterised by PDFium
 (pypdfium2) at 200 dpi, enough for modules of 0.33 mm and more. The file's type comes from its
 first bytes (PNG, JPEG, PDF signatures), never from its name. Input is bounded: at most 50 MB,
-40 megapixels an image, the first 10 pages of a PDF.
+40 megapixels an image, the first 10 pages of a PDF, one page in memory at a time. Time, CPU and
+memory are bounded by the caller: the verifier service runs this in a limited worker process
+(:mod:`shahada.verifier.web.workers`).
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
 from typing import Final
 
 import pypdfium2 as pdfium
@@ -50,12 +53,16 @@ def read_qr_texts(data: bytes) -> list[str]:
     kind = kind_of(data)
     if kind is None:
         raise ScanError("not a PNG, JPEG or PDF file", code="scan.unreadable")
-    images = _pdf_pages(data) if kind == "pdf" else [_image(data)]
+    formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     texts: list[str] = []
-    for image in images:
-        texts.extend(r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)) if r.valid and r.text)
+    count = 0
+    # one page in memory at a time: each is decoded, then dropped before the next is rendered
+    for image in _pdf_pages(data) if kind == "pdf" else iter([_image(data)]):
+        count += 1
+        texts.extend(r.text for r in zxingcpp.read_barcodes(image, formats=formats) if r.valid and r.text)
+        del image
     if not texts:
-        where = f"the first {len(images)} page(s) of the PDF" if kind == "pdf" else "the image"
+        where = f"the first {count} page(s) of the PDF" if kind == "pdf" else "the image"
         raise ScanError(f"no QR code found in {where}", code="scan.no_code")
     return texts
 
@@ -75,13 +82,12 @@ def _image(data: bytes) -> Image.Image:
     return image.convert("L")
 
 
-def _pdf_pages(data: bytes) -> list[Image.Image]:
+def _pdf_pages(data: bytes) -> Iterator[Image.Image]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
         raise ScanError(f"the PDF cannot be read: {err}", code="scan.unreadable") from err
     try:
-        pages: list[Image.Image] = []
         for index in range(min(len(document), MAX_PDF_PAGES)):
             page = document[index]
             try:
@@ -89,10 +95,10 @@ def _pdf_pages(data: bytes) -> list[Image.Image]:
                 scale = PDF_DPI / 72
                 if width * height * scale * scale > MAX_PIXELS:
                     raise ScanError(f"page {index + 1} is too large to rasterise", code="scan.too_large")
-                pages.append(page.render(scale=scale, grayscale=True).to_pil())
+                image = page.render(scale=scale, grayscale=True).to_pil()
             finally:
                 page.close()
-        return pages
+            yield image
     except pdfium.PdfiumError as err:
         raise ScanError(f"the PDF cannot be rendered: {err}", code="scan.unreadable") from err
     finally:

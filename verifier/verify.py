@@ -22,7 +22,7 @@ proof       ``proof.missing``, ``proof.unsupported`` (suite not allowed, too man
             one is by the issuer's key (co-signers: did:key), a chained proof over the proofs it names
 key         ``proof.purpose``, ``key.unauthorized``, ``did.resolution``
 signature   ``signature.invalid`` (also undefined terms, relative IRIs), ``context.unknown``,
-            ``proof.malformed``
+            ``proof.malformed``, ``jsonld.too_complex`` (RDFC-1.0 past its work limits)
 schema      ``schema.invalid`` (a baccalaureate credential not conforming to its JSON Schema)
 validity    ``validity.not_yet_valid``, ``validity.expired``, ``credential.malformed``
 registry    only when a ``registry`` checker is passed (see :mod:`shahada.verifier.registry`)
@@ -46,6 +46,7 @@ from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import (
     ProofChoice,
     Resolver,
+    SignatureCheck,
     check_contexts,
     check_issuer,
     check_key,
@@ -84,6 +85,7 @@ def verify_credential(
     status: StatusCheck | None = None,
     registry: StatusCheck | None = None,
     embedded_contexts: bool = False,
+    signature_check: SignatureCheck = check_signature,
 ) -> VerificationResult:
     """Verify ``credential`` (parsed JSON) and report every check.
 
@@ -101,6 +103,8 @@ def verify_credential(
         registry: compares the credential with the issuer's records (:mod:`shahada.verifier.registry`);
             when given, a ``registry`` check comes last.
         embedded_contexts: accept embedded ``@context`` objects (the VC API service does).
+        signature_check: runs the ``signature`` check (canonicalization and Ed25519); by default
+            :func:`~shahada.verifier.checks.check_signature` in this thread.
 
     Returns:
         A :class:`VerificationResult`; ``verified`` is true only if every check passed.
@@ -131,7 +135,7 @@ def verify_credential(
             record(proof_check)
         if len(choices) == 1:
             key_check, public_key = check_key(choices[0].proof, issuer, resolver)
-            if record(key_check) and public_key is not None and record(check_signature(credential, choices[0], public_key, document_loader)):
+            if record(key_check) and public_key is not None and record(signature_check(credential, choices[0], public_key, document_loader)):
                 record(check_schema(credential))
         elif choices:
             keys_check, keys = check_keys(choices, issuer, resolver)

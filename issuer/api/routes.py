@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from shahada.common import jsontext
 from shahada.issuer.api.errors import BadRequestError, UnauthorizedError
 from shahada.issuer.api.request import parse_issue_request
 from shahada.issuer.api.service import IssuerService, issue
@@ -39,7 +40,7 @@ def _authenticate(service: IssuerService) -> None:
 def _json_body() -> Any:
     raw = request.get_data(cache=False)
     try:
-        return json.loads(raw)
+        return jsontext.loads(raw)
     except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError too
         raise BadRequestError(f"the body is not JSON: {err}", code="request.json") from err
 

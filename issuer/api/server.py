@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from shahada.common.wsgi import WaitressServer
+from shahada.common.wsgi import ServerLimits, WaitressServer
+from shahada.issuer.api import MAX_BODY_BYTES
+
+# waitress refuses bodies well past the application's own limit, unread; up to it, the application
+# answers its own 413 as problem+json
+LIMITS = ServerLimits(max_request_body_size=4 * MAX_BODY_BYTES)
 
 
 class IssuerServer(WaitressServer):
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
-        super().__init__(app, host=host, port=port, threads=threads, ident="shahada-issuer")
+        super().__init__(app, host=host, port=port, threads=threads, ident="shahada-issuer", limits=LIMITS)

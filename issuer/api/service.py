@@ -9,7 +9,10 @@ answer an undefined term with an HTTP 500, see ACAPY.md):
    objects are accepted (no fetch), their terms checked by step 5;
 3. the data model rules of :mod:`shahada.issuer.api.model` (dates, typed members, related resources);
 4. the issuer is the ministry's DID, and a requested verification method is the ministry's;
-5. JSON-LD expansion with the pinned loader keeps every term (``shahada.proofs.canonical.safe_expand``).
+5. JSON-LD expansion with the pinned loader keeps every term (``shahada.proofs.canonical.safe_expand``);
+   for Ed25519Signature2020, signed by ACA-Py itself, the whole bounded RDFC-1.0 canonicalization
+   (``rdf_canonize``: a poison graph is ``jsonld.too_complex``, as the plugin answers for the
+   Data Integrity suites).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from shahada.agent.errors import AgentRequestError
 from shahada.issuer.api.errors import BadRequestError, UnprocessableCredentialError
 from shahada.issuer.api.model import model_problem
 from shahada.issuer.api.request import IssueRequest
-from shahada.proofs.canonical import safe_expand
+from shahada.proofs.canonical import rdf_canonize, safe_expand
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, PROOF_TYPES
 from shahada.schemas.document import context_problem, issuer_id, structure_problem, version_of
 from shahada.schemas.loader import PinnedDocumentLoader
@@ -112,7 +115,8 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
         UnprocessableCredentialError: ``credential.malformed``, ``credential.issuer``,
             ``context.unknown`` (422).
         BadRequestError: ``request.option_invalid`` for a verification method that is not the ministry's.
-        CanonicalizationError (jsonld.invalid, 422): an undefined term or a relative IRI.
+        CanonicalizationError (jsonld.invalid, 422): an undefined term or a relative IRI;
+            ``jsonld.too_complex`` past the RDFC-1.0 limits.
     """
     credential = request.credential
     shape = structure_problem(credential)
@@ -135,7 +139,12 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
         raise BadRequestError(
             f"this service signs with {service.verification_method} only", code="request.option_invalid"
         )
-    safe_expand(credential, service.loader)
+    if request.suite in DATA_INTEGRITY_CRYPTOSUITES:
+        safe_expand(credential, service.loader)
+    else:
+        # ACA-Py signs this suite itself and answers a refusal in free text (a 502 here): its
+        # canonicalization's limits are checked first, with the same bounded RDFC-1.0
+        rdf_canonize(credential, service.loader)
 
 
 def with_proof_context(request: IssueRequest) -> IssueRequest:

@@ -6,7 +6,9 @@ issuer (``shahada.issuer.api``) with waitress until Ctrl-C or SIGTERM, which sto
 
 ``shahada serve verifier [--host 127.0.0.1] [--port N]`` serves the public verifier
 (``shahada.verifier.web``: pages in Arabic, French and English, the printed QR codes' URL, the VC API
-verifier) with waitress; it needs no agent (``shahada.services``).
+verifier) with waitress; it needs no agent (``shahada.services``). Its worker processes start with
+it; SIGTERM kills them first, so that a request stuck in one ends at once and the command stops
+within seconds.
 
 ``shahada serve portal [--host 127.0.0.1] [--port N]`` starts the local ministry (its agent seals
 the PDFs and, with ``didcomm_port``, delivers to wallets) and serves the graduate portal
@@ -21,7 +23,8 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -79,6 +82,19 @@ def _vc_api_records(ministry: Any, stack: ExitStack) -> ArchiveRecords | None:
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # waitress and LocalMinistry then shut down as on Ctrl-C
+
+
+def _stop_first(*stops: Callable[[], None]) -> Callable[[int, FrameType | None], None]:
+    """A SIGTERM handler that starts ``stops`` (e.g. killing the worker processes, so that a
+    request stuck in one ends at once and waitress has no busy thread to wait for), then stops
+    like Ctrl-C."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        for stop in stops:
+            threading.Thread(target=stop, name="shahada-stop", daemon=True).start()
+        raise KeyboardInterrupt
+
+    return handler
 
 
 @contextmanager
@@ -155,7 +171,10 @@ def serve_verifier(host: str, port: int, threads: int) -> None:
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port), installation_verifier(load_settings()) as verifier:
-        server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier")
+        server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
+        if verifier.service.workers is not None:
+            verifier.service.workers.start()
+            signal.signal(signal.SIGTERM, _stop_first(verifier.service.workers.close))
         click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
         click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
         click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)

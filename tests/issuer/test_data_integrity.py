@@ -13,6 +13,7 @@ from shahada.did.multibase import decode_base58btc
 from shahada.proofs.canonical import rdf_canonize
 from shahada.schemas.loader import PinnedDocumentLoader
 from tests.issuer.di_support import Admin, sample_transcript
+from tests.support.attacks import poison_graph
 from tests.support.mutations import altered, leaves
 
 pytestmark = pytest.mark.agent
@@ -115,6 +116,7 @@ def bad_requests(ministry: Any, transcript: dict[str, Any]) -> list[tuple[str, A
         ("undefined term (jcs)", {"document": {**transcript, "mention2": "TB"}, "options": {**ok, "cryptosuite": "eddsa-jcs-2022"}}, "jsonld.invalid"),
         ("unpinned context", {"document": {**transcript, "@context": [*transcript["@context"], "https://contexts.invalid/v1"]}, "options": ok}, "context.unknown"),
         ("nested too deep", {"document": {**transcript, "credentialSubject": {**transcript["credentialSubject"], "x": deep}}, "options": ok}, "jsonld.invalid"),
+        ("poison graph (RDFC-1.0 §8)", {"document": poison_graph(transcript), "options": ok}, "jsonld.too_complex"),
         ("another issuer, ministry key", {"document": {**transcript, "issuer": {**transcript["issuer"], "id": other}}, "options": ok}, "di.key_relationship"),
         ("ministry issuer, another wallet key", {"document": transcript, "options": {**ok, "verificationMethod": f"{other}#{other.removeprefix('did:key:')}"}}, "di.key_relationship"),
         ("did:key fragment not its key", {"document": {**transcript, "issuer": {**transcript["issuer"], "id": other}}, "options": {**ok, "verificationMethod": f"{other}#key-1"}}, "di.key_relationship"),
@@ -128,7 +130,7 @@ def test_bad_requests_are_clean_400s_with_stable_codes(ministry: Any, admin: Adm
         status, answer = admin.post("/shahada/di/add-proof", body)
         assert (status, answer.get("code") if isinstance(answer, dict) else answer) == (400, code), label
         assert answer["message"], label
-    for raw in (b"{not json", b"\xff\xfe", b"[" * 100_000):
+    for raw in (b"{not json", b"\xff\xfe", b"[" * 100_000, b'{"document": {"name": "\\ud800"}}'):
         status, answer = admin.post("/shahada/di/add-proof", raw=raw)
         assert (status, answer["code"]) == (400, "di.request"), raw[:10]
 

@@ -16,8 +16,10 @@ from shahada.issuer.api import AgentCredentialSigner, IssuerService, create_app
 from shahada.issuer.api.server import IssuerServer
 from shahada.verifier.verify import verify_credential
 from tests.issuer.di_support import sample_transcript
+from tests.support.attacks import poison_graph
 
 pytestmark = pytest.mark.agent
+POISON_IRI = "urn:example:related"  # not relatedResource, which the data model checks first
 TOKEN = "vc-api-test-token-0123456789abcdef"
 
 
@@ -185,6 +187,9 @@ def cases(ministry: Any, credential: dict[str, Any]) -> list[tuple[str, Any, int
         ("no type", {"credential": no_type}, 422, "credential.malformed"),
         ("already signed", {"credential": {**credential, "proof": {"type": "DataIntegrityProof"}}}, 422, "credential.malformed"),
         ("nested too deep", {"credential": {**credential, "credentialSubject": {**credential["credentialSubject"], "x": deep}}}, 422, "credential.malformed"),
+        ("poison graph (RDFC-1.0 §8)", {"credential": poison_graph(credential, under=POISON_IRI)}, 422, "jsonld.too_complex"),
+        ("poison graph, signed by ACA-Py", {"credential": poison_graph(credential, under=POISON_IRI), "options": {"type": "Ed25519Signature2020"}}, 422, "jsonld.too_complex"),
+        ("blank nodes as related resources", {"credential": poison_graph(credential)}, 422, "credential.related_resource"),
     ]
 
 
@@ -197,7 +202,7 @@ def test_bad_input_is_a_problem_with_a_stable_code(ministry: Any, client: Client
         assert problem["status"] == status and problem["detail"] and problem["type"].endswith(code), label
 
 
-@pytest.mark.parametrize("raw", [b"", b"{not json", b'{"credential": ', b"\xff\xfe\x00", b"[" * 50_000])
+@pytest.mark.parametrize("raw", [b"", b"{not json", b'{"credential": ', b"\xff\xfe\x00", b"[" * 50_000, b'{"credential": {"name": "\\ud800"}}'])
 def test_malformed_json_is_400(client: Client, raw: bytes) -> None:
     response = client.issue(raw=raw)
     assert (response.status_code, response.json()["code"]) == (400, "request.json")

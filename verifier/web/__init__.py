@@ -26,6 +26,7 @@ from shahada.verifier.web import api, pages
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
 from shahada.verifier.web.service import Records, Report, VerifierService
 from shahada.verifier.web.settings import VerifierSettings
+from shahada.verifier.web.workers import VerifierWorkers
 
 __all__ = [
     "BadRequestError",
@@ -63,15 +64,17 @@ def create_app(
     records: Records | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     loader: PinnedDocumentLoader | None = None,
+    workers: VerifierWorkers | None = None,
 ) -> Flask:
-    """The verifier application.
+    """The verifier application. ``workers``: the worker processes of the expensive work (see
+    :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.
 
     Raises:
         SettingsError (config.verifier): settings that cannot work.
     """
     if not isinstance(settings, VerifierSettings):
         settings = VerifierSettings.from_mapping(settings)
-    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now)
+    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now, workers=workers)
     app = Flask("shahada.verifier.web")
     app.config[SERVICE_KEY] = service
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK

@@ -13,12 +13,12 @@ says so in a warning.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from shahada.common import jsontext
 from shahada.verifier.web.errors import BadRequestError
 
 __all__ = [
@@ -76,7 +76,7 @@ def parse_json(raw: bytes) -> Any:
         BadRequestError: ``request.json``, with the parser's reason and position.
     """
     try:
-        return json.loads(raw.decode("utf-8"))
+        return jsontext.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise _bad("request.json", f"the body is not UTF-8: {err.reason} at byte {err.start}") from err
     except (ValueError, RecursionError) as err:  # also the int-digits limit of Python 3.11+

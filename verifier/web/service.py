@@ -8,17 +8,25 @@ challenges, the ministry's records when reachable, the clock) and calls the pure
 :func:`shahada.verifier.share.verify_share` (the graduate portal's links, fetched from allowed origins only).
 A failed check is a result (``verified: false``); input that is no credential, presentation or
 seal raises a domain error with its code (422/413), rendered as problem+json or an error page.
+
+Bounded work: each verification has a deadline (``request_timeout``); the work on foreign input
+that can be made expensive — the ``signature`` check (JSON-LD, RDFC-1.0 with its limits, JCS) and
+reading a PDF's or a photo's QR codes — runs in the service's worker processes
+(:class:`~shahada.verifier.web.workers.VerifierWorkers`: memory, CPU and time limits, killed past them), so a hostile request costs one
+worker for a bounded time and never a request thread's for ever (``work.timeout``,
+``work.failed``, ``service.busy``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
+from shahada.common import jsontext
+from shahada.common.isolation import Deadline
 from shahada.did.document import DIDDocument
 from shahada.did.errors import DIDError
 from shahada.did.resolve import DIDResolver
@@ -29,7 +37,7 @@ from shahada.schemas.reference import Reference, bundled_reference
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.errors import SealError
 from shahada.schemas.seal.text import seal_payload
-from shahada.verifier.checks import Resolver
+from shahada.verifier.checks import Resolver, SignatureCheck, check_signature
 from shahada.verifier.presentation import PresentationResult, verify_presentation
 from shahada.verifier.records import check_records
 from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, VerificationResult
@@ -43,6 +51,7 @@ from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
 from shahada.verifier.web.challenges import Challenge, ChallengeStore
 from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
 from shahada.verifier.web.settings import VerifierSettings
+from shahada.verifier.web.workers import IsolatedSignatureCheck, VerifierWorkers, scan_task
 
 __all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 
@@ -167,6 +176,9 @@ class VerifierService:
         clock: the verification time (timezone-aware).
         loader: the pinned JSON-LD loader (one per process: it parses the contexts once).
         reference: the reference data that labels a seal's codes.
+        workers: the worker processes for expensive work; by default a pool of the settings'
+            ``work_*`` sizes, started at the first task and stopped by :meth:`close`
+            (``work_processes = 0``: none, the work runs in the caller's thread).
     """
 
     def __init__(
@@ -178,9 +190,20 @@ class VerifierService:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         loader: PinnedDocumentLoader | None = None,
         reference: Reference | None = None,
+        workers: VerifierWorkers | None = None,
     ) -> None:
         self.settings = settings
         self.loader = loader or PinnedDocumentLoader()
+        self._own_workers = workers is None and settings.work_processes > 0
+        if self._own_workers:
+            workers = VerifierWorkers.create(
+                self.loader,
+                processes=settings.work_processes,
+                scan_processes=settings.scan_processes,
+                timeout=settings.work_timeout,
+                memory_mib=settings.work_memory,
+            )
+        self.workers = workers
         self.network_resolver: DIDResolver | None = None
         if resolver is None:
             self.network_resolver = DIDResolver(
@@ -208,19 +231,29 @@ class VerifierService:
         )
 
     def close(self) -> None:
+        if self._own_workers and self.workers is not None:
+            self.workers.close()
         self.shares.close()
         if self.network_resolver is not None:
             self.network_resolver.close()
 
     # --- credentials -------------------------------------------------------------------------
 
-    def verify_credential(self, credential: Any, *, warnings: Sequence[str] = ()) -> Report:
+    def deadline(self) -> Deadline:
+        """The deadline of a verification starting now (``request_timeout``)."""
+        return Deadline.after(self.settings.request_timeout)
+
+    def _signatures(self, deadline: Deadline) -> SignatureCheck:
+        return check_signature if self.workers is None else IsolatedSignatureCheck(self.workers.signatures, deadline)
+
+    def verify_credential(self, credential: Any, *, warnings: Sequence[str] = (), deadline: Deadline | None = None) -> Report:
         """Every check of :func:`verifier.verify_credential`, then the ministry's records.
 
         Raises:
             UnprocessableInputError: ``credential.malformed``, not a credential at all (422).
+            WorkError: ``work.timeout``, ``work.failed`` (422), ``service.busy`` (503).
         """
-        result = self._full_result(credential)
+        result = self._full_result(credential, deadline or self.deadline())
         structure = result.check("structure")
         if structure.outcome == "failed":
             raise UnprocessableInputError(structure.message, code=structure.code)
@@ -233,7 +266,7 @@ class VerifierService:
             credential=credential if _signed(result) else None,
         )
 
-    def _full_result(self, credential: Any) -> VerificationResult:
+    def _full_result(self, credential: Any, deadline: Deadline) -> VerificationResult:
         """Every check of :func:`verifier.verify_credential` with status, then the records."""
         result = verify_credential(
             credential,
@@ -244,6 +277,7 @@ class VerifierService:
             allowed_suites=self.suites,
             status=self.status,
             embedded_contexts=True,
+            signature_check=self._signatures(deadline),
         )
         if result.check("structure").outcome == "failed":
             return result
@@ -262,6 +296,7 @@ class VerifierService:
             now=self._now(),
             allowed_suites=self.suites,
             embedded_contexts=True,
+            signature_check=self._signatures(self.deadline()),
         )
         return result.verified, "; ".join(f"{c.name}: {c.code}: {c.message}" for c in result.errors)
 
@@ -277,7 +312,9 @@ class VerifierService:
     def issue_challenge(self) -> Challenge:
         return self.challenges.issue()
 
-    def verify_presentation(self, presentation: Any, *, challenge: str | None, domain: str | None, warnings: Sequence[str] = ()) -> Report:
+    def verify_presentation(
+        self, presentation: Any, *, challenge: str | None, domain: str | None, warnings: Sequence[str] = (), deadline: Deadline | None = None
+    ) -> Report:
         """The presentation's proof, challenge (one-time, issued here), domain, holder binding and
         every credential inside.
 
@@ -297,6 +334,7 @@ class VerifierService:
             max_credentials=self.settings.max_credentials,
             status=self.status,
             embedded_contexts=True,
+            signature_check=self._signatures(deadline or self.deadline()),
         )
         structure = result.check("structure")
         if structure.outcome == "failed":
@@ -327,7 +365,7 @@ class VerifierService:
 
     # --- share links -------------------------------------------------------------------------
 
-    def verify_share(self, url: str) -> Report:
+    def verify_share(self, url: str, *, deadline: Deadline | None = None) -> Report:
         """A graduate portal's share link: fetched only from an allowed origin
         (``share_origins``), then every credential in it, with status and the ministry's records.
         Never raises for what the link or the portal do: each outcome is a check."""
@@ -335,7 +373,7 @@ class VerifierService:
             url,
             allowed_origins=self.settings.share_origins,
             fetcher=self.shares,
-            verify_credential=self._full_result,
+            verify_credential=lambda credential: self._full_result(credential, deadline or self.deadline()),
             now=self._now(),
             max_credentials=self.settings.max_credentials,
         )
@@ -379,19 +417,25 @@ class VerifierService:
 
     # --- uploads and pasted text ---------------------------------------------------------------
 
-    def verify_upload(self, data: bytes) -> Report:
+    def verify_upload(self, data: bytes, *, deadline: Deadline | None = None) -> Report:
         """A PDF or photo (its QR code's seal), a credential or presentation file (JSON), or a
         text file holding a seal.
 
         Raises:
             PayloadTooLargeError: ``request.too_large`` past ``max_upload_bytes``; ``scan.too_large``.
             ScanError: ``scan.unreadable``, ``scan.no_code`` (422).
+            WorkError: ``work.timeout``, ``work.failed`` (422), ``service.busy`` (503): the
+                file needed more time or memory than a worker has.
             UnprocessableInputError: ``input.unrecognized``, or the codes of the verify methods.
         """
         if len(data) > self.settings.max_upload_bytes:
             raise PayloadTooLargeError(f"the file is {len(data)} bytes; at most {self.settings.max_upload_bytes} are read")
+        deadline = deadline or self.deadline()
         if kind_of(data) is not None:
-            texts = read_qr_texts(data)
+            if self.workers is None:
+                texts = read_qr_texts(data)
+            else:
+                texts = self.workers.scans.run(scan_task, data, deadline=deadline, what="reading the file's QR code")
             return self.verify_seal(_seal_text(texts))
         if len(data) > self.settings.max_json_bytes:
             raise PayloadTooLargeError(f"a credential or text file of {len(data)} bytes; at most {self.settings.max_json_bytes} are verified")
@@ -399,9 +443,9 @@ class VerifierService:
             decoded = data.removeprefix(_UTF8_BOM).decode("utf-8")
         except UnicodeDecodeError as err:
             raise UnprocessableInputError("the file is not a PDF, a PNG or JPEG image, nor a JSON or text file") from err
-        return self.verify_text(decoded)
+        return self.verify_text(decoded, deadline=deadline)
 
-    def verify_text(self, text: str) -> Report:
+    def verify_text(self, text: str, *, deadline: Deadline | None = None) -> Report:
         """Pasted text: a credential or presentation (JSON), or a seal (QR text or URL).
 
         Raises:
@@ -411,10 +455,10 @@ class VerifierService:
         stripped = text.strip()
         if stripped.startswith(("{", "[")):
             try:
-                value = json.loads(stripped)
+                value = jsontext.loads(stripped)
             except (ValueError, RecursionError) as err:
                 raise UnprocessableInputError(f"the text looks like JSON but is not: {str(err)[:200]}") from err
-            return self.verify_json(value)
+            return self.verify_json(value, deadline=deadline)
         try:
             seal_payload(stripped)
         except SealError as err:
@@ -423,7 +467,7 @@ class VerifierService:
             raise UnprocessableInputError("this is neither a credential (JSON) nor the text or link of a QR code") from err
         return self.verify_seal(stripped)
 
-    def verify_json(self, value: Any) -> Report:
+    def verify_json(self, value: Any, *, deadline: Deadline | None = None) -> Report:
         """A credential or a presentation, bare or in a VC API request body."""
         if isinstance(value, Mapping):
             if isinstance(value.get("verifiablePresentation"), Mapping):
@@ -432,10 +476,10 @@ class VerifierService:
                 value = value["verifiableCredential"]
             types = value.get("type")
             if types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types):
-                return self.verify_presentation(value, challenge=None, domain=None)
+                return self.verify_presentation(value, challenge=None, domain=None, deadline=deadline)
         if not isinstance(value, Mapping):
             raise UnprocessableInputError("the JSON is not a credential: it must be an object", code="credential.malformed")
-        return self.verify_credential(value)
+        return self.verify_credential(value, deadline=deadline)
 
     def _now(self) -> dt.datetime:
         return self.clock()

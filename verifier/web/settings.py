@@ -29,6 +29,16 @@ share_origins          (none)       origins (``https://portal.example``) whose s
                                     fetches; any other link is refused unfetched (``share.untrusted``)
 share_timeout          5.0          seconds to fetch a share link (connect, each read, the whole body)
 share_max_bytes        524288       the largest share link answer read
+request_timeout        10.0         seconds a verification may take in all (waiting for a worker
+                                    included); past it ``work.timeout`` or ``service.busy``
+work_processes         2            worker processes for the signature check of foreign input
+                                    (JSON-LD, RDFC-1.0, JCS); 0: no worker process at all, the work
+                                    runs in the request's thread, unisolated (tools and tests only)
+scan_processes         1            worker processes that read PDFs and photos (PDFium, Pillow,
+                                    zxing-cpp), apart: a PDF bomb never delays a credential
+work_timeout           5.0          seconds one such task may run before its worker is killed
+                                    (also its CPU seconds)
+work_memory            1024         MiB of address space a worker may use
 =====================  ===========  =================================================================
 """
 
@@ -68,6 +78,11 @@ class VerifierSettings:
     status_origins: Mapping[str, frozenset[str]] = field(default_factory=dict)
     share_timeout: float = 5.0
     share_max_bytes: int = 512 * 1024
+    request_timeout: float = 10.0
+    work_processes: int = 2
+    scan_processes: int = 1
+    work_timeout: float = 5.0
+    work_memory: int = 1024
 
     def __post_init__(self) -> None:
         if not self.trusted_issuers:
@@ -75,7 +90,14 @@ class VerifierSettings:
         for name in ("did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"):
             if not float(getattr(self, name)) >= 0:
                 raise SettingsError(f"{name} must be a number of seconds ≥ 0")
-        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"):
+        for name in ("request_timeout", "work_timeout"):
+            if not float(getattr(self, name)) > 0:
+                raise SettingsError(f"{name} must be a number of seconds > 0")
+        if int(self.work_processes) < 0:
+            raise SettingsError("work_processes must be an integer ≥ 0")
+        if int(self.scan_processes) < 1:
+            raise SettingsError("scan_processes must be a positive integer")
+        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_memory"):
             if int(getattr(self, name)) < 1:
                 raise SettingsError(f"{name} must be a positive integer")
         if self.default_language not in LANGUAGES:
@@ -106,8 +128,10 @@ class VerifierSettings:
         return cls(**converted)
 
 
-_INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"})
-_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"})
+_INTS: Final = frozenset(
+    {"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_processes", "scan_processes", "work_memory"}
+)
+_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout", "request_timeout", "work_timeout"})
 
 
 def _convert(name: str, value: Any) -> Any:

@@ -8,7 +8,9 @@ bytes the independent verifier later checks. Only the signature is the wallet's
 (``BaseWallet.sign_message``): the private key never leaves it.
 
 Canonicalization runs on the agent's event loop, as ACA-Py's own Ed25519Signature2020 signing
-does: pyld keeps module-level caches that are not safe to share between threads.
+does: pyld keeps module-level caches that are not safe to share between threads. Its work is
+bounded (``shahada.proofs.canonical.RdfcLimits``): a poison graph is refused with
+``jsonld.too_complex`` in milliseconds instead of holding the loop for minutes.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ async def add_proof(profile: Profile, loader: DocumentLoader, request: AddProofR
     Raises:
         DataIntegrityError (di.*): the issuer does not control the key, or the wallet lacks it.
         CanonicalizationError (jsonld.invalid): an undefined term, a relative IRI, an unpinned
-            context, or a value JCS cannot encode.
+            context, or a value JCS cannot encode; ``jsonld.too_complex`` past the RDFC-1.0
+            limits (:class:`shahada.proofs.canonical.RdfcLimits`).
         ProofFormatError (proof.malformed): an RDF cryptosuite asked for a document without @context.
     """
     require_issuer_controls(request.issuer, request.verification_method)

@@ -11,7 +11,6 @@ exception is our bug and stays a 500 (ACA-Py's middleware logs it).
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from shahada.agent.plugin.auth import protected
 from shahada.agent.plugin.data_integrity.errors import ProofRequestError, reported
 from shahada.agent.plugin.data_integrity.options import parse_add_proof, parse_verify
 from shahada.agent.plugin.data_integrity.proofs import add_proof, verify_document
+from shahada.common import jsontext
 from shahada.common.errors import ShahadaError
 from shahada.schemas.loader import PinnedDocumentLoader
 
@@ -31,7 +31,7 @@ VERIFY_PATH = "/shahada/di/verify"
 async def _body(request: web.Request) -> Any:
     raw = await request.read()
     try:
-        return json.loads(raw)
+        return jsontext.loads(raw)
     except (ValueError, RecursionError) as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ProofRequestError(f"the request body is not JSON: {err}") from err
 

@@ -24,6 +24,7 @@ from shahada.schemas.seal.text import seal_text
 from shahada.services import verifier_settings
 from shahada.verifier.seal import StaticResolver
 from shahada.verifier.web import create_app
+from shahada.verifier.web.workers import VerifierWorkers
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
@@ -58,12 +59,30 @@ def seal(sealer: LocalSealer, case_diploma: dict[str, Any]) -> str:
     return seal_text(cose, SEAL_BASE)
 
 
-def make_app(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, **settings: Any) -> Flask:
+_WORKERS: list[VerifierWorkers] = []
+
+
+def shared_workers() -> VerifierWorkers:
+    """One pool of worker processes for every app of these tests (an app of its own would start
+    its own processes); stopped at the end of the session."""
+    if not _WORKERS:
+        _WORKERS.append(VerifierWorkers.create(PinnedDocumentLoader()))
+    return _WORKERS[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_shared_workers() -> Iterator[None]:
+    yield
+    while _WORKERS:
+        _WORKERS.pop().close()
+
+
+def make_app(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, *, workers: VerifierWorkers | None = None, **settings: Any) -> Flask:
     ministry = DIDDocument.from_dict(build_did_document(MINISTRY_DID, sealer.public_key))
     resolver = StaticResolver({MINISTRY_DID: ministry}, fallback=DIDResolver(trusted_dids=frozenset()))
     values: dict[str, Any] = {"trusted_issuers": frozenset({issuer_key.did_key, MINISTRY_DID}), "seal_base_url": SEAL_BASE}
     values.update(settings)
-    return create_app(values, resolver=resolver, clock=lambda: NOW, loader=loader)
+    return create_app(values, resolver=resolver, clock=lambda: NOW, loader=loader, workers=workers or shared_workers())
 
 
 @pytest.fixture

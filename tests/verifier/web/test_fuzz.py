@@ -5,7 +5,9 @@ timed), every error is problem+json with a code, every 200 a verification result
 
 Besides random values, the strategies mutate genuine inputs (a signed credential, a presentation, a
 seal, a QR photo) so that the fuzzing reaches the deep checks: canonicalization, signatures, COSE,
-CBOR and the QR decoder.
+CBOR and the QR decoder. The attacks of issue 17 are fuzzed too: random graphs of blank nodes
+(cliques, stars, rings, anything up to 14 nodes: RDFC-1.0 poison graphs) grafted onto the genuine
+credential, and PDF draw-op bombs of random sizes against workers with a short timeout.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from shahada.printing.qr import make_qr
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.text import seal_text
+from shahada.verifier.web.workers import VerifierWorkers
+from tests.support.attacks import draw_op_bomb_pdf
 from tests.support.canonicalization import counting_canonicalization
 from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey, sign_credential
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW, make_credential
-from tests.verifier.web.conftest import CASES, SEAL_BASE, make_app
+from tests.verifier.web.conftest import CASES, SEAL_BASE, make_app, shared_workers
 
 FUZZ = settings(max_examples=700, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 MAX_CANONICALIZATIONS = 4
@@ -57,6 +61,7 @@ INPUTS = Inputs()
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[FlaskClient]:
+    shared_workers().start(wait=60)  # a worker takes a second to start: not a fuzzed request's time
     app = make_app(INPUTS.issuer, INPUTS.sealer, INPUTS.loader, max_upload_bytes=256 * 1024)
     yield app.test_client()
     print(f"\nslowest fuzzed request: {slowest[0] * 1000:.0f} ms")
@@ -183,3 +188,51 @@ def test_uploads(client: FlaskClient, data: st.DataObject) -> None:
         import io
 
         send(client, "POST", "/verify", data={"file": (io.BytesIO(upload), "upload.bin")}, content_type="multipart/form-data")
+
+
+@st.composite
+def blank_node_graphs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """``relatedResource`` nodes ``_:b<i>`` linked by random edges (a poison graph when alike)."""
+    n = draw(st.integers(1, 14))
+    shape = draw(st.sampled_from(["clique", "star", "ring", "random"]))
+    edges: dict[int, set[int]] = {i: set() for i in range(n)}
+    for i in range(n):
+        for j in range(n):
+            linked = {"clique": i != j, "star": i == 0 and j != 0, "ring": j == (i + 1) % n and i != j}.get(shape)
+            if linked is None:
+                linked = i != j and draw(st.booleans())
+            if linked:
+                edges[i].add(j)
+    predicates = draw(st.lists(st.sampled_from(["urn:example:a", "urn:example:b"]), min_size=1, max_size=2))
+    return [
+        {"id": f"_:b{i}", **{p: [{"id": f"_:b{j}"} for j in sorted(edges[i]) if hash((p, j)) % len(predicates) == predicates.index(p)] for p in predicates}}
+        for i in range(n)
+    ]
+
+
+@settings(FUZZ, max_examples=150)
+@given(graph=blank_node_graphs())
+def test_poison_graphs(client: FlaskClient, graph: list[dict[str, Any]]) -> None:
+    credential = copy.deepcopy(INPUTS.credential)
+    credential["relatedResource"] = graph
+    response = send(client, "POST", "/credentials/verify", data=json.dumps({"verifiableCredential": credential}), content_type="application/json")
+    body = json.loads(response.get_data())
+    assert response.status_code == 400 and body["verified"] is False  # a credential that does not verify: 400 (docs/conformance.md)
+    assert [(e["check"], e["code"]) for e in body["errors"]] in ([("signature", "jsonld.too_complex")], [("signature", "signature.invalid")]), body["errors"]
+
+
+@pytest.fixture(scope="module")
+def bomb_client() -> Iterator[FlaskClient]:
+    workers = VerifierWorkers.create(INPUTS.loader, timeout=1.0)
+    workers.start(wait=60)
+    yield make_app(INPUTS.issuer, INPUTS.sealer, INPUTS.loader, workers=workers).test_client()
+    workers.close()
+
+
+@settings(FUZZ, max_examples=12)
+@given(fills=st.integers(1, 60_000), pages=st.integers(1, 12), side=st.integers(50, 2300))
+def test_pdf_draw_op_bombs(bomb_client: FlaskClient, fills: int, pages: int, side: int) -> None:
+    """Whatever the size, a PDF is answered: no QR code, too large, or stopped with its worker."""
+    response = bomb_client.post("/documents/verify", data=draw_op_bomb_pdf(fills, pages=pages, width=side, height=side), content_type="application/pdf")
+    problem = response.get_json()
+    assert (response.status_code, problem["code"]) in {(422, "scan.no_code"), (413, "scan.too_large"), (422, "work.timeout"), (422, "work.failed")}, problem

@@ -11,6 +11,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.attacks import draw_op_bomb_pdf
 from tests.verifier.web.conftest import RunningVerifier
 
 pytestmark = pytest.mark.agent
@@ -89,6 +91,43 @@ def test_shahada_serve_verifier(ministry: Any) -> None:
         _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "stopped." in err
+
+
+def test_sigterm_stops_the_verifier_with_a_request_stuck_in_a_worker(ministry: Any) -> None:
+    """A PDF bomb that would take its worker half a minute (the work timeout raised to 300 s so
+    that nothing else stops it): SIGTERM kills the worker, the stuck request gets a 503, and the
+    command exits long before the bomb could have finished."""
+    env = {
+        **os.environ, "SHAHADA_HOME": str(ministry.settings.home), "PYTHONUNBUFFERED": "1",
+        "SHAHADA_VERIFIER_WORK_TIMEOUT": "300", "SHAHADA_VERIFIER_REQUEST_TIMEOUT": "300",
+    }
+    shahada = Path(sys.executable).parent / "shahada"
+    process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True)
+    stuck: dict[str, Any] = {}
+
+    def bomb() -> None:
+        try:
+            response = requests.post(url + "/documents/verify", data=draw_op_bomb_pdf(40_000, pages=10), timeout=120)
+            stuck["status"], stuck["code"] = response.status_code, response.json().get("code")
+        except requests.ConnectionError as err:  # the server went away: also an end
+            stuck["error"] = err
+
+    try:
+        url = _wait_for_url(process)
+        assert requests.get(url + "/healthz", timeout=10).status_code == 200
+        attack = threading.Thread(target=bomb)
+        attack.start()
+        time.sleep(3)  # the bomb is rasterising in a worker
+        assert attack.is_alive()
+    finally:
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    assert time.monotonic() - stopped_at < 15, "the command waited for the stuck request"
+    assert process.returncode == 0, err
+    attack.join(30)
+    assert not attack.is_alive()
+    assert stuck.get("code") == "service.busy" or "error" in stuck, stuck
 
 
 def _wait_for_url(process: subprocess.Popen[str]) -> str:
