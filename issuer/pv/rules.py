@@ -7,7 +7,8 @@ averages, mention and decision are *checked* against the marks and the reference
 (``schemas/reference``), never recomputed into the record.
 
 Names and places are printed on the diploma and signed: they hold visible text only, of bounded
-length, that no spreadsheet or web page would run as a formula or markup (:func:`text_problem`).
+length, that no spreadsheet or web page would run as a formula or markup
+(:func:`shahada.issuer.pv.text.text_problem`).
 
 Messages never repeat a candidate's identity (Code Massar, CIN, names, birth date): the report may
 end up in logs, and the row number is enough to find the line.
@@ -16,7 +17,6 @@ end up in logs, and the row number is enough to find the line.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +26,7 @@ from typing import Final, NamedTuple, cast
 
 from shahada.issuer.errors import PVProblem
 from shahada.issuer.pv.sessions import SessionIndex
-from shahada.schemas.jsonschema import NAME_MAX_LENGTH
+from shahada.issuer.pv.text import CELL_MAX_LENGTH, text_problem
 from shahada.schemas.records import CandidateType, Decision, Exam, PVRecord, SessionKind, SubjectMark
 from shahada.schemas.reference import Reference, Stream
 
@@ -41,11 +41,6 @@ SESSIONS: Final = ("normale", "rattrapage")
 MIN_AGE: Final = 14
 MAX_AGE: Final = 80
 PROBLEM_LIMIT: Final = 1000
-# Every cell, and each name and place in NFC: the credentials' JSON Schemas allow no longer name.
-CELL_MAX_LENGTH: Final = NAME_MAX_LENGTH
-# Combining marks in a row: an Arabic letter takes shadda and a vowel (two), a Latin letter written
-# decomposed an accent or two; more is a stack drawn over the neighbouring letters.
-COMBINING_RUN_MAX: Final = 3
 
 PROBLEM_CODES: Final = frozenset({
     "pv.format", "pv.encoding", "pv.empty", "pv.columns", "pv.field_count", "pv.missing_value",
@@ -76,42 +71,6 @@ _NAME_COLUMNS: Final = tuple(
     (column, _POSITION[column], column.endswith("_ar"))
     for column in ("nom_fr", "prenom_fr", "nom_ar", "prenom_ar", "lieu_naissance_fr", "lieu_naissance_ar")
 )
-
-
-# Not text: controls, format characters (bidi overrides and isolates, zero-width space and joiners,
-# soft hyphen, BOM), private use, unassigned, surrogates, line and paragraph separators.
-_INVISIBLE_CATEGORIES: Final = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp", "Zs"})
-_COMBINING_CATEGORIES: Final = frozenset({"Mn", "Mc", "Me"})
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets run as a formula
-_MARKUP = re.compile(r"[<>]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-
-
-def text_problem(value: str) -> tuple[str, str] | None:
-    """What makes ``value`` unfit as a printed and signed name or place: (code, reason), or None.
-
-    In order, the first that applies: ``pv.too_long`` (more than :data:`CELL_MAX_LENGTH`
-    characters in NFC), ``pv.invisible_character`` (any character of the categories Cc, Cf, Co, Cn,
-    Cs, Zl, Zp, or a space other than U+0020), ``pv.combining_marks`` (more than
-    :data:`COMBINING_RUN_MAX` in a row), ``pv.formula`` (a leading ``=``, ``+``, ``-``, ``@``, tab
-    or CR) and ``pv.markup`` (``<``, ``>`` or a character reference such as ``&amp;``). The reason
-    names the character's code point, never the value.
-    """
-    if (size := len(unicodedata.normalize("NFC", value))) > CELL_MAX_LENGTH:
-        return "pv.too_long", f"holds {size} characters; at most {CELL_MAX_LENGTH}"
-    run = 0
-    for position, char in enumerate(value, start=1):
-        category = unicodedata.category(char)
-        if category in _INVISIBLE_CATEGORIES and char != " ":
-            name = unicodedata.name(char, "unnamed")
-            return "pv.invisible_character", f"holds an invisible or control character, U+{ord(char):04X} {name}, at position {position}"
-        run = run + 1 if category in _COMBINING_CATEGORIES else 0
-        if run > COMBINING_RUN_MAX:
-            return "pv.combining_marks", f"stacks more than {COMBINING_RUN_MAX} combining marks on one letter (position {position})"
-    if value.startswith(_FORMULA_START):
-        return "pv.formula", f"starts with {value[0]!r}, which a spreadsheet would run as a formula"
-    if (markup := _MARKUP.search(value)) is not None:
-        return "pv.markup", f"holds markup ({'a character reference' if markup.group().startswith('&') else repr(markup.group())})"
-    return None
 
 
 def mark_column(exam: Exam, subject: str) -> str:

@@ -195,7 +195,7 @@ def test_messages_do_not_dump_documents(cases: dict[str, Any]) -> None:
 
 
 def test_names_and_places_are_capped_in_both_schemas_as_in_the_pv_rules() -> None:
-    from shahada.issuer.pv.rules import CELL_MAX_LENGTH
+    from shahada.issuer.pv.text import CELL_MAX_LENGTH
 
     for credential_type in SCHEMA_FILES:
         defs = schema(credential_type)["$defs"]
