@@ -87,6 +87,7 @@ def plan_credentials(
     secret: bytes,
     reference: Reference,
     proof_type: str,
+    source: str = "PV",
 ) -> list[PlannedCredential]:
     """Every credential a PV yields: a transcript per record, a diploma per admitted record.
 
@@ -94,8 +95,8 @@ def plan_credentials(
     anything is stored, with the real issuer and ids.
 
     Raises:
-        PVInvalidError: ``pv.invalid`` with a ``pv.credential`` problem per credential that could
-            not be signed, at its record's row.
+        PVInvalidError: ``pv.invalid`` (naming ``source``, the PV's file name) with a ``pv.credential``
+            problem per credential that could not be signed, at its record's row.
     """
     extra = SUITE_CONTEXTS.get(proof_type, ())
     planned: list[PlannedCredential] = []
@@ -122,7 +123,7 @@ def plan_credentials(
                 )
             )
     if problems:
-        raise PVInvalidError(problems[:PROBLEM_LIMIT], source="PV")
+        raise PVInvalidError(problems[:PROBLEM_LIMIT], source=source)
     return planned
 
 

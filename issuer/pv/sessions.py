@@ -14,6 +14,7 @@ mark of the two sessions is kept (``/work/shared/DOMAIN.md``).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final, Protocol
 
 from shahada.schemas.records import PVRecord, SessionKind
@@ -43,7 +44,9 @@ class SessionIndex:
         self._log = log
         self._rows: dict[tuple[str, str], int] = {}
         self._cins: dict[str, tuple[str, int]] = {}  # CIN → (Code Massar, first row)
-        self._identities: dict[tuple[str, ...], tuple[str, str, int]] = {}  # identity → (Code Massar, CIN, row)
+        # digest of an identity → (Code Massar, CIN, row); a 16-byte digest rather than the seven
+        # strings keeps a national PV's index in tens of megabytes
+        self._identities: dict[bytes, tuple[str, str, int]] = {}
         self._records: dict[tuple[str, str], PVRecord] = {}
 
     def seen(self, line: int, massar: str, session: str) -> None:
@@ -63,7 +66,7 @@ class SessionIndex:
     def identity(self, line: int, massar: str, cin: str, identity: tuple[str, ...]) -> None:
         """Note a row's identity (names, birth date, places); report it when another Code Massar
         has the same one and the CINs do not tell the two apart (one is missing)."""
-        key = tuple(part.casefold() for part in identity)
+        key = hashlib.blake2b("\x1f".join(part.casefold() for part in identity).encode(), digest_size=16).digest()
         first_massar, first_cin, first = self._identities.setdefault(key, (massar, cin, line))
         if first_massar != massar and not (cin and first_cin and cin != first_cin):
             self._log.add(line, "massar", "pv.duplicate_identity",
