@@ -16,8 +16,8 @@ import pytest
 
 from shahada.database import open_archive
 from shahada.issuer.pv.reader import read_pv
-from shahada.issuer.pv.text import CELL_MAX_LENGTH, text_problem
 from shahada.issuer.pv.synthetic import generate_records, write_csv
+from shahada.issuer.pv.text import CELL_MAX_LENGTH, text_problem
 from shahada.schemas.jsonschema import check_signable
 from shahada.schemas.reference import bundled_reference
 
