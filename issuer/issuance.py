@@ -29,9 +29,11 @@ import rfc8785
 from shahada.agent.admin import AdminClient
 from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.issuer.archive.store import Archive, PlannedCredential
-from shahada.issuer.errors import IssuanceError
+from shahada.issuer.errors import IssuanceError, PVInvalidError, PVProblem
+from shahada.issuer.pv.rules import PROBLEM_LIMIT
+from shahada.issuer.pv.signable import checked_credentials
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, SUITE_CONTEXTS
-from shahada.schemas.credential import IssuerProfile, build_diploma, build_transcript, credential_id, document_number
+from shahada.schemas.credential import IssuerProfile, credential_id, document_number
 from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
 
@@ -90,17 +92,29 @@ def plan_credentials(
     secret: bytes,
     reference: Reference,
     proof_type: str,
+    source: str = "PV",
 ) -> list[PlannedCredential]:
-    """Every credential a PV yields: a transcript per record, a diploma per admitted record."""
+    """Every credential a PV yields: a transcript per record, a diploma per admitted record.
+
+    Each is checked as the signer and the verifier will check it (JSON Schema, size) before
+    anything is stored, with the real issuer and ids.
+
+    Raises:
+        PVInvalidError: ``pv.invalid`` (naming ``source``, the PV's file name) with a ``pv.credential``
+            problem per credential that could not be signed, at its record's row.
+    """
     extra = SUITE_CONTEXTS.get(proof_type, ())
     planned: list[PlannedCredential] = []
+    problems: list[PVProblem] = []
     for record in records:
-        builders: list[tuple[str, Callable[..., dict[str, Any]]]] = [("transcript", build_transcript)]
-        if record.admitted:
-            builders.insert(0, ("diploma", build_diploma))
-        for kind, build in builders:
-            document = build(record, issuer=issuer, year=year, issued_at=issued_at, secret=secret, reference=reference, extra_contexts=extra)
-            cid = credential_id(record.massar, year, record.session, kind, secret=secret)  # type: ignore[arg-type]
+        built, found = checked_credentials(
+            record, issuer=issuer, year=year, issued_at=issued_at, secret=secret, reference=reference, extra_contexts=extra
+        )
+        problems += [PVProblem(record.row, column, "pv.credential", message) for column, message in found]
+        if problems:
+            continue
+        for kind, document in built:
+            cid = credential_id(record.massar, year, record.session, kind, secret=secret)
             planned.append(
                 PlannedCredential(
                     id=cid,
@@ -108,11 +122,13 @@ def plan_credentials(
                     session_kind=record.session,
                     massar=record.massar,
                     academy=record.academy,
-                    document_number=document_number(cid, kind, year),  # type: ignore[arg-type]
+                    document_number=document_number(cid, kind, year),
                     record_digest=record_digest(document),
                     document=document,
                 )
             )
+    if problems:
+        raise PVInvalidError(problems[:PROBLEM_LIMIT], source=source)
     return planned
 
 

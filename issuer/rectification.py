@@ -220,9 +220,11 @@ def plan_pv(
     existing = archive.find_import(year, sha)
     if existing is not None:
         return PVPlan(path.name, sha, year, existing.record_count, [], [], [], 0, resumed=existing)
-    records = read_pv(path, reference=reference, year=year)
+    records = read_pv(path, reference=reference, year=year, build=False)  # plan_credentials builds and checks them
     issued_at = now.astimezone(dt.UTC).replace(microsecond=0)
-    planned = plan_credentials(records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
+    planned = plan_credentials(
+        records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type, source=path.name
+    )
     current = _current(archive, year)
     new: list[PlannedCredential] = []
     superseding: list[PlannedCredential] = []

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 from shahada.schemas.errors import CredentialBuildError
@@ -86,6 +87,8 @@ _MASSAR: Final = re.compile(r"[A-Z][0-9]{9}")
 _DID: Final = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]+")
 _URL: Final = re.compile(r"https://[^\s]+")
 _TWO_PLACES: Final = Decimal("0.01")
+_MARKS: Final[dict[Decimal, str]] = {}  # the 2,001 valid marks, as they are met (every document repeats them)
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +306,14 @@ def _names(fr: str, ar: str, what: str, row: int) -> list[dict[str, str]]:
 
 
 def _bilingual(label: Label) -> list[dict[str, str]]:
-    return [_fr(unicodedata.normalize("NFC", label.fr)), _ar(unicodedata.normalize("NFC", label.ar))]
+    fr, ar = _nfc_label(label)
+    return [_fr(fr), _ar(ar)]
+
+
+@lru_cache(maxsize=4096)
+def _nfc_label(label: Label) -> tuple[str, str]:
+    """A reference label in NFC (labels are few and every credential repeats them)."""
+    return unicodedata.normalize("NFC", label.fr), unicodedata.normalize("NFC", label.ar)
 
 
 def _fr(text: str) -> dict[str, str]:
@@ -317,18 +327,22 @@ def _ar(text: str) -> dict[str, str]:
 def _text(value: str, what: str, row: int) -> str:
     """NFC text (Arabic diacritics in canonical order): equal names compare equal, byte for byte."""
     text = unicodedata.normalize("NFC", value)
-    if not text or text != text.strip() or any(unicodedata.category(ch) == "Cc" for ch in text):
+    if not text or text != text.strip() or _CONTROL.search(text):
         raise CredentialBuildError(f"PV row {row}: {what} is empty, padded or holds control characters")
     return text
 
 
 def _mark(value: Decimal, what: str, row: int) -> str:
     """A mark out of 20 as an ``xsd:decimal`` lexical form with exactly two places ("15.25")."""
+    if isinstance(value, Decimal) and value.is_finite() and (known := _MARKS.get(value)) is not None:
+        return known
     if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value <= 20:
         raise CredentialBuildError(f"PV row {row}: {what} must be a decimal in [0, 20] with at most two places")
     if value != value.quantize(_TWO_PLACES):  # never round silently: the PV is authoritative
         raise CredentialBuildError(f"PV row {row}: {what} must be a decimal in [0, 20] with at most two places")
-    return f"{value.copy_abs().quantize(_TWO_PLACES):f}"  # copy_abs: "-0.00" is not a mark
+    text = f"{value.copy_abs().quantize(_TWO_PLACES):f}"  # copy_abs: "-0.00" is not a mark
+    _MARKS[value] = text  # equal Decimals (15, 15.0, 15.00) have one lexical form
+    return text
 
 
 def _timestamp(moment: datetime) -> str:

@@ -7,6 +7,10 @@ URL it carries (an attacker chooses that one; the schema then requires it to be 
 
 Errors come back as data, one line each: ``<JSON path>: <reason>``, e.g.
 ``$.credentialSubject.massarCode: 'R12' does not match ^[A-Z][0-9]{9}$``.
+
+:func:`check_signable` is the issuer's check before signing: the schema (compiled by jsonschema-rs,
+fast enough for every credential of a national PV; ``jsonschema`` then explains a failure) and the
+size limit of an unsigned credential, :data:`CREDENTIAL_MAX_BYTES`.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Final
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from shahada.schemas.errors import SchemaError
 from shahada.schemas.loader import schemas_dir
 
-__all__ = ["SCHEMA_FILES", "schema", "validate_credential"]
+__all__ = ["CREDENTIAL_MAX_BYTES", "NAME_MAX_LENGTH", "SCHEMA_FILES", "check_signable", "schema", "validate_credential"]
 
 # Credential type → bundled schema file. A new version of a document gets a new file and $id.
 SCHEMA_FILES: Final[dict[str, str]] = {
@@ -35,6 +40,13 @@ _DATE_TIME: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
 )
 _SHOWN: Final = 120  # characters of an offending value quoted in a message
+# The longest name or place value (``$defs`` ``personName`` and ``place`` of both schemas; a test
+# holds them equal): the PV rules refuse longer cells, so a PV that passes is one the verifier accepts.
+NAME_MAX_LENGTH: Final = 100
+# An unsigned credential as compact UTF-8 JSON. A transcript of the longest stream with names at
+# their limit is under 10 KB; the agent's admin API takes requests of up to 1 MiB (ACA-Py's
+# admin_client_max_request_size), which leaves room for the proof, status entries and the request.
+CREDENTIAL_MAX_BYTES: Final = 64 * 1024
 
 
 def _is_date_time(instance: object) -> bool:
@@ -64,6 +76,31 @@ def _schema_text(credential_type: str) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as err:
         raise SchemaError(f"cannot read the JSON Schema {path}: {err}") from err
+
+
+@cache
+def _compiled(credential_type: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.Draft202012Validator(schema(credential_type), validate_formats=True)
+
+
+def check_signable(credential: dict[str, Any]) -> list[str]:
+    """What stops ``credential`` from being signed and accepted: its size and its JSON Schema.
+
+    The yes/no answer comes from the compiled schema; the reasons, when there are some, from
+    :func:`validate_credential`, the verifier's own check (a test holds the two in agreement).
+
+    Returns:
+        Problems as ``"<JSON path>: <reason>"`` strings; empty when the credential may be signed.
+    """
+    problems: list[str] = []
+    size = len(json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > CREDENTIAL_MAX_BYTES:
+        problems.append(f"$: the credential is {size} bytes of JSON, more than {CREDENTIAL_MAX_BYTES}")
+    types = credential.get("type")
+    known = [name for name in SCHEMA_FILES if isinstance(types, list) and name in types]
+    if len(known) != 1 or not _compiled(known[0]).is_valid(credential):
+        problems += validate_credential(credential) or ["$: does not conform to its JSON Schema"]
+    return problems
 
 
 def schema(credential_type: str) -> dict[str, Any]:

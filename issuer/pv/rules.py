@@ -6,6 +6,10 @@ A row of the procès-verbal des délibérations (see ``docs/pv-format.md``) beco
 averages, mention and decision are *checked* against the marks and the reference data
 (``schemas/reference``), never recomputed into the record.
 
+Names and places are printed on the diploma and signed: they hold visible text only, of bounded
+length, that no spreadsheet or web page would run as a formula or markup
+(:func:`shahada.issuer.pv.text.text_problem`).
+
 Messages never repeat a candidate's identity (Code Massar, CIN, names, birth date): the report may
 end up in logs, and the row number is enough to find the line.
 """
@@ -18,10 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
-from typing import Final, cast
+from typing import Final, NamedTuple, cast
 
 from shahada.issuer.errors import PVProblem
 from shahada.issuer.pv.sessions import SessionIndex
+from shahada.issuer.pv.text import CELL_MAX_LENGTH, text_problem
 from shahada.schemas.records import CandidateType, Decision, Exam, PVRecord, SessionKind, SubjectMark
 from shahada.schemas.reference import Reference, Stream
 
@@ -43,6 +48,8 @@ PROBLEM_CODES: Final = frozenset({
     "pv.mark_range", "pv.unknown_code", "pv.unexpected_value", "pv.marks_subjects",
     "pv.average_mismatch", "pv.mention_mismatch", "pv.decision_mismatch",
     "pv.duplicate_candidate", "pv.session_mismatch", "pv.truncated", "pv.header_row",
+    "pv.too_long", "pv.invisible_character", "pv.combining_marks", "pv.formula", "pv.markup",
+    "pv.duplicate_cin", "pv.duplicate_identity", "pv.credential", "pv.too_large",
 })  # fmt: skip
 
 _MASSAR = re.compile(r"[A-Z][0-9]{9}")
@@ -165,6 +172,41 @@ def _cells_at(positions: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ..
     return lambda cells: tuple(cells[i] for i in positions)
 
 
+class _Cells(NamedTuple):
+    """The base columns of a row, stripped, in :data:`BASE_COLUMNS` order."""
+
+    massar: str
+    cin: str
+    nom_fr: str
+    prenom_fr: str
+    nom_ar: str
+    prenom_ar: str
+    birth: str
+    lieu_fr: str
+    lieu_ar: str
+    stream: str
+    option: str
+    academy: str
+    session: str
+    kind: str
+    nat: str
+    reg: str
+    cc: str
+    gen: str
+    mention: str
+    decision: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Averages:
+    """The row's declared averages, each None when empty or malformed (already reported)."""
+
+    national: Decimal | None
+    regional: Decimal | None
+    continuous: Decimal | None
+    general: Decimal | None
+
+
 class RowChecker:
     """Checks rows one by one against the reference data; holds the caches of one PV.
 
@@ -185,6 +227,7 @@ class RowChecker:
         self._session_day = date(year, 6, 1)
         self._year = year
         self._base = itemgetter(*(index[c] for c in BASE_COLUMNS))
+        self._names = {i: c for c, i in index.items()}  # position → column, for cell-level problems
         self._plans = {code: _plan(s, index) for code, s in reference.streams.items()}
         self._mentions = {m.code for m in reference.mentions}
         self._mention_cells = self._mentions | {""}
@@ -199,111 +242,167 @@ class RowChecker:
 
     def check(self, line: int, cells: list[str]) -> PVRecord | None:
         """Check one row; return its record, or None when a problem was reported."""
-        log, add, ref = self._log, self._log.add, self._ref
-        before = log.total
-        values = [v.strip() for v in self._base(cells)]
-        (massar, cin, nom_fr, prenom_fr, nom_ar, prenom_ar, birth_text, lieu_fr, lieu_ar, stream,
-         option, academy, session, kind, nat_text, reg_text, cc_text, gen_text, mention,
-         decision) = values  # fmt: skip
+        before = self._log.total
+        if max(map(len, cells), default=0) > CELL_MAX_LENGTH:
+            self._too_long(line, cells)
+            return None  # nothing else is looked at: a huge cell would only slow every check down
+        row = _Cells._make(v.strip() for v in self._base(cells))
+        self._required(line, row)
+        self._identifiers(line, row)
+        self._texts(line, row)
+        birth = self._dates.get(row.birth) or (self._birth_date(line, row.birth) if row.birth else None)
+        plan = self._codes(line, row)
+        averages = self._averages(line, row)
+        marks = self._stream_marks(line, cells, row, plan, averages) if plan is not None else []
+        if self._sound(line, row, averages):
+            assert averages.general is not None
+            self._verdict(line, averages.general, row.session, row.decision, row.mention)
+        self._across_rows(line, row, birth)
+        if self._log.total != before:
+            return None
+        assert birth is not None
+        record = self._record(line, row, birth, averages, marks)
+        self._sessions.pair(record)
+        return record
 
-        if not all(_required(values)):
+    def _too_long(self, line: int, cells: list[str]) -> None:
+        for position, cell in enumerate(cells):
+            if len(cell) > CELL_MAX_LENGTH:
+                column = self._names.get(position)
+                self._log.add(line, column, "pv.too_long",
+                              f"{column or 'a cell'} holds {len(cell)} characters; at most {CELL_MAX_LENGTH}")  # fmt: skip
+
+    def _required(self, line: int, row: _Cells) -> None:
+        if not all(_required(row)):
             for column in _REQUIRED:
-                if not values[_POSITION[column]]:
-                    add(line, column, "pv.missing_value", f"{column} is required")
-        if massar and not _MASSAR.fullmatch(massar):
-            add(line, "massar", "pv.massar_format",
-                f"Code Massar must be one capital letter then nine digits (got {len(massar)} characters)")  # fmt: skip
-        if cin and not _CIN.fullmatch(cin):
-            add(line, "cin", "pv.cin_format",
-                f"CIN must be one or two capital letters then 1 to 6 digits (got {len(cin)} characters)")  # fmt: skip
-        for column, position, arabic in _NAME_COLUMNS:
-            value = values[position]
-            if value and value not in self._scripts[arabic]:
-                self._script(line, column, value, arabic)
-        birth = self._dates.get(birth_text) or (self._birth_date(line, birth_text) if birth_text else None)
+                if not row[_POSITION[column]]:
+                    self._log.add(line, column, "pv.missing_value", f"{column} is required")
 
-        plan = self._plans.get(stream)
-        if stream and plan is None:
-            add(line, "filiere", "pv.unknown_code", f"unknown stream {stream!r}; known: {', '.join(ref.streams)}")
+    def _identifiers(self, line: int, row: _Cells) -> None:
+        if row.massar and not _MASSAR.fullmatch(row.massar):
+            self._log.add(line, "massar", "pv.massar_format",
+                          f"Code Massar must be one capital letter then nine digits (got {len(row.massar)} characters)")  # fmt: skip
+        if row.cin and not _CIN.fullmatch(row.cin):
+            self._log.add(line, "cin", "pv.cin_format",
+                          f"CIN must be one or two capital letters then 1 to 6 digits (got {len(row.cin)} characters)")  # fmt: skip
+
+    def _texts(self, line: int, row: _Cells) -> None:
+        """Names and places: printable text of the right script (one problem per cell)."""
+        for column, position, arabic in _NAME_COLUMNS:
+            value = row[position]
+            if not value or value in self._scripts[arabic]:
+                continue
+            if (found := text_problem(value)) is not None:
+                code, reason = found
+                self._log.add(line, column, code, f"{column} {reason}")
+            else:
+                self._script(line, column, value, arabic)
+
+    def _codes(self, line: int, row: _Cells) -> _StreamPlan | None:
+        """Stream, option and the coded columns; the stream's plan when the stream is known."""
+        ref, add = self._ref, self._log.add
+        plan = self._plans.get(row.stream)
+        if row.stream and plan is None:
+            add(line, "filiere", "pv.unknown_code", f"unknown stream {row.stream!r}; known: {', '.join(ref.streams)}")
+        option = row.option
         if option and option not in ref.options:
             add(line, "option", "pv.unknown_code", f"unknown option {option!r}; known: {', '.join(ref.options)}")
         elif option and plan is not None and option not in plan.stream.options:
             offered = ", ".join(plan.stream.options) or "none"
-            add(line, "option", "pv.unknown_code", f"stream {stream} has no option {option} (offers: {offered})")
+            add(line, "option", "pv.unknown_code", f"stream {row.stream} has no option {option} (offers: {offered})")
         for column, value, known in (
-            ("academie", academy, ref.academies), ("session", session, SESSIONS), ("type_candidat", kind, ref.weights),
-            ("decision", decision, ref.decisions), ("mention", mention, self._mentions),
+            ("academie", row.academy, ref.academies), ("session", row.session, SESSIONS),
+            ("type_candidat", row.kind, ref.weights), ("decision", row.decision, ref.decisions),
+            ("mention", row.mention, self._mentions),
         ):  # fmt: skip
             if value and value not in known:
                 add(line, column, "pv.unknown_code", f"unknown {column} {value!r}; known: {', '.join(known)}")
+        return plan
 
-        nat = self._number(line, "moyenne_nationale", nat_text)
-        reg = self._number(line, "moyenne_regionale", reg_text)
-        gen = self._number(line, "moyenne_generale", gen_text)
-        weights = ref.weights.get(kind)
+    def _averages(self, line: int, row: _Cells) -> _Averages:
+        """The declared averages; ``moyenne_cc`` required or forbidden by the candidate type."""
+        nat = self._number(line, "moyenne_nationale", row.nat)
+        reg = self._number(line, "moyenne_regionale", row.reg)
+        gen = self._number(line, "moyenne_generale", row.gen)
+        weights = self._ref.weights.get(row.kind)
         cc: Decimal | None = None
-        if weights is not None and weights.continuous and not cc_text:
-            add(line, "moyenne_cc", "pv.missing_value", f"moyenne_cc is required for a {kind} candidate")
-        elif weights is not None and not weights.continuous and cc_text:
-            add(line, "moyenne_cc", "pv.unexpected_value",
-                f"moyenne_cc must be empty for a {kind} candidate (no continuous assessment)")  # fmt: skip
-        elif cc_text:
-            cc = self._number(line, "moyenne_cc", cc_text)
+        if weights is not None and weights.continuous and not row.cc:
+            self._log.add(line, "moyenne_cc", "pv.missing_value", f"moyenne_cc is required for a {row.kind} candidate")
+        elif weights is not None and not weights.continuous and row.cc:
+            self._log.add(line, "moyenne_cc", "pv.unexpected_value",
+                          f"moyenne_cc must be empty for a {row.kind} candidate (no continuous assessment)")  # fmt: skip
+        elif row.cc:
+            cc = self._number(line, "moyenne_cc", row.cc)
+        return _Averages(nat, reg, cc, gen)
 
+    def _stream_marks(
+        self, line: int, cells: list[str], row: _Cells, plan: _StreamPlan, averages: _Averages
+    ) -> list[SubjectMark]:
+        """The stream's marks, no mark outside the stream, and each exam's average against its marks."""
         marks: list[SubjectMark] = []
-        if plan is not None:
-            nat_sum = self._marks(line, cells, plan.national, marks)
-            reg_sum = self._marks(line, cells, plan.regional, marks)
-            if any(plan.other_cells(cells)):
-                for i, column in plan.others:
-                    if cells[i].strip():
-                        add(line, column, "pv.marks_subjects", f"stream {stream} has no mark in {column}")
-            if nat is not None and nat_sum is not None:
-                self._average(line, "moyenne_nationale", nat, nat_sum, plan.national_coefficients)
-            if reg is not None and reg_sum is not None:
-                self._average(line, "moyenne_regionale", reg, reg_sum, plan.regional_coefficients)
+        nat_sum = self._marks(line, cells, plan.national, marks)
+        reg_sum = self._marks(line, cells, plan.regional, marks)
+        if any(plan.other_cells(cells)):
+            for i, column in plan.others:
+                if cells[i].strip():
+                    self._log.add(line, column, "pv.marks_subjects", f"stream {row.stream} has no mark in {column}")
+        if averages.national is not None and nat_sum is not None:
+            self._average(line, "moyenne_nationale", averages.national, nat_sum, plan.national_coefficients)
+        if averages.regional is not None and reg_sum is not None:
+            self._average(line, "moyenne_regionale", averages.regional, reg_sum, plan.regional_coefficients)
+        return marks
 
-        # The verdict is judged on the declared general average, once that average is itself sound;
-        # an unsound one would only repeat its own problem as decision and mention problems.
-        sound = (
-            gen is not None and decision in ref.decisions and session in SESSIONS and mention in self._mention_cells
-        )
-        if weights is not None and nat is not None and reg is not None and gen is not None:
-            if cc is None and weights.continuous:
-                sound = False
-            else:
-                expected = weights.national * nat + weights.regional * reg + weights.continuous * (cc or 0)
-                if abs(gen - expected) > ref.tolerance:
-                    terms = f"{weights.national} × {nat} + {weights.regional} × {reg}"
-                    if weights.continuous:
-                        terms += f" + {weights.continuous} × {cc}"
-                    add(line, "moyenne_generale", "pv.average_mismatch",
-                        f"moyenne_generale {gen} does not match {terms} = {expected} "
-                        f"for a {kind} candidate (tolerance {ref.tolerance})")  # fmt: skip
-                    sound = False
-        else:
-            sound = False
-        if sound and gen is not None:
-            self._verdict(line, gen, session, decision, mention)
-        if session in SESSIONS and _MASSAR.fullmatch(massar):
-            self._sessions.seen(line, massar, session)
-        if log.total != before:
-            return None
-        assert birth is not None and nat is not None and reg is not None and gen is not None
+    def _sound(self, line: int, row: _Cells, averages: _Averages) -> bool:
+        """Whether the declared general average may judge the verdict: it is itself sound.
+
+        An unsound one would only repeat its own problem as decision and mention problems.
+        """
+        ref = self._ref
+        weights = ref.weights.get(row.kind)
+        nat, reg, cc, gen = averages.national, averages.regional, averages.continuous, averages.general
+        if weights is None or nat is None or reg is None or gen is None or (cc is None and weights.continuous):
+            return False
+        expected = weights.national * nat + weights.regional * reg + weights.continuous * (cc or 0)
+        if abs(gen - expected) > ref.tolerance:
+            terms = f"{weights.national} × {nat} + {weights.regional} × {reg}"
+            if weights.continuous:
+                terms += f" + {weights.continuous} × {cc}"
+            self._log.add(line, "moyenne_generale", "pv.average_mismatch",
+                          f"moyenne_generale {gen} does not match {terms} = {expected} "
+                          f"for a {row.kind} candidate (tolerance {ref.tolerance})")  # fmt: skip
+            return False
+        return row.decision in ref.decisions and row.session in SESSIONS and row.mention in self._mention_cells
+
+    def _across_rows(self, line: int, row: _Cells, birth: date | None) -> None:
+        """One row per candidate and session; a CIN or an identity never shared by two Code Massar."""
+        if not _MASSAR.fullmatch(row.massar):
+            return
+        if row.session in SESSIONS:
+            self._sessions.seen(line, row.massar, row.session)
+        if row.cin and _CIN.fullmatch(row.cin):
+            self._sessions.cin(line, row.massar, row.cin)
+        if birth is not None and all((row.nom_fr, row.prenom_fr, row.nom_ar, row.prenom_ar, row.lieu_fr, row.lieu_ar)):
+            identity = (row.nom_fr, row.prenom_fr, row.nom_ar, row.prenom_ar, birth.isoformat(), row.lieu_fr, row.lieu_ar)
+            self._sessions.identity(line, row.massar, row.cin, identity)
+
+    def _record(
+        self, line: int, row: _Cells, birth: date, averages: _Averages, marks: list[SubjectMark]
+    ) -> PVRecord:
+        nat, reg, gen = averages.national, averages.regional, averages.general
+        assert nat is not None and reg is not None and gen is not None
         one = self._strings.setdefault  # one object per distinct name, place or code: 400k rows repeat them
-        record = PVRecord(
-            row=line, massar=massar, cin=cin or None,
-            family_name_fr=one(nom_fr, nom_fr), given_name_fr=one(prenom_fr, prenom_fr),
-            family_name_ar=one(nom_ar, nom_ar), given_name_ar=one(prenom_ar, prenom_ar),
-            birth_date=birth, birth_place_fr=one(lieu_fr, lieu_fr), birth_place_ar=one(lieu_ar, lieu_ar),
-            stream=one(stream, stream), option=one(option, option) or None, academy=one(academy, academy),
-            session=cast(SessionKind, one(session, session)), candidate_type=cast(CandidateType, one(kind, kind)),
-            national_average=nat, regional_average=reg, continuous_average=cc, general_average=gen,
-            mention=one(mention, mention) or None, decision=cast(Decision, one(decision, decision)),
+        return PVRecord(
+            row=line, massar=row.massar, cin=row.cin or None,
+            family_name_fr=one(row.nom_fr, row.nom_fr), given_name_fr=one(row.prenom_fr, row.prenom_fr),
+            family_name_ar=one(row.nom_ar, row.nom_ar), given_name_ar=one(row.prenom_ar, row.prenom_ar),
+            birth_date=birth, birth_place_fr=one(row.lieu_fr, row.lieu_fr), birth_place_ar=one(row.lieu_ar, row.lieu_ar),
+            stream=one(row.stream, row.stream), option=one(row.option, row.option) or None,
+            academy=one(row.academy, row.academy), session=cast(SessionKind, one(row.session, row.session)),
+            candidate_type=cast(CandidateType, one(row.kind, row.kind)),
+            national_average=nat, regional_average=reg, continuous_average=averages.continuous, general_average=gen,
+            mention=one(row.mention, row.mention) or None, decision=cast(Decision, one(row.decision, row.decision)),
             marks=tuple(marks),
         )  # fmt: skip
-        self._sessions.pair(record)
-        return record
 
     def _script(self, line: int, column: str, value: str, arabic: bool) -> None:
         has_arabic = ARABIC_LETTER.search(value) is not None

@@ -1,6 +1,10 @@
-"""Checks across rows of one PV: one row per candidate and session, and coherent session pairs.
+"""Checks across rows of one PV: one row per candidate and session, one Code Massar per person,
+and coherent session pairs.
 
-A candidate appears at most once per session (``pv.duplicate_candidate``). A candidate who sits the
+A candidate appears at most once per session (``pv.duplicate_candidate``). Two Code Massar never
+share a CIN (``pv.duplicate_cin``), nor the same names in both scripts, birth date and birth places
+unless different CINs tell the two people apart (``pv.duplicate_identity``): one person registered
+twice would receive two diplomas. A candidate who sits the
 session de rattrapage was sent there by the normal session; when one PV holds both sessions, the
 two rows must tell one story (``pv.session_mismatch``): the same person, stream and academy, the
 normal-session decision ``rattrapage``, the regional exam and the continuous assessment unchanged
@@ -10,6 +14,7 @@ mark of the two sessions is kept (``/work/shared/DOMAIN.md``).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final, Protocol
 
 from shahada.schemas.records import PVRecord, SessionKind
@@ -38,6 +43,10 @@ class SessionIndex:
     def __init__(self, log: _Log) -> None:
         self._log = log
         self._rows: dict[tuple[str, str], int] = {}
+        self._cins: dict[str, tuple[str, int]] = {}  # CIN → (Code Massar, first row)
+        # digest of an identity → (Code Massar, CIN, row); a 16-byte digest rather than the seven
+        # strings keeps a national PV's index in tens of megabytes
+        self._identities: dict[bytes, tuple[str, str, int]] = {}
         self._records: dict[tuple[str, str], PVRecord] = {}
 
     def seen(self, line: int, massar: str, session: str) -> None:
@@ -46,6 +55,23 @@ class SessionIndex:
         if first != line:
             self._log.add(line, "massar", "pv.duplicate_candidate",
                           f"this Code Massar already has a {session} row: rows {first} and {line}")  # fmt: skip
+
+    def cin(self, line: int, massar: str, cin: str) -> None:
+        """Note a well-formed CIN; report it when another Code Massar already has it."""
+        first_massar, first = self._cins.setdefault(cin, (massar, line))
+        if first_massar != massar:
+            self._log.add(line, "cin", "pv.duplicate_cin",
+                          f"this CIN is also in row {first} (column cin), under another Code Massar")  # fmt: skip
+
+    def identity(self, line: int, massar: str, cin: str, identity: tuple[str, ...]) -> None:
+        """Note a row's identity (names, birth date, places); report it when another Code Massar
+        has the same one and the CINs do not tell the two apart (one is missing)."""
+        key = hashlib.blake2b("\x1f".join(part.casefold() for part in identity).encode(), digest_size=16).digest()
+        first_massar, first_cin, first = self._identities.setdefault(key, (massar, cin, line))
+        if first_massar != massar and not (cin and first_cin and cin != first_cin):
+            self._log.add(line, "massar", "pv.duplicate_identity",
+                          f"row {first} (column massar) has another Code Massar for the same names, birth date "
+                          "and birth places")  # fmt: skip
 
     def pair(self, record: PVRecord) -> None:
         """Check a valid record against the same candidate's valid row of the other session, if any."""

@@ -141,6 +141,8 @@ class _Generator:
             for s in self.streams
         }
         self.massars: set[str] = set()
+        self.cins: set[str] = set()  # a CIN, like a Code Massar, belongs to one candidate
+        self.identities: set[tuple[object, ...]] = set()  # names, birth date and place: one candidate each
         # Weights as integers over a common scale, so that averages stay exact integer arithmetic.
         scale = 10 ** max(-int(d.as_tuple().exponent) for w in reference.weights.values()
                           for d in (w.national, w.regional, w.continuous))  # fmt: skip
@@ -213,7 +215,9 @@ class _Generator:
         born = start + timedelta(days=rng.randrange((date(self.year - age, 6, 1) - start).days + 1))
         cin = ""
         if kind == "libre" or age >= 18 or rng.random() < 0.4:
-            cin = rng.choice(CIN_PREFIXES.get(academy, ("A",))) + str(rng.randint(1000, 999999))
+            while (cin := rng.choice(CIN_PREFIXES.get(academy, ("A",))) + str(rng.randint(1000, 999999))) in self.cins:
+                pass
+            self.cins.add(cin)
         given = FEMALE_GIVEN_NAMES if rng.random() < 0.5 else MALE_GIVEN_NAMES
         first = rng.choice(given)
         if rng.random() < 0.12 and (second := rng.choice(given)) != first:
@@ -222,6 +226,9 @@ class _Generator:
         family = rng.choice(SOUTHERN_FAMILY_NAMES if south else FAMILY_NAMES)
         places = PLACES.get(academy) or ABROAD
         place = rng.choice(ABROAD) if rng.random() < 0.04 else rng.choice(places)
+        while (family, first, born, place) in self.identities:  # namesakes are born on different days
+            born = start + timedelta(days=rng.randrange((date(self.year - age, 6, 1) - start).days + 1))
+        self.identities.add((family, first, born, place))
         option = ""
         if stream.options:
             choices = [o for o in _OPTION_WEIGHTS if o in stream.options or not o]

@@ -161,7 +161,8 @@ def pv() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--session", "year", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
 def pv_check(path: Path, year: int) -> None:
-    """Validate a PV without issuing anything; prints every problem with its row and column."""
+    """Validate a PV without issuing anything: every row, and every credential built from it checked
+    against its JSON Schema and size; prints every problem with its row and column."""
     from shahada.issuer.pv.reader import read_pv
     from shahada.schemas.reference import bundled_reference
 
@@ -170,7 +171,7 @@ def pv_check(path: Path, year: int) -> None:
     except ShahadaError as err:
         _fail(err, "fix them and check the file again")
     admitted = sum(1 for r in records if r.admitted)
-    click.echo(f"{path.name}: {len(records)} valid records, {admitted} admitted")
+    click.echo(f"{path.name}: {len(records)} valid records, {admitted} admitted; {len(records) + admitted} credentials built and checked")
 
 
 @pv.command("generate")

@@ -283,7 +283,9 @@ BAD_CASES: list[tuple[str, bytes, list[Where]]] = [
     ("stream-mark-missing", mutated(setter(0, nat_SVT="")), [(2, "nat_SVT", "pv.marks_subjects")]),
     ("admis-below-10", mutated(setter(1, decision="admis")), [(3, "decision", "pv.decision_mismatch")]),
     ("ajourne-above-10", mutated(setter(0, decision="ajourne", mention="")), [(2, "decision", "pv.decision_mismatch")]),
-    ("rattrapage-at-rattrapage", mutated(setter(2, massar="B987654322", session="rattrapage")),
+    # (another person: the same names and birth would also be a pv.duplicate_identity of row 5)
+    ("rattrapage-at-rattrapage", mutated(setter(2, massar="B987654322", session="rattrapage", prenom_fr="Yassine",
+                                                prenom_ar="ياسين")),
      [(4, "decision", "pv.decision_mismatch")]),
     ("duplicate", mutated(lambda rows: rows.append(dict(rows[1]))), [(6, "massar", "pv.duplicate_candidate")]),
     ("normale-not-sent", mutated(setter(2, decision="ajourne")), [(5, "decision", "pv.session_mismatch")]),

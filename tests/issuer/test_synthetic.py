@@ -148,11 +148,13 @@ def test_write_csv_options(tmp_path: Path) -> None:
 
 
 def test_generate_and_parse_are_fast(tmp_path: Path) -> None:
-    # A loose guard (about 10x the time measured on a slow machine), not a benchmark.
+    # A loose guard (about 10x the time measured on a slow machine), not a benchmark. It times the
+    # row rules (what issuance's planning reads with); building and checking every credential, which
+    # `pv check` adds, is measured against this baseline by bench/pv.py.
     start = time.perf_counter()
     path = tmp_path / "pv.csv"
     write_csv(generate_records(20_000, seed=5, reference=REF, year=2025), path)
-    assert len(read_pv(path, reference=REF, year=2025)) == 20_000
+    assert len(read_pv(path, reference=REF, year=2025, build=False)) == 20_000
     assert time.perf_counter() - start < 20
 
 

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from shahada.schemas.credential import DIPLOMA_SCHEMA_ID, TRANSCRIPT_SCHEMA_ID
-from shahada.schemas.jsonschema import SCHEMA_FILES, schema, validate_credential
+from shahada.schemas.jsonschema import CREDENTIAL_MAX_BYTES, NAME_MAX_LENGTH, SCHEMA_FILES, check_signable, schema, validate_credential
 from shahada.schemas.loader import schemas_dir
 
 PROOF = {
@@ -189,3 +189,52 @@ def test_messages_do_not_dump_documents(cases: dict[str, Any]) -> None:
     document["credentialSubject"]["familyName"] = "x" * 5000
     errors = validate_credential(document)
     assert errors and all(len(error) < 300 for error in errors)
+
+
+# --- the issuer's check before signing (check_signable) -----------------------------------------------
+
+
+def test_names_and_places_are_capped_in_both_schemas_as_in_the_pv_rules() -> None:
+    from shahada.issuer.pv.text import CELL_MAX_LENGTH
+
+    for credential_type in SCHEMA_FILES:
+        defs = schema(credential_type)["$defs"]
+        subject = schema(credential_type)["properties"]["credentialSubject"]["properties"]
+        assert subject["familyName"] == subject["givenName"] == {"$ref": "#/$defs/personName"}
+        assert subject["birthPlace"] == {"$ref": "#/$defs/place"}
+        for name in ("personName", "place"):
+            limits = [item["properties"]["@value"]["maxLength"] for item in defs[name]["prefixItems"]]
+            assert limits == [NAME_MAX_LENGTH, NAME_MAX_LENGTH]
+    assert CELL_MAX_LENGTH == NAME_MAX_LENGTH
+
+
+@pytest.mark.parametrize("path", ["credentialSubject.familyName.0.@value", "credentialSubject.birthPlace.1.@value"])
+def test_a_name_or_place_over_the_limit_is_refused_by_the_verifiers_schema(cases: dict[str, Any], path: str) -> None:
+    for kind in ("diploma", "transcript"):
+        document = copy.deepcopy(cases["option-fr"].build(kind))
+        setter(path, "ب" * NAME_MAX_LENGTH)(document)
+        assert validate_credential(document) == [] and check_signable(document) == []
+        setter(path, "ب" * (NAME_MAX_LENGTH + 1))(document)
+        assert any("maxLength is 100, got 101" in e for e in validate_credential(document))
+        assert check_signable(document) == validate_credential(document)
+
+
+def test_check_signable_refuses_a_credential_over_the_size_limit(cases: dict[str, Any]) -> None:
+    document = cases["option-fr"].build("transcript")
+    document["@context"] += [f"https://example.org/contexts/{i:05d}/{'x' * 40}" for i in range(1200)]
+    assert validate_credential(document) == []  # the schema alone lets it through
+    (problem,) = check_signable(document)
+    assert problem.startswith("$: the credential is ") and f"more than {CREDENTIAL_MAX_BYTES}" in problem
+
+
+def test_the_compiled_schema_agrees_with_the_verifiers(cases: dict[str, Any]) -> None:
+    """check_signable answers from jsonschema-rs and explains with jsonschema: on every built and
+    every tampered credential, it finds a problem exactly when the verifier's validation does."""
+    documents = [document for case in cases.values() for document in case.credentials().values()]
+    for _, mutation, _ in TRANSCRIPT_TAMPERING:
+        document = copy.deepcopy(cases["option-fr"].build("transcript"))
+        mutation(document)
+        documents.append(document)
+    assert len(documents) > len(TRANSCRIPT_TAMPERING)
+    for document in documents:
+        assert check_signable(document) == validate_credential(document)
