@@ -19,6 +19,7 @@ did_cache_ttl          300          seconds a DID document is reused
 did_cache_entries      1024         DID documents kept at most
 challenge_ttl          300          seconds a challenge from ``POST /challenges`` can be used (once)
 challenge_entries      10000        challenges remembered at most (issued and used)
+challenges_per_client  100          challenges one client address may hold, and create per challenge_ttl
 max_json_bytes         131072       the largest JSON body (API request, uploaded or pasted JSON): a
                                     transcript is about 15 KB, and RDF canonicalization grows faster
                                     than linearly with a document's size
@@ -57,6 +58,7 @@ class VerifierSettings:
     did_verify_tls: bool | str = True  # a CA bundle path for a local did:web site (tests, local setup)
     challenge_ttl: float = 300.0
     challenge_entries: int = 10_000
+    challenges_per_client: int = 100
     max_json_bytes: int = 128 * 1024
     max_upload_bytes: int = 20 << 20
     max_credentials: int = 8
@@ -75,7 +77,7 @@ class VerifierSettings:
         for name in ("did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"):
             if not float(getattr(self, name)) >= 0:
                 raise SettingsError(f"{name} must be a number of seconds ≥ 0")
-        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"):
+        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "challenges_per_client", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"):
             if int(getattr(self, name)) < 1:
                 raise SettingsError(f"{name} must be a positive integer")
         if self.default_language not in LANGUAGES:
@@ -106,7 +108,7 @@ class VerifierSettings:
         return cls(**converted)
 
 
-_INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"})
+_INTS: Final = frozenset({"did_max_bytes", "did_cache_entries", "challenge_entries", "challenges_per_client", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes"})
 _FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"})
 
 
