@@ -61,7 +61,13 @@ def sample_generic(issuer_did: str) -> dict[str, Any]:
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],
-        "issuer": {"id": issuer_did, "name": "Ministère de l'Éducation nationale"},
+        "issuer": {
+            "id": issuer_did,
+            "name": [
+                {"@value": "Ministère de l'Éducation nationale", "@language": "fr", "@direction": "ltr"},
+                {"@value": "وزارة التربية الوطنية", "@language": "ar", "@direction": "rtl"},
+            ],
+        },
         "validFrom": "2025-07-01T10:00:00Z",
         "credentialSubject": {"id": "did:example:alice"},
     }
