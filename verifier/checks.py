@@ -214,8 +214,6 @@ def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver, *, type
         return failed(name, "key.unauthorized", f"verificationMethod: {err.message}"), None
     if did != issuer or fragment is None:
         return failed(name, "key.unauthorized", f"{vm_id} is not a key of the issuer {issuer}"), None
-    if types and not did.startswith("did:key:") and fragment != DIPLOMA_KEY_FRAGMENT:
-        return failed(name, "key.not_for_type", f"{vm_id} is not the diploma key #{DIPLOMA_KEY_FRAGMENT}: it cannot sign {', '.join(sorted(types))}"), None
     try:
         document = resolver.resolve(did)
     except DIDError as err:
@@ -225,6 +223,8 @@ def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver, *, type
         return failed(name, "key.unauthorized", f"{vm_id} is not an Ed25519 key controlled by {did}"), None
     if not document.is_authorized(vm_id, "assertionMethod"):
         return failed(name, "key.unauthorized", f"{vm_id} is not an assertionMethod of {did}"), None
+    if types and not did.startswith("did:key:") and fragment != DIPLOMA_KEY_FRAGMENT:
+        return failed(name, "key.not_for_type", f"{vm_id} is not the diploma key #{DIPLOMA_KEY_FRAGMENT}: it cannot sign {', '.join(sorted(types))}"), None
     return passed(name, f"{vm_id} is an assertionMethod of {did}"), method.public_key
 
 
