@@ -329,7 +329,7 @@ def _check_binding(credentials: Sequence[Mapping[str, Any]], holder: str) -> Che
     if wrong:
         return failed(name, "holder.mismatch", f"the holder {holder} is not the subject of {'; '.join(wrong)}")
     if not named:
-        return passed(name, "no credential names its subject: nothing is bound to the holder (warning holder.unbound)")
+        return passed(name, "no credential names its subject: nothing to bind to the holder (the pages and API warn: holder.unbound)")
     return passed(name, f"the holder {holder} is the subject of every credential that names one")
 
 
