@@ -49,7 +49,10 @@ __all__ = [
     "CREDENTIALS_V1_CONTEXT",
     "CREDENTIALS_V2_CONTEXT",
     "WALLET_VCDM1_CONTEXT",
+    "DIPLOMA_KEY_FRAGMENT",
     "DIPLOMA_SCHEMA_ID",
+    "MINISTRY_TYPES",
+    "PROTECTED_CONTEXTS",
     "MINISTRY_NAME",
     "MIN_SECRET_BYTES",
     "TRANSCRIPT_SCHEMA_ID",
@@ -79,6 +82,11 @@ _TITLES: Final[dict[str, Label]] = {
     "transcript": Label(fr="Relevé de notes du baccalauréat", ar="كشف نقط البكالوريا"),
 }
 _TYPES: Final = {"diploma": "BaccalaureateDiploma", "transcript": "BaccalaureateTranscript"}
+# What only the ministry's diploma key signs: the generic VC API issuer refuses these types and
+# contexts, and verifiers require the key ``<did>#key-1`` for credentials of these types.
+MINISTRY_TYPES: Final = frozenset(_TYPES.values())
+PROTECTED_CONTEXTS: Final = frozenset({BACCALAUREATE_CONTEXT, WALLET_VCDM1_CONTEXT})
+DIPLOMA_KEY_FRAGMENT: Final = "key-1"
 _SCHEMAS: Final = {"diploma": DIPLOMA_SCHEMA_ID, "transcript": TRANSCRIPT_SCHEMA_ID}
 _CANDIDATE_TYPES: Final = ("scolarise", "libre")
 _EXAMS: Final = ("national", "regional")
@@ -133,10 +141,7 @@ def build_diploma(
             unknown to the reference data, or a value is malformed.
     """
     if not record.admitted:
-        raise CredentialBuildError(
-            f"PV row {record.row}: a diploma is only issued to an admitted candidate "
-            f"(decision {record.decision!r})"
-        )
+        raise CredentialBuildError(f"PV row {record.row}: a diploma is only issued to an admitted candidate (decision {record.decision!r})")
     subject = _identity(record)
     subject.update(_schooling(record, year, reference))
     subject["generalAverage"] = _mark(record.general_average, "general average", record.row)
@@ -213,9 +218,7 @@ def _credential(
         "issuer": {"id": issuer.did, "name": _bilingual(issuer.name)},
         "validFrom": _timestamp(issued_at),
         "name": _bilingual(title),
-        "description": _bilingual(
-            Label(fr=f"{title.fr} — {session.fr} {year}", ar=f"{title.ar} — {session.ar} {year}")
-        ),
+        "description": _bilingual(Label(fr=f"{title.fr} — {session.fr} {year}", ar=f"{title.ar} — {session.ar} {year}")),
         "credentialSchema": {"id": _SCHEMAS[kind], "type": "JsonSchema"},
         "credentialSubject": subject,
     }
@@ -359,7 +362,6 @@ def _extra_contexts(contexts: Sequence[str]) -> list[str]:
             raise CredentialBuildError(f"extra context {url!r} must be a distinct https URL other than the fixed ones")
         out.append(url)
     return out
-
 
 
 def wallet_profile(credential: Mapping[str, Any]) -> dict[str, Any]:

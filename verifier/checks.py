@@ -18,6 +18,7 @@ from shahada.did.document import DIDDocument, split_did_url
 from shahada.did.errors import DIDError, InvalidDIDError
 from shahada.proofs import DATA_INTEGRITY_SUITES, SUITES, Suite, suite_name
 from shahada.proofs.canonical import DocumentLoader, decode_proof_value, ed25519_verify, unsecured
+from shahada.schemas.credential import DIPLOMA_KEY_FRAGMENT, MINISTRY_TYPES
 from shahada.schemas.document import MAX_DEPTH as MAX_DEPTH
 from shahada.schemas.document import Version as Version
 from shahada.schemas.document import context_problem, structure_problem
@@ -30,7 +31,6 @@ from shahada.verifier.wallet_profile import VC_V2_CONTEXT as VC_V2_CONTEXT
 from shahada.verifier.wallet_profile import canonical_vc2
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
-
 
 
 class Resolver(Protocol):
@@ -135,7 +135,7 @@ def check_proof_set(credential: Mapping[str, Any], allowed_suites: frozenset[str
     return passed(name, f"a set of {len(choices)} proofs ({', '.join(c.suite.name for c in choices)})"), tuple(choices)
 
 
-def check_keys(choices: tuple[ProofChoice, ...], issuer: str, resolver: Resolver) -> tuple[Check, tuple[bytes, ...]]:
+def check_keys(choices: tuple[ProofChoice, ...], issuer: str, resolver: Resolver, *, types: frozenset[str] = frozenset()) -> tuple[Check, tuple[bytes, ...]]:
     """Each proof of a set is by an ``assertionMethod`` key of its own controller, and one at least by
     the issuer's (code ``key.unauthorized``; see :func:`check_key`). A controller other than the
     issuer must be a did:key (resolved from the DID: no request) or a trusted DID the resolver allows."""
@@ -146,7 +146,7 @@ def check_keys(choices: tuple[ProofChoice, ...], issuer: str, resolver: Resolver
         controller = vm.split("#", 1)[0]
         if controller != issuer and not controller.startswith("did:key:"):
             return failed("key", "key.unauthorized", f"{vm}: a co-signer must be a did:key"), ()
-        check, key = check_key(choice.proof, controller, resolver)
+        check, key = check_key(choice.proof, controller, resolver, types=types if controller == issuer else frozenset())
         if key is None:
             return check, ()
         by_issuer = by_issuer or controller == issuer
@@ -156,9 +156,7 @@ def check_keys(choices: tuple[ProofChoice, ...], issuer: str, resolver: Resolver
     return passed("key", f"{len(keys)} assertionMethod keys, one of the issuer {issuer}"), tuple(keys)
 
 
-def check_signatures(
-    credential: Mapping[str, Any], choices: tuple[ProofChoice, ...], keys: tuple[bytes, ...], loader: DocumentLoader
-) -> Check:
+def check_signatures(credential: Mapping[str, Any], choices: tuple[ProofChoice, ...], keys: tuple[bytes, ...], loader: DocumentLoader) -> Check:
     """Every proof of a set verifies: over the document without proofs, or for a chained proof
     (``previousProof``) over the document holding the proofs it names (VC Data Integrity 1.0 §4.3)."""
     by_id = {c.proof["id"]: c.proof for c in choices if isinstance(c.proof.get("id"), str)}
@@ -193,9 +191,19 @@ def _check_chained(credential: Mapping[str, Any], choice: ProofChoice, previous:
     return passed(name, f"valid chained {choice.suite.name} signature")
 
 
-def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver) -> tuple[Check, bytes | None]:
+def ministry_types(credential: Mapping[str, Any]) -> frozenset[str]:
+    """The ministry's diploma/transcript types that ``credential`` claims."""
+    types = credential.get("type")
+    named = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    return frozenset(t for t in named if isinstance(t, str)) & MINISTRY_TYPES
+
+
+def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver, *, types: frozenset[str] = frozenset()) -> tuple[Check, bytes | None]:
     """The proof's key is an ``assertionMethod`` of the issuer's DID (codes ``proof.purpose``,
-    ``key.unauthorized``, ``did.resolution``)."""
+    ``key.unauthorized``, ``did.resolution``). A credential of the ministry's types (``types``, see
+    :func:`ministry_types`) must be signed by the diploma key ``<did>#key-1`` (``key.not_for_type``):
+    another key of the same DID (the VC API issuer's) cannot vouch for a diploma. A did:key has a
+    single key, so the rule binds only DIDs with several (the ministry's did:web)."""
     name = "key"
     if proof["proofPurpose"] != "assertionMethod":
         return failed(name, "proof.purpose", f"proofPurpose is {proof['proofPurpose']!r}, not assertionMethod"), None
@@ -215,6 +223,8 @@ def check_key(proof: Mapping[str, Any], issuer: str, resolver: Resolver) -> tupl
         return failed(name, "key.unauthorized", f"{vm_id} is not an Ed25519 key controlled by {did}"), None
     if not document.is_authorized(vm_id, "assertionMethod"):
         return failed(name, "key.unauthorized", f"{vm_id} is not an assertionMethod of {did}"), None
+    if types and not did.startswith("did:key:") and fragment != DIPLOMA_KEY_FRAGMENT:
+        return failed(name, "key.not_for_type", f"{vm_id} is not the diploma key #{DIPLOMA_KEY_FRAGMENT}: it cannot sign {', '.join(sorted(types))}"), None
     return passed(name, f"{vm_id} is an assertionMethod of {did}"), method.public_key
 
 

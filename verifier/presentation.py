@@ -73,7 +73,7 @@ from shahada.verifier.checks import (
 from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, Checked, VerificationResult
 from shahada.verifier.verify import DEFAULT_SUITES, StatusCheck, verify_credential
 
-__all__ = ["PRESENTATION_CHECKS", "PresentationResult", "verify_presentation"]
+__all__ = ["PRESENTATION_CHECKS", "PresentationResult", "subject_ids", "verify_presentation"]
 
 PRESENTATION_CHECKS: Final = (
     "structure", "context", "proof", "key", "challenge", "domain", "signature", "holder", "credentials",
@@ -320,7 +320,7 @@ def _check_key(proof: Mapping[str, Any], holder: str | None, resolver: Resolver)
     return passed(name, f"{vm_id} is an authentication key of the holder {did}"), method.public_key, did
 
 
-def _subject_ids(credential: Mapping[str, Any]) -> list[str]:
+def subject_ids(credential: Mapping[str, Any]) -> list[str]:
     subject = credential.get("credentialSubject")
     subjects = subject if isinstance(subject, list) else [subject]
     return [s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str)]
@@ -329,12 +329,12 @@ def _subject_ids(credential: Mapping[str, Any]) -> list[str]:
 def _check_binding(credentials: Sequence[Mapping[str, Any]], holder: str) -> Check:
     """Every ``credentialSubject.id`` a credential names is the holder (code ``holder.mismatch``)."""
     name = "holder"
-    named = [(i, sid) for i, c in enumerate(credentials) for sid in _subject_ids(c)]
+    named = [(i, sid) for i, c in enumerate(credentials) for sid in subject_ids(c)]
     wrong = [f"credential {i}: {sid}" for i, sid in named if sid != holder]
     if wrong:
         return failed(name, "holder.mismatch", f"the holder {holder} is not the subject of {'; '.join(wrong)}")
     if not named:
-        return passed(name, "no credential names its subject: nothing to bind to the holder")
+        return passed(name, "no credential names its subject: nothing to bind to the holder (the pages and API warn: holder.unbound)")
     return passed(name, f"the holder {holder} is the subject of every credential that names one")
 
 

@@ -57,6 +57,7 @@ from shahada.verifier.checks import (
     check_signatures,
     check_structure,
     check_validity,
+    ministry_types,
 )
 from shahada.verifier.result import CHECK_NAMES, SKIPPED, Check, VerificationResult, authentic
 
@@ -69,9 +70,7 @@ class StatusCheck(Protocol):
     def check(self, credential: Mapping[str, Any], issuer: str) -> Check: ...
 
 
-DEFAULT_SUITES: frozenset[str] = frozenset(
-    {"Ed25519Signature2018", "Ed25519Signature2020", "eddsa-rdfc-2022", "eddsa-jcs-2022"}
-)
+DEFAULT_SUITES: frozenset[str] = frozenset({"Ed25519Signature2018", "Ed25519Signature2020", "eddsa-rdfc-2022", "eddsa-jcs-2022"})
 
 
 def verify_credential(
@@ -134,21 +133,18 @@ def verify_credential(
             proof_check, choices = check_proof_set(credential, allowed_suites)
             record(proof_check)
         if len(choices) == 1:
-            key_check, public_key = check_key(choices[0].proof, issuer, resolver)
+            key_check, public_key = check_key(choices[0].proof, issuer, resolver, types=ministry_types(credential))
             if record(key_check) and public_key is not None and record(signature_check(credential, choices[0], public_key, document_loader)):
                 record(check_schema(credential))
         elif choices:
-            keys_check, keys = check_keys(choices, issuer, resolver)
+            keys_check, keys = check_keys(choices, issuer, resolver, types=ministry_types(credential))
             if record(keys_check) and keys and record(check_signatures(credential, choices, keys, document_loader)):
                 record(check_schema(credential))
     version = version_of(credential)
     if version is not None:
         record(check_validity(credential, version, now))
 
-    ordered = tuple(
-        checks.get(name) or Check(name, "skipped", SKIPPED, f"not checked: the {blocker} check failed")
-        for name in CHECK_NAMES
-    )
+    ordered = tuple(checks.get(name) or Check(name, "skipped", SKIPPED, f"not checked: the {blocker} check failed") for name in CHECK_NAMES)
     if status is not None:
         signature = checks.get("signature")
         if signature is not None and signature.outcome == "passed":

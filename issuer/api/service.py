@@ -9,6 +9,9 @@ answer an undefined term with an HTTP 500, see ACAPY.md):
    objects are accepted (no fetch), their terms checked by step 5;
 3. the data model rules of :mod:`shahada.issuer.api.model` (dates, typed members, related resources);
 4. the issuer is the ministry's DID, and a requested verification method is the ministry's;
+   the ministry's own credential types (``BaccalaureateDiploma``, ``BaccalaureateTranscript``) and
+   contexts are refused (``credential.type_reserved``): diplomas are signed only from a PV, with
+   the diploma key, never by this generic service (issue 17: it would be a diploma-signing oracle);
 5. JSON-LD expansion with the pinned loader keeps every term (``shahada.proofs.canonical.safe_expand``);
    for Ed25519Signature2020, signed by ACA-Py itself, the whole bounded RDFC-1.0 canonicalization
    (``rdf_canonize``: a poison graph is ``jsonld.too_complex``, as the plugin answers for the
@@ -29,6 +32,7 @@ from shahada.issuer.api.model import model_problem
 from shahada.issuer.api.request import IssueRequest
 from shahada.proofs.canonical import rdf_canonize, safe_expand
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, PROOF_TYPES
+from shahada.schemas.credential import MINISTRY_TYPES, PROTECTED_CONTEXTS
 from shahada.schemas.document import context_problem, issuer_id, structure_problem, version_of
 from shahada.schemas.loader import PinnedDocumentLoader
 
@@ -64,9 +68,7 @@ class AgentCredentialSigner:
         """
         try:
             if suite in DATA_INTEGRITY_CRYPTOSUITES:
-                return self.client.add_data_integrity_proof(
-                    credential, cryptosuite=suite, verification_method=self.verification_method, created=created
-                )
+                return self.client.add_data_integrity_proof(credential, cryptosuite=suite, verification_method=self.verification_method, created=created)
             return self.client.issue_credential(credential, proof_type=suite, verification_method=self.verification_method)
         except AgentRequestError as err:
             refusal = _plugin_refusal(err)
@@ -113,7 +115,7 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
 
     Raises:
         UnprocessableCredentialError: ``credential.malformed``, ``credential.issuer``,
-            ``context.unknown`` (422).
+            ``context.unknown``, ``credential.type_reserved`` (422).
         BadRequestError: ``request.option_invalid`` for a verification method that is not the ministry's.
         CanonicalizationError (jsonld.invalid, 422): an undefined term or a relative IRI;
             ``jsonld.too_complex`` past the RDFC-1.0 limits.
@@ -130,11 +132,12 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
         raise UnprocessableCredentialError(model[1], code=model[0])
     if "proof" in credential:
         raise UnprocessableCredentialError("the credential already has a proof", code="credential.malformed")
+    reserved = reserved_problem(credential)
+    if reserved is not None:
+        raise UnprocessableCredentialError(reserved, code="credential.type_reserved")
     issuer = issuer_id(credential)
     if issuer != service.issuer_did:
-        raise UnprocessableCredentialError(
-            f"the issuer must be the ministry's DID {service.issuer_did}, not {issuer}", code="credential.issuer"
-        )
+        raise UnprocessableCredentialError(f"the issuer must be the ministry's DID {service.issuer_did}, not {issuer}", code="credential.issuer")
     if request.verification_method not in (None, service.verification_method):
         raise BadRequestError(
             f"this service signs with {service.verification_method} only", code="request.option_invalid"
@@ -145,6 +148,21 @@ def check_credential(service: IssuerService, request: IssueRequest) -> None:
         # ACA-Py signs this suite itself and answers a refusal in free text (a 502 here): its
         # canonicalization's limits are checked first, with the same bounded RDFC-1.0
         rdf_canonize(credential, service.loader)
+
+
+def reserved_problem(credential: Mapping[str, Any]) -> str | None:
+    """Why the generic issuer must not sign ``credential`` (the ministry's types or contexts), or None."""
+    types = credential.get("type")
+    named = {types} if isinstance(types, str) else {t for t in types if isinstance(t, str)} if isinstance(types, list) else set()
+    taken = sorted(named & MINISTRY_TYPES)
+    if taken:
+        return f"this service does not sign {', '.join(taken)}: the ministry issues those from a PV only"
+    contexts = credential.get("@context")
+    urls = {contexts} if isinstance(contexts, str) else {c for c in contexts if isinstance(c, str)} if isinstance(contexts, list) else set()
+    protected = sorted(urls & PROTECTED_CONTEXTS)
+    if protected:
+        return f"the context {protected[0]} is reserved to the ministry's diplomas and transcripts"
+    return None
 
 
 def with_proof_context(request: IssueRequest) -> IssueRequest:

@@ -171,6 +171,9 @@ def test_the_university_asks_the_wallet_presents_and_all_three_verifiers_agree(
     [inner] = verdict.presentation["verifiableCredential"]
     assert inner["id"] == session.diploma(session.good).id
     assert verdict.service is not None and verdict.service["verified"] is True
+    # a wallet copy is bound to the holder's DID: no holder.unbound warning (issue 17)
+    assert inner["credentialSubject"]["id"] == wallet.holder_did()
+    assert "holder.unbound" not in [w["code"] for w in verdict.service["warnings"]]
 
     # the same presentation a second time: the service's one-time challenge is spent
     replay = university.verify_with_service(verdict.presentation, ask.challenge)
@@ -229,6 +232,7 @@ def test_a_wrong_challenge_and_another_holders_credential_are_refused_through_th
         timeout=30,
     ).json()
     assert answer["verified"] is True, answer
+    assert "holder.unbound" not in [w["code"] for w in answer["warnings"]], answer
 
 
 def test_an_invitation_that_is_not_one_is_refused_with_a_code(wallet: Wallet) -> None:

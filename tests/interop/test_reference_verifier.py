@@ -37,7 +37,7 @@ from shahada.ministry import published_did_document
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.reference import bundled_reference
 from shahada.verifier.verify import verify_credential
-from tests.issuer.di_support import sample_transcript
+from tests.issuer.di_support import sample_generic, sample_transcript
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.wallet_support import key_of, new_holder, wallet_copy
@@ -185,7 +185,7 @@ def documents(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Docume
         method = who.split(":")[1]
         for options in ({"cryptosuite": "eddsa-rdfc-2022"}, {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}, {"type": "Ed25519Signature2020"}):
             suite = options.get("cryptosuite") or options["type"]
-            out.add(f"VC API {suite} did:{method}", _vc_api(ministry, who, vm, sample_transcript(who), options))
+            out.add(f"VC API {suite} did:{method}", _vc_api(ministry, who, vm, sample_generic(who), options))
 
     # the VC 1.1 wallet copy (ACA-Py's Ed25519Signature2020) and presentations of it
     diploma = next(kind_doc for kind, item in out.items if kind == "diploma (normale)" for kind_doc in [item["document"]])

@@ -53,3 +53,21 @@ def sample_transcript(issuer_did: str) -> dict[str, Any]:
         secret=SECRET,
         reference=bundled_reference(),
     )
+
+
+def sample_generic(issuer_did: str) -> dict[str, Any]:
+    """A credential of no ministry type, as the VC API issuer signs them (it refuses the ministry's
+    diploma and transcript types and contexts: issue 17)."""
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": {
+            "id": issuer_did,
+            "name": [
+                {"@value": "Ministère de l'Éducation nationale", "@language": "fr", "@direction": "ltr"},
+                {"@value": "وزارة التربية الوطنية", "@language": "ar", "@direction": "rtl"},
+            ],
+        },
+        "validFrom": "2025-07-01T10:00:00Z",
+        "credentialSubject": {"id": "did:example:alice"},
+    }

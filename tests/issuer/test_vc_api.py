@@ -66,7 +66,10 @@ def client(server: IssuerServer) -> Client:
 
 @pytest.fixture(scope="module")
 def credential(ministry: Any) -> dict[str, Any]:
-    return sample_transcript(ministry.identity.did)
+    """A generic credential: the service refuses the ministry's own types (issue 17)."""
+    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": {"id": ministry.identity.did, "name": "Ministère"}, "validFrom": "2025-07-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:alice"}}
 
 
 def test_issue_returns_201_with_a_credential_the_verifier_accepts(ministry: Any, client: Client, credential: dict[str, Any]) -> None:
@@ -152,7 +155,14 @@ def cases(ministry: Any, credential: dict[str, Any]) -> list[tuple[str, Any, int
         deep = {"a": deep}
     other = ministry.client.create_did("key", {"key_type": "ed25519"}).did
     no_type = {k: v for k, v in credential.items() if k != "type"}
+    transcript = sample_transcript(ministry.identity.did)
+    from shahada.schemas.credential import BACCALAUREATE_CONTEXT
     return [
+        # the ministry's types and contexts: no diploma-signing oracle (issue 17)
+        ("a transcript", {"credential": transcript}, 422, "credential.type_reserved"),
+        ("a diploma type", {"credential": {**transcript, "type": ["VerifiableCredential", "BaccalaureateDiploma"]}}, 422, "credential.type_reserved"),
+        ("the diploma type as a string", {"credential": {**credential, "type": "BaccalaureateDiploma"}}, 422, "credential.malformed"),
+        ("the baccalaureate context", {"credential": {**credential, "@context": [*credential["@context"], BACCALAUREATE_CONTEXT]}}, 422, "credential.type_reserved"),
         ("not an object", [credential], 400, "request.invalid"),
         ("missing credential", {"options": {}}, 400, "request.credential_missing"),
         ("credential not an object", {"credential": "vc"}, 400, "request.invalid"),

@@ -181,6 +181,30 @@ def test_key_not_under_assertion_method(suite: str, sign: Sign, verify: Verify, 
     assert result.check("signature").outcome == "skipped"
 
 
+def _two_key_issuer(vc_api_key: Any) -> tuple[str, dict[str, Any]]:
+    """The ministry's did:web with the diploma key #key-1 and the VC API's key #vc-api-1."""
+    did, document = _did_web_issuer(LocalKey.generate())
+    second = build_did_document(did, vc_api_key.public_key, fragment="vc-api-1")
+    document["verificationMethod"] += second["verificationMethod"]
+    document["assertionMethod"] += second["assertionMethod"]
+    return did, document
+
+
+@pytest.mark.parametrize("kind", ["BaccalaureateDiploma", "BaccalaureateTranscript"])
+def test_a_diploma_type_signed_by_another_key_of_the_ministry_is_refused(kind: str, sign: Sign, verify: Verify, issuer_key: Any) -> None:
+    """Issue 17: only the diploma key vouches for the ministry's types; a generic credential by the
+    VC API's key (an assertionMethod of the same DID) still verifies."""
+    did, document = _two_key_issuer(issuer_key)
+    resolver = StaticResolver(document)
+    generic = sign(make_credential(did), "eddsa-rdfc-2022", verification_method=f"{did}#vc-api-1")
+    assert verify(generic, resolver=resolver, trusted_issuers=frozenset({did})).verified
+    # JCS: signed without JSON-LD, so the types need no context here
+    typed = sign(make_credential(did, type=["VerifiableCredential", kind]), "eddsa-jcs-2022", verification_method=f"{did}#vc-api-1")
+    result = verify(typed, resolver=resolver, trusted_issuers=frozenset({did}))
+    assert failed_codes(result) == {"key": "key.not_for_type"}
+    assert result.check("signature").outcome == "skipped"
+
+
 def test_key_missing_from_the_document(sign: Sign, verify: Verify, issuer_key: Any) -> None:
     did, document = _did_web_issuer(issuer_key)
     credential = sign(make_credential(did), "eddsa-rdfc-2022", verification_method=f"{did}#key-2")

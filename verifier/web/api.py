@@ -22,6 +22,7 @@ request, 413 too large, 422 not a credential, presentation or seal) with a stabl
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any, Final
 
@@ -115,8 +116,20 @@ def create_challenge() -> Response:
         body = parse_json(raw)
         if body != {}:
             raise BadRequestError("POST /challenges takes an empty body or {}", code="request.invalid")
-    challenge = svc.issue_challenge()
+    challenge = svc.issue_challenge(client_address(request))
     return _json({"challenge": challenge.value})
+
+
+def client_address(req: Request) -> str:
+    """The client as the challenge limits count it: its address, an IPv6 client by its /64."""
+    address = req.remote_addr or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped) if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped else str(ip)
 
 
 @bp.post("/seals/verify")

@@ -19,7 +19,8 @@ A credential, presentation or seal that fails verification is not an error: it i
     │                                   presentation.malformed
     │                                   input.unrecognized           an upload that is no PDF, PNG, JPEG,
     │                                                                credential or seal text
-    └── PayloadTooLargeError          request.too_large  a body past the configured limit         413
+    ├── PayloadTooLargeError          request.too_large  a body past the configured limit         413
+    └── TooManyRequestsError          challenge.rate_limited  a client asked for too many challenges 429
 
 Errors of other domains reach the same handler with their own codes and statuses: ``scan.*``
 (a photo or PDF without a readable QR code, 422; ``scan.too_large`` 413), ``seal.*`` (a text that
@@ -54,3 +55,8 @@ class UnprocessableInputError(VerifierServiceError, ValueError):
 class PayloadTooLargeError(VerifierServiceError, ValueError):
     code = "request.too_large"
     http_status = 413
+
+
+class TooManyRequestsError(VerifierServiceError):
+    code = "challenge.rate_limited"
+    http_status = 429

@@ -38,7 +38,7 @@ from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.errors import SealError
 from shahada.schemas.seal.text import seal_payload
 from shahada.verifier.checks import Resolver, SignatureCheck, check_signature
-from shahada.verifier.presentation import PresentationResult, verify_presentation
+from shahada.verifier.presentation import PresentationResult, subject_ids, verify_presentation
 from shahada.verifier.records import check_records
 from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, VerificationResult
 from shahada.verifier.scan import kind_of, read_qr_texts
@@ -48,8 +48,8 @@ from shahada.verifier.share import ShareFetcher, ShareResult, verify_share
 from shahada.verifier.status import INCOMPLETE as STATUS_INCOMPLETE
 from shahada.verifier.status import StatusChecker, StatusListFetcher
 from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
-from shahada.verifier.web.challenges import Challenge, ChallengeStore
-from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, UnprocessableInputError
+from shahada.verifier.web.challenges import Challenge, ChallengeLimitError, ChallengeStore, Redemption
+from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, TooManyRequestsError, UnprocessableInputError
 from shahada.verifier.web.settings import VerifierSettings
 from shahada.verifier.web.workers import IsolatedSignatureCheck, VerifierWorkers, scan_task
 
@@ -219,7 +219,9 @@ class VerifierService:
         self.records = records
         self.clock = clock
         self.reference = reference or bundled_reference()
-        self.challenges = ChallengeStore(ttl=settings.challenge_ttl, max_entries=settings.challenge_entries)
+        self.challenges = ChallengeStore(
+            ttl=settings.challenge_ttl, max_entries=settings.challenge_entries, per_client=settings.challenges_per_client
+        )
         self.shares = ShareFetcher(timeout=settings.share_timeout, max_bytes=settings.share_max_bytes, verify_tls=settings.did_verify_tls)
         self.suites: frozenset[str] = DEFAULT_SUITES
         # W3C Bitstring Status List 1.0 §3.2: a trusted did:web issuer's lists come from its own origin only
@@ -309,8 +311,16 @@ class VerifierService:
 
     # --- presentations -----------------------------------------------------------------------
 
-    def issue_challenge(self) -> Challenge:
-        return self.challenges.issue()
+    def issue_challenge(self, client: str = "") -> Challenge:
+        """A one-time challenge for ``client`` (its address).
+
+        Raises:
+            TooManyRequestsError (challenge.rate_limited, 429): the client asked for too many.
+        """
+        try:
+            return self.challenges.issue(client)
+        except ChallengeLimitError as err:
+            raise TooManyRequestsError(err.message, code="challenge.rate_limited") from err
 
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None, domain: str | None, warnings: Sequence[str] = (), deadline: Deadline | None = None
@@ -321,7 +331,6 @@ class VerifierService:
         Raises:
             UnprocessableInputError: ``presentation.malformed``, not a presentation at all (422).
         """
-        redemption = self.challenges.redeem(challenge) if challenge is not None else None
         result = verify_presentation(
             presentation,
             document_loader=self.loader,
@@ -337,8 +346,9 @@ class VerifierService:
             signature_check=self._signatures(deadline or self.deadline()),
         )
         structure = result.check("structure")
-        if structure.outcome == "failed":
+        if structure.outcome == "failed":  # before any redemption: a malformed request uses no challenge
             raise UnprocessableInputError(structure.message, code=structure.code)
+        redemption = self._redemption(challenge, result)
         # a challenge issued here (POST /challenges) is accepted once; any other is the caller's
         # own (VC API "Verify Presentation": options.challenge), which the proof must carry
         if redemption is not None and redemption not in ("ok", "challenge.unknown"):
@@ -352,6 +362,15 @@ class VerifierService:
             notes.append(Warning("challenge.absent", "no challenge was given: this presentation could be a replay (ask POST /challenges for one)"))
         inside = presentation.get("verifiableCredential")
         inside = inside if isinstance(inside, list) else [inside]
+        unbound = [i for i, c in enumerate(inside) if isinstance(c, Mapping) and not subject_ids(c)]
+        if unbound:
+            which = ", ".join(str(i) for i in unbound)
+            notes.append(
+                Warning(
+                    "holder.unbound",
+                    f"credential(s) {which}: this credential is not bound to a holder: the presenter may not be its subject",
+                )
+            )
         held = tuple(c for c, r in zip(inside, result.credentials, strict=False) if _signed(r))
         return Report(
             kind="presentation",
@@ -362,6 +381,15 @@ class VerifierService:
             presentation=result,
             held=held,
         )
+
+    def _redemption(self, challenge: str | None, result: PresentationResult) -> Redemption | None:
+        """Use the challenge up only for a presentation whose holder proof carries it and verifies:
+        a presentation that anyone could forge (bad signature, no proof, the wrong challenge) must
+        not burn a challenge issued to someone else; its outcome is only looked at (issue 17)."""
+        if challenge is None:
+            return None
+        answered = result.check("signature").outcome == "passed" and result.check("challenge").outcome == "passed"
+        return self.challenges.redeem(challenge) if answered else self.challenges.peek(challenge)
 
     # --- share links -------------------------------------------------------------------------
 

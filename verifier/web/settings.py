@@ -19,6 +19,7 @@ did_cache_ttl          300          seconds a DID document is reused
 did_cache_entries      1024         DID documents kept at most
 challenge_ttl          300          seconds a challenge from ``POST /challenges`` can be used (once)
 challenge_entries      10000        challenges remembered at most (issued and used)
+challenges_per_client  100          challenges one client address may hold, and create per challenge_ttl
 max_json_bytes         131072       the largest JSON body (API request, uploaded or pasted JSON): a
                                     transcript is about 15 KB, and RDF canonicalization grows faster
                                     than linearly with a document's size
@@ -67,6 +68,7 @@ class VerifierSettings:
     did_verify_tls: bool | str = True  # a CA bundle path for a local did:web site (tests, local setup)
     challenge_ttl: float = 300.0
     challenge_entries: int = 10_000
+    challenges_per_client: int = 100
     max_json_bytes: int = 128 * 1024
     max_upload_bytes: int = 20 << 20
     max_credentials: int = 8
@@ -97,7 +99,7 @@ class VerifierSettings:
             raise SettingsError("work_processes must be an integer ≥ 0")
         if int(self.scan_processes) < 1:
             raise SettingsError("scan_processes must be a positive integer")
-        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_memory"):
+        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_memory", "challenges_per_client"):
             if int(getattr(self, name)) < 1:
                 raise SettingsError(f"{name} must be a positive integer")
         if self.default_language not in LANGUAGES:
@@ -129,7 +131,10 @@ class VerifierSettings:
 
 
 _INTS: Final = frozenset(
-    {"did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_processes", "scan_processes", "work_memory"}
+    {
+        "did_max_bytes", "did_cache_entries", "challenge_entries", "challenges_per_client", "max_json_bytes", "max_upload_bytes",
+        "max_credentials", "share_max_bytes", "work_processes", "scan_processes", "work_memory",
+    }
 )
 _FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout", "request_timeout", "work_timeout"})
 

@@ -107,6 +107,36 @@ def test_five_wrong_codes_lock_the_code_massar_for_fifteen_minutes(signin: SignI
     assert refused(signin, fresh, last_code(outbox, graduate.massar), at(15)) == "accepted"
 
 
+def test_wrong_codes_from_another_client_do_not_lock_the_graduate_out(signin: SignIn, graduate: Candidate, outbox: Path) -> None:
+    """Issue 17: the lockout is keyed on (Code Massar, client), so an attacker who knows a Code
+    Massar locks only himself; the guesses against a Code Massar stay bounded by the codes it may
+    get in an hour (5) times the tries of each (5), whatever the number of clients."""
+    attacker = signin.request_code(graduate.massar, born(graduate), client="203.0.113.9", now=NOW)
+    for _ in range(5):
+        assert signin_refused_from(signin, attacker, "203.0.113.9", NOW) == "signin.code_invalid"
+    assert signin_refused_from(signin, attacker, "203.0.113.9", NOW) == "rate.limited"
+    pending = signin.request_code(graduate.massar, born(graduate), client=IP, now=at(1))
+    assert refused(signin, pending, last_code(outbox, graduate.massar), at(1)) == "accepted"
+    guesses = 0
+    for i in range(20):  # many clients, one Code Massar
+        client = f"203.0.113.{100 + i}"
+        try:
+            theirs = signin.request_code(graduate.massar, born(graduate), client=client, now=at(2))
+        except RateLimitedError:
+            continue
+        while signin_refused_from(signin, theirs, client, at(2)) == "signin.code_invalid":
+            guesses += 1
+    assert guesses <= 5 * 5
+
+
+def signin_refused_from(signin: SignIn, pending: Pending, client: str, now: dt.datetime) -> str:
+    try:
+        signin.verify_code(pending, "000000", client=client, now=now)
+    except (SignInError, RateLimitedError) as err:
+        return err.code
+    return "accepted"
+
+
 def test_an_unknown_code_massar_is_limited_exactly_like_a_known_one(signin: SignIn, graduate: Candidate) -> None:
     """The limits must not tell who exists: the 6th request of an hour is refused for both."""
     for massar in (graduate.massar, "Z999999999"):

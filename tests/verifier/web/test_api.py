@@ -14,11 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shahada.printing.qr import make_qr
+from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.web import SERVICE_KEY
 from tests.support.canonicalization import counting_canonicalization
+from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import make_credential
-from tests.verifier.web.conftest import SEAL_BASE
+from tests.verifier.web.conftest import SEAL_BASE, make_app
 
 Sign = Callable[..., dict[str, Any]]
 
@@ -387,3 +389,47 @@ def test_the_largest_accepted_credential_costs_work_linear_in_its_size(client: F
     with counting_canonicalization() as work:
         problem(client.post("/credentials/verify", json={"verifiableCredential": sign(transcript, "eddsa-jcs-2022")}), 413, "request.too_large")
     assert not work, work
+
+
+# --- issue 17: challenges that others cannot burn or evict, presentations of unbound credentials -----
+
+
+def test_a_malformed_or_forged_presentation_does_not_use_up_the_challenge(client: FlaskClient, genuine: dict[str, Any], present: Any) -> None:
+    value = challenge(client)
+    malformed = client.post("/presentations/verify", json={"verifiablePresentation": {"type": "nothing"}, "options": {"challenge": value}})
+    problem(malformed, 422, "presentation.malformed")
+    forged = present([genuine], challenge=value)
+    forged["proof"]["proofValue"] = "z" + "1" * 86  # carries the challenge, but anyone could have written it
+    assert verify_vp(client, forged, challenge=value)["verified"] is False
+    unsigned = {k: v for k, v in present([genuine], challenge=value).items() if k != "proof"}
+    assert verify_vp(client, unsigned, challenge=value)["verified"] is False
+    body = verify_vp(client, present([genuine], challenge=value), challenge=value)  # the holder's answer
+    assert body["verified"] is True, body
+    assert codes(verify_vp(client, present([genuine], challenge=value), challenge=value)) == ["challenge.replayed"]
+
+
+def test_one_client_cannot_evict_the_challenges_of_others(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, genuine: dict[str, Any], present: Any) -> None:
+    app = make_app(issuer_key, sealer, loader, challenge_entries=50, challenges_per_client=10)
+    victim = app.test_client()
+    value = victim.post("/challenges", environ_base={"REMOTE_ADDR": "192.0.2.1"}).get_json()["challenge"]
+    attacker = app.test_client()
+    answers = [attacker.post("/challenges", environ_base={"REMOTE_ADDR": "203.0.113.66"}) for _ in range(100)]
+    assert [a.status_code for a in answers].count(200) == 10
+    problem(answers[-1], 429, "challenge.rate_limited")
+    for i in range(60):  # many clients: each takes only its share, the store stays bounded
+        attacker.post("/challenges", environ_base={"REMOTE_ADDR": f"198.51.100.{i}"})
+    assert verify_vp(victim, present([genuine], challenge=value), challenge=value)["verified"] is True
+
+
+def test_an_unbound_credential_in_a_presentation_is_reported(client: FlaskClient, sign: Any, issuer_key: LocalKey, present: Any, genuine: dict[str, Any]) -> None:
+    """Someone else's credential without a subject id verifies in anyone's presentation: say so."""
+    unbound = make_credential(issuer_key.did_key, "eddsa-rdfc-2022")
+    del unbound["credentialSubject"]["id"]
+    signed = sign(unbound, "eddsa-rdfc-2022")
+    value = challenge(client)
+    body = verify_vp(client, present([genuine, signed], challenge=value), challenge=value)
+    warned = [w for w in body["warnings"] if w["code"] == "holder.unbound"]
+    assert len(warned) == 1 and "credential(s) 1:" in warned[0]["message"] and "not bound to a holder" in warned[0]["message"], body
+    value = challenge(client)
+    bound = verify_vp(client, present([genuine], challenge=value), challenge=value)
+    assert "holder.unbound" not in [w["code"] for w in bound["warnings"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 
-from shahada.verifier.web.challenges import ChallengeStore
+from shahada.verifier.web.challenges import ChallengeLimitError, ChallengeStore
 
 
 class Clock:
@@ -62,3 +62,31 @@ def test_real_values_are_random_uuid4_strings() -> None:
     for value in values:
         parsed = uuid.UUID(value)
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == value
+
+
+def test_a_client_holds_and_creates_only_its_share() -> None:
+    """Issue 17: one client's requests evict only its own challenges, and are rate limited."""
+    clock = Clock()
+    s = ChallengeStore(ttl=60, max_entries=6, per_client=3, clock=clock)
+    theirs = [s.issue("victim").value for _ in range(2)]
+    mine = [s.issue("attacker").value for _ in range(3)]
+    try:
+        s.issue("attacker")
+    except ChallengeLimitError as err:
+        assert err.retry_after == 60
+    else:
+        raise AssertionError("a 4th challenge within the time to live was issued")
+    assert [s.peek(v) for v in theirs] == ["ok", "ok"] and [s.peek(v) for v in mine] == ["ok"] * 3
+    clock.now += 30
+    for i in range(10):  # many clients fill the store: it stays bounded
+        s.issue(f"bot-{i}")
+    assert len(s) == 6
+    clock.now += 31  # the attacker's window has passed
+    s.issue("attacker")
+
+
+def test_peek_does_not_use_a_challenge() -> None:
+    s = store(Clock())
+    value = s.issue().value
+    assert s.peek(value) == "ok" and s.peek(value) == "ok"
+    assert s.redeem(value) == "ok" and s.peek(value) == "challenge.replayed"
