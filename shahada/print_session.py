@@ -14,6 +14,7 @@ from typing import Any
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.issuer.seal import Sealer, seal_credentials
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, PrintReport, print_documents
+from shahada.printing.settings import PrintSettings
 
 
 def print_session(
@@ -29,10 +30,12 @@ def print_session(
     batch_size: int = DEFAULT_BATCH_SIZE,
     batch_pdf: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    settings: PrintSettings | None = None,
 ) -> PrintReport:
     """Seal (through ``sealer``) and render every issued credential of ``year`` — only ``academy``'s
     and only ``kind`` (``diploma``, ``transcript``) when given — under ``out``; resumable: what is
-    already printed is skipped.
+    already printed is skipped. ``settings``: the installation's emblem and signatory (default: the
+    neutral ones).
 
     Raises:
         SealingError, AgentError: a document could not be sealed; what was written stays.
@@ -44,5 +47,13 @@ def print_session(
     total = archive.count(status=ISSUED, session_year=year, academy=academy, kind=kind)
     stored = archive.credentials(session_year=year, academy=academy, kind=kind)
     return print_documents(
-        (c.document for c in stored), out, seal=seal, total=total, jobs=jobs, batch_size=batch_size, batch_pdf=batch_pdf, progress=progress
+        (c.document for c in stored),
+        out,
+        seal=seal,
+        total=total,
+        jobs=jobs,
+        batch_size=batch_size,
+        batch_pdf=batch_pdf,
+        progress=progress,
+        settings=settings,
     )

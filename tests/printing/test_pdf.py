@@ -14,13 +14,14 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from shahada.printing.errors import QRCodeError
-from shahada.printing.pdf import Renderer, render_naive, write_atomic
+from shahada.printing.errors import EmblemError, QRCodeError
+from shahada.printing.pdf import Renderer, halves, render_naive, view, write_atomic
+from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
 from shahada.printing.qr import make_qr
 from shahada.schemas.seal.content import SealContent
 from shahada.verifier.seal import verify_seal
 from tests.printing.conftest import documents, seal_of
-from tests.support.local_sealer import MINISTRY_DID, LocalSealer
+from tests.support.local_sealer import MINISTRY_DID, PRODUCTION_BASE, LocalSealer
 
 DOCUMENTS = documents()
 
@@ -129,3 +130,108 @@ def test_qr_modules_are_at_least_a_third_of_a_millimetre(sealer: LocalSealer) ->
     with pytest.raises(QRCodeError) as caught:
         make_qr("A" * 5000)
     assert caught.value.code == "print.qr_overflow"
+
+
+def _pdftotext(path_or_pdf: Path | bytes) -> str:
+    if isinstance(path_or_pdf, bytes):
+        return subprocess.run(["pdftotext", "-", "-"], input=path_or_pdf, check=True, capture_output=True).stdout.decode()
+    return subprocess.run(["pdftotext", str(path_or_pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_nothing_set_on_one_line_wraps(name: str, rendered: dict[str, tuple[Path, Any, str]]) -> None:
+    """Names, birth places, streams, labels ("Moyenne générale"), titles, the letterhead and the
+    place of issue (the template's class "line") are each laid out on exactly one line."""
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+
+    _, document, _ = rendered[name]
+    checked = []
+    for box in _boxes(document.pages[0]._page_box):  # noqa: SLF001
+        element = getattr(box, "element", None)
+        if element is None or "line" not in (element.get("class") or "").split() or isinstance(box, (LineBox, InlineBox, TextBox)):
+            continue
+        lines = [child for child in box.children if isinstance(child, LineBox)]
+        text = "".join(element.itertext())
+        assert len(lines) == 1, (name, text, len(lines))
+        checked.append(text)
+    subject = _subject(DOCUMENTS[name])
+    for value in (subject["familyName"][0]["@value"], subject["givenName"][1]["@value"], "Moyenne générale"):
+        assert any(value in text for text in checked), value
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_verification_website_is_written_out_in_both_languages(name: str, rendered: dict[str, tuple[Path, Any, str]]) -> None:
+    path, _, seal = rendered[name]
+    assert seal.startswith(PRODUCTION_BASE)
+    text = _pdftotext(path)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Vérifiez ce document sur https://diplomes.men.gov.ma/v " in flat
+    assert flat.count("https://diplomes.men.gov.ma/v") == 2  # the French sentence and the Arabic one
+    assert _arabic("تحقق من هذه الوثيقة على الموقع") in _arabic(text)
+    assert "shahada" not in text.lower() and "verify" not in text  # no command names on paper
+
+
+def test_the_website_is_the_qr_codes_base_url_as_people_write_it() -> None:
+    assert verification_website("HTTPS://DIPLOMES.MEN.GOV.MA/V/ABC234") == "https://diplomes.men.gov.ma/V"
+    assert verification_website("http://127.0.0.1:8443/V/ABC") == "http://127.0.0.1:8443/V"
+    assert verification_website("https://x.ma/check?lang=fr&seal=ABC") == "https://x.ma/check?lang=fr"
+    assert verification_website("https://x.ma/check?seal=ABC") == "https://x.ma/check"
+    assert verification_website("ABCDEF234") is None
+
+
+def test_the_issuing_authority_and_signatory_block(rendered: dict[str, tuple[Path, Any, str]]) -> None:
+    for name in DOCUMENTS:
+        text = _pdftotext(rendered[name][0])
+        flat = re.sub(r"\s+", " ", text)
+        issued = DOCUMENTS[name]["validFrom"][:10].split("-")
+        date = "/".join(reversed(issued))
+        assert f"Fait à Rabat, le {date}" in flat, name
+        assert "Le Ministre de l'Éducation nationale" in flat, name
+        assert "Académie régionale d'éducation et de formation" in flat, name
+        for arabic in ("حرر بالرباط في", "وزير التربية الوطنية", "الأكاديمية الجهوية للتربية والتكوين"):
+            assert _arabic(arabic) in _arabic(text), (name, arabic)
+
+
+def test_the_configured_emblem_and_signatory_are_printed(sealer: LocalSealer, tmp_path: Path) -> None:
+    emblem = tmp_path / "emblem.svg"
+    emblem.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c00"/></svg>')
+    settings = PrintSettings(emblem=emblem, signatory_fr="Le Directeur de l'Académie", signatory_ar="مدير الأكاديمية",
+                             signatory_name_fr="Mme Exemple", signatory_name_ar="السيدة مثال", place_fr="Errachidia", place_ar="الرشيدية")  # fmt: skip
+    renderer = Renderer(settings)
+    credential = DOCUMENTS["diploma-long-names"]
+    seal = seal_of(credential, sealer)
+    html = renderer.html(view(credential, seal))
+    assert settings.emblem_data_uri() in html and PrintSettings().emblem_data_uri() not in html
+    pdf = renderer.pdf(credential, seal)
+    flat = re.sub(r"\s+", " ", _pdftotext(pdf))
+    for value in ("Le Directeur de l'Académie", "Mme Exemple", "Fait à Errachidia, le"):
+        assert value in flat, value
+    for value in ("مدير الأكاديمية", "السيدة مثال", "حرر بالرشيدية في"):
+        assert _arabic(value) in _arabic(flat), value
+    # the red emblem is drawn at the head of the page, centred
+    png = tmp_path / "page"
+    (tmp_path / "page.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(tmp_path / "page.pdf"), str(png)], check=True)
+    image = Image.open(f"{png}.png").convert("RGB")
+    red = [(x, y) for x in range(image.width) for y in range(image.height // 4) if image.getpixel((x, y)) == (204, 0, 0)]
+    assert red and abs(sum(x for x, _ in red) / len(red) - image.width / 2) < image.width * 0.05
+
+
+@pytest.mark.parametrize("content", [None, b"\x89PNG\r\n", b"<html xmlns='http://www.w3.org/1999/xhtml'/>"])
+def test_an_emblem_that_is_not_svg_is_refused(tmp_path: Path, content: bytes | None) -> None:
+    emblem = tmp_path / "emblem.svg"
+    if content is not None:
+        emblem.write_bytes(content)
+    with pytest.raises(EmblemError) as caught:
+        Renderer(PrintSettings(emblem=emblem))
+    assert caught.value.code == "print.emblem"
+
+
+def test_the_default_emblem_is_the_projects_own_drawing() -> None:
+    assert DEFAULT_EMBLEM.read_text().startswith("<svg") and "coat of arms" in DEFAULT_EMBLEM.read_text()
+    assert PrintSettings().emblem == DEFAULT_EMBLEM
+
+
+def test_long_names_are_set_on_two_chosen_lines() -> None:
+    assert halves("Ministère de l'Éducation nationale, du Préscolaire et des Sports") == ["Ministère de l'Éducation nationale,", "du Préscolaire et des Sports"]
+    assert halves("وزارة التربية الوطنية والتعليم الأولي والرياضة") == ["وزارة التربية الوطنية", "والتعليم الأولي والرياضة"]
