@@ -16,8 +16,8 @@ from PIL import Image
 
 from shahada.printing.errors import EmblemError, QRCodeError
 from shahada.printing.pdf import Renderer, halves, render_naive, view, write_atomic
-from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
 from shahada.printing.qr import make_qr
+from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
 from shahada.schemas.seal.content import SealContent
 from shahada.verifier.seal import verify_seal
 from tests.printing.conftest import documents, seal_of
@@ -146,7 +146,7 @@ def test_nothing_set_on_one_line_wraps(name: str, rendered: dict[str, tuple[Path
 
     _, document, _ = rendered[name]
     checked = []
-    for box in _boxes(document.pages[0]._page_box):  # noqa: SLF001
+    for box in _boxes(document.pages[0]._page_box):
         element = getattr(box, "element", None)
         if element is None or "line" not in (element.get("class") or "").split() or isinstance(box, (LineBox, InlineBox, TextBox)):
             continue

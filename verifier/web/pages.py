@@ -16,6 +16,7 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, g, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from shahada.common.problems import status_and_code
 from shahada.verifier.result import Check
@@ -140,8 +141,9 @@ def register_seal_routes(app: Flask, seal_base_url: str) -> None:
             app.add_url_rule(variant.rstrip("/"), f"seal_home_{index}", _to_home, methods=["GET"], strict_slashes=False)
 
 
-def _to_home() -> Response:
-    return redirect(url_for(f"{bp.name}.home", **request.args), code=302)
+def _to_home() -> WerkzeugResponse:
+    query = request.query_string.decode("latin-1")
+    return redirect(url_for(f"{bp.name}.home") + (f"?{query}" if query else ""), code=302)
 
 
 def _checks_shown(report: Report, massar_given: bool) -> list[dict[str, str]]:
