@@ -10,7 +10,13 @@ lost by a photocopier at low resolution:
 
 The lines are thin and pale (a few percent of ink), so text stays readable, pdftotext reads only
 the text (the pattern is an image, not glyphs) and the QR code, printed on its own white quiet
-zone, decodes as before. The SVG is computed once per page size and cached.
+zone, decodes as before.
+
+The drawing is a JPEG, made once per page size and process and cached: WeasyPrint copies a
+JPEG's bytes into the PDF as they are (a DCTDecode stream), where it would decode and compress a
+PNG again on every PDF it writes (about 100 ms a page for this one), and it would redraw an SVG's
+tens of thousands of segments on every page. The lines are drawn at twice the resolution and
+reduced, so they are smooth; smooth lines are what JPEG keeps small and clean.
 """
 
 from __future__ import annotations
@@ -19,22 +25,15 @@ import base64
 import functools
 import io
 import math
-from collections.abc import Iterable
 from typing import Final
 
 from PIL import Image, ImageDraw
 
 GREEN: Final = "#1d4e3a"
 GOLD: Final = "#b8862b"
-DPI: Final = 150  # the raster's resolution: lines of one pixel (0.17 mm), as fine as a 150 dpi scan resolves
-
-
-def _path(points: Iterable[tuple[float, float]], *, close: bool = False) -> str:
-    it = iter(points)
-    x, y = next(it)
-    d = [f"M{x:.2f} {y:.2f}"]
-    d.extend(f"L{x:.2f} {y:.2f}" for x, y in it)
-    return "".join(d) + ("Z" if close else "")
+DPI: Final = 150  # the image's resolution: lines of one pixel (0.17 mm), as fine as a 150 dpi scan resolves
+SUPERSAMPLE: Final = 2  # drawn at 300 dpi with lines of two pixels, then reduced to 150 dpi (anti-aliased)
+JPEG_QUALITY: Final = 60  # pale lines on white: no visible artefact at print size; ~130 KiB a page
 
 
 def _rosette(cx: float, cy: float, radius: float, *, lines: int, lobes: int, depth: float, steps: int = 540) -> list[list[tuple[float, float]]]:
@@ -102,40 +101,36 @@ def _layers(w: float, h: float) -> list[tuple[list[list[tuple[float, float]]], s
     ]
 
 
-@functools.cache
-def guilloche_svg(width_mm: float, height_mm: float) -> str:
-    """The background of a page area of ``width_mm`` × ``height_mm`` (SVG, units in mm)."""
-    w, h = width_mm, height_mm
-    paths = "".join(
-        f'<path d="{"".join(_path(line) for line in lines)}" fill="none" stroke="{colour}" stroke-opacity="{opacity}" stroke-width="{width}"/>'
-        for lines, colour, opacity, width in _layers(w, h)
-    )
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}">{paths}</svg>'
-
-
 def _blend(colour: str, opacity: float) -> tuple[int, int, int]:
     """``colour`` at ``opacity`` over white paper."""
     rgb = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return tuple(round(255 - (255 - c) * opacity) for c in rgb)  # type: ignore[return-value]
 
 
-@functools.cache
-def guilloche_png(width_mm: float, height_mm: float) -> bytes:
-    """The same drawing as :func:`guilloche_svg`, rasterised once at 150 dpi into a small
-    palette PNG: a PDF renderer pastes an image in microseconds, where it would redraw the
-    SVG's tens of thousands of segments on every page."""
-    scale = DPI / 25.4
+def guilloche_image(width_mm: float, height_mm: float, *, supersample: int = SUPERSAMPLE) -> Image.Image:
+    """The background of a page area of ``width_mm`` × ``height_mm`` at 150 dpi (RGB, white paper);
+    ``supersample=1``: hard-edged lines of one pixel, drawn at 150 dpi directly."""
+    scale = DPI * supersample / 25.4
     image = Image.new("RGB", (round(width_mm * scale), round(height_mm * scale)), "white")
     draw = ImageDraw.Draw(image)
     for lines, colour, opacity, width in _layers(width_mm, height_mm):
         fill = _blend(colour, opacity)
         for line in lines:
-            draw.line([(x * scale, y * scale) for x, y in line], fill=fill, width=max(1, round(width * scale * 0.8)))
+            draw.line([(x * scale, y * scale) for x, y in line], fill=fill, width=max(supersample, round(width * scale * 0.8)))
+    if supersample == 1:
+        return image
+    return image.resize((round(width_mm * DPI / 25.4), round(height_mm * DPI / 25.4)), Image.Resampling.LANCZOS)
+
+
+@functools.cache
+def guilloche_jpeg(width_mm: float, height_mm: float) -> bytes:
+    """:func:`guilloche_image` as a JPEG, made once per size and process (no chroma subsampling,
+    so that the thin coloured lines keep their colour)."""
     out = io.BytesIO()
-    image.quantize(colors=16, method=Image.Quantize.MEDIANCUT).save(out, format="PNG", optimize=True)
+    guilloche_image(width_mm, height_mm).save(out, format="JPEG", quality=JPEG_QUALITY, subsampling="4:4:4", optimize=True)
     return out.getvalue()
 
 
 @functools.cache
 def guilloche_data_uri(width_mm: float, height_mm: float) -> str:
-    return "data:image/png;base64," + base64.b64encode(guilloche_png(width_mm, height_mm)).decode("ascii")
+    return "data:image/jpeg;base64," + base64.b64encode(guilloche_jpeg(width_mm, height_mm)).decode("ascii")

@@ -15,7 +15,8 @@ import zxingcpp
 from PIL import Image
 
 from shahada.printing.errors import EmblemError, QRCodeError
-from shahada.printing.pdf import Renderer, halves, render_naive, view, write_atomic
+from shahada.printing.guilloche import guilloche_jpeg
+from shahada.printing.pdf import BACKGROUND_MM, Renderer, combine, halves, render_naive, view, write_atomic
 from shahada.printing.qr import make_qr
 from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
 from shahada.schemas.seal.content import SealContent
@@ -111,6 +112,29 @@ def test_pdftotext_reads_back_the_names_labels_and_number(name: str, rendered: d
     if "result" in subject:
         for r in subject["result"]:
             assert r["mark"].replace(".", ",") in flat  # Western digits, French decimal comma
+
+
+def test_the_security_background_is_copied_into_the_pdf_as_is_and_once_a_file(renderer: Renderer, sealer: LocalSealer, tmp_path: Path) -> None:
+    """The guilloche is a JPEG that WeasyPrint copies into the PDF byte for byte (so it is not
+    compressed again for each document), once per file however many pages share it, and it is
+    seen: the border band is printed inside the frame."""
+    for kind, name in (("diploma", "diploma-long-names"), ("transcript", "transcript-ajourne")):
+        jpeg = guilloche_jpeg(*BACKGROUND_MM[kind])
+        assert jpeg.startswith(b"\xff\xd8") and len(jpeg) < 200_000
+        credential = DOCUMENTS[name]
+        pdf = renderer.pdf(credential, seal_of(credential, sealer))
+        assert pdf.count(jpeg) == 1 and b"/DCTDecode" in pdf, kind
+    diplomas = [DOCUMENTS[n] for n in ("diploma-long-names", "diploma-diacritics", "diploma-long-names")]
+    batch = combine([renderer.render(c, seal_of(c, sealer)) for c in diplomas]).write_pdf()
+    assert batch.count(guilloche_jpeg(*BACKGROUND_MM["diploma"])) == 1
+    (tmp_path / "batch.pdf").write_bytes(batch)
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "3", "-l", "3", "-png", "-singlefile", str(tmp_path / "batch.pdf"), str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    # the band runs 2.2 to 6.7 mm inside the body's padding box: tinted, neither white nor text
+    band = page.crop((page.width // 3, 0, 2 * page.width // 3, round(20 * 50 / 25.4)))
+    colours = [band.getpixel((x, y)) for x in range(band.width) for y in range(band.height)]
+    tinted = [p for p in colours if isinstance(p, tuple) and p != (255, 255, 255) and min(p) > 100 and p[1] > p[0]]  # green over white
+    assert len(tinted) > band.width * 6, len(tinted)  # without the background: only the text's anti-aliased edges, a fifth of that
 
 
 def test_the_naive_renderer_prints_the_same_document(renderer: Renderer, sealer: LocalSealer) -> None:
