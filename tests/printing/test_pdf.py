@@ -3,6 +3,7 @@ codes decoded by zxing-cpp and their seals verified offline; pdftotext reads the
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import unicodedata
@@ -19,6 +20,7 @@ from shahada.printing.guilloche import guilloche_jpeg
 from shahada.printing.pdf import BACKGROUND_MM, Renderer, combine, halves, render_naive, view, write_atomic
 from shahada.printing.qr import make_qr
 from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
+from shahada.schemas.reference import bundled_reference
 from shahada.schemas.seal.content import SealContent
 from shahada.verifier.seal import verify_seal
 from tests.printing.conftest import documents, seal_of
@@ -164,8 +166,9 @@ def _pdftotext(path_or_pdf: Path | bytes) -> str:
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_nothing_set_on_one_line_wraps(name: str, rendered: dict[str, tuple[Path, Any, str]]) -> None:
-    """Names, birth places, streams, labels ("Moyenne générale"), titles, the letterhead and the
-    place of issue (the template's class "line") are each laid out on exactly one line."""
+    """Names, birth places, streams, labels ("Moyenne générale"), titles, the letterhead, the
+    transcript's subjects and the place of issue (the template's class "line") are each laid out on
+    exactly one line."""
     from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
 
     _, document, _ = rendered[name]
@@ -179,8 +182,56 @@ def test_nothing_set_on_one_line_wraps(name: str, rendered: dict[str, tuple[Path
         assert len(lines) == 1, (name, text, len(lines))
         checked.append(text)
     subject = _subject(DOCUMENTS[name])
-    for value in (subject["familyName"][0]["@value"], subject["givenName"][1]["@value"], "Moyenne générale"):
+    values = [subject["familyName"][0]["@value"], subject["givenName"][1]["@value"], "Moyenne générale"]
+    values += [r["subjectName"][lang]["@value"] for r in subject.get("result", []) for lang in (0, 1)]  # the transcript's subjects
+    for value in values:
         assert any(value in text for text in checked), value
+
+
+def test_the_longest_subject_names_of_the_reference_are_among_the_printed_cases() -> None:
+    """The no-wrap test above sees every subject name of the printed cases: it covers the widest
+    names of the reference only if they are among them (a longer subject added to the reference
+    needs a case)."""
+    subjects = bundled_reference().subjects.values()
+    printed = {(r["subjectName"][0]["@value"], r["subjectName"][1]["@value"]) for d in DOCUMENTS.values() for r in _subject(d).get("result", [])}
+    for longest in (max(subjects, key=lambda label: len(label.fr)), max(subjects, key=lambda label: len(label.ar))):
+        assert (longest.fr, longest.ar) in printed, longest
+
+
+def _gap_mm(page: Image.Image, left: int, right: int, upper: int, lower: int, dpi: int) -> float:
+    """The narrowest blank between two lines of text whose baselines are at rows ``upper`` and
+    ``lower``: in each pixel column that has ink between them, the tallest run of blank paper."""
+    pixels = page.load()
+    assert pixels is not None
+    narrowest = lower - upper
+    for x in range(left, right):
+        ink = "".join("x" if pixels[x, y] < 130 else " " for y in range(upper, lower))  # type: ignore[operator]
+        if "x" in ink:
+            narrowest = min(narrowest, max(len(run) for run in ink.split("x")))
+    return narrowest * 25.4 / dpi
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_letterhead_lines_stand_apart(name: str, rendered: dict[str, tuple[Path, Any, str]], tmp_path: Path) -> None:
+    """The lines of the letterhead (kingdom, ministry, academy) do not crowd one another, read at
+    200 dpi: at least 1.2 mm of blank paper between two Arabic lines (Amiri's dots and hamzas
+    reach far above and below its letters) and 0.4 mm between two French lines."""
+    path, document, _ = rendered[name]
+    dpi = 200
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("L")
+    scale = dpi / 96
+    header = next(b for b in _boxes(document.pages[0]._page_box) if getattr(b, "element_tag", "") == "header")
+    columns = [b for b in _boxes(header) if getattr(b, "element_tag", "") == "div" and b.element.get("class") in ("fr", "ar")]
+    assert [c.element.get("lang") for c in columns] == ["fr", "ar"]
+    for column in columns:
+        lang = column.element.get("lang")
+        lines = [line for div in column.children for line in div.children]
+        baselines = [round((line.position_y + line.baseline) * scale) for line in lines]
+        left, right = round(column.position_x * scale), round((column.position_x + column.width) * scale)
+        for index, (upper, lower) in enumerate(itertools.pairwise(baselines)):
+            gap = _gap_mm(page, left, right, upper, lower, dpi)
+            assert gap >= (1.2 if lang == "ar" else 0.4), (name, lang, "".join(lines[index + 1].element.itertext()), gap)
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
