@@ -135,9 +135,10 @@ class SealedPrinter:
     renders one document at a time under a lock.
     """
 
-    def __init__(self, sealer: Sealer, *, base_url: str) -> None:
+    def __init__(self, sealer: Sealer, *, base_url: str, settings: Any = None) -> None:
         self.sealer = sealer
         self.base_url = base_url
+        self.settings = settings  # shahada.printing.settings.PrintSettings; None: the neutral emblem and signatory
         self._renderer: Any = None
         self._lock = threading.Lock()
 
@@ -150,6 +151,6 @@ class SealedPrinter:
         [seal] = seal_credentials([credential], self.sealer, base_url=self.base_url)
         with self._lock:
             if self._renderer is None:
-                self._renderer = Renderer()
+                self._renderer = Renderer(self.settings)
             data: bytes = self._renderer.pdf(credential, seal)
         return data

@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from shahada.printing.errors import PrintingError, SealingError
 from shahada.printing.pdf import Renderer, combine, write_atomic
+from shahada.printing.settings import PrintSettings
 
 DEFAULT_BATCH_SIZE: Final = 100
 Progress = Callable[[int, int], None]
@@ -102,9 +103,9 @@ def plan_batches(credentials: Iterable[Mapping[str, Any]], out: Path, *, batch_s
 _renderer: Renderer | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(settings: PrintSettings | None = None) -> None:
     global _renderer
-    _renderer = Renderer()
+    _renderer = Renderer(settings)
 
 
 def render_batch(batch: Batch, seals: Mapping[str, str]) -> tuple[int, int]:
@@ -143,6 +144,7 @@ def print_documents(
     batch_pdf: bool = False,
     progress: Progress | None = None,
     on_done: Callable[[Batch], None] | None = None,
+    settings: PrintSettings | None = None,
 ) -> PrintReport:
     """Print ``credentials`` (signed, archived) under ``out``; see the module docstring.
 
@@ -157,6 +159,7 @@ def print_documents(
         progress: called with (documents done, total) as batches finish.
         on_done: called with each batch once every one of its PDFs exists (printed now or earlier),
             e.g. to record what was printed.
+        settings: the installation's emblem and signatory (default: the neutral ones).
 
     Returns:
         What was printed, skipped and failed.
@@ -184,7 +187,7 @@ def print_documents(
                 progress(done, total)
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
         try:
             for batch in plan_batches(credentials, out, batch_size=batch_size, batch_pdf=batch_pdf):
                 report.documents += len(batch.items)

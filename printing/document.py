@@ -77,13 +77,14 @@ class PrintedDocument:
     qr_mm: float  # printed side, quiet zone included
     qr_version: int
     name_size: str  # "normal" | "long" | "very-long": a smaller type for long names, never a cut
+    website: str | None = None  # the verification website in words, from the QR text's base URL
 
     @property
     def template(self) -> str:
         return f"{self.kind}.html.j2"
 
 
-def printed_document(credential: Mapping[str, Any], qr: QRSymbol, *, module_mm: float) -> PrintedDocument:
+def printed_document(credential: Mapping[str, Any], qr: QRSymbol, *, module_mm: float, website: str | None = None) -> PrintedDocument:
     """The printed view of a signed baccalaureate credential with its seal's QR code.
 
     Raises:
@@ -132,6 +133,7 @@ def printed_document(credential: Mapping[str, Any], qr: QRSymbol, *, module_mm: 
         qr_mm=round(qr.side_mm(module_mm), 2),
         qr_version=qr.version,
         name_size="normal" if longest <= 40 else "long" if longest <= 64 else "very-long",
+        website=website,
     )
 
 

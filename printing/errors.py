@@ -5,7 +5,8 @@
     │                           print.qr_module     modules below the 0.33 mm minimum
     ├── TemplateError           print.template      a document template failed to render
     ├── SealingError            print.seal          the agent could not seal a document
-    └── OutputError             print.output        an output file or directory cannot be written
+    ├── OutputError             print.output        an output file or directory cannot be written
+    └── EmblemError             print.emblem        the configured emblem is not a readable SVG file
 """
 
 from __future__ import annotations
@@ -32,3 +33,7 @@ class SealingError(PrintingError):
 
 class OutputError(PrintingError):
     code = "print.output"
+
+
+class EmblemError(PrintingError):
+    code = "print.emblem"

@@ -11,7 +11,7 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 #     HarfBuzz's subsetter (WeasyPrint embeds font subsets ten times faster than with fontTools),
 #     chromium for the verifier's browser tests (Playwright drives Debian's build; never `playwright install`) ---
 need_pkgs=()
-for pkg in fonts-hosny-amiri fonts-dejavu-core poppler-utils libharfbuzz-subset0 chromium; do
+for pkg in fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra poppler-utils libharfbuzz-subset0 chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$pkg")
 done
 if ((${#need_pkgs[@]})); then

@@ -4,7 +4,9 @@
 
 The credentials are the golden ones of tests/schemas/cases (the longest names, a 15-subject
 transcript with the longest names, Arabic with harakat), sealed with a throwaway key: the images
-show the layout, the QR code's size and the Arabic shaping, not a ministry signature.
+show the layout, the QR code's size and the Arabic shaping, not a ministry signature. Each page is
+rasterised at 100 dpi and kept with a palette of 256 colours (median cut, no dithering: the pale
+security background stays, the file is half the size).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
 
 from shahada.printing.pdf import Renderer, write_atomic  # noqa: E402
 from shahada.printing.qr import make_qr  # noqa: E402
@@ -33,6 +37,10 @@ def main(out: Path) -> None:
         write_atomic(pdf, renderer.pdf(all_documents[name], seal))
         subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf), str(out / name)], check=True)
         pdf.unlink()
+        png = out / f"{name}.png"
+        with Image.open(png) as page:
+            palette = page.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        palette.save(png, optimize=True)
         print(f"{out / name}.png: QR version {make_qr(seal).version} (level Q), {len(seal)} characters")
 
 

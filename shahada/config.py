@@ -23,12 +23,15 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from shahada.agent.process import PostgresWallet, free_port
-from shahada.common.errors import ConfigError
+from shahada.common.errors import ConfigError, ShahadaError
 from shahada.common.files import generated_secret, private_dir
 from shahada.proofs.types import DEFAULT_PROOF_TYPE, PROOF_TYPES
+
+if TYPE_CHECKING:
+    from shahada.printing.settings import PrintSettings
 
 Mode = Literal["development", "production"]
 DEFAULT_HOME = Path("~/.shahada")
@@ -61,6 +64,7 @@ class Settings:
     didcomm_endpoint: str | None = None  # the public DIDComm URL wallets reach (default http://127.0.0.1:PORT)
     portal: Mapping[str, object] = field(default_factory=dict)  # [portal] of config.toml, SHAHADA_PORTAL_* (shahada.portal)
     status_list_validity: int = 86_400  # seconds a published status list stays valid (its validUntil - validFrom)
+    printing: PrintSettings | None = None  # [print] of config.toml, SHAHADA_PRINT_* (emblem, signatory); None: the neutral defaults
 
     @property
     def agent_dir(self) -> Path:
@@ -114,6 +118,12 @@ didcomm_port = {didcomm_port}            # DIDComm for graduates' wallets (shaha
 # wallet_postgres = "127.0.0.1:5432"                            (default: SQLite wallet)
 # verify_base_url = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"          (default: the site, in capitals; printed in QR codes)
 # status_list_validity = 86400                                  (seconds a status list stays valid; `shahada status publish` renews them)
+# [print]                                                       (the printed documents; see README)
+# emblem = "/etc/shahada/emblem.svg"                            (default: the project's neutral emblem)
+# signatory_fr = "Le Ministre de l'Éducation nationale"
+# signatory_ar = "وزير التربية الوطنية"
+# place_fr = "Rabat"
+# place_ar = "الرباط"
 # [verifier]                                                    (shahada serve verifier; see README)
 # public_url = "https://diplomes.men.gov.ma"
 # did_cache_ttl = 300
@@ -180,6 +190,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         didcomm_endpoint=str(get("didcomm_endpoint")) if get("didcomm_endpoint") else None,
         portal=_prefixed_table(raw.get("portal"), env, "portal"),
         status_list_validity=_status_list_validity(get("status_list_validity", 86_400)),
+        printing=_print_settings(_prefixed_table(raw.get("print"), env, "print"), home),
     )
     if len(settings.id_secret) < 32:
         raise ConfigError("SHAHADA_ID_SECRET must be at least 32 bytes (it keys every credential id)", code="config.secret")
@@ -227,6 +238,36 @@ def _prefixed_table(table: object, env: Mapping[str, str], name: str) -> dict[st
     values: dict[str, object] = dict(table or {})
     values.update({k.removeprefix(prefix).lower(): v for k, v in env.items() if k.startswith(prefix) and v})
     return values
+
+
+_PRINT_TEXTS = ("signatory_fr", "signatory_ar", "signatory_name_fr", "signatory_name_ar", "place_fr", "place_ar")
+
+
+def _print_settings(table: Mapping[str, object], home: Path) -> PrintSettings | None:
+    """The ``[print]`` table: an emblem path (relative to the data directory) and the signatory's texts.
+
+    Raises:
+        ConfigError: ``config.print``, an unknown key or a value that is not text;
+            ``config.print_emblem``, the emblem is not a readable SVG file.
+    """
+    if not table:
+        return None  # the printing package (and WeasyPrint) is loaded only by the commands that print
+    from shahada.printing.settings import PrintSettings
+
+    unknown = sorted(set(table) - {"emblem", *_PRINT_TEXTS})
+    if unknown:
+        raise ConfigError(f"[print] has unknown keys {', '.join(unknown)} (known: emblem, {', '.join(_PRINT_TEXTS)})", code="config.print")
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"[print] {key} must be a non-empty text", code="config.print")
+        values[key] = (home / Path(value).expanduser()) if key == "emblem" else value.strip()
+    settings = PrintSettings(**values)  # type: ignore[arg-type]
+    try:
+        settings.emblem_data_uri()
+    except ShahadaError as err:
+        raise ConfigError(f"[print] emblem: {err}", code="config.print_emblem") from err
+    return settings
 
 
 def _proof_type(value: str) -> str:

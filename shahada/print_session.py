@@ -21,6 +21,7 @@ from typing import Any, Final
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.issuer.seal import Sealer, seal_credentials
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
+from shahada.printing.settings import PrintSettings
 
 INDEX_COLUMNS: Final = (
     "document_number", "kind", "session", "academy", "massar",
@@ -68,12 +69,14 @@ def print_session(
     batch_pdf: bool = False,
     progress: Callable[[int, int], None] | None = None,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    settings: PrintSettings | None = None,
 ) -> PrintReport:
     """Seal (through ``sealer``) and render every issued credential of ``year`` — only ``academy``'s
     and only ``kind`` (``diploma``, ``transcript``) when given — under ``out``; resumable: what is
     already printed is skipped. Each finished batch is recorded as printed in the archive; the
     print index of the selection (:func:`index_path`) is written once every document is printed
-    (atomically: an interrupted run leaves the previous index, or none).
+    (atomically: an interrupted run leaves the previous index, or none). ``settings``: the
+    installation's emblem and signatory (default: the neutral ones).
 
     Raises:
         SealingError, AgentError: a document could not be sealed; what was written stays.
@@ -100,7 +103,8 @@ def print_session(
                 yield credential.document
 
         report = print_documents(
-            documents(), out, seal=seal, total=total, jobs=jobs, batch_size=batch_size, batch_pdf=batch_pdf, progress=progress, on_done=printed
+            documents(), out, seal=seal, total=total, jobs=jobs, batch_size=batch_size, batch_pdf=batch_pdf, progress=progress, on_done=printed,
+            settings=settings,
         )
         index.flush()
         os.fsync(index.fileno())

@@ -224,7 +224,7 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
     sender, outbox = code_sender(settings, portal)
     method = ministry.identity.verification_method
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=method) if settings.didcomm_port is not None else None
-    printer = SealedPrinter(AgentSealer(ministry.client, method), base_url=settings.verify_base_url)
+    printer = SealedPrinter(AgentSealer(ministry.client, method), base_url=settings.verify_base_url, settings=settings.printing)
     app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status)
     pump = Pump(delivery.pump).start() if delivery is not None else None
     try:

@@ -48,6 +48,7 @@ def print_command(year: int, out: Path, academy: str | None, kind: str, batch_pd
                 batch_size=batch_size,
                 batch_pdf=batch_pdf,
                 progress=Progress("printing"),
+                settings=settings.printing,
             )
     except ShahadaError as err:
         _fail(err)

@@ -3,6 +3,7 @@ codes decoded by zxing-cpp and their seals verified offline; pdftotext reads the
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import unicodedata
@@ -14,13 +15,16 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from shahada.printing.errors import QRCodeError
-from shahada.printing.pdf import Renderer, render_naive, write_atomic
+from shahada.printing.errors import EmblemError, QRCodeError
+from shahada.printing.guilloche import guilloche_jpeg
+from shahada.printing.pdf import BACKGROUND_MM, Renderer, combine, halves, render_naive, view, write_atomic
 from shahada.printing.qr import make_qr
+from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
+from shahada.schemas.reference import bundled_reference
 from shahada.schemas.seal.content import SealContent
 from shahada.verifier.seal import verify_seal
 from tests.printing.conftest import documents, seal_of
-from tests.support.local_sealer import MINISTRY_DID, LocalSealer
+from tests.support.local_sealer import MINISTRY_DID, PRODUCTION_BASE, LocalSealer
 
 DOCUMENTS = documents()
 
@@ -112,6 +116,29 @@ def test_pdftotext_reads_back_the_names_labels_and_number(name: str, rendered: d
             assert r["mark"].replace(".", ",") in flat  # Western digits, French decimal comma
 
 
+def test_the_security_background_is_copied_into_the_pdf_as_is_and_once_a_file(renderer: Renderer, sealer: LocalSealer, tmp_path: Path) -> None:
+    """The guilloche is a JPEG that WeasyPrint copies into the PDF byte for byte (so it is not
+    compressed again for each document), once per file however many pages share it, and it is
+    seen: the border band is printed inside the frame."""
+    for kind, name in (("diploma", "diploma-long-names"), ("transcript", "transcript-ajourne")):
+        jpeg = guilloche_jpeg(*BACKGROUND_MM[kind])
+        assert jpeg.startswith(b"\xff\xd8") and len(jpeg) < 200_000
+        credential = DOCUMENTS[name]
+        pdf = renderer.pdf(credential, seal_of(credential, sealer))
+        assert pdf.count(jpeg) == 1 and b"/DCTDecode" in pdf, kind
+    diplomas = [DOCUMENTS[n] for n in ("diploma-long-names", "diploma-diacritics", "diploma-long-names")]
+    batch = combine([renderer.render(c, seal_of(c, sealer)) for c in diplomas]).write_pdf()
+    assert batch.count(guilloche_jpeg(*BACKGROUND_MM["diploma"])) == 1
+    (tmp_path / "batch.pdf").write_bytes(batch)
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "3", "-l", "3", "-png", "-singlefile", str(tmp_path / "batch.pdf"), str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    # the band runs 2.2 to 6.7 mm inside the body's padding box: tinted, neither white nor text
+    band = page.crop((page.width // 3, 0, 2 * page.width // 3, round(20 * 50 / 25.4)))
+    colours = [band.getpixel((x, y)) for x in range(band.width) for y in range(band.height)]
+    tinted = [p for p in colours if isinstance(p, tuple) and p != (255, 255, 255) and min(p) > 100 and p[1] > p[0]]  # green over white
+    assert len(tinted) > band.width * 6, len(tinted)  # without the background: only the text's anti-aliased edges, a fifth of that
+
+
 def test_the_naive_renderer_prints_the_same_document(renderer: Renderer, sealer: LocalSealer) -> None:
     credential = DOCUMENTS["diploma-long-names"]
     seal = seal_of(credential, sealer)
@@ -129,3 +156,157 @@ def test_qr_modules_are_at_least_a_third_of_a_millimetre(sealer: LocalSealer) ->
     with pytest.raises(QRCodeError) as caught:
         make_qr("A" * 5000)
     assert caught.value.code == "print.qr_overflow"
+
+
+def _pdftotext(path_or_pdf: Path | bytes) -> str:
+    if isinstance(path_or_pdf, bytes):
+        return subprocess.run(["pdftotext", "-", "-"], input=path_or_pdf, check=True, capture_output=True).stdout.decode()
+    return subprocess.run(["pdftotext", str(path_or_pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_nothing_set_on_one_line_wraps(name: str, rendered: dict[str, tuple[Path, Any, str]]) -> None:
+    """Names, birth places, streams, labels ("Moyenne générale"), titles, the letterhead, the
+    transcript's subjects and the place of issue (the template's class "line") are each laid out on
+    exactly one line."""
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+
+    _, document, _ = rendered[name]
+    checked = []
+    for box in _boxes(document.pages[0]._page_box):
+        element = getattr(box, "element", None)
+        if element is None or "line" not in (element.get("class") or "").split() or isinstance(box, (LineBox, InlineBox, TextBox)):
+            continue
+        lines = [child for child in box.children if isinstance(child, LineBox)]
+        text = "".join(element.itertext())
+        assert len(lines) == 1, (name, text, len(lines))
+        checked.append(text)
+    subject = _subject(DOCUMENTS[name])
+    values = [subject["familyName"][0]["@value"], subject["givenName"][1]["@value"], "Moyenne générale"]
+    values += [r["subjectName"][lang]["@value"] for r in subject.get("result", []) for lang in (0, 1)]  # the transcript's subjects
+    for value in values:
+        assert any(value in text for text in checked), value
+
+
+def test_the_longest_subject_names_of_the_reference_are_among_the_printed_cases() -> None:
+    """The no-wrap test above sees every subject name of the printed cases: it covers the widest
+    names of the reference only if they are among them (a longer subject added to the reference
+    needs a case)."""
+    subjects = bundled_reference().subjects.values()
+    printed = {(r["subjectName"][0]["@value"], r["subjectName"][1]["@value"]) for d in DOCUMENTS.values() for r in _subject(d).get("result", [])}
+    for longest in (max(subjects, key=lambda label: len(label.fr)), max(subjects, key=lambda label: len(label.ar))):
+        assert (longest.fr, longest.ar) in printed, longest
+
+
+def _gap_mm(page: Image.Image, left: int, right: int, upper: int, lower: int, dpi: int) -> float:
+    """The narrowest blank between two lines of text whose baselines are at rows ``upper`` and
+    ``lower``: in each pixel column that has ink between them, the tallest run of blank paper."""
+    pixels = page.load()
+    assert pixels is not None
+    narrowest = lower - upper
+    for x in range(left, right):
+        ink = "".join("x" if pixels[x, y] < 130 else " " for y in range(upper, lower))  # type: ignore[operator]
+        if "x" in ink:
+            narrowest = min(narrowest, max(len(run) for run in ink.split("x")))
+    return narrowest * 25.4 / dpi
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_letterhead_lines_stand_apart(name: str, rendered: dict[str, tuple[Path, Any, str]], tmp_path: Path) -> None:
+    """The lines of the letterhead (kingdom, ministry, academy) do not crowd one another, read at
+    200 dpi: at least 1.2 mm of blank paper between two Arabic lines (Amiri's dots and hamzas
+    reach far above and below its letters) and 0.4 mm between two French lines."""
+    path, document, _ = rendered[name]
+    dpi = 200
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("L")
+    scale = dpi / 96
+    header = next(b for b in _boxes(document.pages[0]._page_box) if getattr(b, "element_tag", "") == "header")
+    columns = [b for b in _boxes(header) if getattr(b, "element_tag", "") == "div" and b.element.get("class") in ("fr", "ar")]
+    assert [c.element.get("lang") for c in columns] == ["fr", "ar"]
+    for column in columns:
+        lang = column.element.get("lang")
+        lines = [line for div in column.children for line in div.children]
+        baselines = [round((line.position_y + line.baseline) * scale) for line in lines]
+        left, right = round(column.position_x * scale), round((column.position_x + column.width) * scale)
+        for index, (upper, lower) in enumerate(itertools.pairwise(baselines)):
+            gap = _gap_mm(page, left, right, upper, lower, dpi)
+            assert gap >= (1.2 if lang == "ar" else 0.4), (name, lang, "".join(lines[index + 1].element.itertext()), gap)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_verification_website_is_written_out_in_both_languages(name: str, rendered: dict[str, tuple[Path, Any, str]]) -> None:
+    path, _, seal = rendered[name]
+    assert seal.startswith(PRODUCTION_BASE)
+    text = _pdftotext(path)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Vérifiez ce document sur https://diplomes.men.gov.ma/v " in flat
+    assert flat.count("https://diplomes.men.gov.ma/v") == 2  # the French sentence and the Arabic one
+    assert _arabic("تحقق من هذه الوثيقة على الموقع") in _arabic(text)
+    assert "shahada" not in text.lower() and "verify" not in text  # no command names on paper
+
+
+def test_the_website_is_the_qr_codes_base_url_as_people_write_it() -> None:
+    assert verification_website("HTTPS://DIPLOMES.MEN.GOV.MA/V/ABC234") == "https://diplomes.men.gov.ma/V"
+    assert verification_website("http://127.0.0.1:8443/V/ABC") == "http://127.0.0.1:8443/V"
+    assert verification_website("https://x.ma/check?lang=fr&seal=ABC") == "https://x.ma/check?lang=fr"
+    assert verification_website("https://x.ma/check?seal=ABC") == "https://x.ma/check"
+    assert verification_website("ABCDEF234") is None
+
+
+def test_the_issuing_authority_and_signatory_block(rendered: dict[str, tuple[Path, Any, str]]) -> None:
+    for name in DOCUMENTS:
+        text = _pdftotext(rendered[name][0])
+        flat = re.sub(r"\s+", " ", text)
+        issued = DOCUMENTS[name]["validFrom"][:10].split("-")
+        date = "/".join(reversed(issued))
+        assert f"Fait à Rabat, le {date}" in flat, name
+        assert "Le Ministre de l'Éducation nationale" in flat, name
+        assert "Académie régionale d'éducation et de formation" in flat, name
+        for arabic in ("حرر بالرباط في", "وزير التربية الوطنية", "الأكاديمية الجهوية للتربية والتكوين"):
+            assert _arabic(arabic) in _arabic(text), (name, arabic)
+
+
+def test_the_configured_emblem_and_signatory_are_printed(sealer: LocalSealer, tmp_path: Path) -> None:
+    emblem = tmp_path / "emblem.svg"
+    emblem.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c00"/></svg>')
+    settings = PrintSettings(emblem=emblem, signatory_fr="Le Directeur de l'Académie", signatory_ar="مدير الأكاديمية",
+                             signatory_name_fr="Mme Exemple", signatory_name_ar="السيدة مثال", place_fr="Errachidia", place_ar="الرشيدية")  # fmt: skip
+    renderer = Renderer(settings)
+    credential = DOCUMENTS["diploma-long-names"]
+    seal = seal_of(credential, sealer)
+    html = renderer.html(view(credential, seal))
+    assert settings.emblem_data_uri() in html and PrintSettings().emblem_data_uri() not in html
+    pdf = renderer.pdf(credential, seal)
+    flat = re.sub(r"\s+", " ", _pdftotext(pdf))
+    for value in ("Le Directeur de l'Académie", "Mme Exemple", "Fait à Errachidia, le"):
+        assert value in flat, value
+    for value in ("مدير الأكاديمية", "السيدة مثال", "حرر بالرشيدية في"):
+        assert _arabic(value) in _arabic(flat), value
+    # the red emblem is drawn at the head of the page, centred
+    png = tmp_path / "page"
+    (tmp_path / "page.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(tmp_path / "page.pdf"), str(png)], check=True)
+    image = Image.open(f"{png}.png").convert("RGB")
+    red = [(x, y) for x in range(image.width) for y in range(image.height // 4) if image.getpixel((x, y)) == (204, 0, 0)]
+    assert red and abs(sum(x for x, _ in red) / len(red) - image.width / 2) < image.width * 0.05
+
+
+@pytest.mark.parametrize("content", [None, b"\x89PNG\r\n", b"<html xmlns='http://www.w3.org/1999/xhtml'/>"])
+def test_an_emblem_that_is_not_svg_is_refused(tmp_path: Path, content: bytes | None) -> None:
+    emblem = tmp_path / "emblem.svg"
+    if content is not None:
+        emblem.write_bytes(content)
+    with pytest.raises(EmblemError) as caught:
+        Renderer(PrintSettings(emblem=emblem))
+    assert caught.value.code == "print.emblem"
+
+
+def test_the_default_emblem_is_the_projects_own_drawing() -> None:
+    assert DEFAULT_EMBLEM.read_text().startswith("<svg") and "coat of arms" in DEFAULT_EMBLEM.read_text()
+    assert PrintSettings().emblem == DEFAULT_EMBLEM
+
+
+def test_long_names_are_set_on_two_chosen_lines() -> None:
+    assert halves("Ministère de l'Éducation nationale, du Préscolaire et des Sports") == ["Ministère de l'Éducation nationale,", "du Préscolaire et des Sports"]
+    assert halves("وزارة التربية الوطنية والتعليم الأولي والرياضة") == ["وزارة التربية الوطنية", "والتعليم الأولي والرياضة"]

@@ -62,3 +62,30 @@ def test_status_list_validity_is_a_bounded_number_of_seconds(tmp_path: Path) -> 
         with pytest.raises(ConfigError) as err:
             load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_STATUS_LIST_VALIDITY": bad})
         assert err.value.code == "config.status_list_validity"
+
+
+def test_print_table_sets_the_emblem_and_the_signatory(tmp_path: Path) -> None:
+    env = {"SHAHADA_HOME": str(tmp_path)}
+    assert load_settings(env).printing is None  # the neutral defaults, WeasyPrint not loaded
+    (tmp_path / "emblem.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>')
+    with (tmp_path / "config.toml").open("a", encoding="utf-8") as config:
+        config.write('[print]\nemblem = "emblem.svg"\nsignatory_fr = "Le Directeur de l\'Académie"\n')
+    printing = load_settings(env | {"SHAHADA_PRINT_PLACE_FR": "Errachidia"}).printing
+    assert printing is not None
+    assert (printing.emblem, printing.signatory_fr, printing.place_fr) == (tmp_path / "emblem.svg", "Le Directeur de l'Académie", "Errachidia")
+    assert printing.signatory_ar == "وزير التربية الوطنية"  # unset: the default
+
+
+@pytest.mark.parametrize(
+    ("table", "code"),
+    [('emblem = "missing.svg"', "config.print_emblem"), ('emblem = "not.svg"', "config.print_emblem"), ('signatory = "x"', "config.print"), ("place_fr = 3", "config.print")],
+)
+def test_print_table_errors_have_their_code(tmp_path: Path, table: str, code: str) -> None:
+    env = {"SHAHADA_HOME": str(tmp_path)}
+    load_settings(env)
+    (tmp_path / "not.svg").write_text("PNG? no: plain text")
+    with (tmp_path / "config.toml").open("a", encoding="utf-8") as config:
+        config.write(f"[print]\n{table}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    assert caught.value.code == code

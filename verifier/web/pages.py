@@ -15,7 +15,8 @@ import logging
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, Response, g, make_response, render_template, request, url_for
+from flask import Blueprint, Flask, Response, g, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from shahada.common.problems import status_and_code
 from shahada.verifier.result import Check
@@ -136,6 +137,13 @@ def register_seal_routes(app: Flask, seal_base_url: str) -> None:
     prefix = (parts.path if parts is not None else "") or DEFAULT_SEAL_PATH
     for index, variant in enumerate(dict.fromkeys([prefix, prefix.lower(), prefix.upper()])):
         app.add_url_rule(f"{variant}<payload>", f"seal_{index}", seal_page, methods=["GET"])
+        if variant.rstrip("/"):  # the website printed in words on the paper: the home page (upload, paste)
+            app.add_url_rule(variant.rstrip("/"), f"seal_home_{index}", _to_home, methods=["GET"], strict_slashes=False)
+
+
+def _to_home() -> WerkzeugResponse:
+    query = request.query_string.decode("latin-1")
+    return redirect(url_for(f"{bp.name}.home") + (f"?{query}" if query else ""), code=302)
 
 
 def _checks_shown(report: Report, massar_given: bool) -> list[dict[str, str]]:

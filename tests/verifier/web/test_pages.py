@@ -169,3 +169,13 @@ def test_app_factory_takes_settings_or_a_mapping(app: Flask) -> None:
     from shahada.verifier.web import SERVICE_KEY, VerifierSettings
 
     assert isinstance(app.config[SERVICE_KEY].settings, VerifierSettings)
+
+
+@pytest.mark.parametrize("path", ["/V", "/V/", "/v", "/v/"])
+def test_the_website_printed_in_words_opens_the_home_page(client: FlaskClient, path: str) -> None:
+    """The paper writes the QR code's base URL out (``https://verify.test/V``): typed by hand,
+    with or without its slash, it opens the page where a document is checked."""
+    response = client.get(path, follow_redirects=True)
+    assert response.status_code == 200, path
+    assert response.request.path == "/"
+    assert html(response) == html(client.get("/"))
