@@ -61,6 +61,7 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
         "seal_base_url": settings.verify_base_url,
         "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
         "did_documents": dict(did_documents or {}),
+        "ministry_did": ministry_did or "",
     }
     extra = ministry_status_origins(settings, ministry_did)
     if extra:
@@ -74,7 +75,7 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
             raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
         base["share_origins"] = frozenset({origin})
     table = dict(getattr(settings, "verifier", {}) or {})
-    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins"})
+    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins", "ministry_did"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})

@@ -29,6 +29,8 @@ share_origins          (none)       origins (``https://portal.example``) whose s
                                     fetches; any other link is refused unfetched (``share.untrusted``)
 share_timeout          5.0          seconds to fetch a share link (connect, each read, the whole body)
 share_max_bytes        524288       the largest share link answer read
+ministry_did           ""           the DID whose seals and credentials the pages attribute to the
+                                    ministry by name (the installation's own DID)
 =====================  ===========  =================================================================
 """
 
@@ -68,6 +70,7 @@ class VerifierSettings:
     status_origins: Mapping[str, frozenset[str]] = field(default_factory=dict)
     share_timeout: float = 5.0
     share_max_bytes: int = 512 * 1024
+    ministry_did: str = ""
 
     def __post_init__(self) -> None:
         if not self.trusted_issuers:
