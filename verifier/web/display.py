@@ -272,7 +272,7 @@ def seal_content(content: SealContent, reference: Reference, lang: Language) -> 
     if content.option is not None:
         add("option", coded(reference.options, content.option))
     session = coded(reference.sessions, content.session)
-    add("session", Cell(f"{session.text} {content.session_year}", session.lang, session.dir))
+    add("session", Cell(f"{session.text} {content.session_year}", session.lang, session.dir, session.translated))
     add("academy", coded(reference.academies, content.academy))
     header: tuple[str, ...] = ()
     results: list[tuple[Cell, ...]] = []

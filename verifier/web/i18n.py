@@ -69,18 +69,18 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     "verdict.revoked": {"ar": "ملغاة", "fr": "Révoqué", "en": "Revoked"},
     "verdict.suspended": {"ar": "موقوفة", "fr": "Suspendu", "en": "Suspended"},
     "verdict.revoked.any": {
-        "ar": "هذه الوثيقة أصدرتها الجهة المذكورة أدناه فعلاً، لكنها ألغتها: لم تعد صالحة. لا تعتمد عليها.",
+        "ar": "هذه الوثيقة أصدرتها الجهة المذكورة هنا فعلاً، لكنها ألغتها: لم تعد صالحة. لا تعتمد عليها.",
         "fr": "Ce document a bien été délivré par l'émetteur indiqué, mais il l'a révoqué : il n'est plus valable. Ne vous y fiez pas.",
         "en": "This document was genuinely issued by the issuer named here, who has since revoked it: it is no longer valid. Do not rely on it.",
     },
     "verdict.suspended.any": {
-        "ar": "هذه الوثيقة أصدرتها الجهة المذكورة أدناه فعلاً، لكنها أوقفتها مؤقتاً: لا تعتمد عليها حالياً، واتصل بالجهة المُصدِرة.",
+        "ar": "هذه الوثيقة أصدرتها الجهة المذكورة هنا فعلاً، لكنها أوقفتها مؤقتاً: لا تعتمد عليها حالياً، واتصل بالجهة المُصدِرة.",
         "fr": "Ce document a bien été délivré par l'émetteur indiqué, mais il l'a suspendu : ne vous y fiez pas pour l'instant et contactez l'émetteur.",
         "en": "This document was genuinely issued by the issuer named here, who has suspended it: do not rely on it for now, and contact the issuer.",
     },
     "verdict.since": {"ar": "منذ", "fr": "depuis le", "en": "since"},
-    "verdict.issuer": {"ar": "الجهة المُصدِرة", "fr": "Émetteur", "en": "Issuer"},
-    "verdict.cause": {"ar": "السبب", "fr": "Cause", "en": "Cause"},
+    "verdict.issuer": {"ar": "الجهة المُصدِرة:", "fr": "Émetteur :", "en": "Issuer:"},
+    "verdict.cause": {"ar": "السبب:", "fr": "Cause :", "en": "Cause:"},
     "verdict.valid.seal": {
         "ar": "هذه الوثيقة المطبوعة تحمل ختم الوزارة، ومحتواها أدناه هو ما وقّعته الوزارة. قارنه بالورقة.",
         "fr": "Ce document imprimé porte le cachet du ministère ; son contenu ci-dessous est celui que le ministère a signé. Comparez-le avec le papier.",
