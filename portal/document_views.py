@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from shahada.issuer.archive.store import StoredCredential
 from shahada.portal.documents import document_view, graduate_credentials, statuses
-from shahada.portal.errors import NotFoundError, UnavailableError
+from shahada.portal.errors import DocumentWithdrawnError, NotFoundError, UnavailableError
 from shahada.portal.web import page, portal, reader_language, require_graduate
 
 bp = Blueprint("documents", __name__)
@@ -48,9 +48,23 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
+def offered(number: str) -> StoredCredential:
+    """One of the graduate's documents that may be handed out: never a revoked or suspended one,
+    whose copy a verifier would then be shown (issue 11).
+
+    Raises:
+        DocumentWithdrawnError (document.revoked, document.suspended): the page says why and whom to contact.
+    """
+    credential = owned(number)
+    state = statuses([credential], portal().status)[credential.id]
+    if state != "valid":
+        raise DocumentWithdrawnError(f"this document is {state}: no copy of it is offered", code=f"document.{state}")
+    return credential
+
+
 @bp.get("/documents/<number>.pdf")
 def pdf(number: str) -> Response:
-    credential = owned(number)
+    credential = offered(number)
     printer = portal().printer
     if printer is None:
         raise UnavailableError("this installation prints no PDF", code="print.unavailable")
@@ -59,6 +73,6 @@ def pdf(number: str) -> Response:
 
 @bp.get("/documents/<number>.json")
 def credential_json(number: str) -> Response:
-    credential = owned(number)
+    credential = offered(number)
     body = json.dumps(credential.document, ensure_ascii=False, indent=2).encode("utf-8")
     return _download(body, "application/vc", f"{credential.document_number}.json")

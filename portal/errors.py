@@ -99,3 +99,11 @@ class UnprocessableError(PortalError):
 class UnavailableError(PortalError):
     code = "portal.unavailable"
     http_status = 503
+
+
+class DocumentWithdrawnError(PortalError):
+    """A revoked or suspended document: no copy of it is offered (``document.revoked``,
+    ``document.suspended``)."""
+
+    code = "document.revoked"
+    http_status = 409

@@ -219,6 +219,16 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "fr": "Trop de tentatives. Réessayez dans {minutes} minute(s).",
         "en": "Too many attempts. Try again in {minutes} minute(s).",
     },
+    "error.document.revoked": {
+        "ar": "ألغت الوزارة هذه الوثيقة، فلا تُسلَّم منها أي نسخة. إن كنت ترى أن في الأمر خطأ، فاتصل بمصلحة الامتحانات في أكاديميتك الجهوية ومعك رقم الوثيقة.",
+        "fr": "Le ministère a révoqué ce document : aucune copie n'en est délivrée. Si vous pensez qu'il s'agit d'une erreur, contactez le service des examens de votre académie régionale en indiquant le numéro du document.",
+        "en": "The ministry has revoked this document: no copy of it is issued. If you believe this is a mistake, contact the examinations office of your regional academy with the document's number.",
+    },
+    "error.document.suspended": {
+        "ar": "أوقفت الوزارة هذه الوثيقة مؤقتاً، فلا تُسلَّم منها أي نسخة إلى حين رفع التوقيف. اتصل بمصلحة الامتحانات في أكاديميتك الجهوية ومعك رقم الوثيقة.",
+        "fr": "Le ministère a suspendu ce document : aucune copie n'en est délivrée tant que la suspension dure. Contactez le service des examens de votre académie régionale en indiquant le numéro du document.",
+        "en": "The ministry has suspended this document: no copy of it is issued while the suspension lasts. Contact the examinations office of your regional academy with the document's number.",
+    },
     "error.document.unknown": {
         "ar": "هذه الوثيقة غير موجودة في حسابك.",
         "fr": "Ce document ne figure pas dans votre espace.",

@@ -19,10 +19,12 @@ from shahada.schemas.loader import schemas_dir
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """A name in French and Arabic."""
+    """A name in French and Arabic (what the ministry signs), and in English (``english.json``: a
+    translation for the verifier's English pages, never signed)."""
 
     fr: str
     ar: str
+    en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +83,10 @@ class Reference:
         raise KeyError(code)
 
 
-def _label(raw: Any, where: str) -> Label:
+def _bilingual(raw: Any, where: str, english: str | None = None) -> Label:
     if not isinstance(raw, dict) or not isinstance(raw.get("fr"), str) or not isinstance(raw.get("ar"), str):
         raise ReferenceDataError(f"{where}: expected {{'fr': str, 'ar': str}}")
-    return Label(fr=raw["fr"], ar=raw["ar"])
+    return Label(fr=raw["fr"], ar=raw["ar"], en=english)
 
 
 def _coefficients(raw: Any, subjects: dict[str, Label], where: str) -> tuple[SubjectCoefficient, ...]:
@@ -104,8 +106,16 @@ def load_reference(base: Path | None = None) -> Reference:
         subjects_raw = json.loads((base / "subjects.json").read_text(encoding="utf-8"))["subjects"]
         streams_doc = json.loads((base / "streams.json").read_text(encoding="utf-8"))
         rules = json.loads((base / "rules.json").read_text(encoding="utf-8"))
+        english_path = base / "english.json"
+        english: dict[str, Any] = json.loads(english_path.read_text(encoding="utf-8")) if english_path.exists() else {}
     except (OSError, ValueError, KeyError) as err:
         raise ReferenceDataError(f"cannot read reference data under {base}: {err}") from err
+
+    def _label(raw: Any, where: str) -> Label:
+        table, _, code = where.partition(".")
+        found = english.get(table, {}).get(code.split(".")[0]) if isinstance(english.get(table), dict) else None
+        return _bilingual(raw, where, found if isinstance(found, str) else None)
+
     subjects = {code: _label(v, f"subjects.{code}") for code, v in subjects_raw.items()}
     options = {code: _label(v, f"options.{code}") for code, v in streams_doc["options"].items()}
     streams = {}
@@ -122,7 +132,7 @@ def load_reference(base: Path | None = None) -> Reference:
         )
     mentions = tuple(
         sorted(
-            (Mention(code=m["code"], minimum=Decimal(m["min"]), name=Label(m["fr"], m["ar"])) for m in rules["mentions"]),
+            (Mention(code=m["code"], minimum=Decimal(m["min"]), name=_label(m, f"mentions.{m['code']}")) for m in rules["mentions"]),
             key=lambda m: m.minimum,
         )
     )

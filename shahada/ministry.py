@@ -34,8 +34,9 @@ from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
 from shahada.issuer.issuance import AgentSigner, Progress, Signer
-from shahada.issuer.site.app import SiteServer, create_site_app, did_document_path
+from shahada.issuer.site.app import SiteServer, did_document_path
 from shahada.issuer.usecases import Issuance, issue_pv, publish_status
+from shahada.public import public_app
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.status_setup import ministry_status_origins, seen_lists_file, status_checker, status_store
 from shahada.tls import TLSFiles, ensure_local_tls
@@ -74,12 +75,19 @@ def published_did_document(settings: Settings) -> dict[str, Any] | None:
 
 
 def start_local_site(
-    settings: Settings, tls: TLSFiles, did_document: dict[str, Any], loader: PinnedDocumentLoader, status_lists: Any = None
+    settings: Settings,
+    tls: TLSFiles,
+    did_document: dict[str, Any],
+    loader: PinnedDocumentLoader,
+    status_lists: Any = None,
+    archive: Archive | None = None,
 ) -> SiteServer | None:
-    """Serve the site on loopback when the DID is a local did:web; None otherwise."""
+    """Serve the public origin on loopback when the DID is a local did:web (the site and the
+    verifier, :mod:`shahada.public`: the printed QR codes' ``HTTPS://localhost:<port>/V/…`` opens
+    the verdict); None otherwise."""
     if settings.did_method != "web" or not settings.site_is_local:
         return None
-    app = create_site_app(did_documents={did_document["id"]: did_document}, loader=loader, status_lists=status_lists)
+    app = public_app(settings, did_document, loader, status_lists, records=archive_records(archive) if archive is not None else None)
     try:
         return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
     except OSError as err:
@@ -90,6 +98,17 @@ def start_local_site(
             "another program holds that port; stop it or set site_port in config.toml",
             code="config.site_port",
         ) from err
+
+
+def archive_records(archive: Archive) -> Callable[[str], dict[str, Any] | None]:
+    """The archived signed credential of an issued id (the verifier's ``archive`` check)."""
+    from shahada.issuer.archive.store import ISSUED
+
+    def lookup(credential_id: str) -> dict[str, Any] | None:
+        stored = archive.get(credential_id)
+        return dict(stored.document) if stored is not None and stored.status == ISSUED else None
+
+    return lookup
 
 
 def _serves_document(settings: Settings, tls: TLSFiles, did_document: dict[str, Any]) -> bool:
@@ -208,7 +227,7 @@ class LocalMinistry:
         self.archive = open_archive(s.archive_url)  # upgraded to the current schema first
         self._stack.callback(self.archive.close)
         self.status = status_store(s, self.archive)
-        self.site = start_local_site(s, self.tls, document, self.loader, self.status)
+        self.site = start_local_site(s, self.tls, document, self.loader, self.status, self.archive)
         if self.site is not None:
             self._stack.callback(self.site.stop)
 
@@ -267,7 +286,7 @@ class LocalSite:
                 tls = ensure_local_tls(s.tls_dir)
                 self._archive = open_archive(s.archive_url)
                 store = status_store(s, self._archive)
-                self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader(), store)
+                self.server = start_local_site(s, tls, self.document, PinnedDocumentLoader(), store, self._archive)
             except ConfigError:
                 self.server = None  # the port is taken: whoever holds it is reported by the verifier's did.resolution
         return self

@@ -21,7 +21,15 @@ import click
 
 from shahada.common.errors import ShahadaError
 
-EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_UNUSABLE: Final = 2
+_HEADLINE: Final = {
+    "valid": "VALID SEAL",
+    "invalid": "INVALID SEAL",
+    "revoked": "REVOKED: the ministry revoked this document",
+    "suspended": "SUSPENDED: the ministry suspended this document",
+    "incomplete": "CANNOT VERIFY NOW: a check could not be completed (see below); try again later",
+    "unusable": "UNUSABLE: not a seal of this format",
+}
 _SEAL_TEXT: Final = re.compile(r"(?:^|[/#=:])[A-Za-z2-7]{16,}\s*$")
 _MARKS: Final = {"passed": "✓", "failed": "✗", "skipped": "·"}
 
@@ -108,9 +116,9 @@ def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: b
     from shahada.did.errors import DIDError
     from shahada.ministry import LocalSite, make_verifier, ministry_did_of, published_did_document
     from shahada.schemas.reference import bundled_reference
-    from shahada.status_setup import with_seal_status
-    from shahada.verifier.seal import DECODE_CODES, StaticResolver, verify_seal
+    from shahada.verifier.seal import StaticResolver, verify_seal, with_status
     from shahada.verifier.seal_fields import signed_fields
+    from shahada.verifier.verdict import exit_code, verdict
 
     try:
         text = seal_text_of(source)
@@ -127,31 +135,30 @@ def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: b
         resolver = StaticResolver(documents, fallback=verifier.resolver)
         with archive_lookup(settings) as lookup, LocalSite(settings):
             result = verify_seal(text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup, massar=massar)
-            result = with_seal_status(result, make_verifier(settings, ministry, registry=True).registry)  # revoked? (docs/status.md)
+            result = with_status(result, make_verifier(settings, ministry, registry=True).registry)  # revoked? (docs/status.md)
     except ShahadaError as err:
         click.echo(f"unusable input [{err.code}]: {err.message}", err=True)
         return EXIT_UNUSABLE
+    outcome = verdict(result.verified, result.checks)
     fields = signed_fields(result.content, bundled_reference()) if result.content is not None else []
     if as_json:
         out = result.to_dict()
         out["fields"] = [f.to_dict() for f in fields]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        click.echo("VALID SEAL" if result.verified else "INVALID SEAL")
+        click.echo(_HEADLINE[outcome])
         for check in result.checks:
             click.echo(f"  {_MARKS[check.outcome]} {check.name:<10} {check.code:<20} {check.message}")
         if fields:
-            trust = "signed by the ministry" if result.verified else "NOT TRUSTED: shown to say what the seal claims"
+            trust = {
+                "valid": "signed by the ministry",
+                "revoked": "signed by the ministry, since REVOKED",
+                "suspended": "signed by the ministry, now SUSPENDED",
+                "incomplete": "signed, but its status could not be checked now",
+            }.get(outcome, "NOT TRUSTED: shown to say what the seal claims")
             click.echo(f"\nSigned fields ({trust}); compare them with the paper:")
             width = max(len(f.label.fr) for f in fields)
             for field in fields:
                 value = field.value.fr if field.value.fr == field.value.ar else f"{field.value.fr}  |  {field.value.ar}"
                 click.echo(f"  {field.label.fr:<{width}}  {value}")
-    failed = {c.code for c in result.errors}
-    if result.verified:
-        return EXIT_VALID
-    if failed & DECODE_CODES:
-        return EXIT_UNUSABLE
-    if failed and failed <= {"did.resolution"}:
-        return EXIT_INCOMPLETE
-    return EXIT_INVALID
+    return exit_code(outcome)

@@ -62,6 +62,7 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
         "seal_base_url": settings.verify_base_url,
         "did_verify_tls": str(ca) if settings.site_is_local and ca.exists() else True,
         "did_documents": dict(did_documents or {}),
+        "ministry_did": ministry_did or "",
     }
     extra = ministry_status_origins(settings, ministry_did)
     if extra:
@@ -75,7 +76,7 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
             raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
         base["share_origins"] = frozenset({origin})
     table = dict(getattr(settings, "verifier", {}) or {})
-    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins"})
+    blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins", "ministry_did"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})
@@ -116,6 +117,40 @@ def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
         yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
+
+
+@dataclass(frozen=True, slots=True)
+class InstallationPublic:
+    app: Any  # a WSGI application (shahada.public.PublicOrigin)
+    origin: str
+    did_path: str
+    seal_base_url: str
+
+
+@contextmanager
+def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
+    """The public origin of this installation (:mod:`shahada.public`), from its published DID
+    document and its archive (status lists, registry, records), while in use.
+
+    Raises:
+        ConfigError (config.did): the DID document was never published (run ``shahada did document``).
+    """
+    from shahada.database import open_archive
+    from shahada.issuer.site.app import did_document_path
+    from shahada.ministry import published_did_document
+    from shahada.public import public_app
+    from shahada.schemas.loader import PinnedDocumentLoader
+    from shahada.status_setup import site_origin, status_store
+
+    document = published_did_document(settings)
+    if document is None:
+        raise ConfigError(f"no DID document under {settings.home / 'site'}: run `shahada did document` once", code="config.did")
+    with ExitStack() as stack:
+        archive = open_archive(settings.archive_url)
+        stack.callback(archive.close)
+        lookup = stack.enter_context(archive_lookup(settings))
+        app = public_app(settings, document, PinnedDocumentLoader(), status_store(settings, archive), records=lookup)
+        yield InstallationPublic(app, site_origin(settings), did_document_path(str(document["id"])), settings.verify_base_url)
 
 
 # --- the graduate portal ---------------------------------------------------------------------------

@@ -3,7 +3,6 @@ status checker, and publishing lists through the agent (W3C Bitstring Status Lis
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -13,7 +12,6 @@ from urllib.parse import unquote
 from shahada.config import Settings
 from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive
-from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
 from shahada.verifier.status import MemorySeenLists, SeenLists, StatusChecker, StatusListFetcher
 
@@ -80,18 +78,3 @@ def seen_lists_file(settings: Settings) -> Path:
     """Where this installation's verifier (``shahada verify``) remembers the newest status list it
     accepted per URL, across runs: ``$SHAHADA_HOME/verifier/status-lists-seen.json`` (0600)."""
     return settings.home / "verifier" / "status-lists-seen.json"
-
-
-def with_seal_status(result: Any, registry: RegistryChecker | None) -> Any:
-    """A seal's :class:`~shahada.verifier.seal.SealVerification` with a ``status`` check from the signer's
-    registry appended (revoked, suspended, superseded fail it; an offline registry skips it), when
-    the seal's signature passed and its issuer has a registry."""
-    if registry is None or result.content is None or result.signer is None:
-        return result
-    signature = next((c for c in result.checks if c.name == "signature"), None)
-    if signature is None or signature.outcome != "passed":
-        return result
-    check = registry.seal_status(result.content.credential_id, str(result.signer).split("#", 1)[0])
-    if check is None:
-        return result
-    return dataclasses.replace(result, checks=(*result.checks, check), verified=result.verified and check.outcome != "failed")

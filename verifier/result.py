@@ -33,9 +33,13 @@ class Check:
     outcome: CheckOutcome
     code: str
     message: str
+    since: str | None = None  # revoked or suspended: the date (YYYY-MM-DD) the registry gives, never the reason
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "outcome": self.outcome, "code": self.code, "message": self.message}
+        out = {"name": self.name, "outcome": self.outcome, "code": self.code, "message": self.message}
+        if self.since is not None:
+            out["since"] = self.since
+        return out
 
 
 class Checked:

@@ -23,9 +23,10 @@ fields that were changed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from shahada.did.document import DIDDocument
 from shahada.did.errors import DIDError
@@ -36,7 +37,7 @@ from shahada.schemas.seal.text import seal_bytes
 from shahada.verifier.checks import Resolver
 from shahada.verifier.result import Check, Checked
 
-__all__ = ["DECODE_CODES", "ArchiveLookup", "SealVerification", "StaticResolver", "verify_seal"]
+__all__ = ["DECODE_CODES", "ArchiveLookup", "SealStatus", "SealVerification", "StaticResolver", "verify_seal", "with_status"]
 
 SEAL_CHECKS: Final = ("decode", "key", "signature", "holder", "archive")
 DECODE_CODES: Final = frozenset({"seal.malformed", "seal.truncated", "seal.oversized", "seal.version"})
@@ -59,6 +60,29 @@ class SealVerification(Checked):
             "errors": [c.to_dict() for c in self.errors],
             "signer": self.signer,
         }
+
+
+class SealStatus(Protocol):
+    """The registry of the seal's signer (:meth:`shahada.verifier.registry.RegistryChecker.seal_status`)."""
+
+    def seal_status(self, credential_id: str, issuer: str) -> Check | None: ...
+
+
+def with_status(result: SealVerification, registry: SealStatus | None) -> SealVerification:
+    """``result`` with a ``status`` check from the signer's registry appended (``docs/seal.md`` §6
+    step 5: the status reference 0 is the credential id), once the seal's signature passed and
+    when its issuer has a registry. Revoked, suspended or superseded fail it; a registry that
+    cannot be reached fails it with ``registry.unavailable``: the seal is then neither valid nor
+    invalid but "cannot verify now" (:func:`shahada.verifier.verdict.verdict`)."""
+    if registry is None or result.content is None or result.signer is None:
+        return result
+    signature = next((c for c in result.checks if c.name == "signature"), None)
+    if signature is None or signature.outcome != "passed":
+        return result
+    check = registry.seal_status(result.content.credential_id, str(result.signer).split("#", 1)[0])
+    if check is None:
+        return result
+    return dataclasses.replace(result, checks=(*result.checks, check), verified=result.verified and check.outcome != "failed")
 
 
 class StaticResolver:

@@ -475,9 +475,17 @@ def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, A
         ).one_or_none()
     if row is None or row[0] != ISSUED:
         return None
-    bits = engine_store.status_of(credential_id)
-    state = "revoked" if bits.get("revocation") else "suspended" if bits.get("suspension") else "valid"
+    with engine_store._sessions() as session:
+        entries = session.execute(
+            select(StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at).where(StatusEntryRow.credential_id == credential_id)
+        ).all()
+    since = {purpose: changed for purpose, value, changed in entries if value}
+    purpose = "revocation" if "revocation" in since else "suspension" if "suspension" in since else None
+    state = {"revocation": "revoked", "suspension": "suspended", None: "valid"}[purpose]
     entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": row[1]}
+    changed_at = since.get(purpose) if purpose is not None else None
+    if changed_at is not None:
+        entry["since"] = changed_at.astimezone(dt.UTC).date().isoformat()  # the day, never the reason
     from shahada.issuer.rectification import superseded_by  # rectification builds on this module
 
     replacement = superseded_by(engine_store.engine, credential_id)

@@ -21,6 +21,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from wsgiref.types import WSGIApplication
 
 from flask import Flask, Response, abort
 
@@ -99,7 +100,7 @@ class SiteServer:
     Raises OSError (e.g. EADDRINUSE) when the port cannot be bound.
     """
 
-    def __init__(self, app: Flask, *, host: str, port: int, cert: Path, key: Path) -> None:
+    def __init__(self, app: WSGIApplication, *, host: str, port: int, cert: Path, key: Path) -> None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(str(cert), str(key))

@@ -25,8 +25,8 @@ from shahada.common.errors import ShahadaError
 from shahada.common.files import private_dir, write_private
 from shahada.wallet.cli import wallet_group
 
-EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
-INCOMPLETE_CODES = frozenset({"did.resolution", "status.unavailable", "status.stale", "registry.unavailable"})
+EXIT_UNUSABLE = 2
+_HEADLINE = {"valid": "VALID", "invalid": "INVALID", "revoked": "REVOKED", "suspended": "SUSPENDED", "incomplete": "CANNOT VERIFY NOW", "unusable": "UNUSABLE"}
 
 
 @click.group()
@@ -101,6 +101,7 @@ def verify(source: str, as_json: bool, massar: str | None) -> None:
     (PNG, JPEG) or a PDF (no agent). Exit 0 valid, 1 invalid, 2 unusable, 3 incomplete."""
     from shahada.ministry import LocalSite, make_verifier, ministry_did_of
     from shahada.paper import is_paper, verify_paper
+    from shahada.verifier.verdict import exit_code, verdict
 
     if is_paper(source):
         sys.exit(verify_paper(source, _settings, as_json=as_json, massar=massar))
@@ -119,14 +120,11 @@ def verify(source: str, as_json: bool, massar: str | None) -> None:
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo("VALID" if result.verified else "INVALID")
+        click.echo(_HEADLINE[verdict(result.verified, result.checks)])
         for check in result.checks:
             mark = {"passed": "✓", "failed": "✗", "skipped": "·"}[check.outcome]
             click.echo(f"  {mark} {check.name:<10} {check.code:<24} {check.message}")
-    if result.verified:
-        sys.exit(EXIT_VALID)
-    failed = {c.code for c in result.errors}
-    sys.exit(EXIT_INCOMPLETE if failed and failed <= INCOMPLETE_CODES else EXIT_INVALID)
+    sys.exit(exit_code(verdict(result.verified, result.checks)))
 
 
 # --- did ---------------------------------------------------------------------------------------

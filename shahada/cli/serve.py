@@ -99,15 +99,35 @@ def _stop_first(*stops: Callable[[], None]) -> Callable[[int, FrameType | None],
 
 @contextmanager
 def _exit_on_error(host: str, port: int) -> Iterator[None]:
-    """A domain error, or an address that cannot be listened on, ends the command with exit 1."""
+    """A domain error (a port that cannot be listened on included: :func:`_listen`) ends the
+    command with exit 1 and one line; any other system error too, without claiming it was the
+    service's port."""
     try:
         yield
     except ShahadaError as err:
         click.echo(f"error [{err.code}]: {err.message}", err=True)
         sys.exit(1)
-    except OSError as err:  # e.g. the port is taken
-        click.echo(f"error [serve.bind]: cannot listen on {host}:{port}: {err}", err=True)
+    except OSError as err:
+        click.echo(f"error [serve.os]: {err.strerror or err}{f' ({err.filename})' if err.filename else ''}", err=True)
         sys.exit(1)
+
+
+def _listen(app: Any, *, host: str, port: int, threads: int, ident: str, option: str = "--port", limits: Any = None) -> Any:
+    """A waitress server bound to ``host:port``.
+
+    Raises:
+        ConfigError (serve.bind): the address cannot be listened on; the message names that port
+            and the option that changes it.
+    """
+    from shahada.common.wsgi import WaitressServer
+
+    try:
+        return WaitressServer(app, host=host, port=port, threads=threads, ident=ident, **({"limits": limits} if limits is not None else {}))
+    except OSError as err:
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({err.strerror or err}): another program holds that port; stop it or choose another with {option}",
+            code="serve.bind",
+        ) from err
 
 
 def _serve_until_stopped(server: Any) -> None:
@@ -149,7 +169,10 @@ def serve_issuer(host: str, port: int) -> None:
                 default_suite=settings.proof_type,
                 records=records,
             )
-            server = IssuerServer(create_app(service), host=host, port=port)
+            try:
+                server = IssuerServer(create_app(service), host=host, port=port)
+            except OSError as err:
+                raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror or err}): another program holds that port; stop it or choose another with --port", code="serve.bind") from err
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
             click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
@@ -165,13 +188,12 @@ def serve_issuer(host: str, port: int) -> None:
 @click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
 def serve_verifier(host: str, port: int, threads: int) -> None:
     """The public verifier: pages (ar, fr, en), QR URLs, and the W3C VC API (no agent needed)."""
-    from shahada.common.wsgi import WaitressServer
     from shahada.config import load_settings
     from shahada.services import installation_verifier
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port), installation_verifier(load_settings()) as verifier:
-        server = WaitressServer(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
+        server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
         if verifier.service.workers is not None:
             verifier.service.workers.start()
             signal.signal(signal.SIGTERM, _stop_first(verifier.service.workers.close))
@@ -190,7 +212,6 @@ def serve_portal(host: str, port: int, threads: int) -> None:
     """The graduate portal: sign-in (Code Massar, birth date, one-time code), documents, wallet, share links."""
     import os
 
-    from shahada.common.wsgi import WaitressServer
     from shahada.config import load_settings
     from shahada.ministry import LocalMinistry
     from shahada.services import installation_portal
@@ -199,9 +220,30 @@ def serve_portal(host: str, port: int, threads: int) -> None:
     with _exit_on_error(host, port):
         settings = load_settings()
         with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ) as portal:
-            server = WaitressServer(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
+            server = _listen(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
             click.echo(f"graduate portal: {server.url}/", err=True)
             click.echo(f"share links: {portal.settings.public_url or server.url}/s/<token>; verifier: {portal.settings.verifier_url or '(none: browsers get the JSON)'}", err=True)
             click.echo(f"one-time codes: {portal.outbox or portal.settings.sender}; add to wallet: {'on' if portal.wallet else 'off'}", err=True)
             _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
+
+
+@serve.command("public")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
+@click.option("--port", default=8443, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+@click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
+def serve_public(host: str, port: int, threads: int) -> None:
+    """The ministry's public origin (production): the DID document, contexts, schemas, status lists,
+    registry AND the verifier (pages, the printed QR codes' /V/, the VC API), at https://<did_web_host>
+    behind a TLS proxy. No agent needed."""
+    from shahada.config import load_settings
+    from shahada.services import installation_public
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with _exit_on_error(host, port), installation_public(load_settings()) as public:
+        server = _listen(public.app, host=host, port=port, threads=threads, ident="shahada-public")
+        click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
+        click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
+        click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
+        _serve_until_stopped(server)
+    click.echo("stopped.", err=True)

@@ -22,6 +22,7 @@ from flask import Flask, Response, request
 from shahada.common.problems import render_error
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
+from shahada.verifier.seal import SealStatus
 from shahada.verifier.web import api, pages
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
 from shahada.verifier.web.service import Records, Report, VerifierService
@@ -65,6 +66,7 @@ def create_app(
     clock: Callable[[], dt.datetime] | None = None,
     loader: PinnedDocumentLoader | None = None,
     workers: VerifierWorkers | None = None,
+    registry: SealStatus | None = None,
 ) -> Flask:
     """The verifier application. ``workers``: the worker processes of the expensive work (see
     :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.
@@ -74,7 +76,7 @@ def create_app(
     """
     if not isinstance(settings, VerifierSettings):
         settings = VerifierSettings.from_mapping(settings)
-    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now, workers=workers)
+    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now, workers=workers, registry=registry)
     app = Flask("shahada.verifier.web")
     app.config[SERVICE_KEY] = service
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK

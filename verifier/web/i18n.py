@@ -65,7 +65,22 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     # --- verdicts ------------------------------------------------------------------------------
     "verdict.valid": {"ar": "صالحة", "fr": "Valide", "en": "Valid"},
     "verdict.invalid": {"ar": "غير صالحة", "fr": "Non valide", "en": "Invalid"},
-    "verdict.incomplete": {"ar": "تعذّر إتمام التحقق", "fr": "Vérification incomplète", "en": "Verification incomplete"},
+    "verdict.incomplete": {"ar": "تعذّر التحقق الآن", "fr": "Impossible de vérifier", "en": "Cannot verify now"},
+    "verdict.revoked": {"ar": "ملغاة", "fr": "Révoqué", "en": "Revoked"},
+    "verdict.suspended": {"ar": "موقوفة", "fr": "Suspendu", "en": "Suspended"},
+    "verdict.revoked.any": {
+        "ar": "هذه الوثيقة أصدرتها الجهة المذكورة هنا فعلاً، لكنها ألغتها: لم تعد صالحة. لا تعتمد عليها.",
+        "fr": "Ce document a bien été délivré par l'émetteur indiqué, mais il l'a révoqué : il n'est plus valable. Ne vous y fiez pas.",
+        "en": "This document was genuinely issued by the issuer named here, who has since revoked it: it is no longer valid. Do not rely on it.",
+    },
+    "verdict.suspended.any": {
+        "ar": "هذه الوثيقة أصدرتها الجهة المذكورة هنا فعلاً، لكنها أوقفتها مؤقتاً: لا تعتمد عليها حالياً، واتصل بالجهة المُصدِرة.",
+        "fr": "Ce document a bien été délivré par l'émetteur indiqué, mais il l'a suspendu : ne vous y fiez pas pour l'instant et contactez l'émetteur.",
+        "en": "This document was genuinely issued by the issuer named here, who has suspended it: do not rely on it for now, and contact the issuer.",
+    },
+    "verdict.since": {"ar": "منذ", "fr": "depuis le", "en": "since"},
+    "verdict.issuer": {"ar": "الجهة المُصدِرة:", "fr": "Émetteur :", "en": "Issuer:"},
+    "verdict.cause": {"ar": "السبب:", "fr": "Cause :", "en": "Cause:"},
     "verdict.valid.seal": {
         "ar": "هذه الوثيقة المطبوعة تحمل ختم الوزارة، ومحتواها أدناه هو ما وقّعته الوزارة. قارنه بالورقة.",
         "fr": "Ce document imprimé porte le cachet du ministère ; son contenu ci-dessous est celui que le ministère a signé. Comparez-le avec le papier.",
@@ -92,9 +107,9 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "en": "Do not rely on this document: at least one check failed (see below).",
     },
     "verdict.incomplete.any": {
-        "ar": "لم يكن بالإمكان إتمام أحد الفحوص (مثلاً تعذّر الوصول إلى مفتاح الوزارة). أعد المحاولة لاحقاً.",
-        "fr": "Une vérification n'a pas pu être menée à terme (par exemple la clé du ministère n'a pas pu être obtenue). Réessayez plus tard.",
-        "en": "A check could not be completed (for example the ministry's key could not be obtained). Try again later.",
+        "ar": "لم يفشل أي فحص، لكن أحدها تعذّر إتمامه الآن، فلا يمكن القول إن الوثيقة صالحة ولا إنها غير صالحة. أعد المحاولة لاحقاً.",
+        "fr": "Aucune vérification n'a échoué, mais l'une d'elles n'a pas pu être menée à terme : ce document n'est déclaré ni valide ni non valide. Réessayez plus tard.",
+        "en": "No check failed, but one could not be completed now: this document is declared neither valid nor invalid. Try again later.",
     },
     "result.checks": {"ar": "الفحوص", "fr": "Vérifications", "en": "Checks"},
     "result.content": {"ar": "المحتوى الموقَّع", "fr": "Contenu signé", "en": "Signed content"},
@@ -106,7 +121,7 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     "result.content.french": {
         "ar": "",
         "fr": "",
-        "en": "The ministry signs its documents in French and Arabic; values are shown in French.",
+        "en": "The ministry signs its documents in French and Arabic. Values marked † are English translations of the signed French and Arabic; names and places are shown as signed, in French.",
     },
     "result.content.hidden": {
         "ar": "لا يُعرض المحتوى لأن التوقيع لم يُتحقَّق منه.",
@@ -149,6 +164,7 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     "check.signature": {"ar": "التوقيع الرقمي", "fr": "Signature numérique", "en": "Digital signature"},
     "check.schema": {"ar": "مطابقة نموذج الوثيقة", "fr": "Conformité au modèle du document", "en": "Conforms to the document's schema"},
     "check.validity": {"ar": "تواريخ الصلاحية", "fr": "Dates de validité", "en": "Validity dates"},
+    "check.registry": {"ar": "سجل الوزارة", "fr": "Registre du ministère", "en": "The ministry's registry"},
     "check.status": {"ar": "الوضعية (غير ملغاة أو موقوفة)", "fr": "Statut (ni révoqué ni suspendu)", "en": "Status (not revoked or suspended)"},
     "check.archive": {"ar": "مطابقة سجلات الوزارة", "fr": "Conformité aux registres du ministère", "en": "Agreement with the ministry's records"},
     "check.seal.decode": {"ar": "قراءة الختم", "fr": "Lecture du cachet", "en": "Seal readable"},
@@ -227,6 +243,33 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     },
     "code.status.revoked": {"ar": "ألغت الوزارة هذه الوثيقة.", "fr": "Le ministère a révoqué ce document.", "en": "The ministry has revoked this document."},
     "code.status.suspended": {"ar": "أوقفت الوزارة هذه الوثيقة.", "fr": "Le ministère a suspendu ce document.", "en": "The ministry has suspended this document."},
+    "code.registry.revoked": {"ar": "ألغت الوزارة هذه الوثيقة.", "fr": "Le ministère a révoqué ce document.", "en": "The ministry has revoked this document."},
+    "code.registry.suspended": {"ar": "أوقفت الوزارة هذه الوثيقة.", "fr": "Le ministère a suspendu ce document.", "en": "The ministry has suspended this document."},
+    "code.registry.superseded": {
+        "ar": "عُوِّضت هذه الوثيقة بأخرى بعد تصحيح سجلات الوزارة.",
+        "fr": "Ce document a été remplacé par un autre après une rectification des registres du ministère.",
+        "en": "This document was replaced by another after the ministry's records were corrected.",
+    },
+    "code.registry.unknown": {
+        "ar": "هذه الوثيقة غير موجودة في سجل الوزارة.",
+        "fr": "Ce document ne figure pas au registre du ministère.",
+        "en": "This document is not in the ministry's registry.",
+    },
+    "code.registry.mismatch": {
+        "ar": "المحتوى يختلف عن سجل الوزارة.",
+        "fr": "Le contenu diffère du registre du ministère.",
+        "en": "The content differs from the ministry's registry.",
+    },
+    "code.registry.unavailable": {
+        "ar": "تعذّر الوصول إلى سجل الوزارة، فلا يُعرف إن كانت الوثيقة قد أُلغيت.",
+        "fr": "Le registre du ministère n'a pas pu être joint : on ne peut pas savoir si le document a été révoqué.",
+        "en": "The ministry's registry could not be reached: whether the document was revoked cannot be known.",
+    },
+    "code.status.unavailable": {
+        "ar": "تعذّر الحصول على قائمة الإلغاء لدى الوزارة، فلا يُعرف إن كانت الوثيقة قد أُلغيت.",
+        "fr": "La liste de révocation du ministère n'a pas pu être obtenue : on ne peut pas savoir si le document a été révoqué.",
+        "en": "The ministry's revocation list could not be obtained: whether the document was revoked cannot be known.",
+    },
     "code.share.untrusted": {
         "ar": "هذا الرابط ليس رابط بوابة موثوقة، فلم يُفتح.",
         "fr": "Ce lien n'est pas celui d'un portail de confiance : il n'a pas été ouvert.",

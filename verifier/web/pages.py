@@ -11,7 +11,9 @@ ending with ``=`` is a query parameter instead. Every page works without JavaScr
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
@@ -20,8 +22,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from shahada.common.problems import status_and_code
 from shahada.verifier.result import Check
+from shahada.verifier.verdict import INCOMPLETE_CODES
 from shahada.verifier.web.api import service
-from shahada.verifier.web.display import Content, credential_content, format_instant, seal_content
+from shahada.verifier.web.display import Cell, Content, credential_content, format_date, format_instant, seal_content
 from shahada.verifier.web.errors import BadRequestError
 from shahada.verifier.web.i18n import LANGUAGE_NAMES, direction, has, negotiate, text
 from shahada.verifier.web.parse import MAX_URL_CHARS, valid_massar
@@ -174,11 +177,12 @@ def _check_view(check: Check, kind: str, lang: Language) -> dict[str, str]:
 def _contents(report: Report, lang: Language) -> list[Content]:
     if report.share is not None:
         return []  # each credential of a share is shown with its own verdict (_share_view)
+    reference = service().reference
     if report.seal is not None:
-        return [seal_content(report.seal, service().reference, lang)]
+        return [seal_content(report.seal, reference, lang)]
     if report.credential is not None:
-        return [credential_content(report.credential, lang)]
-    return [credential_content(c, lang) for c in report.held]
+        return [credential_content(report.credential, lang, reference)]
+    return [credential_content(c, lang, reference) for c in report.held]
 
 
 def _share_view(report: Report, lang: Language) -> dict[str, Any] | None:
@@ -197,13 +201,54 @@ def _share_view(report: Report, lang: Language) -> dict[str, Any] | None:
             "verdict": verdict,
             "verdict_label": text(f"verdict.{verdict}", lang),
             "problems": [_check_view(c, "credential", lang) for c in result.errors],
-            "content": credential_content(credential, lang) if signed else None,
+            "content": credential_content(credential, lang, service().reference) if signed else None,
         })
     return {
         "recipient": document.recipient if document is not None else None,
-        "expires": format_instant(document.expires) if document is not None else None,
+        "expires": format_instant(document.expires, lang) if document is not None else None,
         "items": items,
     }
+
+
+def _issuer_name(report: Report, lang: Language) -> Cell | None:
+    """Who issued the document, for the verdict: the name the issuer signed in a credential, the
+    ministry's name for its own seals, else the signer's DID. None when nothing was verified."""
+    credential = report.credential or (report.held[0] if len(report.held) == 1 else None)
+    if credential is not None:
+        issuer = credential.get("issuer")
+        if isinstance(issuer, Mapping) and "name" in issuer:
+            named = credential_content({"issuer": issuer}, lang).rows
+            if named:
+                return named[-1].value
+        did = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        return _name_of_did(str(did), lang) if did else None
+    if report.seal is not None and report.signer is not None:
+        return _name_of_did(report.signer.split("#", 1)[0], lang)
+    return None
+
+
+def _name_of_did(did: str, lang: Language) -> Cell:
+    if did and did == service().settings.ministry_did:
+        return Cell(text("site.ministry", lang), lang, "rtl" if lang == "ar" else "ltr")
+    return Cell(did, "", "ltr")
+
+
+def _since(report: Report, lang: Language) -> str | None:
+    if report.since is None:
+        return None
+    try:
+        return format_date(dt.date.fromisoformat(report.since), lang)
+    except ValueError:
+        return None
+
+
+def _causes(report: Report, lang: Language) -> list[str]:
+    """Why a verification could not be completed, in words (never an exception's text)."""
+    failed = [*report.errors]
+    for inner in (report.presentation.credentials if report.presentation else report.share.credentials if report.share else ()):
+        failed.extend(inner.errors)
+    codes = dict.fromkeys(c.code for c in failed if c.code in INCOMPLETE_CODES)
+    return [text(f"code.{code}", lang) for code in codes if has(f"code.{code}")]
 
 
 def _result(report: Report, *, massar: str | None = None, massar_error: bool = False) -> Response:
@@ -216,6 +261,9 @@ def _result(report: Report, *, massar: str | None = None, massar_error: bool = F
         verdict=verdict,
         verdict_label=text(f"verdict.{verdict}", lang),
         explanation=explanation,
+        issuer=_issuer_name(report, lang) if verdict in ("valid", "revoked", "suspended") else None,
+        since=_since(report, lang) if verdict in ("revoked", "suspended") else None,
+        causes=_causes(report, lang) if verdict == "incomplete" else [],
         checks=_checks_shown(report, massar is not None and not massar_error),
         contents=_contents(report, lang),
         share=_share_view(report, lang),

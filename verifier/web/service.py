@@ -40,13 +40,14 @@ from shahada.schemas.seal.text import seal_payload
 from shahada.verifier.checks import Resolver, SignatureCheck, check_signature
 from shahada.verifier.presentation import PresentationResult, subject_ids, verify_presentation
 from shahada.verifier.records import check_records
+from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, VerificationResult
 from shahada.verifier.scan import kind_of, read_qr_texts
-from shahada.verifier.seal import DECODE_CODES, ArchiveLookup, StaticResolver, verify_seal
+from shahada.verifier.seal import DECODE_CODES, ArchiveLookup, SealStatus, StaticResolver, verify_seal, with_status
 from shahada.verifier.seal_fields import signed_fields
 from shahada.verifier.share import ShareFetcher, ShareResult, verify_share
-from shahada.verifier.status import INCOMPLETE as STATUS_INCOMPLETE
 from shahada.verifier.status import StatusChecker, StatusListFetcher
+from shahada.verifier.verdict import Verdict, verdict
 from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
 from shahada.verifier.web.challenges import Challenge, ChallengeLimitError, ChallengeStore, Redemption
 from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, TooManyRequestsError, UnprocessableInputError
@@ -56,8 +57,6 @@ from shahada.verifier.web.workers import IsolatedSignatureCheck, VerifierWorkers
 __all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 
 Kind = Literal["credential", "presentation", "seal", "share"]
-Verdict = Literal["valid", "invalid", "incomplete"]
-INCOMPLETE_CODES: Final = frozenset({"did.resolution", "share.unavailable", *STATUS_INCOMPLETE})
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 
 
@@ -101,7 +100,19 @@ class Report:
 
     @property
     def verdict(self) -> Verdict:
-        return verdict_of(self.verified, self.errors)
+        """The one verdict (:func:`shahada.verifier.verdict.verdict`), the credentials inside a
+        presentation or share link included."""
+        inner: tuple[tuple[Check, ...], ...] = ()
+        if self.presentation is not None:
+            inner = tuple(r.checks for r in self.presentation.credentials)
+        elif self.share is not None:
+            inner = tuple(r.checks for r in self.share.credentials)
+        return verdict(self.verified, self.checks, inner=inner)
+
+    @property
+    def since(self) -> str | None:
+        """The date a revoked or suspended document changed status, when the registry said it."""
+        return next((c.since for c in self.checks if c.since is not None), None)
 
     @property
     def api_verified(self) -> bool:
@@ -120,6 +131,7 @@ class Report:
         warnings += [{"code": c.code, "message": c.message} for c in self.errors if trust_only and c.code == UNTRUSTED]
         body: dict[str, Any] = {
             "verified": self.api_verified,
+            "verdict": self.verdict,
             "checks": [c.to_dict() for c in self.checks],
             "warnings": warnings,
             "errors": [
@@ -144,12 +156,8 @@ class Report:
 
 
 def verdict_of(verified: bool, errors: Sequence[Check]) -> Verdict:
-    """``valid``; ``incomplete`` when every failure only says a check could not be completed
-    (``did.resolution``, ``share.unavailable``, ``status.unavailable``, ``status.stale``); else ``invalid``."""
-    if verified:
-        return "valid"
-    failed = {c.code for c in errors}
-    return "incomplete" if failed and failed <= INCOMPLETE_CODES else "invalid"
+    """The verdict on one result's failed checks (:func:`shahada.verifier.verdict.verdict`)."""
+    return verdict(verified, errors)
 
 
 def _static_documents(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, DIDDocument]:
@@ -179,6 +187,8 @@ class VerifierService:
         workers: the worker processes for expensive work; by default a pool of the settings'
             ``work_*`` sizes, started at the first task and stopped by :meth:`close`
             (``work_processes = 0``: none, the work runs in the caller's thread).
+        registry: the printed seals' status (revoked, suspended…); by default each trusted
+            issuer's registry on its own origin (``/registry/<id>``).
     """
 
     def __init__(
@@ -191,6 +201,7 @@ class VerifierService:
         loader: PinnedDocumentLoader | None = None,
         reference: Reference | None = None,
         workers: VerifierWorkers | None = None,
+        registry: SealStatus | None = None,
     ) -> None:
         self.settings = settings
         self.loader = loader or PinnedDocumentLoader()
@@ -230,6 +241,10 @@ class VerifierService:
             trusted_origins=_status_origins(settings),
             verify_list=self._check_list,
             clock=self._now,  # the newest list seen per URL is remembered in memory, for this process
+        )
+        # a printed seal's status: the signer's registry, on its own origin (docs/seal.md §6)
+        self.registry: SealStatus = registry or RegistryChecker(
+            self.status.trusted_origins, self.resolver, self.status, verify_tls=settings.did_verify_tls, timeout=settings.did_timeout
         )
 
     def close(self) -> None:
@@ -430,6 +445,7 @@ class VerifierService:
         if decode.outcome == "failed" and decode.code in DECODE_CODES:
             error = PayloadTooLargeError if decode.code == "seal.oversized" else UnprocessableInputError
             raise error(decode.message, code=decode.code)
+        result = with_status(result, self.registry)  # revoked? suspended? (on every path: QR page, upload, API)
         signed = result.check("signature").outcome == "passed"
         extra: dict[str, Any] = {}
         if signed and result.content is not None:

@@ -40,6 +40,8 @@ scan_processes         1            worker processes that read PDFs and photos (
 work_timeout           5.0          seconds one such task may run before its worker is killed
                                     (also its CPU seconds)
 work_memory            1024         MiB of address space a worker may use
+ministry_did           ""           the DID whose seals and credentials the pages attribute to the
+                                    ministry by name (the installation's own DID)
 =====================  ===========  =================================================================
 """
 
@@ -85,6 +87,7 @@ class VerifierSettings:
     scan_processes: int = 1
     work_timeout: float = 5.0
     work_memory: int = 1024
+    ministry_did: str = ""
 
     def __post_init__(self) -> None:
         if not self.trusted_issuers:

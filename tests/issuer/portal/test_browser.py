@@ -208,3 +208,37 @@ def test_the_claim_flow_in_a_browser(browser: Any, running_portal: RunningPortal
     finally:
         context.close()
 
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_a_revoked_document_is_shown_revoked_and_never_offered(browser: Any, ministry: Any, running_portal: RunningPortal, shots: Path, lang: str) -> None:
+    """Another graduate, whose diploma the ministry revoked: the page says so and whom to contact,
+    offers no PDF, and the PDF's address answers with that page, not a clean copy (issue 11)."""
+    import datetime as dt
+
+    portal = running_portal
+    other = next(c for c in candidates(portal.archive) if c.massar != portal.graduate.massar and any(x.kind == "diploma" for x in c.credentials))
+    diploma = other.of_kind("diploma")
+    status = status_store(ministry.settings, portal.archive)
+    assert status is not None
+    status.set_status(diploma.id, "revocation", True, reason="test: fraud", at=dt.datetime.now(dt.UTC))
+    context = browser.new_context(locale=LOCALES[lang], viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(portal.url + "/")
+        page.fill("#massar", other.massar)
+        page.fill("#birth_date", other.birth_date)
+        page.click("form[data-form=signin] button[type=submit]")
+        page.wait_for_url("**/signin/code")
+        page.fill("#code", last_code(portal.outbox, other.massar))
+        page.click("form[data-form=code] button[type=submit]")
+        page.wait_for_url("**/documents")
+        card = page.locator(f'[data-document="{diploma.document_number}"]')
+        assert card.get_attribute("data-status") == "revoked"
+        assert card.locator("[data-download]").count() == 0 and card.locator("[data-withdrawn=revoked]").is_visible()
+        assert "fraud" not in page.content()
+        page.screenshot(path=str(shots / f"portal-revoked-{lang}.png"), full_page=True)
+        refused = page.request.get(f"{portal.url}/documents/{diploma.document_number}.pdf")
+        assert refused.status == 409 and not refused.body().startswith(b"%PDF")
+    finally:
+        context.close()

@@ -95,3 +95,24 @@ def test_without_a_printer_the_pdf_is_503(make_app: Callable[..., Flask], gradua
     sign_in(client, graduate, outbox)
     response = client.get(f"/documents/{graduate.of_kind('diploma').document_number}.pdf", headers={"Accept-Language": "en"})
     assert response.status_code == 503 and 'data-code="print.unavailable"' in html(response)
+
+
+@pytest.mark.parametrize(("purpose", "state", "words"), [("revocation", "revoked", "a révoqué ce document"), ("suspension", "suspended", "a suspendu ce document")])
+def test_a_revoked_or_suspended_document_is_never_handed_out(
+    client: FlaskClient, graduate: Candidate, outbox: Path, status: StatusStore, purpose: str, state: str, words: str
+) -> None:
+    """No clean PDF (nor credential file) of a withdrawn document: its QR code would still open a
+    page, and the copy would circulate as if valid (issue 11). The page says why and whom to contact."""
+    diploma = graduate.of_kind("diploma")
+    status.set_status(diploma.id, purpose, True, reason="test", at=NOW)  # type: ignore[arg-type]
+    sign_in(client, graduate, outbox)
+    listing = html(client.get("/documents?lang=fr"))
+    card = listing.split(f'data-document="{diploma.document_number}"', 1)[1].split("</li>", 1)[0]
+    assert "data-download" not in card and f'data-withdrawn="{state}"' in card and "académie régionale" in card
+    for suffix in ("pdf", "json"):
+        response = client.get(f"/documents/{diploma.document_number}.{suffix}?lang=fr")
+        assert response.status_code == 409 and response.mimetype == "text/html", suffix
+        page = html(response)
+        assert words in page and f'data-code="document.{state}"' in page and not response.data.startswith(b"%PDF")
+    other = graduate.of_kind("transcript")
+    assert client.get(f"/documents/{other.document_number}.pdf").status_code == 200  # the others still are

@@ -77,12 +77,54 @@ def _stop_shared_workers() -> Iterator[None]:
         _WORKERS.pop().close()
 
 
-def make_app(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, *, workers: VerifierWorkers | None = None, **settings: Any) -> Flask:
+@dataclass
+class MemoryRegistry:
+    """The stand-in ministry's registry (what its site answers at ``/registry/<id>``), in memory:
+    every credential id is issued and valid unless ``states`` says otherwise (``None``: unknown,
+    ``"down"``: the registry cannot be reached)."""
+
+    states: dict[str, tuple[str, str | None] | None | str]
+
+    def lookup(self, credential_id: str) -> dict[str, Any] | None:
+        state = self.states.get(credential_id, ("valid", None))
+        if state is None:
+            return None
+        if state == "down":
+            raise ConnectionError("the registry is down")
+        status, since = state
+        return {"id": credential_id, "status": status, "recordDigest": "", **({"since": since} if since else {})}
+
+    def checker(self) -> Any:
+        from shahada.verifier.registry import RegistryChecker
+
+        return _Unreachable(RegistryChecker({MINISTRY_DID: frozenset({"https://diplomes.men.gov.ma"})}, lookup=self.lookup))
+
+
+@dataclass
+class _Unreachable:
+    """A registry lookup that raises is a registry that cannot be reached."""
+
+    inner: Any
+
+    def seal_status(self, credential_id: str, issuer: str) -> Any:
+        from shahada.verifier.result import Check
+
+        try:
+            return self.inner.seal_status(credential_id, issuer)
+        except ConnectionError:
+            return Check("status", "failed", "registry.unavailable", "the ministry's registry could not be reached (ConnectionError): not checked")
+
+
+def make_app(
+    issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader, *,
+    workers: VerifierWorkers | None = None, registry: MemoryRegistry | None = None, **settings: Any,
+) -> Flask:
     ministry = DIDDocument.from_dict(build_did_document(MINISTRY_DID, sealer.public_key))
     resolver = StaticResolver({MINISTRY_DID: ministry}, fallback=DIDResolver(trusted_dids=frozenset()))
-    values: dict[str, Any] = {"trusted_issuers": frozenset({issuer_key.did_key, MINISTRY_DID}), "seal_base_url": SEAL_BASE}
+    values: dict[str, Any] = {"trusted_issuers": frozenset({issuer_key.did_key, MINISTRY_DID}), "seal_base_url": SEAL_BASE, "ministry_did": MINISTRY_DID}
     values.update(settings)
-    return create_app(values, resolver=resolver, clock=lambda: NOW, loader=loader, workers=workers or shared_workers())
+    registry = registry or MemoryRegistry({})
+    return create_app(values, resolver=resolver, clock=lambda: NOW, loader=loader, workers=workers or shared_workers(), registry=registry.checker())
 
 
 @pytest.fixture
@@ -167,7 +209,14 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
         return stored.document if stored is not None and stored.status == ISSUED else None
 
     settings = verifier_settings(ministry.settings, ministry.identity.did)
-    app = create_app(settings, records=Records(ministry.identity.did, lookup), loader=ministry.loader)
+    # the seals' registry: what the ministry's site would answer from this session's own archive
+    from shahada.issuer.archive.status import StatusStore
+    from shahada.status_setup import site_origin
+    from shahada.verifier.registry import RegistryChecker
+
+    store = StatusStore(archive.engine, secret=ministry.settings.id_secret, origin=site_origin(ministry.settings))
+    registry = RegistryChecker({ministry.identity.did: frozenset({site_origin(ministry.settings)})}, lookup=store.registry_entry)
+    app = create_app(settings, records=Records(ministry.identity.did, lookup), loader=ministry.loader, registry=registry)
     server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start()
     try:
         yield RunningVerifier(server, archive, credentials, ministry)

@@ -190,7 +190,7 @@ def test_genuine_seal(client: FlaskClient, seal: str) -> None:
     body = response.get_json()
     assert response.status_code == 200 and body["verified"] is True, body
     assert {f["fr"] for f in body["fields"]} >= {"Benali", "Yasmine", "15,30"}
-    assert {c["name"]: c["outcome"] for c in body["checks"]} == {"decode": "passed", "key": "passed", "signature": "passed", "holder": "skipped", "archive": "skipped"}
+    assert {c["name"]: c["outcome"] for c in body["checks"]} == {"decode": "passed", "key": "passed", "signature": "passed", "holder": "skipped", "archive": "skipped", "status": "passed"}
 
 
 def test_seal_with_massar(client: FlaskClient, seal: str) -> None:

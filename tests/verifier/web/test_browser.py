@@ -91,7 +91,7 @@ def test_the_qr_url_of_a_genuine_diploma_is_valid(browser: Any, running_verifier
         assert page.locator("#verdict").inner_text().strip().endswith(VERDICTS[lang])
         checks = page.locator("[data-check]")
         names = [checks.nth(i).get_attribute("data-check") for i in range(checks.count())]
-        assert names == ["decode", "key", "signature", "archive"]
+        assert names == ["decode", "key", "signature", "archive", "status"]
         assert all(checks.nth(i).get_attribute("data-outcome") == "passed" for i in range(checks.count()))
         family = page.locator('[data-field="familyName"] dd')
         expected = next(v for v in running_verifier.diploma()["credentialSubject"]["familyName"] if v["@language"] == ("ar" if lang == "ar" else "fr"))

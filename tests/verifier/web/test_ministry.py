@@ -69,7 +69,7 @@ def test_the_printed_seal_through_its_url_and_the_api(running_verifier: RunningV
     assert text.startswith(running_verifier.seal_base)
     page = requests.get(text.replace("HTTP://127.0.0.1", "http://127.0.0.1"), headers={"Accept-Language": "fr"}, timeout=30)
     assert page.status_code == 200 and 'data-verdict="valid"' in page.text
-    assert dict(re.findall(r'data-check="(\w+)" data-outcome="(\w+)"', page.text)) == dict.fromkeys(("decode", "key", "signature", "archive"), "passed")
+    assert dict(re.findall(r'data-check="(\w+)" data-outcome="(\w+)"', page.text)) == dict.fromkeys(("decode", "key", "signature", "archive", "status"), "passed")
     body = post(running_verifier, "/seals/verify", {"seal": text, "options": {"massar": running_verifier.diploma()["credentialSubject"]["massarCode"]}})
     assert body["verified"] is True and body["signer"] == running_verifier.ministry.identity.verification_method
 

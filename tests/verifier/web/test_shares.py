@@ -237,7 +237,7 @@ def test_the_page_of_a_link(client: FlaskClient, portal: Portal, issued_session:
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and f'<html lang="{lang}" dir="{direction}">' in page
     assert 'data-verdict="valid"' in page and word in page and recipient_label in page
-    assert RECIPIENT in page and re.search(r'data-field="expires"><dt>[^<]+</dt><dd dir="ltr">\d{2}/\d{2}/\d{4} \d{2}:\d{2} UTC<', page)
+    assert RECIPIENT in page and re.search(r'data-field="expires"><dt>[^<]+</dt><dd dir="(ltr|rtl)">\d{1,2}(er)? \w+ \d{4}, \d{2}:\d{2} UTC<', page)
     documents = issued_session.documents(issued_session.good)
     assert len(re.findall(r'data-credential="\d+" data-verdict="valid"', page)) == len(documents)
     family = documents[0]["credentialSubject"]["familyName"]

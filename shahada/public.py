@@ -1,0 +1,76 @@
+"""The ministry's one public origin: ``https://<did_web_host>`` serves the DID document, the
+contexts, schemas, status lists and registry (:mod:`shahada.issuer.site`) **and** the verifier
+(:mod:`shahada.verifier.web`: its pages, the printed QR codes' path ``/V/<seal>``, the VC API), so
+that the URL printed in every QR code (``HTTPS://<did_web_host>/V/…``) opens the verdict.
+
+:class:`PublicOrigin` is a WSGI application that sends the site's paths to the site and every other
+path to the verifier; the two never share a path. :func:`public_app` builds it for an installation:
+the verifier trusts the ministry's DID (its document given, not fetched from itself), reads a printed
+seal's status from the archive's registry directly (it runs beside the archive), and checks a
+credential's status lists at the ministry's origin like any verifier.
+
+Served by ``shahada serve public`` (waitress, TLS terminated in front, see the README) and, in
+development, by the local HTTPS site every command starts (:func:`shahada.ministry.start_local_site`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from shahada.config import Settings
+from shahada.issuer.site.app import create_site_app, did_document_path
+from shahada.schemas.loader import PinnedDocumentLoader
+
+if TYPE_CHECKING:
+    from shahada.issuer.archive.status import StatusStore
+
+__all__ = ["SITE_PREFIXES", "PublicOrigin", "public_app"]
+
+SITE_PREFIXES: Final = ("/.well-known/", "/contexts/", "/schemas/", "/status/", "/registry/")
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class PublicOrigin:
+    """WSGI: the site's paths (:data:`SITE_PREFIXES` and each DID document's path) to ``site``,
+    everything else to ``verifier``."""
+
+    def __init__(self, site: WSGIApp, verifier: WSGIApp, did_paths: Iterable[str] = ()) -> None:
+        self.site = site
+        self.verifier = verifier
+        self.did_paths = frozenset(did_paths)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO", ""))
+        app = self.site if path.startswith(SITE_PREFIXES) or path in self.did_paths else self.verifier
+        return app(environ, start_response)
+
+
+def public_app(
+    settings: Settings,
+    did_document: Mapping[str, Any],
+    loader: PinnedDocumentLoader,
+    status_lists: StatusStore | None,
+    *,
+    records: Callable[[str], Mapping[str, Any] | None] | None = None,
+) -> PublicOrigin:
+    """The installation's public origin: its site and its verifier.
+
+    Raises:
+        SettingsError (config.verifier): a bad ``[verifier]`` setting.
+    """
+    from shahada.services import verifier_settings
+    from shahada.status_setup import site_origin
+    from shahada.verifier.registry import RegistryChecker
+    from shahada.verifier.web import Records, create_app
+
+    did = str(did_document["id"])
+    site = create_site_app(did_documents={did: did_document}, loader=loader, status_lists=status_lists)
+    service_settings = verifier_settings(settings, did, did_documents={did: did_document})
+    registry = None
+    if status_lists is not None:
+        registry = RegistryChecker({did: frozenset({site_origin(settings)})}, lookup=status_lists.registry_entry)
+    verifier = create_app(
+        service_settings, loader=loader, registry=registry, records=Records(did, records) if records is not None else None
+    )
+    return PublicOrigin(site, verifier, did_paths=[did_document_path(did)])
