@@ -124,10 +124,15 @@ def _listen(app: Any, *, host: str, port: int, threads: int, ident: str, option:
     try:
         return WaitressServer(app, host=host, port=port, threads=threads, ident=ident, **({"limits": limits} if limits is not None else {}))
     except OSError as err:
-        raise ConfigError(
-            f"cannot listen on {host}:{port} ({err.strerror or err}): another program holds that port; stop it or choose another with {option}",
-            code="serve.bind",
-        ) from err
+        raise _bind_error(host, port, err, option) from err
+
+
+def _bind_error(host: str, port: int, err: OSError, option: str = "--port") -> ConfigError:
+    """The one-line ``serve.bind`` error of every service: the port, and the option that changes it."""
+    return ConfigError(
+        f"cannot listen on {host}:{port} ({err.strerror or err}): another program holds that port; stop it or choose another with {option}",
+        code="serve.bind",
+    )
 
 
 def _serve_until_stopped(server: Any) -> None:
@@ -172,7 +177,7 @@ def serve_issuer(host: str, port: int) -> None:
             try:
                 server = IssuerServer(create_app(service), host=host, port=port)
             except OSError as err:
-                raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror or err}): another program holds that port; stop it or choose another with --port", code="serve.bind") from err
+                raise _bind_error(host, port, err) from err
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
             click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
