@@ -1,0 +1,110 @@
+"""The ministry's wallet-facing endpoints: the OID4VCI 1.0 issuer (pre-authorized code flow).
+
+``create_app(claims)`` serves, at the credential issuer identifier's origin (no path, so the
+well-known URLs are the plain ones):
+
+    GET  /.well-known/openid-credential-issuer     credential issuer metadata (OID4VCI §12.2)
+    GET  /.well-known/oauth-authorization-server   authorization server metadata (RFC 8414)
+    GET  /oid4vci/offers/<claim id>                the credential offer, by reference (§4.1.3)
+    POST /oid4vci/token                            pre-authorized code + tx_code → access token (§6)
+    POST /oid4vci/nonce                            a fresh c_nonce (§7)
+    POST /oid4vci/credential                       Bearer token + JWT key proof → ldp_vc (§8)
+
+Views parse the request, call :class:`shahada.wallet.claims.Claims` and serialise; errors of the
+protocol are answered as the spec says (``{"error", "error_description"}``, the HTTP status of
+the code, ``WWW-Authenticate`` for ``invalid_token``, ``Cache-Control: no-store`` on tokens),
+every other error as problem+json with its stable code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Final
+
+from flask import Blueprint, Flask, current_app, request
+from werkzeug.wrappers import Response
+
+from shahada.common.problems import render_error
+from shahada.wallet.claims import Claims
+from shahada.wallet.oid4vci import OID4VCIError, authorization_server_metadata, issuer_metadata
+
+__all__ = ["create_app"]
+
+LOGGER = logging.getLogger(__name__)
+CLAIMS_KEY: Final = "SHAHADA_WALLET_CLAIMS"
+MAX_BODY_BYTES: Final = 64 * 1024  # a credential request with four proofs is a few kilobytes
+
+bp = Blueprint("oid4vci", __name__)
+
+
+def _claims() -> Claims:
+    found: Claims = current_app.config[CLAIMS_KEY]
+    return found
+
+
+def _json(body: Any, status: int = 200, *, no_store: bool = False) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    if no_store:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/.well-known/openid-credential-issuer")
+def credential_issuer_metadata() -> Response:
+    return _json(issuer_metadata(_claims().issuer))
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+def oauth_metadata() -> Response:
+    return _json(authorization_server_metadata(_claims().issuer))
+
+
+@bp.get("/oid4vci/offers/<claim_id>")
+def offer(claim_id: str) -> Response:
+    return _json(_claims().offer(claim_id), no_store=True)
+
+
+@bp.post("/oid4vci/token")
+def token() -> Response:
+    if request.mimetype != "application/x-www-form-urlencoded":
+        raise OID4VCIError("invalid_request", "the token request is a form (application/x-www-form-urlencoded)")
+    form = {k: v for k, v in request.form.items()}
+    return _json(_claims().token(form), no_store=True)
+
+
+@bp.post("/oid4vci/nonce")
+def nonce() -> Response:
+    return _json(_claims().nonce(), no_store=True)
+
+
+@bp.post("/oid4vci/credential")
+def credential() -> Response:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    access_token = value.strip() if scheme.lower() == "bearer" else None
+    if request.mimetype != "application/json":
+        raise OID4VCIError("invalid_credential_request", "the credential request is JSON (application/json)")
+    try:
+        body = json.loads(request.get_data(as_text=True) or "null")
+    except ValueError as err:
+        raise OID4VCIError("invalid_credential_request", "the credential request is not JSON") from err
+    return _json(_claims().credential(access_token, body), no_store=True)
+
+
+def _error(err: Exception) -> Response:
+    if isinstance(err, OID4VCIError):
+        response = _json(err.body(), err.http_status, no_store=True)
+        if err.error == "invalid_token":
+            response.headers["WWW-Authenticate"] = f'Bearer error="invalid_token", error_description="{err.message}"'
+        return response
+    return render_error(err, logger=LOGGER)
+
+
+def create_app(claims: Claims) -> Flask:
+    """The wallet-facing application over ``claims``."""
+    app = Flask("shahada.wallet")
+    app.config[CLAIMS_KEY] = claims
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.register_blueprint(bp)
+    app.register_error_handler(Exception, _error)
+    return app
