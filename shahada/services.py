@@ -15,7 +15,8 @@ The portal: the ``[portal]`` table and ``SHAHADA_PORTAL_*``, the secret from
 returning an :class:`~shahada.portal.otp.OTPSender` backed by the ministry's SMS/e-mail gateway;
 PDFs sealed by the ministry's agent; wallets through
 :class:`shahada.issuer.delivery.WalletDelivery` when the agent speaks DIDComm (``didcomm_port``),
-with its pump running in the background.
+with its pump running in the background, and through OID4VCI claims (:mod:`shahada.wallet`) served
+at the portal's origin when ``public_url`` is set (one Interaction URL offering every protocol).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -46,6 +48,9 @@ from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.status_setup import ministry_status_origins
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
+from shahada.wallet.claims import AgentCopySigner, Claims
+from shahada.wallet.web import create_app as create_wallet_app
+from shahada.wallet.web import mounted
 
 # --- the verifier --------------------------------------------------------------------------------
 
@@ -187,6 +192,7 @@ def portal_secret(env: Mapping[str, str], *, home: Path, production: bool) -> by
 
 LOGGER = logging.getLogger(__name__)
 PUMP_SECONDS = 5.0
+CLAIM_TTL = 900  # seconds a wallet claim (its QR code, its transaction code) works at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +252,19 @@ class Pump:
         self._thread.join(timeout=self.interval + 30)
 
 
+def wallet_claims(portal: PortalSettings, ministry: LocalMinistry, sender: OTPSender) -> Claims | None:
+    """OID4VCI claims (:mod:`shahada.wallet.claims`) at the portal's origin, when ``[portal]
+    public_url`` is an origin (the credential issuer identifier, whose well-known URLs are then the
+    plain ones); the transaction codes go through the portal's code sender. None otherwise."""
+    parts = urlsplit(portal.public_url)
+    if not portal.public_url or parts.path not in ("", "/"):
+        if portal.public_url:
+            LOGGER.warning("wallet claims (OID4VCI) are off: [portal] public_url %s has a path", portal.public_url)
+        return None
+    signer = AgentCopySigner(ministry.client, ministry.identity.verification_method)
+    return Claims(ministry.archive, signer, sender, key=portal.key("wallet-claims"), issuer=portal.public_url, ttl=min(portal.invitation_ttl, CLAIM_TTL))
+
+
 @contextmanager
 def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mapping[str, str]) -> Iterator[InstallationPortal]:
     """The portal application of this installation over its running ministry (and, with
@@ -260,10 +279,13 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
     method = ministry.identity.verification_method
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=method) if settings.didcomm_port is not None else None
     printer = SealedPrinter(AgentSealer(ministry.client, method), base_url=settings.verify_base_url, settings=settings.printing)
-    app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status)
+    claims = wallet_claims(portal, ministry, sender)
+    app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status, claims=claims)
+    if claims is not None:  # the wallet-facing endpoints share the portal's origin
+        app.wsgi_app = mounted(create_wallet_app(claims), app.wsgi_app)  # type: ignore[method-assign,assignment]
     pump = Pump(delivery.pump).start() if delivery is not None else None
     try:
-        yield InstallationPortal(app, portal, outbox, delivery is not None)
+        yield InstallationPortal(app, portal, outbox, delivery is not None or claims is not None)
     finally:
         if pump is not None:
             pump.stop()

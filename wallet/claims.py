@@ -47,6 +47,7 @@ from shahada.wallet.oid4vci import (
     configuration,
     configuration_of,
     credential_offer,
+    offer_link,
 )
 
 __all__ = ["AgentCopySigner", "Claim", "ClaimError", "Claims", "CodeSender", "CopySigner"]
@@ -111,6 +112,7 @@ class ClaimRow(Base):
     token_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     holder_did: Mapped[str | None] = mapped_column(String(200), nullable=True)
     issued: Mapped[int] = mapped_column(Integer, default=0)
+    didcomm: Mapped[str | None] = mapped_column(Text, nullable=True)  # the DIDComm invitation's link, offered beside
 
 
 class NonceRow(Base):
@@ -130,6 +132,12 @@ class Claim:
     expires_at: dt.datetime
     holder_did: str | None
     issued: int
+    didcomm: str | None
+
+    @property
+    def state(self) -> str:
+        """``waiting`` (nothing taken yet), ``delivered`` (a wallet took its documents)."""
+        return "delivered" if self.issued else "waiting"
 
 
 def _sha256(text: str) -> str:
@@ -174,9 +182,10 @@ class Claims:
 
     # --- the graduate's side ----------------------------------------------------------------
 
-    def create(self, massar: str, credentials: Sequence[StoredCredential]) -> Claim:
+    def create(self, massar: str, credentials: Sequence[StoredCredential], *, didcomm: str | None = None) -> Claim:
         """A claim of ``credentials`` (the signed-in graduate's own, chosen by them); the
-        transaction code goes to the graduate through the sender.
+        transaction code goes to the graduate through the sender. ``didcomm``: the link of a
+        DIDComm invitation for the same documents, offered in the interaction's protocols.
 
         Raises:
             ClaimError (claim.empty): nothing chosen, or a credential of another graduate.
@@ -191,7 +200,7 @@ class Claims:
         row = ClaimRow(
             id=claim_id, massar=massar, credential_ids=json.dumps([c.id for c in credentials]),
             code_sha256=_sha256(self._pre_authorized_code(claim_id)), tx_digest=self._tx_digest(claim_id, tx_code),
-            tx_attempts=0, created_at=now, expires_at=now + dt.timedelta(seconds=self.ttl), issued=0,
+            tx_attempts=0, created_at=now, expires_at=now + dt.timedelta(seconds=self.ttl), issued=0, didcomm=didcomm,
         )
         with self._sessions.begin() as session:
             session.add(row)
@@ -209,18 +218,34 @@ class Claims:
     def offer_uri(self, claim_id: str) -> str:
         return f"{self.issuer}/oid4vci/offers/{claim_id}"
 
+    def offer_link(self, claim_id: str) -> str:
+        """``openid-credential-offer://?credential_offer_uri=…`` of the claim."""
+        return offer_link(self.offer_uri(claim_id))
+
+    def interaction_url(self, claim_id: str) -> str:
+        """The claim's Interaction URL (VCALM §3.7, ``iuv=1``): what the portal's QR code holds."""
+        return f"{self.issuer}/interactions/{claim_id}?iuv=1"
+
+    def protocols(self, claim_id: str) -> dict[str, str]:
+        """The ``protocols`` a wallet reads at the Interaction URL: ``OID4VCI`` (the credential
+        offer), ``didcomm`` (the DIDComm invitation, when there is one).
+
+        Raises:
+            ClaimError: ``claim.unknown`` (404), ``claim.expired`` (410: expired or taken).
+        """
+        row = self._open(claim_id)
+        found = {"OID4VCI": self.offer_link(row.id)}
+        if row.didcomm:
+            found["didcomm"] = row.didcomm
+        return found
+
     def offer(self, claim_id: str) -> dict[str, Any]:
         """The credential offer of a claim that still works (fetched by the wallet by reference).
 
         Raises:
             ClaimError: ``claim.unknown`` (404), ``claim.expired`` (410, or already redeemed).
         """
-        with self._sessions() as session:
-            row = session.get(ClaimRow, claim_id) if isinstance(claim_id, str) and len(claim_id) <= 64 else None
-        if row is None:
-            raise ClaimError("no credential offer has this address", code="claim.unknown", status=404)
-        if row.redeemed_at is not None or self.clock() >= row.expires_at:
-            raise ClaimError("this credential offer has expired or was used: ask the portal for a new one", code="claim.expired", status=410)
+        row = self._open(claim_id)
         kinds = {c.kind for c in self._credentials(row)}
         ids = [configuration_of(kind).id for kind in ("diploma", "transcript") if kind in kinds]
         return credential_offer(self.issuer, self._pre_authorized_code(claim_id), ids, tx_code_length=TX_CODE_DIGITS)
@@ -316,6 +341,16 @@ class Claims:
 
     # --- helpers -----------------------------------------------------------------------------
 
+    def _open(self, claim_id: str) -> ClaimRow:
+        """A claim no wallet has taken yet, before its expiry."""
+        with self._sessions() as session:
+            row = session.get(ClaimRow, claim_id) if isinstance(claim_id, str) and len(claim_id) <= 64 else None
+        if row is None:
+            raise ClaimError("no credential offer has this address", code="claim.unknown", status=404)
+        if row.redeemed_at is not None or self.clock() >= row.expires_at:
+            raise ClaimError("this offer has expired or was taken by a wallet: ask the portal for a new one", code="claim.expired", status=410)
+        return row
+
     def _by_token(self, access_token: str | None) -> ClaimRow:
         if not access_token:
             raise OID4VCIError("invalid_token", "a Bearer access token is required", status=401)
@@ -359,4 +394,4 @@ def _proof_jwts(request: Mapping[str, Any]) -> list[object]:
 
 
 def _claim(row: ClaimRow) -> Claim:
-    return Claim(row.id, row.massar, tuple(json.loads(row.credential_ids)), row.created_at, row.expires_at, row.holder_did, row.issued)
+    return Claim(row.id, row.massar, tuple(json.loads(row.credential_ids)), row.created_at, row.expires_at, row.holder_did, row.issued, row.didcomm)

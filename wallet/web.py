@@ -5,6 +5,8 @@ well-known URLs are the plain ones):
 
     GET  /.well-known/openid-credential-issuer     credential issuer metadata (OID4VCI §12.2)
     GET  /.well-known/oauth-authorization-server   authorization server metadata (RFC 8414)
+    GET  /interactions/<claim id>?iuv=1            the Interaction URL (VCALM §3.7): ``{"protocols"}``
+                                                   for a client asking for JSON, else a short page
     GET  /oid4vci/offers/<claim id>                the credential offer, by reference (§4.1.3)
     POST /oid4vci/token                            pre-authorized code + tx_code → access token (§6)
     POST /oid4vci/nonce                            a fresh c_nonce (§7)
@@ -20,22 +22,31 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Final
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Final
 
 from flask import Blueprint, Flask, current_app, request
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from shahada.common.problems import render_error
 from shahada.wallet.claims import Claims
 from shahada.wallet.oid4vci import OID4VCIError, authorization_server_metadata, issuer_metadata
 
-__all__ = ["create_app"]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["WALLET_PATHS", "create_app", "mounted"]
 
 LOGGER = logging.getLogger(__name__)
 CLAIMS_KEY: Final = "SHAHADA_WALLET_CLAIMS"
 MAX_BODY_BYTES: Final = 64 * 1024  # a credential request with four proofs is a few kilobytes
 
 bp = Blueprint("oid4vci", __name__)
+FALLBACK_PAGE: Final = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Portefeuille — المحفظة — Wallet</title></head>
+<body><p>Ouvrez ce lien avec l'application de votre portefeuille. — افتح هذا الرابط بتطبيق محفظتك. — Open this link with your wallet app.</p>
+<ul>{links}</ul></body></html>"""
 
 
 def _claims() -> Claims:
@@ -58,6 +69,20 @@ def credential_issuer_metadata() -> Response:
 @bp.get("/.well-known/oauth-authorization-server")
 def oauth_metadata() -> Response:
     return _json(authorization_server_metadata(_claims().issuer))
+
+
+@bp.get("/interactions/<claim_id>")
+def interaction(claim_id: str) -> Response:
+    protocols = _claims().protocols(claim_id)
+    accept = request.accept_mimetypes
+    if accept["application/json"] > accept["text/html"]:
+        response = _json({"protocols": protocols}, no_store=True)
+    else:  # a phone's camera app opened the link: say what to do with it
+        links = "".join(f'<li><a href="{escape(url)}">{escape(name)}</a></li>' for name, url in protocols.items())
+        response = Response(FALLBACK_PAGE.format(links=links), mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/oid4vci/offers/<claim_id>")
@@ -108,3 +133,19 @@ def create_app(claims: Claims) -> Flask:
     app.register_blueprint(bp)
     app.register_error_handler(Exception, _error)
     return app
+
+
+# The paths this application answers when it shares an origin with another (the portal's).
+WALLET_PATHS: Final = ("/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server", "/oid4vci/", "/interactions/")
+
+def mounted(wallet: Flask, other: WSGIApplication) -> WSGIApplication:
+    """One WSGI application: ``wallet`` for :data:`WALLET_PATHS`, ``other`` for the rest (the
+    portal, whose sign-in, forms and error pages do not apply to wallets)."""
+
+    def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if any(path == p or (p.endswith("/") and path.startswith(p)) for p in WALLET_PATHS):
+            return wallet.wsgi_app(environ, start_response)
+        return other(environ, start_response)
+
+    return dispatch

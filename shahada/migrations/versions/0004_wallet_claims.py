@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("token_expires_at", sa.DateTime(), nullable=True),
         sa.Column("holder_did", sa.String(200), nullable=True),
         sa.Column("issued", sa.Integer(), nullable=False),
+        sa.Column("didcomm", sa.Text(), nullable=True),
     )
     op.create_table(
         "wallet_nonces",
