@@ -49,6 +49,7 @@ from shahada.status_setup import ministry_status_origins
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 from shahada.wallet.claims import AgentCopySigner, Claims
+from shahada.wallet.exchanges import Exchanges, did_authenticator
 from shahada.wallet.web import create_app as create_wallet_app
 from shahada.wallet.web import mounted
 
@@ -282,7 +283,9 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
     claims = wallet_claims(portal, ministry, sender)
     app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status, claims=claims)
     if claims is not None:  # the wallet-facing endpoints share the portal's origin
-        app.wsgi_app = mounted(create_wallet_app(claims), app.wsgi_app)  # type: ignore[method-assign,assignment]
+        verifier = ministry.verifier()  # DID authentication of VC API exchanges: the holder's did:key
+        exchanges = Exchanges(claims, did_authenticator(verifier.loader, verifier.resolver, clock=verifier.clock))
+        app.wsgi_app = mounted(create_wallet_app(claims, exchanges), app.wsgi_app)  # type: ignore[method-assign,assignment]
     pump = Pump(delivery.pump).start() if delivery is not None else None
     try:
         yield InstallationPortal(app, portal, outbox, delivery is not None or claims is not None)

@@ -226,6 +226,14 @@ class Claims:
         """The claim's Interaction URL (VCALM §3.7, ``iuv=1``): what the portal's QR code holds."""
         return f"{self.issuer}/interactions/{claim_id}?iuv=1"
 
+    def open(self, claim_id: str) -> Claim:
+        """A claim no wallet has taken yet, before its expiry.
+
+        Raises:
+            ClaimError: ``claim.unknown`` (404), ``claim.expired`` (410: expired or taken).
+        """
+        return _claim(self._open(claim_id))
+
     def protocols(self, claim_id: str) -> dict[str, str]:
         """The ``protocols`` a wallet reads at the Interaction URL: ``OID4VCI`` (the credential
         offer), ``didcomm`` (the DIDComm invitation, when there is one).
@@ -324,20 +332,36 @@ class Claims:
         chosen = [c for c in self._credentials(row) if c.kind == wanted.kind]
         if not chosen:
             raise OID4VCIError("credential_request_denied", f"this claim holds no {wanted.kind}", status=403)
-        holder = keys[0].did
-        issued = [self._sign(c, holder) for c in chosen]
+        issued = self.deliver(row.id, chosen, keys[0].did, protocol="oid4vci")
+        return {"credentials": [{"credential": c} for c in issued]}
+
+    def deliver(self, claim_id: str, credentials: Sequence[StoredCredential], holder_did: str, *, protocol: str) -> list[dict[str, Any]]:
+        """Sign the wallet copies of ``credentials`` bound to ``holder_did`` (in the agent), record
+        the holder on the claim and each copy in the audit trail (``deliver``, with ``protocol``).
+
+        Raises:
+            ClaimError (claim.signing): the agent did not sign.
+        """
+        issued = [self._sign(c, holder_did) for c in credentials]
         now = self.clock()
         with self._sessions.begin() as session:
-            stored = session.get(ClaimRow, row.id)
+            stored = session.get(ClaimRow, claim_id)
             assert stored is not None
-            stored.holder_did = holder
+            stored.holder_did = holder_did
             stored.issued += len(issued)
-            for original, copy in zip(chosen, issued, strict=True):
+            stored.redeemed_at = stored.redeemed_at or now
+            for original, copy in zip(credentials, issued, strict=True):
                 self._audit.append(
                     session, operator=self.operator, action="deliver", subject=original.id, reason="wallet", at=now,
-                    details={"protocol": "oid4vci", "claim": row.id, "holder": holder, "sha256": document_sha256(copy)},
+                    details={"protocol": protocol, "claim": claim_id, "holder": holder_did, "sha256": document_sha256(copy)},
                 )
-        return {"credentials": [{"credential": c} for c in issued]}
+        return issued
+
+    def credentials_of(self, claim_id: str) -> list[StoredCredential]:
+        """The archived credentials a claim holds (those still in the archive)."""
+        with self._sessions() as session:
+            row = session.get(ClaimRow, claim_id)
+        return self._credentials(row) if row is not None else []
 
     # --- helpers -----------------------------------------------------------------------------
 

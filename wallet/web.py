@@ -11,6 +11,9 @@ well-known URLs are the plain ones):
     POST /oid4vci/token                            pre-authorized code + tx_code → access token (§6)
     POST /oid4vci/nonce                            a fresh c_nonce (§7)
     POST /oid4vci/credential                       Bearer token + JWT key proof → ldp_vc (§8)
+    POST /exchanges/<claim id>                     VC API exchange (VCALM): {} → DID authentication
+                                                   request; a VP of the wallet's DID → the credentials
+    GET  /exchanges/<claim id>                     the exchange's state
 
 Views parse the request, call :class:`shahada.wallet.claims.Claims` and serialise; errors of the
 protocol are answered as the spec says (``{"error", "error_description"}``, the HTTP status of
@@ -27,10 +30,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from flask import Blueprint, Flask, current_app, request
 from markupsafe import escape
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from shahada.common.problems import render_error
 from shahada.wallet.claims import Claims
+from shahada.wallet.exchanges import ExchangeError, Exchanges
 from shahada.wallet.oid4vci import OID4VCIError, authorization_server_metadata, issuer_metadata
 
 if TYPE_CHECKING:
@@ -40,6 +45,7 @@ __all__ = ["WALLET_PATHS", "create_app", "mounted"]
 
 LOGGER = logging.getLogger(__name__)
 CLAIMS_KEY: Final = "SHAHADA_WALLET_CLAIMS"
+EXCHANGES_KEY: Final = "SHAHADA_WALLET_EXCHANGES"
 MAX_BODY_BYTES: Final = 64 * 1024  # a credential request with four proofs is a few kilobytes
 
 bp = Blueprint("oid4vci", __name__)
@@ -51,6 +57,13 @@ FALLBACK_PAGE: Final = """<!doctype html><html lang="fr"><head><meta charset="ut
 
 def _claims() -> Claims:
     found: Claims = current_app.config[CLAIMS_KEY]
+    return found
+
+
+def _exchanges() -> Exchanges:
+    found: Exchanges | None = current_app.config[EXCHANGES_KEY]
+    if found is None:
+        raise NotFound()
     return found
 
 
@@ -74,6 +87,9 @@ def oauth_metadata() -> Response:
 @bp.get("/interactions/<claim_id>")
 def interaction(claim_id: str) -> Response:
     protocols = _claims().protocols(claim_id)
+    exchanges: Exchanges | None = current_app.config[EXCHANGES_KEY]
+    if exchanges is not None:
+        protocols = {"vcapi": exchanges.url(claim_id), **protocols}
     accept = request.accept_mimetypes
     if accept["application/json"] > accept["text/html"]:
         response = _json({"protocols": protocols}, no_store=True)
@@ -116,19 +132,42 @@ def credential() -> Response:
     return _json(_claims().credential(access_token, body), no_store=True)
 
 
+@bp.post("/exchanges/<claim_id>")
+def exchange(claim_id: str) -> Response:
+    exchanges = _exchanges()
+    if request.mimetype != "application/json":
+        raise ExchangeError("the exchange expects JSON (application/json)", code="exchange.request")
+    try:
+        body = json.loads(request.get_data(as_text=True) or "null")
+    except ValueError as err:
+        raise ExchangeError("the body is not JSON", code="exchange.request") from err
+    return _json(exchanges.participate(claim_id, body), no_store=True)
+
+
+@bp.get("/exchanges/<claim_id>")
+def exchange_state(claim_id: str) -> Response:
+    return _json(_exchanges().state(claim_id), no_store=True)
+
+
 def _error(err: Exception) -> Response:
     if isinstance(err, OID4VCIError):
         response = _json(err.body(), err.http_status, no_store=True)
         if err.error == "invalid_token":
             response.headers["WWW-Authenticate"] = f'Bearer error="invalid_token", error_description="{err.message}"'
         return response
-    return render_error(err, logger=LOGGER)
+    response = render_error(err, logger=LOGGER)
+    if isinstance(err, ExchangeError) and err.details is not None:  # which checks of the presentation failed
+        body = json.loads(response.get_data(as_text=True))
+        response.set_data(json.dumps({**body, "errors": err.details}, ensure_ascii=False))
+    return response
 
 
-def create_app(claims: Claims) -> Flask:
-    """The wallet-facing application over ``claims``."""
+def create_app(claims: Claims, exchanges: Exchanges | None = None) -> Flask:
+    """The wallet-facing application over ``claims`` (and their VC API ``exchanges``, offered as
+    ``vcapi`` in the Interaction URL's protocols; None: OID4VCI and DIDComm only)."""
     app = Flask("shahada.wallet")
     app.config[CLAIMS_KEY] = claims
+    app.config[EXCHANGES_KEY] = exchanges
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)
     app.register_error_handler(Exception, _error)
@@ -136,7 +175,7 @@ def create_app(claims: Claims) -> Flask:
 
 
 # The paths this application answers when it shares an origin with another (the portal's).
-WALLET_PATHS: Final = ("/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server", "/oid4vci/", "/interactions/")
+WALLET_PATHS: Final = ("/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server", "/oid4vci/", "/interactions/", "/exchanges/")
 
 def mounted(wallet: Flask, other: WSGIApplication) -> WSGIApplication:
     """One WSGI application: ``wallet`` for :data:`WALLET_PATHS`, ``other`` for the rest (the

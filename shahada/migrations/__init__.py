@@ -75,7 +75,8 @@ def schema_metadata() -> MetaData:
     import shahada.issuer.delivery
     import shahada.issuer.rectification
     import shahada.portal.store
-    import shahada.wallet.claims  # noqa: F401
+    import shahada.wallet.claims
+    import shahada.wallet.exchanges  # noqa: F401
     from shahada.common.db import Base
 
     return Base.metadata

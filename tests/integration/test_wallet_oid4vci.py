@@ -7,54 +7,19 @@ and by Digital Bazaar's reference verifier (interop/verify.mjs)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import secrets
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from shahada.common.wsgi import WaitressServer
 from shahada.issuer.archive.store import StoredCredential
-from shahada.ministry import published_did_document
-from shahada.portal.otp import OutboxSender
-from shahada.wallet.claims import AgentCopySigner, Claims
 from shahada.wallet.oid4vci import offer_link
-from shahada.wallet.web import create_app
-from tests.interop.test_reference_verifier import node, pinned_contexts
-from tests.support.local_signer import LocalKey
 from tests.support.sessions import admitted, issue_with_status
+from tests.support.wallet_issuer import Issuer, new_holder, oid4vci_wallet, reference_verified, serve_issuer
 
 pytestmark = pytest.mark.agent
-ROOT = Path(__file__).resolve().parents[2]
-CLIENT = ROOT / "interop" / "wallets"
 YEAR = 2016  # a session no other test issues into the shared archive
-
-
-@dataclass
-class Clock:
-    offset: dt.timedelta = field(default_factory=dt.timedelta)
-
-    def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.offset
-
-
-@dataclass
-class Issuer:
-    claims: Claims
-    url: str
-    outbox: Path
-    clock: Clock
-
-    def tx_code(self, massar: str) -> str:
-        """The last transaction code sent to ``massar`` (the development outbox)."""
-        lines = [json.loads(line) for line in self.outbox.read_text().splitlines()]
-        code: str = [line for line in lines if line["massar"] == massar][-1]["code"]
-        return code
 
 
 @pytest.fixture(scope="module")
@@ -64,44 +29,12 @@ def by_massar(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 @pytest.fixture(scope="module")
 def issuer(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
-    outbox = tmp_path_factory.mktemp("oid4vci-outbox") / "outbox.jsonl"
-    clock = Clock()
-    signer = AgentCopySigner(ministry.client, ministry.identity.verification_method)
-    claims = Claims(ministry.archive, signer, OutboxSender(outbox), key=b"k" * 32, issuer="http://placeholder", ttl=600, clock=clock)
-    server = WaitressServer(create_app(claims), host="127.0.0.1", port=0, ident="shahada-wallet").start()
-    claims.issuer = server.url.rstrip("/")  # the identifier is the origin, known once bound
-    try:
-        yield Issuer(claims, claims.issuer, outbox, clock)
-    finally:
-        server.stop()
-
-
-@dataclass(frozen=True)
-class Holder:
-    seed: bytes
-
-    @property
-    def did_key(self) -> str:
-        return LocalKey.from_seed(self.seed).did_key
-
-
-def new_holder() -> Holder:
-    return Holder(secrets.token_bytes(32))
-
-
-def wallet(offer: str, tx_code: str, holder: Holder, **extra: Any) -> dict[str, Any]:
-    """Run the npm client (interop/wallets/oid4vci-claim.mjs) as a wallet would."""
-    if not (CLIENT / "node_modules" / "@openid4vc" / "openid4vci").is_dir():
-        pytest.fail("interop/wallets/node_modules is missing: run ./run bootstrap (npm ci there)")
-    request = {"offer": offer, "txCode": tx_code, "holder": {"seed": holder.seed.hex(), "did": holder.did_key}, **extra}
-    done = subprocess.run(["node", str(CLIENT / "oid4vci-claim.mjs")], input=json.dumps(request), capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    with serve_issuer(ministry, tmp_path_factory.mktemp("oid4vci-issuer")) as served:
+        yield served
 
 
 def claim(issuer: Issuer, credentials: list[StoredCredential]) -> tuple[str, str]:
-    made = issuer.claims.create(credentials[0].document["credentialSubject"]["massarCode"], credentials)
+    made = issuer.claim(credentials)
     return offer_link(issuer.claims.offer_uri(made.id)), issuer.tx_code(made.massar)
 
 
@@ -114,7 +47,7 @@ def test_a_wallet_claims_both_documents_and_both_verifiers_accept_them(
     offer, tx_code = claim(issuer, list(archived.values()))
     assert offer.startswith("openid-credential-offer://?credential_offer_uri=http%3A%2F%2F127.0.0.1%3A")
 
-    held = wallet(offer, tx_code, holder)
+    held = oid4vci_wallet(offer, tx_code, holder)
 
     assert held["ok"], held
     assert held["configurations"] == ["BaccalaureateDiploma_ldp_vc", "BaccalaureateTranscript_ldp_vc"]
@@ -129,13 +62,7 @@ def test_a_wallet_claims_both_documents_and_both_verifiers_accept_them(
         assert copy["proof"]["verificationMethod"] == ministry.identity.verification_method
         result = verifier.verify(copy)  # Shahada's verifier: signature, trust, schema, status
         assert result.verified, result.to_dict()
-    status_urls = sorted({c["credentialStatus"]["statusListCredential"] for c in copies})
-    resources = {url: requests.get(url, verify=str(ministry.tls.ca_cert), timeout=10).json() for url in status_urls}
-    reference = node("verify.mjs", {
-        "documents": [{"kind": "credential", "document": c} for c in copies], "contexts": pinned_contexts(),
-        "didDocuments": {ministry.identity.did: published_did_document(ministry.settings)}, "resources": resources, "checkStatus": True,
-    })
-    assert [r["verified"] for r in reference] == [True] * len(copies), reference
+    assert reference_verified(ministry, copies) == [True] * len(copies)  # Digital Bazaar's verifier, status included
     made = issuer.claims.get(offer.rsplit("%2F", 1)[1])
     assert made.holder_did == holder.did_key and made.issued == len(copies)
 
@@ -145,12 +72,12 @@ def test_the_offer_is_single_use_and_a_wrong_transaction_code_is_refused(issuer:
     offer, tx_code = claim(issuer, by_massar[massar])
     wrong = f"{(int(tx_code) + 1) % 1_000_000:06d}"
 
-    refused = wallet(offer, wrong, new_holder())
+    refused = oid4vci_wallet(offer, wrong, new_holder())
     assert not refused["ok"] and refused["stage"] == "token"
     assert '"invalid_grant"' in refused["error"], refused
 
-    assert wallet(offer, tx_code, new_holder())["ok"]  # the right code still works once
-    again = wallet(offer, tx_code, new_holder())
+    assert oid4vci_wallet(offer, tx_code, new_holder())["ok"]  # the right code still works once
+    again = oid4vci_wallet(offer, tx_code, new_holder())
     assert not again["ok"] and again["stage"] == "offer"  # the offer is gone once redeemed
     assert requests.get(offer_uri(offer), timeout=10).status_code == 410
 
@@ -165,7 +92,7 @@ def offer_uri(offer: str) -> str:
 def test_a_bad_key_proof_is_refused_with_the_spec_error(issuer: Issuer, by_massar: dict[str, list[StoredCredential]], tamper: str, error: str) -> None:
     massar = admitted(by_massar)[2]
     offer, tx_code = claim(issuer, by_massar[massar])
-    refused = wallet(offer, tx_code, new_holder(), tamper=tamper)
+    refused = oid4vci_wallet(offer, tx_code, new_holder(), tamper=tamper)
     assert not refused["ok"] and refused["stage"] == "credential", refused
     assert refused["response"]["error"] == error, refused
 

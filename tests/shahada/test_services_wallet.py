@@ -29,6 +29,7 @@ def test_the_wallet_endpoints_share_the_portals_origin(ministry: Any) -> None:
         token = client.post("/oid4vci/token", data={"grant_type": "x"})  # no anti-forgery token asked: not a portal form
         assert token.status_code == 400 and token.json["error"] == "unsupported_grant_type"
         assert client.get("/interactions/unknown", headers={"Accept": "application/json"}).json["code"] == "claim.unknown"
+        assert client.post("/exchanges/unknown", json={}).json["code"] == "claim.unknown"  # VC API exchanges are wired too
         assert client.get("/", headers={"Accept-Language": "fr"}).status_code == 200  # the portal's own pages
         assert portal.wallet
 

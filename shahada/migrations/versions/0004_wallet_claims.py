@@ -1,5 +1,6 @@
 """Wallet claims: the OID4VCI pre-authorized code flow's state (``wallet_claims``) and its
-one-time nonces (``wallet_nonces``), :mod:`shahada.wallet.claims`.
+one-time nonces (``wallet_nonces``), :mod:`shahada.wallet.claims`; the VC API exchanges of those
+claims (``wallet_exchanges``), :mod:`shahada.wallet.exchanges`.
 
 Revision ID: 0004
 Revises: 0003
@@ -40,8 +41,17 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=False, index=True),
         sa.Column("used_at", sa.DateTime(), nullable=True),
     )
+    op.create_table(
+        "wallet_exchanges",
+        sa.Column("claim_id", sa.String(64), primary_key=True),
+        sa.Column("challenge", sa.String(64), nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("wallet_exchanges")
     op.drop_table("wallet_nonces")
     op.drop_table("wallet_claims")

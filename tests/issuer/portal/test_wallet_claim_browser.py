@@ -2,7 +2,8 @@
 chromium, phone-sized) against the portal served by waitress with the wallet endpoints mounted at
 its origin (as ``shahada serve portal`` does), over credentials issued through the ministry's
 agent: the graduate chooses the diploma only, the page shows the claim's Interaction URL as a QR
-code (decoded with zxing-cpp), whose ``protocols`` offer OID4VCI and the DIDComm invitation; a
+code (decoded with zxing-cpp), whose ``protocols`` offer a VC API exchange, OID4VCI and the DIDComm
+invitation; a
 wallet-side client the project did not write (@openid4vc/openid4vci) takes the offer with the
 transaction code sent to the graduate, and the page then says the documents are in the wallet.
 
@@ -25,12 +26,13 @@ from shahada.issuer.delivery import WalletDelivery
 from shahada.portal import OutboxSender, create_app
 from shahada.verifier.scan import read_qr_texts
 from shahada.wallet.claims import AgentCopySigner, Claims
+from shahada.wallet.exchanges import Exchanges, did_authenticator
 from shahada.wallet.web import create_app as create_wallet_app
 from shahada.wallet.web import mounted
-from tests.integration.test_wallet_oid4vci import new_holder, wallet
 from tests.issuer.portal.conftest import last_code
 from tests.issuer.portal.test_browser import LOCALES, PHONE, WORDS, browser, shots  # noqa: F401 (fixtures, shared)
 from tests.support.sessions import issue_with_status
+from tests.support.wallet_issuer import new_holder, oid4vci_wallet
 
 pytestmark = pytest.mark.agent
 YEAR = 2015  # a session no other test issues into the shared archive
@@ -62,7 +64,9 @@ def running(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         archive=ministry.archive, sender=sender, status=ministry.status, claims=claims,
         delivery=WalletDelivery(ministry.client, ministry.archive, verification_method=method),
     )
-    app.wsgi_app = mounted(create_wallet_app(claims), app.wsgi_app)  # type: ignore[method-assign]
+    verifier = ministry.verifier()
+    exchanges = Exchanges(claims, did_authenticator(verifier.loader, verifier.resolver, clock=verifier.clock))
+    app.wsgi_app = mounted(create_wallet_app(claims, exchanges), app.wsgi_app)  # type: ignore[method-assign]
     server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-portal").start()
     claims.issuer = server.url.rstrip("/")
     try:
@@ -114,14 +118,15 @@ def test_one_qr_code_offers_every_protocol_and_a_wallet_takes_the_chosen_diploma
         anonymous = requests.Session()
         anonymous.trust_env = False
         protocols = anonymous.get(scanned, headers={"Accept": "application/json"}, timeout=30).json()["protocols"]
-        assert set(protocols) == {"OID4VCI", "didcomm"}
+        assert set(protocols) == {"vcapi", "OID4VCI", "didcomm"}
+        assert protocols["vcapi"] == running.url + "/exchanges/" + scanned.split("/interactions/")[1].split("?")[0]
         assert protocols["OID4VCI"] == page.locator("[data-link=oid4vci]").get_attribute("href")
         assert protocols["didcomm"].startswith(running.url + "/i/")  # the DIDComm invitation's short link
         fallback = anonymous.get(scanned, timeout=30)  # a phone's camera app: a page, not JSON
         assert fallback.status_code == 200 and "openid-credential-offer://" in fallback.text
 
         holder = new_holder()
-        held = wallet(protocols["OID4VCI"], last_code(running.outbox, running.massar), holder)  # the code sent with the claim
+        held = oid4vci_wallet(protocols["OID4VCI"], last_code(running.outbox, running.massar), holder)  # the code sent with the claim
         assert held["ok"], held
         assert held["configurations"] == ["BaccalaureateDiploma_ldp_vc"]
         [copy] = held["credentials"]["BaccalaureateDiploma_ldp_vc"]
