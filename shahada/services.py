@@ -50,6 +50,7 @@ from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, Verifier
 from shahada.verifier.web.errors import SettingsError
 from shahada.wallet.claims import AgentCopySigner, Claims
 from shahada.wallet.exchanges import Exchanges, did_authenticator
+from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
 from shahada.wallet.web import create_app as create_wallet_app
 from shahada.wallet.web import mounted
 
@@ -262,8 +263,11 @@ def wallet_claims(portal: PortalSettings, ministry: LocalMinistry, sender: OTPSe
         if portal.public_url:
             LOGGER.warning("wallet claims (OID4VCI) are off: [portal] public_url %s has a path", portal.public_url)
         return None
-    signer = AgentCopySigner(ministry.client, ministry.identity.verification_method)
-    return Claims(ministry.archive, signer, sender, key=portal.key("wallet-claims"), issuer=portal.public_url, ttl=min(portal.invitation_ttl, CLAIM_TTL))
+    method = ministry.identity.verification_method
+    return Claims(
+        ministry.archive, AgentCopySigner(ministry.client, method), sender, key=portal.key("wallet-claims"), issuer=portal.public_url,
+        ttl=min(portal.invitation_ttl, CLAIM_TTL), sd_jwt=AgentSDJWTSigner(ministry.client, method),
+    )
 
 
 @contextmanager

@@ -21,6 +21,7 @@ inside the agent (:class:`AgentCopySigner`); every issued copy is recorded in th
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -42,6 +43,8 @@ from shahada.schemas.credential import wallet_profile
 from shahada.wallet.errors import WalletError
 from shahada.wallet.oid4vci import (
     PRE_AUTHORIZED_GRANT,
+    SD_JWT_DIPLOMA,
+    SD_JWT_FORMAT,
     OID4VCIError,
     check_proof,
     configuration,
@@ -49,6 +52,7 @@ from shahada.wallet.oid4vci import (
     credential_offer,
     offer_link,
 )
+from shahada.wallet.sd_jwt_vc import sd_jwt_request
 
 __all__ = ["AgentCopySigner", "Claim", "ClaimError", "Claims", "CodeSender", "CopySigner"]
 
@@ -80,6 +84,12 @@ class CopySigner(Protocol):
     """Signs a wallet copy with the ministry's key (in the agent)."""
 
     def sign_copy(self, copy: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+class SDJWTSigner(Protocol):
+    """Signs an SD-JWT VC with the ministry's key (in the agent): :class:`shahada.wallet.sd_jwt_vc.AgentSDJWTSigner`."""
+
+    def sign_sd_jwt(self, payload: Mapping[str, Any], non_sd_list: list[str]) -> str: ...
 
 
 class AgentCopySigner:
@@ -155,6 +165,7 @@ class Claims:
         issuer: the credential issuer identifier (the public https origin of these endpoints).
         ttl: seconds a claim works.
         clock: the current time (UTC, aware).
+        sd_jwt: signs the diploma's SD-JWT VC copy; None: only ``ldp_vc`` is offered.
     """
 
     def __init__(
@@ -168,9 +179,11 @@ class Claims:
         ttl: int = 900,
         operator: str = "wallet",
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        sd_jwt: SDJWTSigner | None = None,
     ) -> None:
         self.archive = archive
         self.signer = signer
+        self.sd_jwt = sd_jwt
         self.sender = sender
         self.issuer = issuer.rstrip("/")
         self.ttl = ttl
@@ -256,6 +269,8 @@ class Claims:
         row = self._open(claim_id)
         kinds = {c.kind for c in self._credentials(row)}
         ids = [configuration_of(kind).id for kind in ("diploma", "transcript") if kind in kinds]
+        if "diploma" in kinds and self.sd_jwt is not None:
+            ids.append(SD_JWT_DIPLOMA.id)
         return credential_offer(self.issuer, self._pre_authorized_code(claim_id), ids, tx_code_length=TX_CODE_DIGITS)
 
     # --- the wallet's side: token, nonce, credential ----------------------------------------
@@ -322,6 +337,8 @@ class Claims:
         if "credential_configuration_id" not in request:
             raise OID4VCIError("invalid_credential_request", "credential_configuration_id is required")
         wanted = configuration(request["credential_configuration_id"])
+        if wanted.format == SD_JWT_FORMAT and self.sd_jwt is None:
+            raise OID4VCIError("unknown_credential_configuration", "this issuer makes no SD-JWT VC")
         jwts = _proof_jwts(request)
         keys = [check_proof(jwt, audience=self.issuer, now=self.clock(), take_nonce=self._take_nonce) for jwt in jwts]
         dids = {k.did for k in keys}
@@ -332,17 +349,25 @@ class Claims:
         chosen = [c for c in self._credentials(row) if c.kind == wanted.kind]
         if not chosen:
             raise OID4VCIError("credential_request_denied", f"this claim holds no {wanted.kind}", status=403)
-        issued = self.deliver(row.id, chosen, keys[0].did, protocol="oid4vci")
-        return {"credentials": [{"credential": c} for c in issued]}
+        if wanted.format == SD_JWT_FORMAT:
+            jwk = {"kty": "OKP", "crv": "Ed25519", "x": base64.urlsafe_b64encode(keys[0].public_key).rstrip(b"=").decode()}
+            made = self.deliver(row.id, chosen, keys[0].did, protocol="oid4vci", sign=lambda c: self._sign_sd_jwt(c, jwk))
+        else:
+            made = self.deliver(row.id, chosen, keys[0].did, protocol="oid4vci")
+        return {"credentials": [{"credential": c} for c in made]}
 
-    def deliver(self, claim_id: str, credentials: Sequence[StoredCredential], holder_did: str, *, protocol: str) -> list[dict[str, Any]]:
-        """Sign the wallet copies of ``credentials`` bound to ``holder_did`` (in the agent), record
-        the holder on the claim and each copy in the audit trail (``deliver``, with ``protocol``).
+    def deliver(
+        self, claim_id: str, credentials: Sequence[StoredCredential], holder_did: str, *, protocol: str,
+        sign: Callable[[StoredCredential], Any] | None = None,
+    ) -> list[Any]:
+        """Sign the wallet copies of ``credentials`` bound to ``holder_did`` (in the agent; ``sign``
+        another form of copy), record the holder on the claim and each copy in the audit trail
+        (``deliver``, with ``protocol``).
 
         Raises:
             ClaimError (claim.signing): the agent did not sign.
         """
-        issued = [self._sign(c, holder_did) for c in credentials]
+        issued = [(sign or (lambda c: self._sign(c, holder_did)))(c) for c in credentials]
         now = self.clock()
         with self._sessions.begin() as session:
             stored = session.get(ClaimRow, claim_id)
@@ -353,7 +378,7 @@ class Claims:
             for original, copy in zip(credentials, issued, strict=True):
                 self._audit.append(
                     session, operator=self.operator, action="deliver", subject=original.id, reason="wallet", at=now,
-                    details={"protocol": protocol, "claim": claim_id, "holder": holder_did, "sha256": document_sha256(copy)},
+                    details={"protocol": protocol, "claim": claim_id, "holder": holder_did, "sha256": _digest(copy)},
                 )
         return issued
 
@@ -393,6 +418,12 @@ class Claims:
         copy["credentialSubject"] = {"id": holder_did, **copy["credentialSubject"]}
         return self.signer.sign_copy(copy)
 
+    def _sign_sd_jwt(self, credential: StoredCredential, holder_jwk: Mapping[str, str]) -> str:
+        assert self.sd_jwt is not None
+        issuer = credential.document["issuer"]
+        payload, non_sd = sd_jwt_request(credential.document, issuer=issuer["id"] if isinstance(issuer, Mapping) else issuer, holder_jwk=holder_jwk, now=self.clock())
+        return self.sd_jwt.sign_sd_jwt(payload, non_sd)
+
     def _pre_authorized_code(self, claim_id: str) -> str:
         return hmac.new(self._key, f"pre-authorized|{claim_id}".encode(), hashlib.sha256).hexdigest()
 
@@ -415,6 +446,11 @@ def _proof_jwts(request: Mapping[str, Any]) -> list[object]:
     if isinstance(proof, Mapping) and proof.get("proof_type") == "jwt":
         return [proof.get("jwt")]
     raise OID4VCIError("invalid_proof", "a jwt key proof of the wallet's key is required (proofs.jwt)")
+
+
+def _digest(copy: Any) -> str:
+    """SHA-256 of a delivered copy: of its JCS form (JSON), of its text (an SD-JWT)."""
+    return hashlib.sha256(copy.encode()).hexdigest() if isinstance(copy, str) else document_sha256(copy)
 
 
 def _claim(row: ClaimRow) -> Claim:

@@ -30,9 +30,11 @@ from urllib.parse import quote
 from shahada.did.key import did_key_from_public_key, public_key_from_did_key
 from shahada.schemas.credential import BACCALAUREATE_CONTEXT, CREDENTIALS_V1_CONTEXT, WALLET_VCDM1_CONTEXT
 from shahada.wallet.errors import WalletError
+from shahada.wallet.sd_jwt_vc import DIPLOMA_VCT, SELECTIVE
 
 __all__ = [
     "CONFIGURATIONS",
+    "SD_JWT_DIPLOMA",
     "OID4VCIError",
     "PRE_AUTHORIZED_GRANT",
     "PROOF_TYP",
@@ -83,8 +85,20 @@ class Configuration:
     kind: str  # the archive's kind: "diploma" | "transcript"
     type: str
     names: Mapping[str, str]  # locale → display name
+    format: str = "ldp_vc"  # or "dc+sd-jwt" (SD-JWT VC, Appendix A.3)
 
     def metadata(self) -> dict[str, Any]:
+        display = {"display": [{"name": name, "locale": locale} for locale, name in self.names.items()]}
+        if self.format == SD_JWT_FORMAT:
+            return {
+                "format": SD_JWT_FORMAT,
+                "scope": self.id,
+                "vct": DIPLOMA_VCT,
+                "cryptographic_binding_methods_supported": ["jwk"],
+                "credential_signing_alg_values_supported": ["EdDSA"],
+                "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},
+                "credential_metadata": {**display, "claims": [{"path": [name]} for name in SELECTIVE]},
+            }
         return {
             "format": "ldp_vc",
             "scope": self.id,
@@ -95,10 +109,11 @@ class Configuration:
                 "@context": [CREDENTIALS_V1_CONTEXT, BACCALAUREATE_CONTEXT, WALLET_VCDM1_CONTEXT, ED2020_CONTEXT],
                 "type": ["VerifiableCredential", self.type],
             },
-            "credential_metadata": {"display": [{"name": name, "locale": locale} for locale, name in self.names.items()]},
+            "credential_metadata": display,
         }
 
 
+SD_JWT_FORMAT: Final = "dc+sd-jwt"
 CONFIGURATIONS: Final = (
     Configuration(
         "BaccalaureateDiploma_ldp_vc", "diploma", "BaccalaureateDiploma",
@@ -109,6 +124,10 @@ CONFIGURATIONS: Final = (
         {"fr": "Relevé de notes du baccalauréat", "ar": "كشف نقط البكالوريا", "en": "Baccalaureate transcript"},
     ),
 )
+SD_JWT_DIPLOMA: Final = Configuration(
+    "BaccalaureateDiploma_dc+sd-jwt", "diploma", "BaccalaureateDiploma",
+    {"fr": "Diplôme du baccalauréat (SD-JWT)", "ar": "شهادة البكالوريا (SD-JWT)", "en": "Baccalaureate diploma (SD-JWT)"}, SD_JWT_FORMAT,
+)
 ISSUER_NAMES: Final = {"fr": "Ministère de l'Éducation nationale", "ar": "وزارة التربية الوطنية", "en": "Ministry of National Education"}
 
 
@@ -118,7 +137,7 @@ def configuration(configuration_id: object) -> Configuration:
     Raises:
         OID4VCIError (unknown_credential_configuration).
     """
-    for found in CONFIGURATIONS:
+    for found in (*CONFIGURATIONS, SD_JWT_DIPLOMA):
         if found.id == configuration_id:
             return found
     raise OID4VCIError("unknown_credential_configuration", f"no credential configuration {str(configuration_id)[:80]!r}")
@@ -128,16 +147,18 @@ def configuration_of(kind: str) -> Configuration:
     return next(c for c in CONFIGURATIONS if c.kind == kind)
 
 
-def issuer_metadata(issuer: str) -> dict[str, Any]:
+def issuer_metadata(issuer: str, *, sd_jwt: bool = False) -> dict[str, Any]:
     """Credential issuer metadata (§12.2.4); ``issuer`` is the credential issuer identifier (an
-    https URL without query or fragment) and is also the authorization server."""
+    https URL without query or fragment) and is also the authorization server. ``sd_jwt``: the
+    diploma is also offered as an SD-JWT VC."""
+    offered = (*CONFIGURATIONS, SD_JWT_DIPLOMA) if sd_jwt else CONFIGURATIONS
     return {
         "credential_issuer": issuer,
         "authorization_servers": [issuer],
         "credential_endpoint": f"{issuer}/oid4vci/credential",
         "nonce_endpoint": f"{issuer}/oid4vci/nonce",
         "display": [{"name": name, "locale": locale} for locale, name in ISSUER_NAMES.items()],
-        "credential_configurations_supported": {c.id: c.metadata() for c in CONFIGURATIONS},
+        "credential_configurations_supported": {c.id: c.metadata() for c in offered},
     }
 
 

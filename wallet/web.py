@@ -76,7 +76,8 @@ def _json(body: Any, status: int = 200, *, no_store: bool = False) -> Response:
 
 @bp.get("/.well-known/openid-credential-issuer")
 def credential_issuer_metadata() -> Response:
-    return _json(issuer_metadata(_claims().issuer))
+    claims = _claims()
+    return _json(issuer_metadata(claims.issuer, sd_jwt=claims.sd_jwt is not None))
 
 
 @bp.get("/.well-known/oauth-authorization-server")

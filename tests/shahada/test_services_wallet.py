@@ -25,6 +25,7 @@ def test_the_wallet_endpoints_share_the_portals_origin(ministry: Any) -> None:
         client = portal.app.test_client()
         metadata = client.get("/.well-known/openid-credential-issuer")
         assert metadata.status_code == 200 and metadata.json["credential_issuer"] == "https://diplomes.example"
+        assert "BaccalaureateDiploma_dc+sd-jwt" in metadata.json["credential_configurations_supported"]
         assert client.get("/.well-known/oauth-authorization-server").json["token_endpoint"] == "https://diplomes.example/oid4vci/token"
         token = client.post("/oid4vci/token", data={"grant_type": "x"})  # no anti-forgery token asked: not a portal form
         assert token.status_code == 400 and token.json["error"] == "unsupported_grant_type"

@@ -21,6 +21,7 @@ from shahada.issuer.archive.store import StoredCredential
 from shahada.portal.otp import OutboxSender
 from shahada.wallet.claims import AgentCopySigner, Claims
 from shahada.wallet.exchanges import Exchanges, did_authenticator
+from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
 from shahada.wallet.web import create_app
 from tests.support.local_signer import LocalKey
 
@@ -60,7 +61,10 @@ def serve_issuer(ministry: Any, work: Path, *, ttl: int = 600) -> Iterator[Issue
     clock = Clock()
     outbox = work / "outbox.jsonl"
     signer = AgentCopySigner(ministry.client, ministry.identity.verification_method)
-    claims = Claims(ministry.archive, signer, OutboxSender(outbox), key=secrets.token_bytes(32), issuer="http://placeholder", ttl=ttl, clock=clock)
+    sd_jwt = AgentSDJWTSigner(ministry.client, ministry.identity.verification_method)
+    claims = Claims(
+        ministry.archive, signer, OutboxSender(outbox), key=secrets.token_bytes(32), issuer="http://placeholder", ttl=ttl, clock=clock, sd_jwt=sd_jwt,
+    )
     verifier = ministry.verifier()
     exchanges = Exchanges(claims, did_authenticator(verifier.loader, verifier.resolver, clock=clock))
     server = WaitressServer(create_app(claims, exchanges), host="127.0.0.1", port=0, ident="shahada-wallet").start()
