@@ -21,6 +21,7 @@ at the portal's origin when ``public_url`` is set (one Interaction URL offering 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import threading
@@ -48,6 +49,7 @@ from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.status_setup import ministry_status_origins
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
+from shahada.verifier.web.oid4vp import Oid4vpRequests
 from shahada.wallet.claims import AgentCopySigner, Claims
 from shahada.wallet.exchanges import Exchanges, did_authenticator
 from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
@@ -105,8 +107,10 @@ class InstallationVerifier:
 
 
 @contextmanager
-def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
-    """The verifier application of this installation, with its site and archive while in use.
+def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[InstallationVerifier]:
+    """The verifier application of this installation, with its site and archive while in use;
+    with ``env`` and a ``[verifier] public_url``, it also answers OpenID4VP requests
+    (:func:`oid4vp_requests`).
 
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
@@ -120,10 +124,29 @@ def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
-        app = create_app(service_settings, records=records)
+        oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
+        app = create_app(service_settings, records=records, oid4vp=oid4vp)
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
         yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
+
+
+OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"
+
+
+def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str]) -> Oid4vpRequests | None:
+    """The verifier's OpenID4VP requests at its ``public_url``, signed with a did:key derived from
+    ``SHAHADA_VERIFIER_OID4VP_SECRET`` (or ``_FILE``; generated once under ``secrets/`` in
+    development). None without a ``public_url``: the request and response URIs must be public.
+
+    Raises:
+        ConfigError (config.secret): production mode without the secret.
+    """
+    if not service.public_url:
+        return None
+    secret = _secret(env, OID4VP_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
+    seed = hashlib.sha256(b"shahada oid4vp request key|" + secret.encode("utf-8")).digest()
+    return Oid4vpRequests(seed, service.public_url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,3 +39,15 @@ def test_the_wallet_endpoints_share_the_portals_origin(ministry: Any) -> None:
 def test_without_an_origin_there_are_no_wallet_endpoints(ministry: Any, public_url: str) -> None:
     with portal_with(ministry, public_url) as portal:
         assert portal.app.test_client().get("/.well-known/openid-credential-issuer").status_code == 404
+
+
+def test_the_verifier_answers_oid4vp_only_with_a_public_url(ministry: Any, tmp_path: Any) -> None:
+    from shahada.services import installation_verifier
+
+    with_url = dataclasses.replace(ministry.settings, verifier={**ministry.settings.verifier, "public_url": "https://verify.example"})
+    env = {"SHAHADA_VERIFIER_OID4VP_SECRET": "s" * 40}
+    with installation_verifier(with_url, env) as verifier:
+        made = verifier.app.test_client().post("/oid4vp/requests", json={})
+        assert made.status_code == 200 and made.json["request_uri"].startswith("https://verify.example/oid4vp/requests/")
+    with installation_verifier(ministry.settings, env) as verifier:  # no public_url: no OID4VP
+        assert verifier.app.test_client().post("/oid4vp/requests", json={}).status_code in (404, 405)
