@@ -12,7 +12,7 @@ A claim is made for a signed-in graduate and the documents they chose. It carrie
 - the wallet's ``did:key`` once a credential was issued: a claim serves one wallet.
 
 Every step is single use and short-lived: the code is redeemed once, the claim expires after
-``ttl`` seconds, each ``c_nonce`` (``wallet_nonces``) is taken once. The credential is the archived
+``ttl`` seconds, each ``c_nonce`` (:mod:`shahada.wallet.credential_endpoint`) is taken once. The credential is the archived
 credential's wallet copy (VC DM 1.1, :func:`shahada.schemas.credential.wallet_profile`) with
 ``credentialSubject.id`` = the wallet's DID, signed ``Ed25519Signature2020`` by the ministry's key
 inside the agent (:class:`AgentCopySigner`); every issued copy is recorded in the audit trail
@@ -21,7 +21,6 @@ inside the agent (:class:`AgentCopySigner`); every issued copy is recorded in th
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -31,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Integer, String, Text, update
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from shahada.agent.admin import AdminClient
@@ -44,22 +43,17 @@ from shahada.wallet.errors import WalletError
 from shahada.wallet.oid4vci import (
     PRE_AUTHORIZED_GRANT,
     SD_JWT_DIPLOMA,
-    SD_JWT_FORMAT,
     OID4VCIError,
-    check_proof,
-    configuration,
     configuration_of,
     credential_offer,
     offer_link,
 )
-from shahada.wallet.sd_jwt_vc import sd_jwt_request
 
 __all__ = ["AgentCopySigner", "Claim", "ClaimError", "Claims", "CodeSender", "CopySigner"]
 
 TX_CODE_DIGITS: Final = 6
 TX_CODE_TRIES: Final = 5
 TOKEN_TTL: Final = 600
-NONCE_TTL: Final = 300
 WALLET_PROOF_TYPE: Final = "Ed25519Signature2020"
 
 
@@ -125,14 +119,6 @@ class ClaimRow(Base):
     didcomm: Mapped[str | None] = mapped_column(Text, nullable=True)  # the DIDComm invitation's link, offered beside
 
 
-class NonceRow(Base):
-    __tablename__ = "wallet_nonces"
-
-    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
-    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: str
@@ -158,7 +144,7 @@ class Claims:
     """Create claims and serve the pre-authorized code flow. Thread-safe (one engine).
 
     Args:
-        archive: the signed credentials (its database holds ``wallet_claims`` and ``wallet_nonces``).
+        archive: the signed credentials (its database holds ``wallet_claims``).
         signer: signs the wallet copies inside the agent.
         sender: sends the transaction code to the graduate.
         key: the service's secret (pre-authorized codes, transaction code digests).
@@ -273,7 +259,7 @@ class Claims:
             ids.append(SD_JWT_DIPLOMA.id)
         return credential_offer(self.issuer, self._pre_authorized_code(claim_id), ids, tx_code_length=TX_CODE_DIGITS)
 
-    # --- the wallet's side: token, nonce, credential ----------------------------------------
+    # --- the wallet's side: the token endpoint (the nonce and credential endpoints: credential_endpoint.py)
 
     def token(self, form: Mapping[str, str]) -> dict[str, Any]:
         """The token endpoint (§6): a pre-authorized code and its transaction code for an access token.
@@ -306,55 +292,6 @@ class Claims:
             row.token_sha256 = _sha256(token)
             row.token_expires_at = now + dt.timedelta(seconds=TOKEN_TTL)
         return {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_TTL}
-
-    def nonce(self) -> dict[str, Any]:
-        """The nonce endpoint (§7): a fresh ``c_nonce``, valid five minutes, usable once."""
-        nonce = secrets.token_urlsafe(24)
-        with self._sessions.begin() as session:
-            session.add(NonceRow(nonce=nonce, expires_at=self.clock() + dt.timedelta(seconds=NONCE_TTL)))
-        return {"c_nonce": nonce, "c_nonce_expires_in": NONCE_TTL}
-
-    def _take_nonce(self, nonce: str) -> bool:
-        now = self.clock()
-        with self._sessions.begin() as session:
-            taken = session.execute(
-                update(NonceRow).where(NonceRow.nonce == nonce, NonceRow.used_at.is_(None), NonceRow.expires_at > now).values(used_at=now)
-            )
-            return bool(getattr(taken, "rowcount", 0) == 1)
-
-    def credential(self, access_token: str | None, request: object) -> dict[str, Any]:
-        """The credential endpoint (§8): the wallet copies of the requested kind, one per proven key.
-
-        Raises:
-            OID4VCIError: ``invalid_token`` (401), ``invalid_credential_request``,
-                ``unknown_credential_configuration``, ``invalid_proof``, ``invalid_nonce``,
-                ``credential_request_denied`` (403: not in this claim, or another wallet's key).
-            ClaimError (claim.signing): the agent did not sign.
-        """
-        row = self._by_token(access_token)
-        if not isinstance(request, Mapping):
-            raise OID4VCIError("invalid_credential_request", "the request body must be a JSON object")
-        if "credential_configuration_id" not in request:
-            raise OID4VCIError("invalid_credential_request", "credential_configuration_id is required")
-        wanted = configuration(request["credential_configuration_id"])
-        if wanted.format == SD_JWT_FORMAT and self.sd_jwt is None:
-            raise OID4VCIError("unknown_credential_configuration", "this issuer makes no SD-JWT VC")
-        jwts = _proof_jwts(request)
-        keys = [check_proof(jwt, audience=self.issuer, now=self.clock(), take_nonce=self._take_nonce) for jwt in jwts]
-        dids = {k.did for k in keys}
-        if row.holder_did is not None and dids != {row.holder_did}:
-            raise OID4VCIError("credential_request_denied", "this claim was taken by another wallet key", status=403)
-        if len(dids) != 1:
-            raise OID4VCIError("invalid_proof", "every proof of one request must prove the same key")
-        chosen = [c for c in self._credentials(row) if c.kind == wanted.kind]
-        if not chosen:
-            raise OID4VCIError("credential_request_denied", f"this claim holds no {wanted.kind}", status=403)
-        if wanted.format == SD_JWT_FORMAT:
-            jwk = {"kty": "OKP", "crv": "Ed25519", "x": base64.urlsafe_b64encode(keys[0].public_key).rstrip(b"=").decode()}
-            made = self.deliver(row.id, chosen, keys[0].did, protocol="oid4vci", sign=lambda c: self._sign_sd_jwt(c, jwk))
-        else:
-            made = self.deliver(row.id, chosen, keys[0].did, protocol="oid4vci")
-        return {"credentials": [{"credential": c} for c in made]}
 
     def deliver(
         self, claim_id: str, credentials: Sequence[StoredCredential], holder_did: str, *, protocol: str,
@@ -400,14 +337,19 @@ class Claims:
             raise ClaimError("this offer has expired or was taken by a wallet: ask the portal for a new one", code="claim.expired", status=410)
         return row
 
-    def _by_token(self, access_token: str | None) -> ClaimRow:
+    def by_token(self, access_token: str | None) -> Claim:
+        """The claim an access token was issued for, while the token works.
+
+        Raises:
+            OID4VCIError (invalid_token, 401).
+        """
         if not access_token:
             raise OID4VCIError("invalid_token", "a Bearer access token is required", status=401)
         with self._sessions() as session:
             row = session.query(ClaimRow).filter_by(token_sha256=_sha256(access_token)).one_or_none()
         if row is None or row.token_expires_at is None or self.clock() >= row.token_expires_at:
             raise OID4VCIError("invalid_token", "the access token is unknown or has expired", status=401)
-        return row
+        return _claim(row)
 
     def _credentials(self, row: ClaimRow) -> list[StoredCredential]:
         found = [self.archive.get(i) for i in json.loads(row.credential_ids)]
@@ -418,34 +360,11 @@ class Claims:
         copy["credentialSubject"] = {"id": holder_did, **copy["credentialSubject"]}
         return self.signer.sign_copy(copy)
 
-    def _sign_sd_jwt(self, credential: StoredCredential, holder_jwk: Mapping[str, str]) -> str:
-        assert self.sd_jwt is not None
-        issuer = credential.document["issuer"]
-        payload, non_sd = sd_jwt_request(credential.document, issuer=issuer["id"] if isinstance(issuer, Mapping) else issuer, holder_jwk=holder_jwk, now=self.clock())
-        return self.sd_jwt.sign_sd_jwt(payload, non_sd)
-
     def _pre_authorized_code(self, claim_id: str) -> str:
         return hmac.new(self._key, f"pre-authorized|{claim_id}".encode(), hashlib.sha256).hexdigest()
 
     def _tx_digest(self, claim_id: str, code: str) -> str:
         return hmac.new(self._key, f"tx|{claim_id}|{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def _proof_jwts(request: Mapping[str, Any]) -> list[object]:
-    """The JWTs of ``proofs.jwt`` (1.0) or of a single ``proof`` (drafts up to 14)."""
-    if "proofs" in request and "proof" in request:
-        raise OID4VCIError("invalid_credential_request", "give proofs or proof, not both")
-    proofs = request.get("proofs")
-    if isinstance(proofs, Mapping):
-        if set(proofs) != {"jwt"} or not isinstance(proofs["jwt"], list) or not proofs["jwt"]:
-            raise OID4VCIError("invalid_credential_request", "proofs must hold a non-empty jwt list (the only proof type supported)")
-        if len(proofs["jwt"]) > 4:
-            raise OID4VCIError("invalid_credential_request", "at most 4 proofs per request")
-        return list(proofs["jwt"])
-    proof = request.get("proof")
-    if isinstance(proof, Mapping) and proof.get("proof_type") == "jwt":
-        return [proof.get("jwt")]
-    raise OID4VCIError("invalid_proof", "a jwt key proof of the wallet's key is required (proofs.jwt)")
 
 
 def _digest(copy: Any) -> str:

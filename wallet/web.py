@@ -15,7 +15,9 @@ well-known URLs are the plain ones):
                                                    request; a VP of the wallet's DID → the credentials
     GET  /exchanges/<claim id>                     the exchange's state
 
-Views parse the request, call :class:`shahada.wallet.claims.Claims` and serialise; errors of the
+Views parse the request, call :class:`shahada.wallet.claims.Claims` (offers, token),
+:class:`shahada.wallet.credential_endpoint.CredentialEndpoint` (nonce, credential) or
+:class:`shahada.wallet.exchanges.Exchanges` and serialise; errors of the
 protocol are answered as the spec says (``{"error", "error_description"}``, the HTTP status of
 the code, ``WWW-Authenticate`` for ``invalid_token``, ``Cache-Control: no-store`` on tokens),
 every other error as problem+json with its stable code.
@@ -35,6 +37,7 @@ from werkzeug.wrappers import Response
 
 from shahada.common.problems import render_error
 from shahada.wallet.claims import Claims
+from shahada.wallet.credential_endpoint import CredentialEndpoint
 from shahada.wallet.exchanges import ExchangeError, Exchanges
 from shahada.wallet.oid4vci import OID4VCIError, authorization_server_metadata, issuer_metadata
 
@@ -45,6 +48,7 @@ __all__ = ["WALLET_PATHS", "create_app", "mounted"]
 
 LOGGER = logging.getLogger(__name__)
 CLAIMS_KEY: Final = "SHAHADA_WALLET_CLAIMS"
+ENDPOINT_KEY: Final = "SHAHADA_WALLET_CREDENTIAL_ENDPOINT"
 EXCHANGES_KEY: Final = "SHAHADA_WALLET_EXCHANGES"
 MAX_BODY_BYTES: Final = 64 * 1024  # a credential request with four proofs is a few kilobytes
 
@@ -57,6 +61,11 @@ FALLBACK_PAGE: Final = """<!doctype html><html lang="fr"><head><meta charset="ut
 
 def _claims() -> Claims:
     found: Claims = current_app.config[CLAIMS_KEY]
+    return found
+
+
+def _endpoint() -> CredentialEndpoint:
+    found: CredentialEndpoint = current_app.config[ENDPOINT_KEY]
     return found
 
 
@@ -117,7 +126,7 @@ def token() -> Response:
 
 @bp.post("/oid4vci/nonce")
 def nonce() -> Response:
-    return _json(_claims().nonce(), no_store=True)
+    return _json(_endpoint().nonce(), no_store=True)
 
 
 @bp.post("/oid4vci/credential")
@@ -130,7 +139,7 @@ def credential() -> Response:
         body = json.loads(request.get_data(as_text=True) or "null")
     except ValueError as err:
         raise OID4VCIError("invalid_credential_request", "the credential request is not JSON") from err
-    return _json(_claims().credential(access_token, body), no_store=True)
+    return _json(_endpoint().credential(access_token, body), no_store=True)
 
 
 @bp.post("/exchanges/<claim_id>")
@@ -168,6 +177,7 @@ def create_app(claims: Claims, exchanges: Exchanges | None = None) -> Flask:
     ``vcapi`` in the Interaction URL's protocols; None: OID4VCI and DIDComm only)."""
     app = Flask("shahada.wallet")
     app.config[CLAIMS_KEY] = claims
+    app.config[ENDPOINT_KEY] = CredentialEndpoint(claims)
     app.config[EXCHANGES_KEY] = exchanges
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)

@@ -76,6 +76,7 @@ def schema_metadata() -> MetaData:
     import shahada.issuer.rectification
     import shahada.portal.store
     import shahada.wallet.claims
+    import shahada.wallet.credential_endpoint
     import shahada.wallet.exchanges  # noqa: F401
     from shahada.common.db import Base
 
