@@ -289,7 +289,7 @@ def wallet_claims(portal: PortalSettings, ministry: LocalMinistry, sender: OTPSe
     method = ministry.identity.verification_method
     return Claims(
         ministry.archive, AgentCopySigner(ministry.client, method), sender, key=portal.key("wallet-claims"), issuer=portal.public_url,
-        ttl=min(portal.invitation_ttl, CLAIM_TTL), sd_jwt=AgentSDJWTSigner(ministry.client, method),
+        ttl=min(portal.invitation_ttl, CLAIM_TTL), sd_jwt=AgentSDJWTSigner(ministry.client, method), status=ministry.status,
     )
 
 

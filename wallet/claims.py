@@ -86,6 +86,12 @@ class SDJWTSigner(Protocol):
     def sign_sd_jwt(self, payload: Mapping[str, Any], non_sd_list: list[str]) -> str: ...
 
 
+class StatusSource(Protocol):
+    """The status store (:class:`shahada.issuer.archive.status.StatusStore`): purpose → bit."""
+
+    def status_of(self, credential_id: str) -> dict[str, bool]: ...
+
+
 class AgentCopySigner:
     """``/vc/credentials/issue`` of the ministry's agent, ``Ed25519Signature2020`` with its key."""
 
@@ -152,6 +158,8 @@ class Claims:
         ttl: seconds a claim works.
         clock: the current time (UTC, aware).
         sd_jwt: signs the diploma's SD-JWT VC copy; None: only ``ldp_vc`` is offered.
+        status: the status store: a document revoked or suspended since the claim was made is
+            not delivered; None: no status lists (did:key installations).
     """
 
     def __init__(
@@ -166,10 +174,12 @@ class Claims:
         operator: str = "wallet",
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         sd_jwt: SDJWTSigner | None = None,
+        status: StatusSource | None = None,
     ) -> None:
         self.archive = archive
         self.signer = signer
         self.sd_jwt = sd_jwt
+        self.status = status
         self.sender = sender
         self.issuer = issuer.rstrip("/")
         self.ttl = ttl
@@ -320,10 +330,13 @@ class Claims:
         return issued
 
     def credentials_of(self, claim_id: str) -> list[StoredCredential]:
-        """The archived credentials a claim holds (those still in the archive)."""
+        """The archived credentials a claim holds that may still be delivered: in the archive, and
+        neither revoked nor suspended since the claim was made."""
         with self._sessions() as session:
             row = session.get(ClaimRow, claim_id)
-        return self._credentials(row) if row is not None else []
+        found = self._credentials(row) if row is not None else []
+        status = self.status
+        return found if status is None else [c for c in found if not any(status.status_of(c.id).values())]
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ class CredentialEndpoint:
             raise OID4VCIError("invalid_proof", "every proof of one request must prove the same key")
         chosen = [c for c in claims.credentials_of(claim.id) if c.kind == wanted.kind]
         if not chosen:
-            raise OID4VCIError("credential_request_denied", f"this claim holds no {wanted.kind}", status=403)
+            raise OID4VCIError("credential_request_denied", f"this claim holds no {wanted.kind} that may be delivered (none, or revoked or suspended since)", status=403)
         if wanted.format == SD_JWT_FORMAT:
             jwk = {"kty": "OKP", "crv": "Ed25519", "x": base64.urlsafe_b64encode(keys[0].public_key).rstrip(b"=").decode()}
             made = claims.deliver(claim.id, chosen, keys[0].did, protocol="oid4vci", sign=lambda c: self._sign_sd_jwt(c, jwk))

@@ -46,6 +46,7 @@ ACCEPTED_CRYPTOSUITES: Final = ("Ed25519Signature2020", "eddsa-rdfc-2022")
 class ExchangeError(WalletError):
     """Codes: ``exchange.request`` (400: not a JSON object, or a presentation before the
     request), ``exchange.authentication`` (400: the DID authentication does not verify),
+    ``exchange.withdrawn`` (409: every document was revoked or suspended since the claim),
     ``exchange.complete`` (409: already done), ``exchange.invalid`` (409: too many failures)."""
 
     code = "exchange.error"
@@ -140,10 +141,13 @@ class Exchanges:
         except ExchangeError:
             self._failed(claim.id)
             raise
+        available = self.claims.credentials_of(claim.id)
+        if not available:
+            raise ExchangeError("the documents of this claim were revoked or suspended since it was made", code="exchange.withdrawn", status=409)
         if not self._complete(claim.id):  # another request completed it meanwhile
             raise ExchangeError("this exchange is complete: its documents were delivered", code="exchange.complete", status=409)
         try:
-            copies = self.claims.deliver(claim.id, self.claims.credentials_of(claim.id), holder, protocol="vcapi")
+            copies = self.claims.deliver(claim.id, available, holder, protocol="vcapi")
         except Exception:
             self._set(claim.id, ACTIVE)
             raise

@@ -19,7 +19,7 @@ import requests
 from shahada.issuer.archive.store import StoredCredential
 from shahada.wallet.oid4vci import offer_link
 from tests.support.local_signer import LocalKey
-from tests.support.sessions import admitted, issue_with_status
+from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
 from tests.support.wallet_issuer import Holder, Issuer, new_holder, oid4vci_wallet, reference_verified, serve_issuer
 
 pytestmark = pytest.mark.agent
@@ -202,3 +202,13 @@ def test_the_sd_jwt_copy_verifies_holder_side_and_discloses_grades_and_birth_dat
 
     with pytest.raises(Exception, match="(?i)signature|verif"):  # another key than the ministry's refuses it
         SDJWTVerifier(issued, lambda _iss, _header: jwk.JWK.generate(kty="OKP", crv="Ed25519"))
+
+
+def test_a_document_revoked_after_the_claim_is_not_delivered(issuer: Issuer, by_massar: dict[str, list[StoredCredential]], ministry: Any) -> None:
+    massar = admitted(by_massar)[0]
+    offer, tx_code = claim(issuer, by_massar[massar])  # made while every document is valid
+    for transcript in (c for c in by_massar[massar] if c.kind == "transcript"):
+        revoke_and_publish(ministry, transcript.id)
+    refused = oid4vci_wallet(offer, tx_code, new_holder())
+    assert not refused["ok"] and refused["stage"] == "credential", refused
+    assert refused["response"]["error"] == "credential_request_denied"

@@ -16,7 +16,7 @@ import requests
 
 from shahada.issuer.archive.store import StoredCredential
 from tests.interop.test_reference_verifier import pinned_contexts
-from tests.support.sessions import admitted, issue_with_status
+from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
 from tests.support.wallet_issuer import Issuer, client, new_holder, oid4vci_wallet, reference_verified, serve_issuer
 
 pytestmark = pytest.mark.agent
@@ -109,3 +109,14 @@ def test_bad_requests_and_expiry_are_refused_with_their_codes(issuer: Issuer, by
     finally:
         issuer.clock.offset = dt.timedelta()
     assert late.status_code == 410 and late.json()["code"] == "claim.expired"
+
+
+def test_documents_revoked_after_the_claim_are_not_delivered(ministry: Any, issuer: Issuer, by_massar: dict[str, list[StoredCredential]]) -> None:
+    massar = admitted(by_massar)[0]
+    transcripts = [c for c in by_massar[massar] if c.kind == "transcript"]
+    made = issuer.claim(transcripts)  # made while they are valid
+    for transcript in transcripts:
+        revoke_and_publish(ministry, transcript.id)
+    run = lcw(issuer, made.id)
+    assert run["answer"]["status"] == 409 and run["answer"]["body"]["code"] == "exchange.withdrawn"
+    assert issuer.claims.get(made.id).issued == 0

@@ -64,6 +64,7 @@ def serve_issuer(ministry: Any, work: Path, *, ttl: int = 600) -> Iterator[Issue
     sd_jwt = AgentSDJWTSigner(ministry.client, ministry.identity.verification_method)
     claims = Claims(
         ministry.archive, signer, OutboxSender(outbox), key=secrets.token_bytes(32), issuer="http://placeholder", ttl=ttl, clock=clock, sd_jwt=sd_jwt,
+        status=ministry.status,
     )
     verifier = ministry.verifier()
     exchanges = Exchanges(claims, did_authenticator(verifier.loader, verifier.resolver, clock=clock))
