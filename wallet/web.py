@@ -182,7 +182,22 @@ def create_app(claims: Claims, exchanges: Exchanges | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)
     app.register_error_handler(Exception, _error)
+    app.after_request(_secure)
     return app
+
+
+# Wallets read JSON; the one HTML page (the Interaction URL's fallback) needs no script, style or frame.
+SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _secure(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 # The paths this application answers when it shares an origin with another (the portal's).

@@ -124,6 +124,7 @@ def test_one_qr_code_offers_every_protocol_and_a_wallet_takes_the_chosen_diploma
         assert protocols["didcomm"].startswith(running.url + "/i/")  # the DIDComm invitation's short link
         fallback = anonymous.get(scanned, timeout=30)  # a phone's camera app: a page, not JSON
         assert fallback.status_code == 200 and "openid-credential-offer://" in fallback.text
+        assert fallback.headers["Content-Security-Policy"].startswith("default-src 'none'") and fallback.headers["Cache-Control"] == "no-store"
 
         holder = new_holder()
         held = oid4vci_wallet(protocols["OID4VCI"], last_code(running.outbox, running.massar), holder)  # the code sent with the claim
