@@ -116,6 +116,30 @@ CATALOGUE: Final[Mapping[str, _T]] = {
     "wallet.state.delivered": {"ar": "وصلت وثائقك إلى محفظتك.", "fr": "Vos documents sont dans votre portefeuille.", "en": "Your documents are in your wallet."},
     "wallet.state.failed": {"ar": "تعذّر الإرسال. أعد المحاولة.", "fr": "L'envoi a échoué. Réessayez.", "en": "The delivery failed. Try again."},
     "wallet.back": {"ar": "العودة إلى وثائقي", "fr": "Retour à mes documents", "en": "Back to my documents"},
+    "wallet.choose": {"ar": "الوثائق التي سترسل إلى المحفظة", "fr": "Documents à envoyer au portefeuille", "en": "Documents to send to the wallet"},
+    "wallet.tx_code": {
+        "ar": "ستطلب منك المحفظة رمزاً من ستة أرقام: أرسلناه إليك للتوّ كما نرسل رمز الدخول.",
+        "fr": "Le portefeuille vous demandera un code à six chiffres : nous venons de vous l'envoyer, comme le code de connexion.",
+        "en": "The wallet will ask for a six-digit code: we have just sent it to you, like the sign-in code.",
+    },
+    "wallet.expires": {"ar": "يصلح هذا الرمز مرة واحدة، حتى {when} (بالتوقيت العالمي).", "fr": "Ce code sert une fois, jusqu'au {when} (UTC).", "en": "This code works once, until {when} (UTC)."},
+    "wallet.apps": {"ar": "أي تطبيق محفظة؟", "fr": "Quelle application de portefeuille ?", "en": "Which wallet app?"},
+    "wallet.apps.vcapi": {
+        "ar": "Learner Credential Wallet (بروتوكول VC API)",
+        "fr": "Learner Credential Wallet (protocole VC API)",
+        "en": "Learner Credential Wallet (VC API protocol)",
+    },
+    "wallet.apps.oid4vci": {
+        "ar": "محافظ OpenID4VCI (مثل Sphereon وwalt.id وInji)",
+        "fr": "Portefeuilles OpenID4VCI (Sphereon, walt.id, Inji…)",
+        "en": "OpenID4VCI wallets (Sphereon, walt.id, Inji…)",
+    },
+    "wallet.apps.didcomm": {
+        "ar": "محافظ DIDComm المبنية على Credo أو ACA-Py",
+        "fr": "Portefeuilles DIDComm bâtis sur Credo ou ACA-Py",
+        "en": "DIDComm wallets built on Credo or ACA-Py",
+    },
+    "wallet.open_oid4vci": {"ar": "افتح العرض", "fr": "Ouvrir l'offre", "en": "Open the offer"},
     # --- share links ---------------------------------------------------------------------------
     "shares.title": {"ar": "روابط المشاركة", "fr": "Liens de partage", "en": "Share links"},
     "shares.intro": {

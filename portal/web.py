@@ -33,7 +33,7 @@ from shahada.portal.settings import PortalSettings
 from shahada.portal.shares import Shares
 from shahada.portal.signin import SignIn
 from shahada.portal.store import PortalStore
-from shahada.portal.wallet import Offers, WalletDeliveryService
+from shahada.portal.wallet import Offers, WalletClaimService, WalletDeliveryService
 
 PORTAL_KEY: Final = "SHAHADA_PORTAL"
 CSRF_FIELD: Final = "csrf"
@@ -54,6 +54,7 @@ class Portal:
     delivery: WalletDeliveryService | None
     status: StatusSource | None
     clock: Callable[[], dt.datetime]
+    claims: WalletClaimService | None = None
 
     def now(self) -> dt.datetime:
         return self.clock()

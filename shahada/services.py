@@ -15,11 +15,13 @@ The portal: the ``[portal]`` table and ``SHAHADA_PORTAL_*``, the secret from
 returning an :class:`~shahada.portal.otp.OTPSender` backed by the ministry's SMS/e-mail gateway;
 PDFs sealed by the ministry's agent; wallets through
 :class:`shahada.issuer.delivery.WalletDelivery` when the agent speaks DIDComm (``didcomm_port``),
-with its pump running in the background.
+with its pump running in the background, and through OID4VCI claims (:mod:`shahada.wallet`) served
+at the portal's origin when ``public_url`` is set (one Interaction URL offering every protocol).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import threading
@@ -28,6 +30,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -46,6 +49,12 @@ from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.status_setup import ministry_status_origins
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
+from shahada.verifier.web.oid4vp import Oid4vpRequests
+from shahada.wallet.claims import AgentCopySigner, Claims
+from shahada.wallet.exchanges import Exchanges, did_authenticator
+from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
+from shahada.wallet.web import create_app as create_wallet_app
+from shahada.wallet.web import mounted
 
 # --- the verifier --------------------------------------------------------------------------------
 
@@ -98,8 +107,10 @@ class InstallationVerifier:
 
 
 @contextmanager
-def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
-    """The verifier application of this installation, with its site and archive while in use.
+def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[InstallationVerifier]:
+    """The verifier application of this installation, with its site and archive while in use;
+    with ``env`` and a ``[verifier] public_url``, it also answers OpenID4VP requests
+    (:func:`oid4vp_requests`).
 
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
@@ -113,10 +124,29 @@ def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
-        app = create_app(service_settings, records=records)
+        oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
+        app = create_app(service_settings, records=records, oid4vp=oid4vp)
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
         yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
+
+
+OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"
+
+
+def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str]) -> Oid4vpRequests | None:
+    """The verifier's OpenID4VP requests at its ``public_url``, signed with a did:key derived from
+    ``SHAHADA_VERIFIER_OID4VP_SECRET`` (or ``_FILE``; generated once under ``secrets/`` in
+    development). None without a ``public_url``: the request and response URIs must be public.
+
+    Raises:
+        ConfigError (config.secret): production mode without the secret.
+    """
+    if not service.public_url:
+        return None
+    secret = _secret(env, OID4VP_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
+    seed = hashlib.sha256(b"shahada oid4vp request key|" + secret.encode("utf-8")).digest()
+    return Oid4vpRequests(seed, service.public_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +217,7 @@ def portal_secret(env: Mapping[str, str], *, home: Path, production: bool) -> by
 
 LOGGER = logging.getLogger(__name__)
 PUMP_SECONDS = 5.0
+CLAIM_TTL = 900  # seconds a wallet claim (its QR code, its transaction code) works at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +277,22 @@ class Pump:
         self._thread.join(timeout=self.interval + 30)
 
 
+def wallet_claims(portal: PortalSettings, ministry: LocalMinistry, sender: OTPSender) -> Claims | None:
+    """OID4VCI claims (:mod:`shahada.wallet.claims`) at the portal's origin, when ``[portal]
+    public_url`` is an origin (the credential issuer identifier, whose well-known URLs are then the
+    plain ones); the transaction codes go through the portal's code sender. None otherwise."""
+    parts = urlsplit(portal.public_url)
+    if not portal.public_url or parts.path not in ("", "/"):
+        if portal.public_url:
+            LOGGER.warning("wallet claims (OID4VCI) are off: [portal] public_url %s has a path", portal.public_url)
+        return None
+    method = ministry.identity.verification_method
+    return Claims(
+        ministry.archive, AgentCopySigner(ministry.client, method), sender, key=portal.key("wallet-claims"), issuer=portal.public_url,
+        ttl=min(portal.invitation_ttl, CLAIM_TTL), sd_jwt=AgentSDJWTSigner(ministry.client, method), status=ministry.status,
+    )
+
+
 @contextmanager
 def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mapping[str, str]) -> Iterator[InstallationPortal]:
     """The portal application of this installation over its running ministry (and, with
@@ -260,10 +307,15 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
     method = ministry.identity.verification_method
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=method) if settings.didcomm_port is not None else None
     printer = SealedPrinter(AgentSealer(ministry.client, method), base_url=settings.verify_base_url, settings=settings.printing)
-    app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status)
+    claims = wallet_claims(portal, ministry, sender)
+    app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status, claims=claims)
+    if claims is not None:  # the wallet-facing endpoints share the portal's origin
+        verifier = ministry.verifier()  # DID authentication of VC API exchanges: the holder's did:key
+        exchanges = Exchanges(claims, did_authenticator(verifier.loader, verifier.resolver, clock=verifier.clock))
+        app.wsgi_app = mounted(create_wallet_app(claims, exchanges), app.wsgi_app)  # type: ignore[method-assign,assignment]
     pump = Pump(delivery.pump).start() if delivery is not None else None
     try:
-        yield InstallationPortal(app, portal, outbox, delivery is not None)
+        yield InstallationPortal(app, portal, outbox, delivery is not None or claims is not None)
     finally:
         if pump is not None:
             pump.stop()

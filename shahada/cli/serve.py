@@ -192,12 +192,15 @@ def serve_issuer(host: str, port: int) -> None:
 @click.option("--port", default=8081, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
 @click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
 def serve_verifier(host: str, port: int, threads: int) -> None:
-    """The public verifier: pages (ar, fr, en), QR URLs, and the W3C VC API (no agent needed)."""
+    """The public verifier: pages (ar, fr, en), QR URLs, the W3C VC API and, with [verifier]
+    public_url, OpenID4VP requests (no agent needed)."""
+    import os
+
     from shahada.config import load_settings
     from shahada.services import installation_verifier
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    with _exit_on_error(host, port), installation_verifier(load_settings()) as verifier:
+    with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ) as verifier:
         server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
         if verifier.service.workers is not None:
             verifier.service.workers.start()

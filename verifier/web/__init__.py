@@ -25,6 +25,8 @@ from shahada.verifier.checks import Resolver
 from shahada.verifier.seal import SealStatus
 from shahada.verifier.web import api, pages
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
+from shahada.verifier.web.oid4vp import OID4VP_KEY, Oid4vpRequests
+from shahada.verifier.web.oid4vp import bp as oid4vp_bp
 from shahada.verifier.web.service import Records, Report, VerifierService
 from shahada.verifier.web.settings import VerifierSettings
 from shahada.verifier.web.workers import VerifierWorkers
@@ -67,6 +69,7 @@ def create_app(
     loader: PinnedDocumentLoader | None = None,
     workers: VerifierWorkers | None = None,
     registry: SealStatus | None = None,
+    oid4vp: Oid4vpRequests | None = None,
 ) -> Flask:
     """The verifier application. ``workers``: the worker processes of the expensive work (see
     :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.
@@ -85,6 +88,9 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     pages.register_seal_routes(app, settings.seal_base_url)
+    if oid4vp is not None:  # OpenID4VP requests (verifier/web/oid4vp.py), signed with its own key
+        app.config[OID4VP_KEY] = oid4vp
+        app.register_blueprint(oid4vp_bp)
     app.register_error_handler(Exception, _render)
     app.after_request(_secure)
     return app
