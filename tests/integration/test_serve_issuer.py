@@ -162,7 +162,9 @@ def test_did_web_service_with_a_token_from_the_environment_stops_on_sigterm(tmp_
         did = ministry_did_web(settings)
         response = served.post({"credential": sample_generic(did)}, token)
         assert response.status_code == 201, response.text
-        result = make_verifier(settings, did).verify(response.json()["verifiableCredential"])  # did:web over the local HTTPS site
+        signed = response.json()["verifiableCredential"]
+        assert signed["proof"]["verificationMethod"] == f"{did}#vc-api-1"  # never the diploma key (issue 17)
+        result = make_verifier(settings, did).verify(signed)  # did:web over the local HTTPS site
         assert result.verified, result.to_dict()
         bad = served.post({"credential": {**sample_generic(did), "honours": "x"}}, token)
         assert (bad.status_code, bad.json()["code"]) == (422, "jsonld.invalid")
