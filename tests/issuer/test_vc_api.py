@@ -268,6 +268,23 @@ def test_the_did_document_publishes_the_vc_api_key_for_assertion_only(ministry: 
     assert ensure_did_web(ministry.client, did) == ministry.identity  # created once: the same keys on every start
 
 
+def test_the_plugins_key_route_creates_a_named_key_once_behind_the_api_key(ministry: Any) -> None:
+    from shahada.did.key import public_key_from_multikey
+    from tests.issuer.di_support import Admin
+
+    admin = Admin(ministry.agent.admin_url, ministry.agent.api_key)
+    kid = f"{ministry.identity.did}#key-route-test"
+    status, first = admin.post("/shahada/keys", {"kid": kid})
+    assert status == 200 and first["created"] is True and first["multikey"].startswith("z6Mk"), first
+    assert admin.post("/shahada/keys", {"kid": kid}) == (200, {**first, "created": False})
+    status, known = admin.post("/shahada/keys", {"kid": ministry.identity.vc_api_method})
+    assert status == 200 and known["created"] is False
+    assert public_key_from_multikey(known["multikey"]) == ministry.identity.vc_api_public_key
+    assert admin.post("/shahada/keys", {"kid": "no-fragment"})[0] == 400
+    assert admin.post("/shahada/keys", raw=b"not json")[0] == 400
+    assert Admin(ministry.agent.admin_url, None).post("/shahada/keys", {"kid": kid})[0] == 401
+
+
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
 def test_a_transcript_signed_with_the_vc_api_key_is_refused_by_the_verifier(ministry: Any, suite: str) -> None:
     """The agent signs with #vc-api-1 (a published assertion key), but no verifier takes it for a
