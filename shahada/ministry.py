@@ -40,6 +40,7 @@ from shahada.public import public_app
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.status_setup import ministry_status_origins, seen_lists_file, status_checker, status_store
 from shahada.tls import TLSFiles, ensure_local_tls
+from shahada.verifier.checks import SignatureCheck, check_signature
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
 from shahada.verifier.status import FileSeenLists, StatusChecker
@@ -131,6 +132,7 @@ class Verifier:
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     status: StatusChecker | None = None  # checks status lists (W3C Bitstring Status List 1.0)
     registry: RegistryChecker | None = None  # compares with the ministry's records (online)
+    signature_check: SignatureCheck = check_signature  # shahada verify: in a limited worker (shahada.paper)
 
     def verify(self, credential: Any) -> VerificationResult:
         return verify_credential(
@@ -141,6 +143,7 @@ class Verifier:
             now=self.clock(),
             status=self.status,
             registry=self.registry,
+            signature_check=self.signature_check,
         )
 
     def verify_without_status(self, credential: Any) -> VerificationResult:

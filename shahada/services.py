@@ -319,3 +319,4 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
     finally:
         if pump is not None:
             pump.stop()
+        printer.close()  # stops the PDF worker, ending a rendering in progress

@@ -166,9 +166,9 @@ def serve_issuer(host: str, port: int) -> None:
             identity = ministry.identity
             records = _vc_api_records(ministry, stack)
             service = IssuerService(
-                signer=AgentCredentialSigner(ministry.client, identity.verification_method),
+                signer=AgentCredentialSigner(ministry.client, identity.vc_api_method),
                 issuer_did=identity.did,
-                verification_method=identity.verification_method,
+                verification_method=identity.vc_api_method,  # not the diploma key (issue 17)
                 loader=ministry.loader,
                 token=token,
                 default_suite=settings.proof_type,
@@ -179,7 +179,7 @@ def serve_issuer(host: str, port: int) -> None:
             except OSError as err:
                 raise _bind_error(host, port, err) from err
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
-            click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
+            click.echo(f"issuer {identity.did}, key {identity.vc_api_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
             if records is not None:
                 click.echo(f"archived, with status lists at {records.status.origin}/status/…", err=True)

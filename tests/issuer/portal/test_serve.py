@@ -1,6 +1,7 @@
-"""``shahada serve portal`` as an operator runs it: a session issued by ``shahada issue``, then the
-command in its own process (its own agent, with DIDComm), a graduate signing in over HTTP with the
-code from the development outbox, a PDF sealed by that agent, and SIGTERM stopping everything."""
+"""``shahada serve portal`` as an operator runs it: a session issued by ``shahada issue`` (in-process,
+against the session's agent), then the command in its own process (using that agent, which speaks
+DIDComm), a graduate signing in over HTTP with the code from the development outbox, a PDF sealed
+by that agent, and SIGTERM stopping the service."""
 
 from __future__ import annotations
 
@@ -13,26 +14,31 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+
+from tests.support.cli import run, session_agent, share_agent
 
 pytestmark = pytest.mark.agent
 SHAHADA = str(Path(sys.executable).with_name("shahada"))
 
 
-def environment(home: Path) -> dict[str, str]:
+def environment(home: Path, agent: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
-    env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="portal-test")
+    env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="portal-test", **agent)
     return env
 
 
-def test_serve_portal_until_sigterm(tmp_path: Path) -> None:
+def test_serve_portal_until_sigterm(ministry: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = environment(home)
+    env = environment(home, share_agent(ministry, home))
     pv = tmp_path / "pv.csv"
-    subprocess.run([SHAHADA, "pv", "generate", str(pv), "--rows", "3", "--seed", "31"], env=env, check=True, capture_output=True, timeout=120)
-    issued = subprocess.run([SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=300)
+    with session_agent(ministry):
+        generated = run(home, "pv", "generate", str(pv), "--rows", "3", "--seed", "31")
+        assert generated.returncode == 0, generated.stderr
+        issued = run(home, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out"))
     assert issued.returncode == 0, issued.stderr
     transcript = json.loads(next((tmp_path / "out" / "credentials").glob("transcript-*.json")).read_text(encoding="utf-8"))
     massar, born = transcript["credentialSubject"]["massarCode"], transcript["credentialSubject"]["birthDate"]
