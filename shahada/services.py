@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from flask import Flask
 
@@ -43,7 +43,7 @@ from shahada.portal.documents import SealedPrinter
 from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
-from shahada.status_setup import ministry_status_origins
+from shahada.status_setup import ministry_status_origins, site_origin
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 
@@ -53,7 +53,7 @@ from shahada.verifier.web.errors import SettingsError
 def verifier_settings(settings: Settings, ministry_did: str | None, *, did_documents: Mapping[str, Mapping[str, Any]] | None = None) -> VerifierSettings:
     """The installation's verifier: the ministry's DID and ``trusted_issuers`` trusted, the
     seals' ``verify_base_url``, the local CA for a loopback did:web site, the graduate
-    portal's origin (``[portal] public_url``) for share links, and the ``[verifier]`` table
+    portal's origins (:func:`portal_origins`) for share links, and the ``[verifier]`` table
     (``settings.verifier``) for everything else."""
     trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
     ca = settings.tls_dir / "ca.pem"
@@ -67,19 +67,39 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
     extra = ministry_status_origins(settings, ministry_did)
     if extra:
         base["status_origins"] = extra  # a did:key ministry's VC API credentials: the local site's lists
-    portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
-    if portal_url:
-        from shahada.verifier.share import origin_of
-
-        origin = origin_of(portal_url)
-        if origin is None:
-            raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
-        base["share_origins"] = frozenset({origin})
+    origins = portal_origins(settings)
+    if origins:
+        base["share_origins"] = origins
     table = dict(getattr(settings, "verifier", {}) or {})
     blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins", "ministry_did"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})
+
+
+DEFAULT_PORTAL_PORT: Final = 8082  # where `shahada serve portal` listens unless told otherwise
+
+
+def portal_origins(settings: Settings) -> frozenset[str]:
+    """The origins of this installation's share links, which its verifier fetches: the origin of
+    ``[portal] public_url``; without one, in development, the address ``shahada serve portal``
+    listens on by default (``http://127.0.0.1:8082``, also named ``localhost``); in production
+    none (a production portal has its public URL configured).
+
+    Raises:
+        SettingsError (config.verifier): ``[portal] public_url`` is not an http(s) URL.
+    """
+    from shahada.verifier.share import origin_of
+
+    portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
+    if portal_url:
+        origin = origin_of(portal_url)
+        if origin is None:
+            raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
+        return frozenset({origin})
+    if settings.mode == "production":
+        return frozenset()
+    return frozenset({f"http://127.0.0.1:{DEFAULT_PORTAL_PORT}", f"http://localhost:{DEFAULT_PORTAL_PORT}"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +160,7 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
     from shahada.ministry import published_did_document
     from shahada.public import public_app
     from shahada.schemas.loader import PinnedDocumentLoader
-    from shahada.status_setup import site_origin, status_store
+    from shahada.status_setup import status_store
 
     document = published_did_document(settings)
     if document is None:
@@ -156,9 +176,13 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
 # --- the graduate portal ---------------------------------------------------------------------------
 
 
-def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSettings:
+def portal_settings(settings: Settings, env: Mapping[str, str], *, listen_url: str | None = None) -> PortalSettings:
     """The ``[portal]`` table (``settings.portal``), the secret from ``env`` (or generated
-    once in development), and the verifier's ``public_url`` as the default ``verifier_url``.
+    once in development), and defaults that make share links work on a fresh installation:
+    ``verifier_url`` is ``[verifier] public_url``, else the public origin ``https://<did_web_host>``
+    (``shahada serve public``, and in development the local site, serve the verifier there);
+    ``public_url`` is ``listen_url`` (the address ``shahada serve portal`` listens on), which the
+    installation's verifier trusts by default (:func:`portal_origins`).
 
     Raises:
         SettingsError (config.portal): a bad setting, or a secret written in ``config.toml``.
@@ -169,8 +193,8 @@ def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSetting
         if name in table and not env.get(f"{SECRET_ENV}{name.removeprefix('secret').upper()}"):
             raise PortalSettingsError("the portal secret comes from SHAHADA_PORTAL_SECRET or _FILE, never from config.toml")
         table.pop(name, None)
-    verifier_url = str(dict(settings.verifier).get("public_url", "") or "")
-    base: dict[str, Any] = {"verifier_url": verifier_url.rstrip("/")}
+    verifier_url = str(dict(settings.verifier).get("public_url", "") or "") or site_origin(settings)
+    base: dict[str, Any] = {"verifier_url": verifier_url.rstrip("/"), **({"public_url": listen_url} if listen_url else {})}
     return PortalSettings.from_mapping({**base, **table, "secret": portal_secret(env, home=settings.home, production=settings.mode == "production")})
 
 
@@ -247,15 +271,17 @@ class Pump:
 
 
 @contextmanager
-def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mapping[str, str]) -> Iterator[InstallationPortal]:
+def installation_portal(
+    settings: Settings, ministry: LocalMinistry, env: Mapping[str, str], *, listen_url: str | None = None
+) -> Iterator[InstallationPortal]:
     """The portal application of this installation over its running ministry (and, with
-    wallets, the delivery pump while in use).
+    wallets, the delivery pump while in use); ``listen_url``: see :func:`portal_settings`.
 
     Raises:
         SettingsError (config.portal): a bad ``[portal]`` setting.
         ConfigError (config.secret): production mode without ``SHAHADA_PORTAL_SECRET``.
     """
-    portal = portal_settings(settings, env)
+    portal = portal_settings(settings, env, listen_url=listen_url)
     sender, outbox = code_sender(settings, portal)
     method = ministry.identity.verification_method
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=method) if settings.didcomm_port is not None else None

@@ -60,6 +60,21 @@ def test_development_generates_the_secret_once(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_by_default_share_links_go_to_the_installations_own_verifier(tmp_path: Path) -> None:
+    """A fresh installation: browsers are sent to the public origin (``https://<did_web_host>``,
+    where ``shahada serve public`` serves the verifier), and the links' origin, the address the
+    portal listens on by default, is one the installation's verifier fetches."""
+    from shahada.services import portal_origins, verifier_settings
+    from shahada.verifier.share import origin_of
+
+    settings = load_settings(ministry_env(tmp_path))
+    portal = portal_settings(settings, {}, listen_url="http://127.0.0.1:8082")
+    assert portal.verifier_url == f"https://{settings.did_web_host}"
+    assert portal.public_url == "http://127.0.0.1:8082" and not portal.cookie_secure
+    assert origin_of(portal.public_url) in portal_origins(settings) == verifier_settings(settings, "did:web:x").share_origins
+    assert portal_settings(settings, {}).public_url == ""  # listening on a free port: the URL each request came to
+
+
 def test_the_environment_gives_the_secret_and_the_table_the_rest(tmp_path: Path) -> None:
     secret_file = tmp_path / "portal.secret"
     secret_file.write_text("f" * 40 + "\n", encoding="utf-8")
