@@ -2,9 +2,10 @@
 fetch chosen documents, for a chosen time, until the graduate revokes the link.
 
 The link is ``<portal>/s/<token>``; the token has 176 bits from ``secrets`` and only its SHA-256
-is stored, so the link is shown once, when it is made. Every request on a known token is logged
+is stored, so the link is shown once, when it is made. Every access on a known token is logged
 for the graduate to see (time, outcome, channel, the client's address truncated to its /24 or
-/48, the user agent), refused ones included.
+/48, the user agent), refused ones included; the verifier's fetch for a browser's visit
+(:func:`visit_token`) is that visit, not a second access.
 
 What a recipient's software gets (the contract the verifier service relies on)::
 

@@ -158,7 +158,7 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
     from shahada.database import open_archive
     from shahada.issuer.site.app import did_document_path
     from shahada.ministry import published_did_document
-    from shahada.public import public_app
+    from shahada.public import archive_status_by_number, public_app
     from shahada.schemas.loader import PinnedDocumentLoader
     from shahada.status_setup import status_store
 
@@ -169,7 +169,8 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
         archive = open_archive(settings.archive_url)
         stack.callback(archive.close)
         lookup = stack.enter_context(archive_lookup(settings))
-        app = public_app(settings, document, PinnedDocumentLoader(), status_store(settings, archive), records=lookup)
+        store = status_store(settings, archive)
+        app = public_app(settings, document, PinnedDocumentLoader(), store, records=lookup, status_by_number=archive_status_by_number(archive, store))
         yield InstallationPublic(app, site_origin(settings), did_document_path(str(document["id"])), settings.verify_base_url)
 
 
