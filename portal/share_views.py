@@ -14,9 +14,11 @@ visit already logged, not a second access.
 from __future__ import annotations
 
 import json
+from typing import Final
 from urllib.parse import quote
 
 from flask import Blueprint, g, redirect, request, session, url_for
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from shahada.portal import forms
@@ -45,17 +47,36 @@ def _shares_page(massar: str, status: int = 200, *, error: FormError | None = No
         "form": form or {"days": "30", "documents": [c.id for c in credentials]},
         "created": session.pop("created_link", None),
         "access_words": _access_words,
+        "access_network": _access_network,
     }
     if error is not None:
         return form_error("shares.html", error, status, **context)
     return page("shares.html", status, **context)
 
 
-def _access_words(access: Access) -> str:
-    """One access of the log in a sentence: how the link was used and what it gave."""
+_SLOT: Final = "\x00"
+
+
+def _with_name(key: str, slot: str, name: str | None, unknown: str) -> Markup:
+    """A sentence of the catalogue with a Latin name (a program, a network) in ``slot``, set apart
+    as a left-to-right island kept on one line when it fits, so that an Arabic sentence neither
+    reorders nor breaks "admissions-bot/1.0" (UAX #9 isolates); without a name, the ``unknown``
+    sentence's word. The catalogue's text is escaped."""
     lang = reader_language()
-    software = software_of(access.user_agent) or text("access.unknown_software", lang)
-    return text(f"access.{access.channel}.{access.outcome}", lang, software=software)
+    if not name:
+        return escape(text(key, lang, **{slot: text(unknown, lang) if slot != "software" else f"({text(unknown, lang)})"}))
+    shape = '<span class="program">(<bdi dir="ltr">{}</bdi>)</span>' if slot == "software" else '<bdi dir="ltr" class="program">{}</bdi>'
+    island = Markup(shape).format(name)
+    return escape(text(key, lang, **{slot: _SLOT})).replace(_SLOT, island)
+
+
+def _access_words(access: Access) -> Markup:
+    """One access of the log in a sentence: how the link was used and what it gave."""
+    return _with_name(f"access.{access.channel}.{access.outcome}", "software", software_of(access.user_agent), "access.unknown_software")
+
+
+def _access_network(access: Access) -> Markup:
+    return _with_name("access.network", "client", access.client, "access.unknown_network")
 
 
 @bp.get("/shares")

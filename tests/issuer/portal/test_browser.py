@@ -199,7 +199,8 @@ def test_the_claim_flow_in_a_browser(browser: Any, running_portal: RunningPortal
         page.reload()
         log = page.locator("[data-share]").first.locator("[data-access]")
         assert log.count() == 1 and log.first.get_attribute("data-outcome") == "served"
-        assert "127.0.0.0/24" in log.first.inner_text() and "admissions-bot/1.0" in log.first.inner_text() and words["served"] in log.first.inner_text()
+        logged = log.first.inner_text()
+        assert "127.0.0.0/24" in logged and "admissions-bot/1.0" in logged and words["served"] in logged
         page.screenshot(path=str(shots / f"shares-{lang}.png"), full_page=True)
 
         page.click("[data-action=signout]")
