@@ -255,5 +255,6 @@ def serve_public(host: str, port: int, threads: int) -> None:
         click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
         click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
         click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
+        click.echo("look-up by document number and birth date: /lookup, POST /documents/status; share links: /shares?url=", err=True)
         _serve_until_stopped(server)
     click.echo("stopped.", err=True)
