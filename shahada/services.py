@@ -20,6 +20,7 @@ with its pump running in the background.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import threading
@@ -177,13 +178,21 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
 # --- the graduate portal ---------------------------------------------------------------------------
 
 
-def portal_settings(settings: Settings, env: Mapping[str, str], *, listen_url: str | None = None) -> PortalSettings:
+def with_portal_address(settings: Settings, listen_url: str | None) -> Settings:
+    """The settings with ``[portal] public_url`` set to ``listen_url`` (the address ``shahada serve
+    portal`` listens on) when none is configured: the share links' prefix, and an origin the
+    installation's verifier then trusts (:func:`portal_origins`; the local site that command starts
+    included)."""
+    if not listen_url or (settings.portal or {}).get("public_url"):
+        return settings
+    return dataclasses.replace(settings, portal={**dict(settings.portal or {}), "public_url": listen_url})
+
+
+def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSettings:
     """The ``[portal]`` table (``settings.portal``), the secret from ``env`` (or generated
-    once in development), and defaults that make share links work on a fresh installation:
+    once in development), and a default that makes share links open on a fresh installation:
     ``verifier_url`` is ``[verifier] public_url``, else the public origin ``https://<did_web_host>``
-    (``shahada serve public``, and in development the local site, serve the verifier there);
-    ``public_url`` is ``listen_url`` (the address ``shahada serve portal`` listens on), which the
-    installation's verifier trusts by default (:func:`portal_origins`).
+    (``shahada serve public``, and in development the local site, serve the verifier there).
 
     Raises:
         SettingsError (config.portal): a bad setting, or a secret written in ``config.toml``.
@@ -195,7 +204,7 @@ def portal_settings(settings: Settings, env: Mapping[str, str], *, listen_url: s
             raise PortalSettingsError("the portal secret comes from SHAHADA_PORTAL_SECRET or _FILE, never from config.toml")
         table.pop(name, None)
     verifier_url = str(dict(settings.verifier).get("public_url", "") or "") or site_origin(settings)
-    base: dict[str, Any] = {"verifier_url": verifier_url.rstrip("/"), **({"public_url": listen_url} if listen_url else {})}
+    base: dict[str, Any] = {"verifier_url": verifier_url.rstrip("/")}
     return PortalSettings.from_mapping({**base, **table, "secret": portal_secret(env, home=settings.home, production=settings.mode == "production")})
 
 
@@ -272,17 +281,15 @@ class Pump:
 
 
 @contextmanager
-def installation_portal(
-    settings: Settings, ministry: LocalMinistry, env: Mapping[str, str], *, listen_url: str | None = None
-) -> Iterator[InstallationPortal]:
+def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mapping[str, str]) -> Iterator[InstallationPortal]:
     """The portal application of this installation over its running ministry (and, with
-    wallets, the delivery pump while in use); ``listen_url``: see :func:`portal_settings`.
+    wallets, the delivery pump while in use).
 
     Raises:
         SettingsError (config.portal): a bad ``[portal]`` setting.
         ConfigError (config.secret): production mode without ``SHAHADA_PORTAL_SECRET``.
     """
-    portal = portal_settings(settings, env, listen_url=listen_url)
+    portal = portal_settings(settings, env)
     sender, outbox = code_sender(settings, portal)
     method = ministry.identity.verification_method
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=method) if settings.didcomm_port is not None else None

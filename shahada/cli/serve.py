@@ -219,14 +219,14 @@ def serve_portal(host: str, port: int, threads: int) -> None:
 
     from shahada.config import load_settings
     from shahada.ministry import LocalMinistry
-    from shahada.services import installation_portal, portal_origins
+    from shahada.services import installation_portal, portal_origins, with_portal_address
     from shahada.verifier.share import origin_of
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port):
-        settings = load_settings()
         listen_url = f"http://{'127.0.0.1' if host in ('127.0.0.1', 'localhost') else host}:{port}" if port and host not in ("0.0.0.0", "::") else None
-        with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ, listen_url=listen_url) as portal:
+        settings = with_portal_address(load_settings(), listen_url)  # before the local site starts: its verifier trusts these links
+        with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ) as portal:
             server = _listen(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
             click.echo(f"graduate portal: {server.url}/", err=True)
             links = portal.settings.public_url or server.url
