@@ -34,6 +34,7 @@ from shahada.portal.shares import Shares
 from shahada.portal.signin import SignIn
 from shahada.portal.store import PortalStore
 from shahada.portal.wallet import Offers, WalletClaimService, WalletDeliveryService
+from shahada.verifier.web.display import format_date
 
 PORTAL_KEY: Final = "SHAHADA_PORTAL"
 CSRF_FIELD: Final = "csrf"
@@ -115,8 +116,11 @@ def template_helpers() -> dict[str, Any]:
 
 
 def _when(moment: dt.datetime) -> str:
-    """A time as the pages show it: DD/MM/YYYY HH:MM in UTC, Western digits in every language."""
-    return moment.astimezone(dt.UTC).strftime("%d/%m/%Y %H:%M")
+    """A time as the pages show it, in UTC, the month by its name (never 03/04: which is the
+    month?): "12 juillet 2025, 09:00", "12 July 2025, 09:00", "12 يوليوز 2025، 09:00"."""
+    utc = moment.astimezone(dt.UTC)
+    lang = reader_language()
+    return f"{format_date(utc.date(), lang)}{'،' if lang == 'ar' else ','} {utc.strftime('%H:%M')}"
 
 
 # --- forms -------------------------------------------------------------------------------------

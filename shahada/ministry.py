@@ -36,7 +36,7 @@ from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did
 from shahada.issuer.issuance import AgentSigner, Progress, Signer
 from shahada.issuer.site.app import SiteServer, did_document_path
 from shahada.issuer.usecases import Issuance, issue_pv, publish_status
-from shahada.public import public_app
+from shahada.public import archive_status_by_number, public_app
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.status_setup import ministry_status_origins, seen_lists_file, status_checker, status_store
 from shahada.tls import TLSFiles, ensure_local_tls
@@ -88,7 +88,14 @@ def start_local_site(
     the verdict); None otherwise."""
     if settings.did_method != "web" or not settings.site_is_local:
         return None
-    app = public_app(settings, did_document, loader, status_lists, records=archive_records(archive) if archive is not None else None)
+    app = public_app(
+        settings,
+        did_document,
+        loader,
+        status_lists,
+        records=archive_records(archive) if archive is not None else None,
+        status_by_number=archive_status_by_number(archive, status_lists) if archive is not None else None,
+    )
     try:
         return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
     except OSError as err:

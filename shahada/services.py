@@ -21,6 +21,7 @@ at the portal's origin when ``public_url`` is set (one Interaction URL offering 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import logging
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -46,7 +47,7 @@ from shahada.portal.documents import SealedPrinter
 from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
-from shahada.status_setup import ministry_status_origins
+from shahada.status_setup import ministry_status_origins, site_origin
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 from shahada.verifier.web.oid4vp import Oid4vpRequests
@@ -62,7 +63,7 @@ from shahada.wallet.web import mounted
 def verifier_settings(settings: Settings, ministry_did: str | None, *, did_documents: Mapping[str, Mapping[str, Any]] | None = None) -> VerifierSettings:
     """The installation's verifier: the ministry's DID and ``trusted_issuers`` trusted, the
     seals' ``verify_base_url``, the local CA for a loopback did:web site, the graduate
-    portal's origin (``[portal] public_url``) for share links, and the ``[verifier]`` table
+    portal's origins (:func:`portal_origins`) for share links, and the ``[verifier]`` table
     (``settings.verifier``) for everything else."""
     trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
     ca = settings.tls_dir / "ca.pem"
@@ -76,19 +77,39 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
     extra = ministry_status_origins(settings, ministry_did)
     if extra:
         base["status_origins"] = extra  # a did:key ministry's VC API credentials: the local site's lists
-    portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
-    if portal_url:
-        from shahada.verifier.share import origin_of
-
-        origin = origin_of(portal_url)
-        if origin is None:
-            raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
-        base["share_origins"] = frozenset({origin})
+    origins = portal_origins(settings)
+    if origins:
+        base["share_origins"] = origins
     table = dict(getattr(settings, "verifier", {}) or {})
     blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins", "ministry_did"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})
+
+
+DEFAULT_PORTAL_PORT: Final = 8082  # where `shahada serve portal` listens unless told otherwise
+
+
+def portal_origins(settings: Settings) -> frozenset[str]:
+    """The origins of this installation's share links, which its verifier fetches: the origin of
+    ``[portal] public_url``; without one, in development, the address ``shahada serve portal``
+    listens on by default (``http://127.0.0.1:8082``, also named ``localhost``); in production
+    none (a production portal has its public URL configured).
+
+    Raises:
+        SettingsError (config.verifier): ``[portal] public_url`` is not an http(s) URL.
+    """
+    from shahada.verifier.share import origin_of
+
+    portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
+    if portal_url:
+        origin = origin_of(portal_url)
+        if origin is None:
+            raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
+        return frozenset({origin})
+    if settings.mode == "production":
+        return frozenset()
+    return frozenset({f"http://127.0.0.1:{DEFAULT_PORTAL_PORT}", f"http://localhost:{DEFAULT_PORTAL_PORT}"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +189,9 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
     from shahada.database import open_archive
     from shahada.issuer.site.app import did_document_path
     from shahada.ministry import published_did_document
-    from shahada.public import public_app
+    from shahada.public import archive_status_by_number, public_app
     from shahada.schemas.loader import PinnedDocumentLoader
-    from shahada.status_setup import site_origin, status_store
+    from shahada.status_setup import status_store
 
     document = published_did_document(settings)
     if document is None:
@@ -179,16 +200,29 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
         archive = open_archive(settings.archive_url)
         stack.callback(archive.close)
         lookup = stack.enter_context(archive_lookup(settings))
-        app = public_app(settings, document, PinnedDocumentLoader(), status_store(settings, archive), records=lookup)
+        store = status_store(settings, archive)
+        app = public_app(settings, document, PinnedDocumentLoader(), store, records=lookup, status_by_number=archive_status_by_number(archive, store))
         yield InstallationPublic(app, site_origin(settings), did_document_path(str(document["id"])), settings.verify_base_url)
 
 
 # --- the graduate portal ---------------------------------------------------------------------------
 
 
+def with_portal_address(settings: Settings, listen_url: str | None) -> Settings:
+    """The settings with ``[portal] public_url`` set to ``listen_url`` (the address ``shahada serve
+    portal`` listens on) when none is configured: the share links' prefix, and an origin the
+    installation's verifier then trusts (:func:`portal_origins`; the local site that command starts
+    included)."""
+    if not listen_url or (settings.portal or {}).get("public_url"):
+        return settings
+    return dataclasses.replace(settings, portal={**dict(settings.portal or {}), "public_url": listen_url})
+
+
 def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSettings:
     """The ``[portal]`` table (``settings.portal``), the secret from ``env`` (or generated
-    once in development), and the verifier's ``public_url`` as the default ``verifier_url``.
+    once in development), and a default that makes share links open on a fresh installation:
+    ``verifier_url`` is ``[verifier] public_url``, else the public origin ``https://<did_web_host>``
+    (``shahada serve public``, and in development the local site, serve the verifier there).
 
     Raises:
         SettingsError (config.portal): a bad setting, or a secret written in ``config.toml``.
@@ -199,7 +233,7 @@ def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSetting
         if name in table and not env.get(f"{SECRET_ENV}{name.removeprefix('secret').upper()}"):
             raise PortalSettingsError("the portal secret comes from SHAHADA_PORTAL_SECRET or _FILE, never from config.toml")
         table.pop(name, None)
-    verifier_url = str(dict(settings.verifier).get("public_url", "") or "")
+    verifier_url = str(dict(settings.verifier).get("public_url", "") or "") or site_origin(settings)
     base: dict[str, Any] = {"verifier_url": verifier_url.rstrip("/")}
     return PortalSettings.from_mapping({**base, **table, "secret": portal_secret(env, home=settings.home, production=settings.mode == "production")})
 

@@ -338,6 +338,7 @@ def test_problem_codes_in_openapi_match_the_service(client: FlaskClient) -> None
         "request.json", "request.credential_missing", "request.presentation_missing", "credential.malformed", "presentation.malformed",
         "presentation.version_mismatch", "scan.no_code", "seal.truncated", "request.too_large", "request.url_missing",
         "share.untrusted", "share.unavailable", "share.expired", "share.revoked", "share.unknown", "share.malformed",
+        "lookup.number_invalid", "lookup.birth_date_invalid", "lookup.rate_limited", "lookup.unavailable",
     ):
         assert code in text, code
 
