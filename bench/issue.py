@@ -13,7 +13,8 @@ Each pipeline is ``issue_pv`` as the CLI runs it: PV parsing and validation, cre
 JSON Schema checks, the atomic import into a fresh archive with status indexes allocated, signing
 through a freshly started agent (one process, its own wallet), the batched archive commits and the
 audit trail, then the status lists and registry records published. A plain loop of single
-add-proof requests on the fast agent is printed as well, for reference.
+add-proof requests on the fast agent is printed as well, for reference, and the CPU time per
+credential of each process (which the other work on a shared machine does not change much).
 
     .venv/bin/python bench/issue.py [--candidates 400] [--concurrency 4] [--repeat 1]
 """
@@ -21,6 +22,7 @@ add-proof requests on the fast agent is printed as well, for reference.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -45,6 +47,8 @@ class Run:
     name: str
     credentials: int
     seconds: float
+    issuer_cpu: float  # CPU seconds of this process (all threads) during the pipeline
+    agent_cpu: float  # CPU seconds of the agent process during the pipeline
     loop_seconds: float | None = None
 
     @property
@@ -52,20 +56,30 @@ class Run:
         return self.credentials / self.seconds
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(name: str, pv: Path, work: Path, *, engine: str, batch: bool, concurrency: int, loop: bool) -> Run:
     config = AgentConfig(work_dir=work / f"agent-{name}", wallet_name=f"bench-{name}", wallet_key="bench-key", extra_env={"SHAHADA_CANONICALIZER": engine})
-    with AgentProcess(config) as client:
+    agent = AgentProcess(config)
+    with agent as client:
         identity = ensure_did_key(client)
+        pid = agent.pid
+        assert pid is not None
         signer = AgentSigner(client, identity.verification_method, SUITE, batch=batch)
         archive = open_archive(f"sqlite:///{work / f'archive-{name}.sqlite3'}")
         try:
             status = StatusStore(archive.engine, secret=SECRET, origin=ORIGIN)
-            started = time.perf_counter()
+            started, cpu, agent_cpu = time.perf_counter(), time.process_time(), process_cpu(pid)
             outcome = issue_pv(
                 pv, archive=archive, year=2025, signer=signer, issuer_did=identity.did, secret=SECRET, proof_type=SUITE, status=status,
                 operator="bench", reference=bundled_reference(), concurrency=concurrency,
             )
             seconds = time.perf_counter() - started
+            cpu, agent_cpu = time.process_time() - cpu, process_cpu(pid) - agent_cpu
             unsigned = [{k: v for k, v in c.document.items() if k != "proof"} for c in archive.credentials(import_id=outcome.info.id)]
         finally:
             archive.close()
@@ -76,7 +90,7 @@ def measure(name: str, pv: Path, work: Path, *, engine: str, batch: bool, concur
             for document in unsigned:
                 signer.sign(document)
             loop_seconds = time.perf_counter() - started
-    return Run(name, outcome.signed, seconds, loop_seconds)
+    return Run(name, outcome.signed, seconds, cpu, agent_cpu, loop_seconds)
 
 
 def main() -> None:
@@ -99,6 +113,11 @@ def main() -> None:
             assert fast.loop_seconds is not None
             print(f"  {'(fast agent, plain loop of single requests)':44}{fast.credentials / fast.loop_seconds:14.1f}{fast.loop_seconds:10.2f}")
             print(f"  ratio fast/baseline: {fast.rate / baseline.rate:.2f}")
+            for run in (baseline, fast):
+                print(
+                    f"  {run.name}: CPU per credential {1000 * run.issuer_cpu / run.credentials:.1f} ms issuer process, "
+                    f"{1000 * run.agent_cpu / run.credentials:.1f} ms agent"
+                )
 
 
 if __name__ == "__main__":

@@ -174,6 +174,9 @@ def _options(loader: DocumentLoader) -> dict[str, Any]:
     return {"documentLoader": loader, "contextResolver": ContextResolver({}, loader), "base": None}
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def require_max_depth(value: Any, limit: int = MAX_NESTING) -> None:
     """Raise CanonicalizationError (jsonld.invalid) if ``value`` nests objects/arrays deeper than
     ``limit``: the recursive canonicalizers would otherwise fail with a RecursionError."""
@@ -188,7 +191,7 @@ def require_max_depth(value: Any, limit: int = MAX_NESTING) -> None:
         members = node.values() if isinstance(node, Mapping) else node
         if members and depth >= limit:
             raise CanonicalizationError(f"the document is nested deeper than {limit} levels")
-        stack.extend((m, depth + 1) for m in members if isinstance(m, (Mapping, list)))
+        stack.extend((m, depth + 1) for m in members if type(m) not in _SCALARS and isinstance(m, (Mapping, list)))
 
 
 def safe_expand(document: Mapping[str, Any], loader: DocumentLoader) -> list[Any]:
@@ -345,44 +348,49 @@ class _Shaping:
         return probe
 
     def value(self, value: Any, keyword: str | None, depth: int) -> Any:
-        if depth > MAX_NESTING:  # as require_max_depth
-            raise CanonicalizationError(f"the document is nested deeper than {MAX_NESTING} levels")
-        if isinstance(value, str):
-            if keyword is None or keyword in ("@id", "@value"):
+        """``value`` as a shape; ``depth`` counts as :func:`require_max_depth` does."""
+        kind = type(value)
+        if kind is str:
+            if keyword is None or keyword == "@id" or keyword == "@value":
                 return self.probe_string(value, literal=keyword == "@value")
             if keyword == "@type" and value == "@json":
                 raise _Unshaped("a JSON literal")
             return value  # @type, @language, @direction…: as is
-        if isinstance(value, bool) or value is None:
+        if kind is dict:
+            return self.node(value, depth)
+        if kind is list:
+            if value and depth >= MAX_NESTING:
+                raise CanonicalizationError(f"the document is nested deeper than {MAX_NESTING} levels")
+            return [self.value(item, keyword, depth + 1) for item in value]
+        if value is None or kind is bool:
             return value
-        if isinstance(value, int):
+        if kind is int:
             return self._next()
-        if isinstance(value, float):
+        if kind is float:
             if not math.isfinite(value) or float(f"{value:.15e}") != value:
                 # pyld writes an xsd:double with 16 significant digits, pyoxigraph with as many as
                 # it takes to read the same number back (up to 17)
                 raise _Unshaped("a number JSON cannot hold, or one of 17 significant digits")
             return self._next() + 0.5
-        if isinstance(value, list):
-            return [self.value(item, keyword, depth + 1) for item in value]
-        if isinstance(value, Mapping):
-            return self.node(value, depth)
-        raise _Unshaped(f"a {type(value).__name__} value")
+        raise _Unshaped(f"a {kind.__name__} value")  # not parsed JSON: the reference path decides
 
     def node(self, node: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+        if node and depth >= MAX_NESTING:
+            raise CanonicalizationError(f"the document is nested deeper than {MAX_NESTING} levels")
         aliases = self.contexts.aliases
+        json_terms = self.contexts.json_terms
         shaped: dict[str, Any] = {}
         keywords: set[str] = set()
         for key, value in node.items():
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise _Unshaped("a key that is not a string")
-            keyword = key if key.startswith("@") else aliases.get(key)
-            if keyword == "@context":
-                raise _Unshaped("an embedded context")
-            if key in self.contexts.json_terms:
-                raise _Unshaped("a JSON literal")
+            keyword = key if key[:1] == "@" else aliases.get(key)
             if keyword is not None:
+                if keyword == "@context":
+                    raise _Unshaped("an embedded context")
                 keywords.add(keyword)
+            elif key in json_terms:
+                raise _Unshaped("a JSON literal")
             shaped[key] = self.value(value, keyword, depth + 1)
         if "@direction" in keywords or "@language" in keywords:
             languages = [node[k] for k in node if (k if k.startswith("@") else aliases.get(k)) == "@language"]
@@ -543,12 +551,12 @@ def jcs(value: Any) -> bytes:
         CanonicalizationError (jsonld.invalid): a value JCS cannot represent (NaN, huge integer…),
             or nesting deeper than ``MAX_NESTING``.
     """
-    require_max_depth(value)
     if _plain_json(value):
         try:
             return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
         except (UnicodeEncodeError, ValueError, TypeError):
             pass  # a lone surrogate…: rfc8785 says what is wrong
+    require_max_depth(value)
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as err:
@@ -559,10 +567,11 @@ _SAFE_INTEGER: Final = 2**53 - 1
 
 
 def _plain_json(value: Any) -> bool:
-    """Whether ``json.dumps`` writes ``value`` exactly as RFC 8785 does (see :func:`jcs`)."""
-    stack = [value]
+    """Whether ``json.dumps`` writes ``value`` exactly as RFC 8785 does (see :func:`jcs`), nested
+    at most ``MAX_NESTING`` levels (as :func:`require_max_depth` counts them)."""
+    stack = [(value, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         kind = type(node)
         if kind is str or node is None or kind is bool:
             continue
@@ -573,13 +582,15 @@ def _plain_json(value: Any) -> bool:
             magnitude = abs(node)
             if not (1e-4 <= magnitude < 1e16) or node.is_integer():
                 return False
-        elif kind is dict:
-            for key in node:
-                if type(key) is not str or (not key.isascii() and max(key) > "\uffff"):
-                    return False
-            stack.extend(node.values())
-        elif kind is list:
-            stack.extend(node)
+        elif kind is dict or kind is list:
+            if node and depth >= MAX_NESTING:
+                return False
+            if kind is dict:
+                for key in node:
+                    if type(key) is not str or (not key.isascii() and max(key) > "\uffff"):
+                        return False
+                node = node.values()
+            stack.extend((member, depth + 1) for member in node)
         else:
             return False
     return True
