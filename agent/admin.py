@@ -9,7 +9,7 @@ The API key travels in the ``X-API-Key`` header, never in a URL.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,6 +182,23 @@ class AdminClient:
         if created is not None:
             options["created"] = created
         secured: dict[str, Any] = self._json("POST", "/shahada/di/add-proof", json={"document": document, "options": options})["securedDocument"]
+        return secured
+
+    def add_data_integrity_proofs(
+        self, documents: Sequence[Mapping[str, Any]], *, cryptosuite: str, verification_method: str, created: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Secure every document with one request to the plugin's ``POST /shahada/di/add-proofs``
+        (one wallet session for the batch), in order.
+
+        Raises:
+            AgentRequestError (agent.request): status 400 with the plugin's ``code`` in ``body``;
+                the message names the first document it refused (``documents[i]``).
+        """
+        options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite, "verificationMethod": verification_method}
+        if created is not None:
+            options["created"] = created
+        body = {"documents": list(documents), "options": options}
+        secured: list[dict[str, Any]] = self._json("POST", "/shahada/di/add-proofs", json=body)["securedDocuments"]
         return secured
 
     def verify_data_integrity(self, secured: Mapping[str, Any]) -> dict[str, Any]:

@@ -274,6 +274,11 @@ class AgentProcess:
             process.wait(timeout=timeout)
 
     @property
+    def pid(self) -> int | None:
+        """The agent's process id while it runs (benchmarks read its CPU time)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

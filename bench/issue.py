@@ -1,111 +1,123 @@
-"""Issuance throughput: eddsa-rdfc-2022 next to Ed25519Signature2020, and the project's pipeline
-next to a plain loop of signing calls, all in the same run against the same agent.
+"""Issuance throughput, end to end: PV rows in, signed, archived, status-allocated credentials out
+(eddsa-rdfc-2022), today's pipeline as first shipped next to the fast one, in the same run.
 
-One freshly started ACA-Py agent (with the project's plugin) signs everything, so the ratios are
-meaningful on a noisy machine. For each suite:
+- baseline ("pyld, per document"): the agent canonicalizes with pyld (``SHAHADA_CANONICALIZER=pyld``:
+  every call processes the pinned contexts again) and the issuer sends one add-proof request per
+  credential (``AgentSigner(batch=False)``, ``concurrency`` requests in flight);
+- fast ("native, batched"): the agent canonicalizes natively (pyoxigraph, shapes checked once by
+  pyld, proof configurations remembered: ``shahada.proofs.canonical``) and the issuer sends a batch
+  route request per ``batch/concurrency`` credentials, signing the next batch while the archive
+  commits the previous one.
 
-- pipeline: everything a real run does: PV parsing and validation, credential building, the atomic
-  import into a fresh archive, signing through the agent (``sign_concurrency`` requests in flight)
-  and the batched archive commits;
-- plain loop: the same unsigned credentials signed one request at a time, nothing stored
-  (``/shahada/di/add-proof`` for eddsa-rdfc-2022, ACA-Py's ``/vc/credentials/issue`` for
-  Ed25519Signature2020).
+Each pipeline is ``issue_pv`` as the CLI runs it: PV parsing and validation, credential building and
+JSON Schema checks, the atomic import into a fresh archive with status indexes allocated, signing
+through a freshly started agent (one process, its own wallet), the batched archive commits and the
+audit trail, then the status lists and registry records published. A plain loop of single
+add-proof requests on the fast agent is printed as well, for reference, and the CPU time per
+credential of each process (which the other work on a shared machine does not change much).
 
-    .venv/bin/python bench/issue.py [--candidates 400] [--concurrency 4]
+    .venv/bin/python bench/issue.py [--candidates 400] [--concurrency 4] [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import os
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from shahada.agent.admin import AdminClient
 from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.database import open_archive
-from shahada.issuer.identity import MinistryIdentity, ensure_did_key
+from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.identity import ensure_did_key
 from shahada.issuer.issuance import AgentSigner
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.usecases import issue_pv
 from shahada.schemas.reference import bundled_reference
 
-SUITES = ("Ed25519Signature2020", "eddsa-rdfc-2022")
+SUITE = "eddsa-rdfc-2022"
 SECRET = b"bench-id-secret-" * 4
+ORIGIN = "https://diplomes.men.gov.ma"
 
 
 @dataclass(frozen=True)
 class Run:
-    suite: str
+    name: str
     credentials: int
-    pipeline_s: float
-    loop_s: float
+    seconds: float
+    issuer_cpu: float  # CPU seconds of this process (all threads) during the pipeline
+    agent_cpu: float  # CPU seconds of the agent process during the pipeline
+    loop_seconds: float | None = None
 
     @property
-    def pipeline_rate(self) -> float:
-        return self.credentials / self.pipeline_s
-
-    @property
-    def loop_rate(self) -> float:
-        return self.credentials / self.loop_s
+    def rate(self) -> float:
+        return self.credentials / self.seconds
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(suite: str, pv: Path, work: Path, client: AdminClient, identity: MinistryIdentity, concurrency: int) -> Run:
-    reference = bundled_reference()
-    signer = AgentSigner(client, identity.verification_method, suite)
-    archive = open_archive(f"sqlite:///{work / f'archive-{suite}.sqlite3'}")
-    try:
-        started = time.perf_counter()
-        outcome = issue_pv(
-            pv, archive=archive, year=2025, signer=signer, issuer_did=identity.did, secret=SECRET, proof_type=suite, status=None,
-            operator="bench", reference=reference, concurrency=concurrency,
-        )
-        signed = outcome.signed
-        pipeline_s = time.perf_counter() - started
-        unsigned = [{k: v for k, v in c.document.items() if k != "proof"} for c in archive.credentials(import_id=outcome.info.id)]
-    finally:
-        archive.close()
-    started = time.perf_counter()
-    for document in unsigned:
-        signer.sign(document)
-    loop_s = time.perf_counter() - started
-    assert signed == len(unsigned)
-    return Run(suite, signed, pipeline_s, loop_s)
+def measure(name: str, pv: Path, work: Path, *, engine: str, batch: bool, concurrency: int, loop: bool) -> Run:
+    config = AgentConfig(work_dir=work / f"agent-{name}", wallet_name=f"bench-{name}", wallet_key="bench-key", extra_env={"SHAHADA_CANONICALIZER": engine})
+    agent = AgentProcess(config)
+    with agent as client:
+        identity = ensure_did_key(client)
+        pid = agent.pid
+        assert pid is not None
+        signer = AgentSigner(client, identity.verification_method, SUITE, batch=batch)
+        archive = open_archive(f"sqlite:///{work / f'archive-{name}.sqlite3'}")
+        try:
+            status = StatusStore(archive.engine, secret=SECRET, origin=ORIGIN)
+            started, cpu, agent_cpu = time.perf_counter(), time.process_time(), process_cpu(pid)
+            outcome = issue_pv(
+                pv, archive=archive, year=2025, signer=signer, issuer_did=identity.did, secret=SECRET, proof_type=SUITE, status=status,
+                operator="bench", reference=bundled_reference(), concurrency=concurrency,
+            )
+            seconds = time.perf_counter() - started
+            cpu, agent_cpu = time.process_time() - cpu, process_cpu(pid) - agent_cpu
+            unsigned = [{k: v for k, v in c.document.items() if k != "proof"} for c in archive.credentials(import_id=outcome.info.id)]
+        finally:
+            archive.close()
+        assert outcome.signed == len(unsigned)
+        loop_seconds = None
+        if loop:
+            started = time.perf_counter()
+            for document in unsigned:
+                signer.sign(document)
+            loop_seconds = time.perf_counter() - started
+    return Run(name, outcome.signed, seconds, cpu, agent_cpu, loop_seconds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1, help="measure both pipelines this many times, alternately")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         pv = work / "pv.csv"
         write_csv(generate_records(args.candidates, seed=7, reference=bundled_reference(), year=2025), pv)
-        with AgentProcess(AgentConfig(work_dir=work / "agent", wallet_name="bench", wallet_key="bench-key")) as client:
-            identity = ensure_did_key(client)
-            runs = {suite: measure(suite, pv, work, client, identity, args.concurrency) for suite in SUITES}
-
-    legacy, rdfc = runs["Ed25519Signature2020"], runs["eddsa-rdfc-2022"]
-    print(f"candidates: {args.candidates}, credentials: {rdfc.credentials} per suite (one agent process, same run)")
-    print(f"{'':24}{'':12}{'credentials/s':>14}{'seconds':>10}")
-    for run in runs.values():
-        print(f"{run.suite:24}{'pipeline':12}{run.pipeline_rate:14.1f}{run.pipeline_s:10.2f}")
-        print(f"{'':24}{'plain loop':12}{run.loop_rate:14.1f}{run.loop_s:10.2f}")
-    print(
-        f"ratio eddsa-rdfc-2022/Ed25519Signature2020: pipeline {rdfc.pipeline_rate / legacy.pipeline_rate:.2f}, "
-        f"plain loop {rdfc.loop_rate / legacy.loop_rate:.2f}"
-    )
-    print(
-        "ratio pipeline/plain loop: "
-        + ", ".join(f"{run.suite} {run.pipeline_rate / run.loop_rate:.2f}" for run in runs.values())
-    )
+        for repeat in range(args.repeat):
+            baseline = measure(f"baseline{repeat}", pv, work, engine="pyld", batch=False, concurrency=args.concurrency, loop=False)
+            fast = measure(f"fast{repeat}", pv, work, engine="native", batch=True, concurrency=args.concurrency, loop=True)
+            print(f"repeat {repeat + 1}: candidates {args.candidates}, credentials {fast.credentials} per pipeline ({SUITE}, one agent process each, same run)")
+            print(f"  {'pipeline':44}{'credentials/s':>14}{'seconds':>10}")
+            print(f"  {'baseline: pyld, one request per credential':44}{baseline.rate:14.1f}{baseline.seconds:10.2f}")
+            print(f"  {'fast: native RDFC, batch route':44}{fast.rate:14.1f}{fast.seconds:10.2f}")
+            assert fast.loop_seconds is not None
+            print(f"  {'(fast agent, plain loop of single requests)':44}{fast.credentials / fast.loop_seconds:14.1f}{fast.loop_seconds:10.2f}")
+            print(f"  ratio fast/baseline: {fast.rate / baseline.rate:.2f}")
+            for run in (baseline, fast):
+                print(
+                    f"  {run.name}: CPU per credential {1000 * run.issuer_cpu / run.credentials:.1f} ms issuer process, "
+                    f"{1000 * run.agent_cpu / run.credentials:.1f} ms agent"
+                )
 
 
 if __name__ == "__main__":

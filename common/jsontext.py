@@ -10,9 +10,13 @@ answer it for this too, instead of failing later on the first ``encode``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 __all__ = ["NotUnicodeError", "loads"]
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class NotUnicodeError(ValueError):
@@ -28,6 +32,10 @@ def loads(text: str | bytes) -> Any:
         RecursionError: JSON nested too deeply for the parser.
     """
     value = json.loads(text)
+    if isinstance(text, bytes) and text[:1] in (b"{", b"[") and b"\x00" not in text[:4] and not _SURROGATE_ESCAPE.search(text):
+        # UTF-8 JSON text (json.loads's own encoding detection): a lone surrogate can only come
+        # from a \\uD800–\\uDFFF escape, and there is none
+        return value
     stack: list[Any] = [value]
     while stack:
         node = stack.pop()

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
 from sqlalchemy import Integer, String, Text, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shahada.common.db import Base, UTCDateTime
 from shahada.issuer.errors import ArchiveError
+from shahada.proofs.canonical import jcs
 
 GENESIS = "0" * 64
 
@@ -80,7 +80,7 @@ def entry_hash(prev_hash: str, seq: int, at: dt.datetime, operator: str, action:
         "reason": reason,
         "details": details,
     }
-    return hashlib.sha256(prev_hash.encode("ascii") + rfc8785.dumps(payload)).hexdigest()
+    return hashlib.sha256(prev_hash.encode("ascii") + jcs(payload)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +171,7 @@ class AuditLog:
 
 def document_sha256(document: dict[str, Any]) -> str:
     """SHA-256 of a credential's JCS form: what an issuance entry records of each credential."""
-    return hashlib.sha256(rfc8785.dumps(document)).hexdigest()
+    return hashlib.sha256(jcs(document)).hexdigest()
 
 
 def records_sha256(digests: list[tuple[str, str]]) -> str:

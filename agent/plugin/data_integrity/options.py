@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shahada.agent.plugin.data_integrity.errors import DocumentError, ProofRequestError, UnsupportedSuiteError
+from shahada.common.errors import ShahadaError
 from shahada.proofs import DATA_INTEGRITY_SUITES
 from shahada.proofs.canonical import require_datetime, require_max_depth
 from shahada.proofs.errors import ProofFormatError
@@ -120,6 +121,37 @@ def parse_add_proof(body: Any, *, cryptosuites: frozenset[str] = DATA_INTEGRITY_
         if purpose != "assertionMethod":
             raise DocumentError("a credential is secured for the assertionMethod purpose")
     return AddProofRequest(document, cryptosuite, verification_method, purpose, created, issuer)
+
+
+MAX_BATCH = 256  # documents per add-proofs request
+
+
+def parse_add_proofs(body: Any, *, cryptosuites: frozenset[str] = DATA_INTEGRITY_SUITES) -> list[AddProofRequest]:
+    """Validate a batch add-proof body ``{"documents": [...], "options": {...}}``: one set of
+    options for every document, each document as :func:`parse_add_proof` checks it.
+
+    Raises:
+        ProofRequestError (di.request): not an object, no ``documents`` list, an empty batch or
+            one over ``MAX_BATCH``; then what :func:`parse_add_proof` raises, the message naming the
+            document's index.
+    """
+    body = _object(body, "the request body")
+    unknown = sorted(set(body) - {"documents", "options"})
+    if unknown:
+        raise ProofRequestError(f"unknown member(s) in the request: {', '.join(unknown)}")
+    documents = body.get("documents")
+    if not isinstance(documents, list) or not documents:
+        raise ProofRequestError("documents must be a non-empty JSON array")
+    if len(documents) > MAX_BATCH:
+        raise ProofRequestError(f"at most {MAX_BATCH} documents per request, not {len(documents)}")
+    parsed: list[AddProofRequest] = []
+    for index, document in enumerate(documents):
+        try:
+            parsed.append(parse_add_proof({"document": document, "options": body.get("options")}, cryptosuites=cryptosuites))
+        except ShahadaError as err:
+            err.message = f"documents[{index}]: {err.message}"
+            raise
+    return parsed
 
 
 def parse_verify(body: Any) -> dict[str, Any]:

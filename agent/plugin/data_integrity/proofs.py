@@ -15,7 +15,8 @@ bounded (``shahada.proofs.canonical.RdfcLimits``): a poison graph is refused wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -52,9 +53,41 @@ async def add_proof(profile: Profile, loader: DocumentLoader, request: AddProofR
             limits (:class:`shahada.proofs.canonical.RdfcLimits`).
         ProofFormatError (proof.malformed): an RDF cryptosuite asked for a document without @context.
     """
-    require_issuer_controls(request.issuer, request.verification_method)
+    return (await add_proofs(profile, loader, [request], now=now))[0]
+
+
+async def add_proofs(profile: Profile, loader: DocumentLoader, requests: Sequence[AddProofRequest], *, now: datetime) -> list[dict[str, Any]]:
+    """:func:`add_proof` for each request, in one wallet session (the key of each verification
+    method and issuer looked up once). All or nothing: the first error is raised, naming the
+    document's index, and no document of the batch is returned.
+
+    The documents are canonicalized one after the other on the agent's event loop, which is
+    given back between documents so that other admin requests are served during a batch.
+    """
+    secured: list[dict[str, Any]] = []
     async with profile.session() as session:
-        verkey = await signing_verkey(session, request.verification_method, request.issuer)
+        wallet = session.inject(BaseWallet)
+        verkeys: dict[tuple[str, str | None], str] = {}
+        for index, request in enumerate(requests):
+            try:
+                require_issuer_controls(request.issuer, request.verification_method)
+                key = (request.verification_method, request.issuer)
+                if key not in verkeys:
+                    verkeys[key] = await signing_verkey(session, request.verification_method, request.issuer)
+                data, options = _signing_input(loader, request, now)
+            except ShahadaError as err:
+                if len(requests) > 1:
+                    err.message = f"documents[{index}]: {err.message}"
+                raise
+            signature = await wallet.sign_message(message=data, from_verkey=verkeys[key])
+            options["proofValue"] = encode_proof_value(signature)
+            secured.append({**request.document, "proof": options})
+            if len(requests) > 1:
+                await asyncio.sleep(0)
+    return secured
+
+
+def _signing_input(loader: DocumentLoader, request: AddProofRequest, now: datetime) -> tuple[bytes, dict[str, Any]]:
     suite = SUITES[request.cryptosuite]
     document = request.document
     if request.cryptosuite == JCS and is_credential(document):
@@ -67,11 +100,7 @@ async def add_proof(profile: Profile, loader: DocumentLoader, request: AddProofR
         created=request.created or now,
         proof_purpose=request.proof_purpose,
     )
-    data = suite.signing_input(document, options, loader)
-    async with profile.session() as session:
-        signature = await session.inject(BaseWallet).sign_message(message=data, from_verkey=verkey)
-    options["proofValue"] = encode_proof_value(signature)
-    return {**document, "proof": options}
+    return suite.signing_input(document, options, loader), options
 
 
 def _problem(code: str, message: str) -> dict[str, str]:
