@@ -131,7 +131,7 @@ class SealedPrinter:
     """The printed PDF, as ``shahada print`` makes it: sealed by ``sealer`` (the agent), the QR
     code pointing at ``base_url`` (the installation's ``verify_base_url``).
 
-    One renderer (templates, stylesheet, fonts) is loaded on first use and shared; WeasyPrint
+    One renderer (the Typst template, fonts) is loaded on first use and shared; Typst
     renders one document at a time under a lock.
     """
 
@@ -146,7 +146,7 @@ class SealedPrinter:
         """Raises:
         AgentError: the agent could not seal; PrintingError (print.*): the document cannot be printed.
         """
-        from shahada.printing.pdf import Renderer  # WeasyPrint loads fonts: only when a PDF is asked for
+        from shahada.printing.pdf import Renderer  # Typst finds fonts: only when a PDF is asked for
 
         [seal] = seal_credentials([credential], self.sealer, base_url=self.base_url)
         with self._lock:
