@@ -310,3 +310,26 @@ def test_the_default_emblem_is_the_projects_own_drawing() -> None:
 def test_long_names_are_set_on_two_chosen_lines() -> None:
     assert halves("Ministère de l'Éducation nationale, du Préscolaire et des Sports") == ["Ministère de l'Éducation nationale,", "du Préscolaire et des Sports"]
     assert halves("وزارة التربية الوطنية والتعليم الأولي والرياضة") == ["وزارة التربية الوطنية", "والتعليم الأولي والرياضة"]
+
+
+def test_a_single_document_is_pdf_a_2u_and_a_batch_is_plain_pdf(renderer: Renderer, sealer: LocalSealer, tmp_path: Path) -> None:
+    """No PDF/A validator is packaged for PyPI or Debian (veraPDF is not); what is checked here is
+    what PDF/A-2u declares and needs of this document: the XMP identification (part 2, level U),
+    an output intent (GTS_PDFA1) with its ICC profile, every font embedded with a Unicode map,
+    and the PDF's structure as poppler reads it."""
+    credential = DOCUMENTS["transcript-long-names-15-subjects"]
+    pdf = tmp_path / "archive.pdf"
+    pdf.write_bytes(renderer.pdf(credential, seal_of(credential, sealer)))
+    xmp = subprocess.run(["pdfinfo", "-meta", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>U</pdfaid:conformance>" in xmp
+    assert f"{_subject(credential)['documentNumber']}</rdf:li>" in xmp  # the title: the document's number
+    data = pdf.read_bytes()
+    assert b"/OutputIntents" in data and b"/GTS_PDFA1" in data and b"/DestOutputProfile" in data
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout.splitlines()[2:]
+    assert len(fonts) >= 4  # DejaVu Serif, its bold, Amiri, Amiri bold at least
+    for line in fonts:
+        assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # embedded, subset, Unicode map
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    assert "Syntax Error" not in info.stderr and "Pages:           1" in info.stdout
+    batch = renderer.pdf_many([(credential, seal_of(credential, sealer))] * 2)
+    assert b"pdfaid" not in batch and batch.startswith(b"%PDF-")
