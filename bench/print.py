@@ -13,8 +13,11 @@
   binding of the seal format, docs/seal.md.)
 
 The naive loop and the one renderer are charged for rendering only (their seals are made
-beforehand). Each measure is repeated (``--repeats``), the three taking turns, so that the other
-work of a shared machine weighs on each alike; compare the ratios.
+beforehand). Each measure is repeated (``--repeats``), the four taking turns. Wall time on a
+machine shared with other work moves with its load, so each path's CPU time is counted too (this
+process, the batch printer's worker processes, the agent): CPU milliseconds a page, their ratio to
+the naive loop's, and the pages a second they allow on cores of the path's own (one for a single
+process, ``--jobs`` for the batch printer).
 
 The documents are built from a synthetic PV (admitted candidates: a diploma and a transcript each,
 or one kind) by the project's builders; they are not signed as W3C credentials, which printing
@@ -71,6 +74,17 @@ def documents(count: int, work: Path, issuer: str, kind: str) -> list[dict[str, 
     return made[:count]
 
 
+def cpu_seconds(agent_pid: int | None) -> float:
+    """CPU time so far of this process, its finished children (the batch printer's workers, once
+    their pool is shut down) and the agent (from /proc: it runs until the end)."""
+    times = os.times()
+    total = times.user + times.system + times.children_user + times.children_system
+    if agent_pid is not None:
+        fields = Path(f"/proc/{agent_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
 def name_of(credential: dict[str, Any]) -> str:
     return f"{credential['credentialSubject']['documentNumber']}.pdf"
 
@@ -84,11 +98,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
-    rows: list[tuple[int, str, int, float]] = []
+    rows: list[tuple[int, str, int, float, float]] = []  # repeat, label, pages, wall seconds, CPU seconds
     with tempfile.TemporaryDirectory(prefix="shahada-bench-print-") as tmp:
         work = Path(tmp)
         agent = AgentProcess(AgentConfig(work_dir=work / "agent", wallet_name="bench", wallet_key="bench-wallet-key"))
         client = agent.start()
+        agent_pid = agent._process.pid if agent._process is not None else None
         try:
             identity = ensure_did_key(client)
             credentials = documents(args.documents, work, identity.did, args.kind)
@@ -102,41 +117,48 @@ def main() -> None:
             presealed = dict(zip((str(c["id"]) for c in credentials), seals, strict=True))
             for repeat in range(1, args.repeats + 1):
                 out = work / f"naive-{repeat}"
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
                 for credential, text in sample:
                     write_atomic(out / name_of(credential), render_weasyprint(credential, text))
-                rows.append((repeat, "naive loop (one WeasyPrint call each, 1 process)", len(sample), time.perf_counter() - started))
+                rows.append((repeat, "naive loop (one WeasyPrint call each, 1 process)", len(sample), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
 
                 out = work / f"renderer-{repeat}"
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
                 with Renderer() as renderer:
                     for credential, text in zip(credentials, seals, strict=True):
                         write_atomic(out / name_of(credential), renderer.pdf(credential, text))
-                rows.append((repeat, "one Typst renderer (1 process, PDF/A)", len(credentials), time.perf_counter() - started))
+                rows.append((repeat, "one Typst renderer (1 process, PDF/A)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
 
                 out = work / f"batch-{repeat}"
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
                 report = print_documents(iter(credentials), out, seal=seal, total=len(credentials), jobs=args.jobs, batch_size=args.batch_size)
-                rows.append((repeat, f"batch printer ({args.jobs} workers, sealing included)", len(credentials), time.perf_counter() - started))
+                rows.append((repeat, f"batch printer ({args.jobs} workers, sealing included)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
                 assert report.rendered == len(credentials)
 
                 out = work / f"rendering-{repeat}"
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
                 report = print_documents(
                     iter(credentials), out, seal=lambda batch: [presealed[str(c["id"])] for c in batch],
                     total=len(credentials), jobs=args.jobs, batch_size=args.batch_size,
                 )  # fmt: skip
-                rows.append((repeat, f"batch printer ({args.jobs} workers, seals made before)", len(credentials), time.perf_counter() - started))
+                rows.append((repeat, f"batch printer ({args.jobs} workers, seals made before)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
                 assert report.rendered == len(credentials)
                 for folder in ("naive", "renderer", "batch", "rendering"):
                     shutil.rmtree(work / f"{folder}-{repeat}", ignore_errors=True)
         finally:
             agent.stop()
-    print(f"documents: {len(credentials)} ({args.kind}; one A4 page each), {os.cpu_count()} cores, load average at the end: {os.getloadavg()[0]:.1f}")
-    print(f"{'repeat':<7}{'':52}{'pages':>6}{'pages/s':>9}{'seconds':>9}{'× naive':>9}")
-    for repeat, label, pages, seconds in rows:
-        naive = next(p / s for r, lab, p, s in rows if r == repeat and lab.startswith("naive"))
-        print(f"{repeat:<7}{label:52}{pages:6d}{pages / seconds:9.1f}{seconds:9.1f}{pages / seconds / naive:9.1f}")
+    cores = os.cpu_count() or 1
+    print(f"documents: {len(credentials)} ({args.kind}; one A4 page each), {cores} cores, load average at the end: {os.getloadavg()[0]:.1f}")
+    print("wall: pages/s as measured on this (shared) machine; CPU: milliseconds of CPU a page, every process of the")
+    print(f"path counted (workers, agent); on {cores} cores: the pages/s those CPU milliseconds allow on {cores} cores of its own")
+    print(f"{'repeat':<7}{'':52}{'pages':>6}{'wall p/s':>9}{'× naive':>8}{'CPU ms':>8}{'× naive':>8}{f'on {cores} cores':>12}")
+    for repeat, label, pages, seconds, cpu in rows:
+        naive_wall, naive_cpu = next((s / p, c / p) for r, lab, p, s, c in rows if r == repeat and lab.startswith("naive"))
+        parallel = 1 if "1 process" in label else min(args.jobs, cores)
+        print(
+            f"{repeat:<7}{label:52}{pages:6d}{pages / seconds:9.1f}{naive_wall / (seconds / pages):8.1f}"
+            f"{1000 * cpu / pages:8.1f}{naive_cpu / (cpu / pages):8.1f}{parallel * pages / cpu:12.1f}"
+        )
 
 
 if __name__ == "__main__":
