@@ -333,3 +333,57 @@ def test_a_single_document_is_pdf_a_2u_and_a_batch_is_plain_pdf(renderer: Render
     assert "Syntax Error" not in info.stderr and "Pages:           1" in info.stdout
     batch = renderer.pdf_many([(credential, seal_of(credential, sealer))] * 2)
     assert b"pdfaid" not in batch and batch.startswith(b"%PDF-")
+
+
+def _vertical_gap_mm(page: Image.Image, box: tuple[int, int, int, int], split: int, dpi: int) -> float:
+    """The narrowest blank between two lines of ink in ``box`` (left, top, right, bottom). Each
+    connected stroke of ink (a letter, a dot, a vowel mark) belongs to the upper line if its middle
+    is above row ``split`` (the upper line's box bottom), else to the lower one. In each pixel column
+    with ink of both, the blank from the upper line's lowest ink to the lower line's highest; a
+    stroke of the upper line reaching more than 0.6 mm below ``split`` has a mark of the lower line
+    run into it (negative: by how much)."""
+    left, top, right, bottom = box
+    pixels = page.load()
+    assert pixels is not None
+    ink = {(x, y) for x in range(left, right) for y in range(top, bottom) if pixels[x, y] < 130}  # type: ignore[operator]
+    upper: dict[int, int] = {}  # column → lowest ink of the upper line
+    lower: dict[int, int] = {}  # column → highest ink of the lower line
+    overrun = 0
+    while ink:
+        stack, component = [ink.pop()], []
+        while stack:
+            x, y = stack.pop()
+            component.append((x, y))
+            for near in ((x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+                if near in ink:
+                    ink.remove(near)
+                    stack.append(near)
+        if sum(y for _, y in component) / len(component) < split:
+            overrun = max(overrun, max(y for _, y in component) - split - round(0.6 * dpi / 25.4))
+            for x, y in component:
+                upper[x] = max(upper.get(x, top), y)
+        else:
+            for x, y in component:
+                lower[x] = min(lower.get(x, bottom), y)
+    if overrun > 0:
+        return -overrun * 25.4 / dpi
+    return min((lower[x] - upper[x] - 1 for x in upper.keys() & lower.keys()), default=bottom - top) * 25.4 / dpi
+
+
+def test_arabic_vowel_marks_stand_clear_of_the_label_above(rendered: dict[str, tuple[Path, Layout, str]], tmp_path: Path) -> None:
+    """Harakat over a name (shadda and fatha stacked over "العَلَوِيّ", damma over "مُحَمَّد") do not
+    touch the label above it: blank paper between the label's lowest ink and the marks, read at
+    300 dpi in the Arabic column (the WeasyPrint layout let them touch)."""
+    path, layout, _ = rendered["diploma-diacritics"]
+    subject = _subject(DOCUMENTS["diploma-diacritics"])
+    dpi = 300
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("L")
+    scale = dpi / 25.4
+    for label, value in (("الاسم العائلي", subject["familyName"][1]["@value"]), ("الاسم الشخصي", subject["givenName"][1]["@value"])):
+        above = next(p for p in layout.probes if p.text == label)
+        name = next(p for p in layout.probes if p.text == value)
+        assert any(unicodedata.category(ch) == "Mn" for ch in value)  # the case has harakat
+        box = (round(name.x * scale), round(above.y * scale), round((name.x + (name.available or 0)) * scale), round((name.y + name.height) * scale))
+        gap = _vertical_gap_mm(page, box, round((above.y + above.height) * scale), dpi)  # split: the label's line box bottom
+        assert gap >= 0.25, (label, value, gap)
