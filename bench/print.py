@@ -1,17 +1,29 @@
-"""Printing throughput: the batch printer next to a naive loop, same diplomas, same run.
+"""Printing throughput: the batch printer next to the naive WeasyPrint loop, same documents, same run.
 
-- batch printer (``shahada.printing.batch.print_documents``): seals through the agent (batched requests,
-  ahead of rendering), one ``Renderer`` per worker process (templates, stylesheet and fonts loaded
-  once), one worker per core, one PDF per diploma written atomically;
-- naive loop: each diploma rendered by its own WeasyPrint call (``shahada.printing.pdf.render_naive``:
-  template environment, stylesheet and fonts set up again every time), one process. Its seals are
-  made beforehand and not timed, so the loop is charged for rendering only.
+- naive loop (the baseline): each document rendered by its own WeasyPrint call, as Shahada printed
+  before Typst (``bench/weasyprint_baseline.py``: template environment, stylesheet and fonts set up
+  again every time), one process. Timed on the first ``--naive`` documents (it is slow);
+- one renderer: one ``shahada.printing.pdf.Renderer`` (one Typst compiler) in this process,
+  one PDF/A per document: what one core typesets;
+- batch printer (``shahada.printing.batch.print_documents``): seals through the agent (batched
+  requests, ahead of rendering, *included* in its time), one ``Renderer`` per worker process, one
+  worker per core, one PDF/A per document written atomically: ``shahada print``;
+- the same batch printer given seals made beforehand: its rendering alone, on every core. (A seal
+  costs about 7 ms of CPU in the printing process before the agent signs it: the scrypt holder
+  binding of the seal format, docs/seal.md.)
 
-The diplomas are built from a synthetic PV (admitted candidates only) by the project's builders;
-they are not signed as W3C credentials, which printing does not need; the seals are real, signed
-inside a freshly started agent.
+The naive loop and the one renderer are charged for rendering only (their seals are made
+beforehand). Each measure is repeated (``--repeats``), the four taking turns. Wall time on a
+machine shared with other work moves with its load, so each path's CPU time is counted too (this
+process, the batch printer's worker processes, the agent): CPU milliseconds a page, their ratio to
+the naive loop's, and the pages a second they allow on cores of the path's own (one for a single
+process, ``--jobs`` for the batch printer).
 
-    .venv/bin/python bench/print.py [--diplomas 1000] [--jobs N]
+The documents are built from a synthetic PV (admitted candidates: a diploma and a transcript each,
+or one kind) by the project's builders; they are not signed as W3C credentials, which printing
+does not need; the seals are real, signed inside a freshly started agent.
+
+    .venv/bin/python bench/print.py [--documents 1000] [--naive 60] [--kind both|diploma|transcript] [--jobs N]
 """
 
 from __future__ import annotations
@@ -19,10 +31,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from weasyprint_baseline import render_weasyprint
 
 from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.issuer.identity import ensure_did_key
@@ -30,65 +45,120 @@ from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.seal import AgentSealer, seal_credentials
 from shahada.printing.batch import print_documents
-from shahada.printing.pdf import render_naive, write_atomic
-from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, build_diploma
+from shahada.printing.pdf import Renderer, write_atomic
+from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, build_diploma, build_transcript
 from shahada.schemas.reference import bundled_reference
 
 SECRET = b"bench-id-secret-" * 4
 BASE = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"
 
 
-def diplomas(count: int, work: Path, issuer: str) -> list[dict[str, Any]]:
+def documents(count: int, work: Path, issuer: str, kind: str) -> list[dict[str, Any]]:
+    """``count`` documents of admitted candidates; with ``both``, a diploma and a transcript each."""
     reference = bundled_reference()
+    per_candidate = 2 if kind == "both" else 1
+    candidates = -(-count // per_candidate)
     pv = work / "pv.csv"
-    write_csv(generate_records(int(count * 2.2) + 50, seed=3, reference=reference, year=2025, rattrapage_share=0), pv)
-    records = [r for r in read_pv(pv, reference=reference, year=2025) if r.admitted][:count]
-    if len(records) < count:
+    write_csv(generate_records(int(candidates * 3) + 100, seed=3, reference=reference, year=2025, rattrapage_share=0.3), pv)
+    records = [r for r in read_pv(pv, reference=reference, year=2025) if r.admitted][:candidates]
+    if len(records) < candidates:
         raise SystemExit(f"only {len(records)} admitted candidates were generated")
     profile = IssuerProfile(did=issuer, name=MINISTRY_NAME)
     now = dt.datetime.now(dt.UTC)
-    return [build_diploma(r, issuer=profile, year=2025, issued_at=now, secret=SECRET, reference=reference) for r in records]
+    made = []
+    for record in records:
+        if kind in ("both", "diploma"):
+            made.append(build_diploma(record, issuer=profile, year=2025, issued_at=now, secret=SECRET, reference=reference))
+        if kind in ("both", "transcript"):
+            made.append(build_transcript(record, issuer=profile, year=2025, issued_at=now, secret=SECRET, reference=reference))
+    return made[:count]
+
+
+def cpu_seconds(agent_pid: int | None) -> float:
+    """CPU time so far of this process, its finished children (the batch printer's workers, once
+    their pool is shut down) and the agent (from /proc: it runs until the end)."""
+    times = os.times()
+    total = times.user + times.system + times.children_user + times.children_system
+    if agent_pid is not None:
+        fields = Path(f"/proc/{agent_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
+def name_of(credential: dict[str, Any]) -> str:
+    return f"{credential['credentialSubject']['documentNumber']}.pdf"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--diplomas", type=int, default=1000)
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--naive", type=int, default=60, help="documents timed in the naive WeasyPrint loop")
+    parser.add_argument("--kind", choices=("both", "diploma", "transcript"), default="both")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
+    rows: list[tuple[int, str, int, float, float]] = []  # repeat, label, pages, wall seconds, CPU seconds
     with tempfile.TemporaryDirectory(prefix="shahada-bench-print-") as tmp:
         work = Path(tmp)
         agent = AgentProcess(AgentConfig(work_dir=work / "agent", wallet_name="bench", wallet_key="bench-wallet-key"))
         client = agent.start()
+        agent_pid = agent._process.pid if agent._process is not None else None
         try:
             identity = ensure_did_key(client)
-            credentials = diplomas(args.diplomas, work, identity.did)
+            credentials = documents(args.documents, work, identity.did, args.kind)
             sealer = AgentSealer(client, identity.verification_method)
 
             def seal(batch: list[Any]) -> list[str]:
                 return seal_credentials(batch, sealer, base_url=BASE)
 
-            started = time.perf_counter()
-            report = print_documents(
-                iter(credentials), work / "batch", seal=seal, total=len(credentials), jobs=args.jobs, batch_size=args.batch_size
-            )
-            batch_seconds = time.perf_counter() - started
-            assert report.rendered == len(credentials)
+            seals = seal(credentials)  # not timed: the naive loop and the one renderer are charged for rendering only
+            sample = list(zip(credentials, seals, strict=True))[: args.naive]
+            presealed = dict(zip((str(c["id"]) for c in credentials), seals, strict=True))
+            for repeat in range(1, args.repeats + 1):
+                out = work / f"naive-{repeat}"
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
+                for credential, text in sample:
+                    write_atomic(out / name_of(credential), render_weasyprint(credential, text))
+                rows.append((repeat, "naive loop (one WeasyPrint call each, 1 process)", len(sample), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
 
-            seals = seal(credentials)  # not timed: the naive loop is charged for rendering only
-            naive_dir = work / "naive"
-            started = time.perf_counter()
-            for credential, text in zip(credentials, seals, strict=True):
-                write_atomic(naive_dir / f"{credential['credentialSubject']['documentNumber']}.pdf", render_naive(credential, text))
-            naive_seconds = time.perf_counter() - started
+                out = work / f"renderer-{repeat}"
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
+                with Renderer() as renderer:
+                    for credential, text in zip(credentials, seals, strict=True):
+                        write_atomic(out / name_of(credential), renderer.pdf(credential, text))
+                rows.append((repeat, "one Typst renderer (1 process, PDF/A)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
+
+                out = work / f"batch-{repeat}"
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
+                report = print_documents(iter(credentials), out, seal=seal, total=len(credentials), jobs=args.jobs, batch_size=args.batch_size)
+                rows.append((repeat, f"batch printer ({args.jobs} workers, sealing included)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
+                assert report.rendered == len(credentials)
+
+                out = work / f"rendering-{repeat}"
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
+                report = print_documents(
+                    iter(credentials), out, seal=lambda batch: [presealed[str(c["id"])] for c in batch],
+                    total=len(credentials), jobs=args.jobs, batch_size=args.batch_size,
+                )  # fmt: skip
+                rows.append((repeat, f"batch printer ({args.jobs} workers, seals made before)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
+                assert report.rendered == len(credentials)
+                for folder in ("naive", "renderer", "batch", "rendering"):
+                    shutil.rmtree(work / f"{folder}-{repeat}", ignore_errors=True)
         finally:
             agent.stop()
-    n = len(credentials)
-    print(f"diplomas: {n} (A4 landscape, one page each), {os.cpu_count()} cores, batch printer with {args.jobs} worker(s)")
-    print(f"{'':44}{'pages/s':>9}{'seconds':>10}")
-    print(f"{'batch printer (sealing included)':44}{n / batch_seconds:9.1f}{batch_seconds:10.1f}")
-    print(f"{'naive loop (one WeasyPrint call each)':44}{n / naive_seconds:9.1f}{naive_seconds:10.1f}")
-    print(f"ratio batch/naive: {naive_seconds / batch_seconds:.2f}")
+    cores = os.cpu_count() or 1
+    print(f"documents: {len(credentials)} ({args.kind}; one A4 page each), {cores} cores, load average at the end: {os.getloadavg()[0]:.1f}")
+    print("wall: pages/s as measured on this (shared) machine; CPU: milliseconds of CPU a page, every process of the")
+    print(f"path counted (workers, agent); on {cores} cores: the pages/s those CPU milliseconds allow on {cores} cores of its own")
+    print(f"{'repeat':<7}{'':52}{'pages':>6}{'wall p/s':>9}{'× naive':>8}{'CPU ms':>8}{'× naive':>8}{f'on {cores} cores':>12}")
+    for repeat, label, pages, seconds, cpu in rows:
+        naive_wall, naive_cpu = next((s / p, c / p) for r, lab, p, s, c in rows if r == repeat and lab.startswith("naive"))
+        parallel = 1 if "1 process" in label else min(args.jobs, cores)
+        print(
+            f"{repeat:<7}{label:52}{pages:6d}{pages / seconds:9.1f}{naive_wall / (seconds / pages):8.1f}"
+            f"{1000 * cpu / pages:8.1f}{naive_cpu / (cpu / pages):8.1f}{parallel * pages / cpu:12.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Status List 1.0 bits: revoked wins over suspended).
 
 The PDF is the printed document of :mod:`printing`: the archived credential rendered by the
 project's :class:`shahada.printing.pdf.Renderer`, with the QR code of its seal signed inside the agent
-(:mod:`shahada.issuer.seal`), exactly as ``shahada print`` makes it. The rendering (WeasyPrint:
+(:mod:`shahada.issuer.seal`), exactly as ``shahada print`` makes it. The rendering (Typst:
 layout, fonts, images) runs in a worker process with CPU, memory and time limits
 (:data:`RENDER_LIMITS`, :class:`shahada.common.isolation.WorkerPool`), so that requests for PDFs
 cannot hold the portal's threads and memory: one past the limits, or waiting too long for the
@@ -131,15 +131,15 @@ def statuses(credentials: Sequence[StoredCredential], source: StatusSource | Non
     return {c.id: status_from_bits(source.status_of(c.id)) if source is not None else "valid" for c in credentials}
 
 
-# one worker (WeasyPrint renders one document at a time anyway), 30 s of wall clock and CPU for a
-# document that takes about 0.5 s, 1 GiB; a request waits at most 10 s for the worker
+# one worker (one Typst compiler renders one document at a time), 30 s of wall clock and CPU for a
+# document that takes about 10 ms once the worker has loaded its fonts, 1 GiB; a request waits at most 10 s for the worker
 RENDER_LIMITS: Final = WorkLimits(processes=1, timeout=30.0, cpu_seconds=30, memory_bytes=1 << 30, max_wait=10.0, nice=5)
 _renderers: dict[Any, Any] = {}  # in each worker: one renderer (templates, stylesheet, fonts) per settings
 
 
 def render_task(settings: Any, credential: Mapping[str, Any], seal: str) -> bytes:
     """Runs in the worker: the PDF of ``credential`` with the QR code of ``seal``."""
-    from shahada.printing.pdf import Renderer  # WeasyPrint loads fonts: only in the worker
+    from shahada.printing.pdf import Renderer  # Typst loads fonts: only in the worker
 
     renderer = _renderers.get(settings)
     if renderer is None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from shahada.printing.errors import PrintingError, SealingError
-from shahada.printing.pdf import Renderer, combine, write_atomic
+from shahada.printing.pdf import Renderer, write_atomic
 from shahada.printing.settings import PrintSettings
 
 DEFAULT_BATCH_SIZE: Final = 100
@@ -109,23 +109,17 @@ def _init_worker(settings: PrintSettings | None = None) -> None:
 
 
 def render_batch(batch: Batch, seals: Mapping[str, str]) -> tuple[int, int]:
-    """Render a batch (in a worker): the missing document PDFs and, if asked, the batch PDF.
-    Returns (documents rendered, batch PDFs written)."""
+    """Render a batch (in a worker): the missing document PDFs (PDF/A) and, if asked, the batch
+    PDF (all its pages typeset in one go). Returns (documents rendered, batch PDFs written)."""
     renderer = _renderer or Renderer()
-    need_all = batch.path is not None and not batch.path.exists()
-    documents = []
     rendered = 0
     for item in batch.items:
-        missing = not item.path.exists()
-        if not (missing or need_all):
-            continue
-        document = renderer.render(item.credential, seals[str(item.credential["id"])])
-        if missing:
-            write_atomic(item.path, document.write_pdf())
+        if not item.path.exists():
+            write_atomic(item.path, renderer.pdf(item.credential, seals[str(item.credential["id"])]))
             rendered += 1
-        documents.append(document)
-    if need_all and batch.path is not None and documents:
-        write_atomic(batch.path, combine(documents).write_pdf())
+    if batch.path is not None and not batch.path.exists():
+        title = f"{batch.kind} {batch.academy} {batch.index}"
+        write_atomic(batch.path, renderer.pdf_many(((i.credential, seals[str(i.credential["id"])]) for i in batch.items), title=title))
         return rendered, 1
     return rendered, 0
 

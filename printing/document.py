@@ -1,6 +1,6 @@
 """What a printed document shows: a view of the signed credential, ready for the templates.
 
-Pure: no I/O, no WeasyPrint. Every value comes from the credential itself (its bilingual labels
+Pure: no I/O, no typesetting. Every value comes from the credential itself (its bilingual labels
 included), so the paper says exactly what the ministry signed; dates are printed ``DD/MM/YYYY``
 and marks with a decimal comma, in Western digits on both sides, as the seal verifier shows them.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from shahada.printing.qr import QRSymbol
+from shahada.printing.qr import QUIET_ZONE, QRSymbol
 from shahada.schemas.seal.content import format_mark
 
 Kind = Literal["diploma", "transcript"]
@@ -73,15 +73,13 @@ class PrintedDocument:
     regional_average: str | None
     continuous_average: str | None
     decision: Text | None
-    qr_png: str  # data: URI
+    qr_modules: str  # the QR code's modules row by row, quiet zone included: "1" dark, "0" light
+    qr_side: int  # modules a side, quiet zone included
     qr_mm: float  # printed side, quiet zone included
     qr_version: int
     name_size: str  # "normal" | "long" | "very-long": a smaller type for long names, never a cut
     website: str | None = None  # the verification website in words, from the QR text's base URL
 
-    @property
-    def template(self) -> str:
-        return f"{self.kind}.html.j2"
 
 
 def printed_document(credential: Mapping[str, Any], qr: QRSymbol, *, module_mm: float, website: str | None = None) -> PrintedDocument:
@@ -129,7 +127,8 @@ def printed_document(credential: Mapping[str, Any], qr: QRSymbol, *, module_mm: 
         regional_average=format_mark(s["regionalAverage"]) if "regionalAverage" in s else None,
         continuous_average=format_mark(s["continuousAverage"]) if "continuousAverage" in s else None,
         decision=_text(s["decision"]["name"]) if "decision" in s else None,
-        qr_png=qr.png_data_uri(),
+        qr_modules=qr.modules(),
+        qr_side=qr.size + 2 * QUIET_ZONE,
         qr_mm=round(qr.side_mm(module_mm), 2),
         qr_version=qr.version,
         name_size="normal" if longest <= 40 else "long" if longest <= 64 else "very-long",

@@ -12,16 +12,15 @@ The lines are thin and pale (a few percent of ink), so text stays readable, pdft
 the text (the pattern is an image, not glyphs) and the QR code, printed on its own white quiet
 zone, decodes as before.
 
-The drawing is a JPEG, made once per page size and process and cached: WeasyPrint copies a
-JPEG's bytes into the PDF as they are (a DCTDecode stream), where it would decode and compress a
-PNG again on every PDF it writes (about 100 ms a page for this one), and it would redraw an SVG's
-tens of thousands of segments on every page. The lines are drawn at twice the resolution and
+The drawing is a JPEG, made once per page size and process and cached: Typst (like WeasyPrint
+before it) copies a JPEG's bytes into the PDF as they are (a DCTDecode stream), where it would
+decode and compress a PNG again on every PDF it writes, and it would redraw an SVG's tens of
+thousands of segments on every page. The lines are drawn at twice the resolution and
 reduced, so they are smooth; smooth lines are what JPEG keeps small and clean.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import io
 import math
@@ -129,8 +128,3 @@ def guilloche_jpeg(width_mm: float, height_mm: float) -> bytes:
     out = io.BytesIO()
     guilloche_image(width_mm, height_mm).save(out, format="JPEG", quality=JPEG_QUALITY, subsampling="4:4:4", optimize=True)
     return out.getvalue()
-
-
-@functools.cache
-def guilloche_data_uri(width_mm: float, height_mm: float) -> str:
-    return "data:image/jpeg;base64," + base64.b64encode(guilloche_jpeg(width_mm, height_mm)).decode("ascii")

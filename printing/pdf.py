@@ -1,9 +1,15 @@
-"""PDF rendering of printed documents: Jinja2 templates, one stylesheet, WeasyPrint.
+"""PDF rendering of printed documents: one Typst template, typeset by Typst (PyPI ``typst``).
 
-A :class:`Renderer` loads the templates, parses the stylesheet and sets up the fonts (fontconfig
-through WeasyPrint's ``FontConfiguration``) once, then renders any number of documents: the cost
-a batch printer must not pay per page. ``render_naive`` is the opposite, one self-contained
-WeasyPrint call per document, kept as the benchmark's baseline.
+A :class:`Renderer` holds one Typst compiler (the template parsed, the fonts found and the
+security background written once) and typesets any number of documents with it: Typst memoizes
+what does not change from one page to the next (the letterhead, the labels, the background),
+the cost a batch printer must not pay per page. ``render_naive`` is the opposite, a new compiler
+for each document, kept for comparison.
+
+Each document's view (:class:`~shahada.printing.document.PrintedDocument`) is handed to the
+template as JSON in a file beside it (``documents.json``); the template (``templates/document.typ``) lays out one
+page per document. Single documents are written as PDF/A-2u (the archive's copy: fonts embedded,
+an sRGB output intent, XMP metadata); a batch is one print-ready PDF of many pages.
 
 Files are written atomically (a temporary file in the same directory, then ``os.replace``), so an
 interrupted run never leaves a half-written PDF under its final name.
@@ -11,30 +17,35 @@ interrupted run never leaves a half-written PDF under its final name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import json
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
-import jinja2
-from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
+import pypdfium2
+import typst
 
 from shahada.common.files import write_private
 from shahada.printing.document import PrintedDocument, printed_document
 from shahada.printing.errors import OutputError, TemplateError
-from shahada.printing.guilloche import guilloche_data_uri
+from shahada.printing.guilloche import guilloche_jpeg
 from shahada.printing.qr import make_qr
 from shahada.printing.settings import PrintSettings, verification_website
 
 MODULE_MM: Final = 0.5  # ≥ 0.33 mm, and ≥ 2.9 pixels a module in a 150 dpi scan
-# The padding box of each kind's <body> (print.css): the security background's size, in mm.
+# The area inside each kind's frame (templates/document.typ): the security background's size, in mm.
 BACKGROUND_MM: Final = {"diploma": (275.8, 188.0), "transcript": (189.0, 275.0)}
+TEMPLATE: Final = "document.typ"
+PDF_A: Final = "a-2u"  # PDF/A-2u (ISO 19005-2, level U: B and every glyph mapped to Unicode): the archive's form
+FONTS: Final = ("DejaVu Serif", "Amiri")  # Debian's fonts-dejavu-core/-extra and fonts-hosny-amiri
 
-
-def background_css() -> str:
-    """The security background of each kind of page (a guilloche drawn by shahada.printing.guilloche)."""
-    return "".join(f'body.{kind} {{ background-image: url("{guilloche_data_uri(*size)}"); }}\n' for kind, size in BACKGROUND_MM.items())
+Standard = Literal["a-2u"] | None
 
 
 def templates_dir() -> Path:
@@ -54,18 +65,6 @@ def halves(text: str) -> list[str]:
     return [text[:cut], text[cut + 1 :]]
 
 
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["halves"] = halves
-    return environment
-
-
 def view(credential: Mapping[str, Any], seal: str, *, module_mm: float = MODULE_MM) -> PrintedDocument:
     """The printed view of ``credential`` with the QR code of ``seal`` (its QR text).
 
@@ -80,9 +79,49 @@ def view(credential: Mapping[str, Any], seal: str, *, module_mm: float = MODULE_
         raise TemplateError(f"credential {credential.get('id')!r} cannot be printed: {type(err).__name__}: {err}") from err
 
 
+def template_data(document: PrintedDocument) -> dict[str, Any]:
+    """What the template reads of one document: the view, its letterhead in lines and its QR code."""
+    data = dataclasses.asdict(document)
+    kingdom_fr, ministry_fr = document.issuer.fr.split(" — ", 1)
+    kingdom_ar, ministry_ar = document.issuer.ar.split(" — ", 1)
+    transcript = document.kind == "transcript"  # a narrower letterhead: the ministry on two chosen lines
+    data["kingdom"] = {"fr": kingdom_fr, "ar": kingdom_ar}
+    data["ministry"] = {"fr": halves(ministry_fr) if transcript else [ministry_fr], "ar": halves(ministry_ar) if transcript else [ministry_ar]}
+    data["qr"] = {"modules": data.pop("qr_modules"), "side": data.pop("qr_side"), "mm": data.pop("qr_mm"), "version": data.pop("qr_version")}
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """Where the template laid out one element (millimetres from the page's top left corner)."""
+
+    kind: str  # "line" (an element set on one line), "letterhead-line-fr"/"-ar" (one in the letterhead),
+    # "letterhead-fr"/"-ar" (the letterhead's columns), "body-end", "footer-top"
+    text: str
+    x: float
+    y: float
+    natural: float  # its width unbroken
+    height: float
+    available: float | None  # the width it was given
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the tests check of a laid-out page: its size and the template's probes."""
+
+    pages: int
+    width_mm: float
+    height_mm: float
+    probes: tuple[Probe, ...]
+
+
+def _mm(points: float) -> float:
+    return points * 25.4 / 72
+
+
 class Renderer:
-    """Renders printed documents; templates, stylesheets, fonts, the emblem and the security
-    background loaded once per instance (the two drawings parsed once, then reused by every page).
+    """Renders printed documents with one Typst compiler: the template, the fonts, the emblem and
+    the security background loaded once per instance, then reused by every page.
 
     Raises:
         EmblemError: ``print.emblem``, the configured emblem is not a readable SVG file.
@@ -91,53 +130,91 @@ class Renderer:
     def __init__(self, settings: PrintSettings | None = None, *, module_mm: float = MODULE_MM) -> None:
         self.settings = settings or PrintSettings()
         self.module_mm = module_mm
-        self.emblem = self.settings.emblem_data_uri()
-        self.environment = _environment()
-        self.font_config = FontConfiguration()
-        self.stylesheets = [
-            CSS(string=(templates_dir() / "print.css").read_text(encoding="utf-8"), font_config=self.font_config),
-            CSS(string=background_css(), font_config=self.font_config),
-        ]
-        self._drawings = {self.emblem, *(guilloche_data_uri(*size) for size in BACKGROUND_MM.values())}
-        self._images: dict[str, Any] = {}  # the drawings, parsed by WeasyPrint on first use
+        self.emblem = self.settings.emblem_svg()
+        # Typst reads images only from its root: the template and the background's JPEGs in a
+        # private folder that lives as long as the renderer
+        root = Path(tempfile.mkdtemp(prefix="shahada-print-"))
+        self._root = root
+        self._cleanup = weakref.finalize(self, shutil.rmtree, root, ignore_errors=True)
+        shutil.copyfile(templates_dir() / TEMPLATE, root / TEMPLATE)
+        for kind, size in BACKGROUND_MM.items():
+            (root / f"{kind}.jpg").write_bytes(guilloche_jpeg(*size))
+        fields = ("signatory_fr", "signatory_ar", "signatory_name_fr", "signatory_name_ar", "place_fr", "place_ar")
+        settings_json = json.dumps({"emblem": self.emblem, **{f: getattr(self.settings, f) for f in fields}}, ensure_ascii=False)
+        (root / "settings.json").write_text(settings_json, encoding="utf-8")
+        self._documents = root / "documents.json"
+        self.compiler = typst.Compiler(root / TEMPLATE, root=root, sys_inputs={"inspect": ""})
 
-    def html(self, document: PrintedDocument, *, inline_css: str = "") -> str:
+    @property
+    def compiler_root(self) -> Path:
+        """The compiler's private folder: the template, settings.json and the background's JPEGs."""
+        return self._root
+
+    def close(self) -> None:
+        """Remove the compiler's folder (also done when the renderer is garbage-collected)."""
+        self._cleanup()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _compile(self, documents: list[PrintedDocument], *, standard: Standard, title: str, inspect: bool = False) -> bytes:
+        """One PDF of ``documents``, a page each. The documents go to the template through a file,
+        not ``sys.inputs``: a new input would invalidate all that Typst memoized."""
+        data = {"title": title, "documents": [template_data(d) for d in documents]}
+        self._documents.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         try:
-            return self.environment.get_template(document.template).render(d=document, settings=self.settings, emblem=self.emblem, inline_css=inline_css)
-        except jinja2.TemplateError as err:
-            raise TemplateError(f"template {document.template}: {err}") from err
+            pdf, warnings = self.compiler.compile_with_warnings(
+                format="pdf", sys_inputs={"inspect": "1" if inspect else ""}, pdf_standards=standard or [], pdf_tags=False
+            )
+        except typst.TypstError as err:
+            raise TemplateError(f"template {TEMPLATE}: {err}") from err
+        finally:
+            self._documents.unlink(missing_ok=True)  # personal data: kept no longer than the compilation
+        for warning in warnings:  # an unknown font is a warning to Typst, and a wrong-looking paper to us
+            raise TemplateError(f"template {TEMPLATE}: {warning.message}")
+        assert isinstance(pdf, bytes)
+        return pdf
 
-    def render(self, credential: Mapping[str, Any], seal: str) -> Document:
-        """The laid-out document (one page) of a signed credential and its seal text."""
-        html = self.html(view(credential, seal, module_mm=self.module_mm))
-        # WeasyPrint's image cache, seeded with the parsed drawings; a fresh dict each time, so
-        # that the QR codes of a long batch are not kept
-        cache = dict(self._images)
-        document = HTML(string=html, base_url=str(templates_dir())).render(stylesheets=self.stylesheets, font_config=self.font_config, cache=cache)
-        if len(self._images) < len(self._drawings):
-            self._images = {url: image for url, image in cache.items() if url in self._drawings}
-        return document
+    def pdf(self, credential: Mapping[str, Any], seal: str, *, standard: Standard = PDF_A) -> bytes:
+        """One document, one page: PDF/A-2u unless ``standard`` is None."""
+        document = view(credential, seal, module_mm=self.module_mm)
+        return self._compile([document], standard=standard, title=f"{document.title.fr} {document.document_number}")
 
-    def pdf(self, credential: Mapping[str, Any], seal: str) -> bytes:
-        data: bytes = self.render(credential, seal).write_pdf()
-        return data
+    def pdf_many(self, items: Iterable[tuple[Mapping[str, Any], str]], *, title: str = "", standard: Standard = None) -> bytes:
+        """Many documents in one PDF, a page each, in order (a print-ready batch)."""
+        documents = [view(credential, seal, module_mm=self.module_mm) for credential, seal in items]
+        return self._compile(documents, standard=standard, title=title or f"{len(documents)} documents")
+
+    def inspect(self, credential: Mapping[str, Any], seal: str) -> Layout:
+        """The page of one document as laid out, with the template's probes (for the tests)."""
+        document = view(credential, seal, module_mm=self.module_mm)
+        data = self._compile([document], standard=None, title="", inspect=True)
+        self._documents.write_text(json.dumps({"title": "", "documents": [template_data(document)]}, ensure_ascii=False), encoding="utf-8")
+        try:
+            found = json.loads(self.compiler.query("<probe>", field="value"))
+        finally:
+            self._documents.unlink(missing_ok=True)
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            pages = len(pdf)
+            width, height = (_mm(v) for v in pdf[0].get_size())
+        finally:
+            pdf.close()
+        probes = tuple(
+            Probe(p["kind"], p["text"], _mm(p["x"]), _mm(p["y"]), _mm(p["natural"]), _mm(p["height"]), None if p["available"] is None else _mm(p["available"]))
+            for p in found
+        )
+        return Layout(pages=pages, width_mm=width, height_mm=height, probes=probes)
 
 
 def render_naive(credential: Mapping[str, Any], seal: str, settings: PrintSettings | None = None) -> bytes:
-    """One document from scratch, as a simple loop would: a new template environment, the
-    stylesheet inlined and parsed again, fonts set up again, one WeasyPrint call. The baseline."""
-    settings = settings or PrintSettings()
-    environment = _environment()
-    document = view(credential, seal)
-    css = (templates_dir() / "print.css").read_text(encoding="utf-8") + background_css()
-    html = environment.get_template(document.template).render(d=document, settings=settings, emblem=settings.emblem_data_uri(), inline_css=css)
-    data: bytes = HTML(string=html, base_url=str(templates_dir())).write_pdf()
-    return data
-
-
-def combine(documents: Sequence[Document]) -> Document:
-    """One document holding every page of ``documents``, in order (a print-ready batch)."""
-    return documents[0].copy([page for document in documents for page in document.pages])
+    """One document from scratch, as a simple loop would: a new compiler (template parsed, fonts
+    found, background written again), one page, nothing reused."""
+    with Renderer(settings) as renderer:
+        return renderer.pdf(credential, seal)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

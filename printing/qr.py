@@ -5,15 +5,14 @@ payload (and a base URL written in capitals) in alphanumeric mode, 5.5 bits a ch
 lower-case base URL in byte mode. Level Q restores up to 25 % of damaged codewords, which a
 folded, stamped or worn paper needs.
 
-The symbol is a 1-bit PNG of one pixel a module, with the 4-module quiet zone the standard
-requires, printed at ``module_mm`` millimetres a module (at least 0.33 mm, so that phone cameras
-and 150 dpi scans resolve it) without interpolation: sharp square modules at any printer's
-resolution, and almost no work for the PDF renderer.
+The symbol is an image of one pixel a module, with the 4-module quiet zone the standard requires,
+printed at ``module_mm`` millimetres a module (at least 0.33 mm, so that phone cameras and 150 dpi
+scans resolve it) without interpolation: sharp square modules at any printer's resolution, and
+almost no work for the PDF renderer.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 from dataclasses import dataclass
 from typing import Final
@@ -24,6 +23,7 @@ from PIL import Image, ImageOps
 from shahada.printing.errors import QRCodeError
 
 MIN_MODULE_MM: Final = 0.33
+_MODULE_CHARS: Final = bytes(0x31 if i < 128 else 0x30 for i in range(256))
 QUIET_ZONE: Final = 4
 
 
@@ -58,10 +58,11 @@ class QRSymbol:
         framed.save(out, format="PNG", optimize=True)
         return out.getvalue()
 
-    def png_data_uri(self) -> str:
-        """The PNG as a ``data:`` URI, printed scaled without interpolation (CSS
-        ``image-rendering: pixelated``), so every module stays a sharp square."""
-        return "data:image/png;base64," + base64.b64encode(self.png()).decode("ascii")
+    def modules(self) -> str:
+        """The modules row by row, quiet zone included: "1" dark, "0" light (what the Typst
+        template draws as an image of one pixel a module)."""
+        framed = ImageOps.expand(self.image, border=QUIET_ZONE, fill=255)
+        return framed.tobytes().translate(_MODULE_CHARS).decode("ascii")
 
 
 def make_qr(text: str) -> QRSymbol:

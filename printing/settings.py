@@ -8,7 +8,6 @@ The verification website printed in words is not a setting: it is read from the 
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -34,8 +33,8 @@ class PrintSettings:
     place_fr: str = "Rabat"  # "Fait à Rabat, le …"
     place_ar: str = "الرباط"  # "حرر بالرباط في …"
 
-    def emblem_data_uri(self) -> str:
-        """The emblem as a ``data:`` URI, checked to be an SVG document.
+    def emblem_svg(self) -> str:
+        """The emblem's SVG text, checked to be an SVG document.
 
         Raises:
             EmblemError: ``print.emblem``, the file is missing, too large or not SVG.
@@ -52,7 +51,10 @@ class PrintSettings:
             raise EmblemError(f"the emblem {self.emblem} is not an SVG file: {err}") from err
         if root.tag not in ("{http://www.w3.org/2000/svg}svg", "svg"):
             raise EmblemError(f"the emblem {self.emblem} is not an SVG file (its root element is {root.tag!r})")
-        return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise EmblemError(f"the emblem {self.emblem} is not UTF-8 text: {err}") from err
 
 
 def verification_website(qr_text: str) -> str | None:

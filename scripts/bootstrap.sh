@@ -8,7 +8,8 @@ venv="$root/.venv"
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 # --- system packages: Arabic-capable fonts for the printed documents, poppler for PDF checks,
-#     HarfBuzz's subsetter (WeasyPrint embeds font subsets ten times faster than with fontTools),
+#     HarfBuzz's subsetter (for bench/print.py's WeasyPrint baseline: it embeds font subsets ten times
+#     faster than with fontTools; the product typesets with Typst, which subsets fonts itself),
 #     chromium for the verifier's browser tests (Playwright drives Debian's build; never `playwright install`) ---
 need_pkgs=()
 for pkg in fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra poppler-utils libharfbuzz-subset0 chromium; do
@@ -58,7 +59,7 @@ want="$(sha256sum "$root/pyproject.toml" | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   log "installing the project and its dependencies into $venv"
   "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$venv/bin/python" -m pip install -q -e "$root[test]"
+  "$venv/bin/python" -m pip install -q -e "$root[test,bench]"
   echo "$want" >"$stamp"
 fi
 

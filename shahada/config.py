@@ -251,7 +251,7 @@ def _print_settings(table: Mapping[str, object], home: Path) -> PrintSettings | 
             ``config.print_emblem``, the emblem is not a readable SVG file.
     """
     if not table:
-        return None  # the printing package (and WeasyPrint) is loaded only by the commands that print
+        return None  # the printing package (and Typst) is loaded only by the commands that print
     from shahada.printing.settings import PrintSettings
 
     unknown = sorted(set(table) - {"emblem", *_PRINT_TEXTS})
@@ -264,7 +264,7 @@ def _print_settings(table: Mapping[str, object], home: Path) -> PrintSettings | 
         values[key] = (home / Path(value).expanduser()) if key == "emblem" else value.strip()
     settings = PrintSettings(**values)  # type: ignore[arg-type]
     try:
-        settings.emblem_data_uri()
+        settings.emblem_svg()
     except ShahadaError as err:
         raise ConfigError(f"[print] emblem: {err}", code="config.print_emblem") from err
     return settings

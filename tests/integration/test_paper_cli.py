@@ -13,7 +13,7 @@ from typing import Any
 
 import cbor2
 import pytest
-from weasyprint import HTML
+import typst
 
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.cose import decode_sign1, encode_sign1
@@ -108,7 +108,7 @@ def test_unusable_paper_exits_2_with_a_clear_error(printed_home: Path, tmp_path:
     garbage = tmp_path / "photo.jpg"
     garbage.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(2000))
     no_qr = tmp_path / "letter.pdf"
-    HTML(string="<p>Une lettre sans code QR.</p>").write_pdf(no_qr)
+    no_qr.write_bytes(typst.compile(b"Une lettre sans code QR.", format="pdf"))
     cases = {
         "garbage image": (str(garbage), "scan.unreadable"),
         "PDF without a QR code": (str(no_qr), "scan.no_code"),

@@ -66,7 +66,7 @@ def test_status_list_validity_is_a_bounded_number_of_seconds(tmp_path: Path) -> 
 
 def test_print_table_sets_the_emblem_and_the_signatory(tmp_path: Path) -> None:
     env = {"SHAHADA_HOME": str(tmp_path)}
-    assert load_settings(env).printing is None  # the neutral defaults, WeasyPrint not loaded
+    assert load_settings(env).printing is None  # the neutral defaults, the printing package not loaded
     (tmp_path / "emblem.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>')
     with (tmp_path / "config.toml").open("a", encoding="utf-8") as config:
         config.write('[print]\nemblem = "emblem.svg"\nsignatory_fr = "Le Directeur de l\'Académie"\n')
