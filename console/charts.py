@@ -5,6 +5,7 @@ documents per academy and state, and bars of documents per day. Colours are attr
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Final
@@ -15,26 +16,29 @@ from sqlalchemy.orm import Session
 
 from shahada.issuer.archive.store import ISSUED, CredentialRow, PrintedRow
 
-__all__ = ["COLOURS", "bars", "daily_counts"]
+__all__ = ["COLOURS", "bars", "daily_counts", "latest_session"]
 
 COLOURS: Final = {"issued": "#006233", "printed": "#2f6db5", "delivered": "#8a5a00", "revoked": "#c1272d", "suspended": "#7a4fa0"}
 
 
 def bars(groups: Sequence[str], series: Mapping[str, Sequence[int]], *, labels: Mapping[str, str], title: str, rtl: bool = False) -> str:
     """A grouped bar chart: one group per entry of ``groups``, one bar per series (its counts in
-    group order), a legend of ``labels``. Returns an ``<svg>`` element."""
+    group order), each bar titled with ``labels``. Returns an ``<svg>`` element; the legend is the
+    page's (HTML, so that it wraps and follows the reading direction: ``.swatch.<series>``)."""
     width, height, top, bottom, side = 720, 260, 20, 40, 44
     names = list(series)
-    peak = max([1, *(v for values in series.values() for v in values)])
+    step = max(1, math.ceil(max([1, *(v for values in series.values() for v in values)]) / 4))
+    peak = 4 * step  # the scale's top: four whole steps
     slot = (width - 2 * side) / max(len(groups), 1)
     bar = max(min((slot - 8) / max(len(names), 1), 28), 2)
     plot = height - top - bottom
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 26}" role="img" class="chart"><title>{escape(title)}</title>']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart"><title>{escape(title)}</title>']
     for i in range(5):  # grid and scale
         y = top + plot * i / 4
-        value = round(peak * (4 - i) / 4)
+        value = step * (4 - i)
         parts.append(f'<line x1="{side}" x2="{width - side}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d5dade" stroke-width="1"/>')
-        parts.append(f'<text x="{side - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#5c6670">{value}</text>')
+        axis = f'x="{width - side + 6}" text-anchor="start"' if rtl else f'x="{side - 6}" text-anchor="end"'  # the scale on the reading side
+        parts.append(f'<text {axis} y="{y + 4:.1f}" font-size="11" fill="#5c6670">{value}</text>')
     for g, group in enumerate(groups):
         position = len(groups) - 1 - g if rtl else g
         x0 = side + position * slot + (slot - bar * len(names)) / 2
@@ -48,11 +52,6 @@ def bars(groups: Sequence[str], series: Mapping[str, Sequence[int]], *, labels: 
             )
         cx = side + position * slot + slot / 2
         parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" fill="#1d2125">{escape(group)}</text>')
-    x = side
-    for name in names:  # the legend
-        parts.append(f'<rect x="{x}" y="{height + 8}" width="12" height="12" fill="{COLOURS.get(name, "#5c6670")}"/>')
-        parts.append(f'<text x="{x + 16}" y="{height + 18}" font-size="12" fill="#1d2125">{escape(labels.get(name, name))}</text>')
-        x += 26 + 8 * len(labels.get(name, name))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -72,4 +71,11 @@ def daily_counts(engine: Engine, year: int, *, academy: str | None = None) -> di
         for moment, count in session.execute(query.group_by(PrintedRow.printed_at)):
             day = moment.date()
             found["printed"][day] = found["printed"].get(day, 0) + int(count)
+    return found
+
+
+def latest_session(engine: Engine) -> int | None:
+    """The latest session year with documents in the archive (None: an empty archive)."""
+    with Session(engine) as session:
+        found: int | None = session.execute(select(func.max(CredentialRow.session_year))).scalar()
     return found

@@ -9,7 +9,7 @@ from flask import Blueprint, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from shahada.console.charts import bars, daily_counts
+from shahada.console.charts import bars, daily_counts, latest_session
 from shahada.console.i18n import text
 from shahada.console.roles import academy_scope
 from shahada.console.web import back, console, page, reader_language, require_actor
@@ -26,12 +26,10 @@ AUDIT_PAGE = 200
 def index() -> Response:
     who = require_actor()
     c = console()
-    try:
-        year = int(request.args.get("year", "")) if request.args.get("year", "").isdigit() else c.now().year
-    except ValueError:
-        year = c.now().year
-    scope = academy_scope(who)
     archive = c.workflow.ministry.archive
+    chosen = request.args.get("year", "")
+    year = int(chosen) if chosen.isdigit() and 2000 <= int(chosen) <= 2100 else latest_session(archive.engine) or c.now().year
+    scope = academy_scope(who)
     status = session_status(archive, year, academy=scope)
     lang = reader_language()
     labels = {s: text(f"state.{s}", lang) for s in DASH_STATES}

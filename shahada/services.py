@@ -297,6 +297,7 @@ def console_settings(settings: Settings, env: Mapping[str, str]) -> ConsoleSetti
         if name in table and not env.get(f"{CONSOLE_SECRET_ENV}{name.removeprefix('secret').upper()}"):
             raise ConsoleSettingsError("the console secret comes from SHAHADA_CONSOLE_SECRET or _FILE, never from config.toml")
         table.pop(name, None)
+    table.pop("password", None)  # SHAHADA_CONSOLE_PASSWORD: `shahada console add-user`'s, not a setting
     secret = _secret(env, CONSOLE_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
     return ConsoleSettings.from_mapping({"work_dir": settings.home / "console", **table, "secret": secret})
 
