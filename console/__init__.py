@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from shahada.common.pages import secure_page
-from shahada.console import auth_views, dashboard_views, document_views, session_views
+from shahada.console import auth_views, dashboard_views, document_views, oidc, session_views
 from shahada.console.accounts import Accounts, NewAccount
 from shahada.console.errors import ConsoleError, ForbiddenError, FormError, NotFoundError, RateLimitedError, SettingsError, SignInError, StateError
 from shahada.console.jobs import Jobs
@@ -78,7 +78,7 @@ def create_app(settings: ConsoleSettings | Mapping[str, Any], *, ministry: Minis
         SECRET_KEY=settings.key("session"),
         SESSION_COOKIE_NAME="shahada_console",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SAMESITE="Lax" if settings.oidc else "Strict",  # the provider's redirect back is cross-site
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.session_lifetime),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + FORM_BYTES,
@@ -86,6 +86,8 @@ def create_app(settings: ConsoleSettings | Mapping[str, Any], *, ministry: Minis
         MAX_FORM_PARTS=32,
     )
     app.config[CONSOLE_KEY] = services
+    if settings.oidc:
+        oidc.register(app, settings)
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

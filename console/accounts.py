@@ -177,15 +177,39 @@ class Accounts:
             raise SignInError("wrong account name, password or code", code="signin.failed")
         return actor, token
 
-    def _start(self, session: Session, row: StaffAccount, step: int, pair: str, address: str, now: dt.datetime) -> tuple[Actor, str]:
+    def _start(self, session: Session, row: StaffAccount, step: int, pair: str, address: str, now: dt.datetime, *, via: str = "") -> tuple[Actor, str]:
         """A successful sign-in: the code's step kept (no replay), the pair's failures forgotten."""
-        row.totp_last_step = step
+        row.totp_last_step = max(step, row.totp_last_step)
         session.execute(delete(ConsoleFailure).where(ConsoleFailure.subject == pair))
         token = secrets.token_urlsafe(32)
         session.add(ConsoleLogin(token_sha256=self._token_hash(token), account=row.name, created_at=now, seen_at=now))
         session.flush()
-        self.audit.append(session, operator=row.name, action="console.signin", subject=address, at=now)
+        self.audit.append(session, operator=row.name, action="console.signin" + (f".{via}" if via else ""), subject=address, at=now)
         return _actor(row), token
+
+    def sign_in_external(self, name: str, *, via: str, address: str, now: dt.datetime) -> tuple[Actor, str]:
+        """A sign-in vouched for by an identity provider (``via``, e.g. ``oidc``; it checked the
+        password and the second factor): the account must exist here, with its role, and be enabled.
+
+        Raises:
+            RateLimitedError (rate.limited): this address failed too often.
+            SignInError (signin.failed): no such enabled account.
+        """
+        name = name.strip().lower()[:64]
+        by_address = self._subject("ip", address)
+        self._check_limit(by_address, self.settings.ip_attempts, self.settings.ip_window, now)
+        with Session(self.engine) as session, session.begin():
+            row = session.get(StaffAccount, name)
+            if row is None or row.disabled:
+                self._fail(session, by_address, self.settings.ip_window, now)
+                session.flush()
+                self.audit.append(session, operator=name or "?", action=f"console.signin.{via}.fail", subject=address, at=now)
+                found = None
+            else:
+                found = self._start(session, row, 0, self._subject("pair", f"{name}|{address}"), address, now, via=via)
+        if found is None:
+            raise SignInError("no enabled console account for this identity", code="signin.failed")
+        return found
 
     def signed_in(self, token: str, *, now: dt.datetime) -> Actor | None:
         """The account behind a sign-in token, or None once signed out, idle or past its lifetime."""

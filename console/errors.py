@@ -12,6 +12,7 @@
     │                                  signin.required      nobody is signed in                               401
     │                                  signin.failed        wrong name, password or code: ONE answer          401
     │                                  signin.expired       the sign-in's lifetime ran out                    401
+    ├── ProviderError                signin.provider    the OpenID Connect provider cannot be reached      502
     ├── RateLimitedError             rate.limited       too many attempts; carries ``retry_after``          429
     ├── ForbiddenError               role.*             the account's role does not allow it                403
     │                                  role.forbidden       not this role's action
@@ -44,6 +45,11 @@ class FormError(ConsoleError, ValueError):
 class SignInError(ConsoleError):
     code = "signin.failed"
     http_status = 401
+
+
+class ProviderError(ConsoleError):
+    code = "signin.provider"
+    http_status = 502
 
 
 class RateLimitedError(ConsoleError):

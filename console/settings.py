@@ -21,6 +21,11 @@ max_upload_bytes     67108864    the largest PV accepted (64 MiB)
 trusted_proxies      0           reverse proxies in front that set ``X-Forwarded-For``
 secure_cookies       true        the cookie's ``Secure`` flag (the console is served behind TLS)
 totp_issuer          "Shahada"   the issuer name shown by authenticator apps
+oidc_issuer          ""          an OpenID Connect provider's issuer URL: "sign in with" it as well
+oidc_client_id       ""          the console's client at that provider …
+oidc_client_secret   ""          … and its secret (``SHAHADA_CONSOLE_OIDC_CLIENT_SECRET``)
+oidc_account_claim   "preferred_username"  the ID token's claim naming the console account
+oidc_require_mfa     true        refuse an ID token whose ``amr`` names no second factor
 ===================  ==========  ===================================================================
 """
 
@@ -57,6 +62,11 @@ class ConsoleSettings:
     trusted_proxies: int = 0
     secure_cookies: bool = True
     totp_issuer: str = "Shahada"
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    oidc_account_claim: str = "preferred_username"
+    oidc_require_mfa: bool = True
 
     def __post_init__(self) -> None:
         if len(self.secret) < 32:
@@ -68,6 +78,13 @@ class ConsoleSettings:
             raise SettingsError("trusted_proxies must be 0 or more")
         if self.default_language not in LANGUAGES:
             raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
+        if self.oidc_issuer and (not self.oidc_issuer.lower().startswith(("https://", "http://")) or not self.oidc_client_id):
+            raise SettingsError("oidc_issuer must be an http(s) URL, with oidc_client_id")
+
+    @property
+    def oidc(self) -> bool:
+        """Whether signing in through the OpenID Connect provider is offered."""
+        return bool(self.oidc_issuer)
 
     def key(self, purpose: str) -> bytes:
         """A key for one use (session cookie, login tokens, rate-limit subjects), derived from the secret."""
@@ -104,7 +121,7 @@ def _convert(name: str, value: Any) -> Any:
         if isinstance(value, bool):
             raise TypeError("expected an integer")
         return int(value)
-    if name == "secure_cookies":
+    if name in ("secure_cookies", "oidc_require_mfa"):
         return on_off(value)
     if not isinstance(value, str):
         raise TypeError("expected a string")

@@ -95,6 +95,7 @@ def template_helpers() -> dict[str, Any]:
         "me": who,
         "can": lambda action: who is not None and action in PERMISSIONS[who.role],
         "idle_minutes": console().settings.idle_timeout // 60,
+        "oidc": console().settings.oidc,
         "when": _when,
     }
 

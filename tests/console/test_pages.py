@@ -201,3 +201,34 @@ def test_the_csrf_token_rotates_at_sign_in(setup: Setup) -> None:
     setup.clock.advance(seconds=31)
     post(client, "/signin", account="nabil", password=PASSWORD, code=code(staff, setup.clock))
     assert csrf(client) != before
+
+
+def test_an_interrupted_issuance_is_shown_and_resumed_where_it_stopped(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shahada.issuer.errors import IssuanceError
+
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    aya = setup.client(setup.account("aya", "approver"))
+    sid = upload(nabil, setup.pv(4, seed=41))
+    post(nabil, f"/sessions/{sid}/submit")
+    signer = setup.app.config[CONSOLE_KEY].workflow.ministry.signer()
+    sign = signer.sign
+    calls = {"n": 0}
+
+    def flaky(credential: dict[str, object]) -> dict[str, object]:
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise IssuanceError("the agent went away", code="agent.unavailable")
+        return sign(credential)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(signer, "sign", flaky)
+    post(aya, f"/sessions/{sid}/approve")
+    wait_issued(setup, sid)
+    page = aya.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert 'data-state="failed"' in page and "agent.unavailable" in page and 'data-action="resume"' in page
+    signed_before = setup.archive.count(status=ISSUED)  # a batch is committed whole or not at all
+    monkeypatch.setattr(signer, "sign", sign)
+    assert post(aya, f"/sessions/{sid}/resume").status_code == 303
+    wait_issued(setup, sid)
+    assert 'data-state="issued"' in aya.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert setup.archive.count(status=ISSUED) > signed_before
+    assert ("aya", "console.pv.resume") in [(e.operator, e.action) for e in AuditLog(setup.archive.engine).entries()]
