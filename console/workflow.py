@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +32,7 @@ from shahada.issuer.errors import PVInvalidError
 from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.usecases import Document, change_status, find_documents, plan_issue
 from shahada.schemas.reference import bundled_reference
+from shahada.status.errors import StatusError
 from shahada.status.lists import Purpose
 
 __all__ = ["Request", "StatusRequest", "Submission", "Workflow"]
@@ -260,10 +262,16 @@ class Workflow:
         """The documents a number or a Code Massar names (an academy operator sees their academy's).
 
         Raises:
-            StatusError: ``status.reference``, ``status.unknown``.
+            FormError (status.reference, 400): neither a number nor a Code Massar.
+            NotFoundError (status.unknown, 404): nothing issued under it.
         """
         require(actor, "view", academy=actor.academy)
-        documents = find_documents(reference, archive=self.ministry.archive, status=self.ministry.status)
+        try:
+            documents = find_documents(reference, archive=self.ministry.archive, status=self.ministry.status)
+        except StatusError as err:  # the same codes, with the statuses of a web answer
+            if err.code == "status.unknown":
+                raise NotFoundError(err.message, code=err.code) from err
+            raise FormError(err.message, code=err.code) from err
         scope = academy_scope(actor)
         return [d for d in documents if scope is None or d.academy == scope]
 
@@ -311,32 +319,43 @@ class Workflow:
 
     def decide(self, actor: Actor, request_id: int, approve: bool) -> StatusRequest:
         """An approver who did not ask approves (the revocation is made, ``change_status``) or rejects.
+        The revocation is made first: if it fails, the request stays pending and can be approved again.
 
         Raises:
             ForbiddenError (role.four_eyes): the approver asked for it.
+            StateError (state.request): already decided.
         """
         require(actor, "approve")
+        pending = self._pending(actor, request_id)
+        if approve:
+            self._change(pending.credential_id, "revocation", True, operator=f"{pending.requested_by}+{actor.name}", reason=pending.reason)
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            row = session.get(Request, request_id, with_for_update=True)
-            if row is None:
-                raise NotFoundError(f"no request {request_id}", code="request.unknown")
-            require_other(actor, row.requested_by)
-            if row.state != "pending":
-                raise StateError(f"request {request_id} is {row.state}", code="state.request")
+            row = self._pending(actor, request_id, session=session)
             row.state, row.decided_by, row.decided_at = ("approved" if approve else "rejected"), actor.name, self.now()
             session.flush()
             self.audit.append(session, operator=actor.name, action="console.revocation." + row.state, subject=row.credential_id, reason=row.reason,
                               at=self.now(), details={"request": row.id, "requested_by": row.requested_by})
-        if approve:
-            self._change(row.credential_id, "revocation", True, operator=f"{row.requested_by}+{actor.name}", reason=row.reason)
         return _request(row)
+
+    def _pending(self, actor: Actor, request_id: int, *, session: Session | None = None) -> Request:
+        with Session(self.engine, expire_on_commit=False) if session is None else nullcontext(session) as s:
+            row = s.get(Request, request_id, with_for_update=session is not None)
+        if row is None:
+            raise NotFoundError(f"no request {request_id}", code="request.unknown")
+        require_other(actor, row.requested_by)
+        if row.state != "pending":
+            raise StateError(f"request {request_id} is {row.state}", code="state.request")
+        return row
 
     def _change(self, credential_id: str, purpose: Purpose, value: bool, *, operator: str, reason: str) -> None:
         m = self.ministry
-        change_status(
-            credential_id, purpose, value, archive=m.archive, status=m.status, signer=m.signer(), issuer_did=m.issuer_did,
-            proof_type=m.proof_type, operator=operator, reason=reason, clock=m.clock,
-        )
+        try:
+            change_status(
+                credential_id, purpose, value, archive=m.archive, status=m.status, signer=m.signer(), issuer_did=m.issuer_did,
+                proof_type=m.proof_type, operator=operator, reason=reason, clock=m.clock,
+            )
+        except StatusError as err:  # status.disabled (no status lists), status.unknown
+            raise StateError(err.message, code=err.code) from err
 
 
 def _reason(reason: str) -> str:

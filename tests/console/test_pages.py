@@ -232,3 +232,86 @@ def test_an_interrupted_issuance_is_shown_and_resumed_where_it_stopped(setup: Se
     assert 'data-state="issued"' in aya.get(f"/sessions/{sid}").get_data(as_text=True)
     assert setup.archive.count(status=ISSUED) > signed_before
     assert ("aya", "console.pv.resume") in [(e.operator, e.action) for e in AuditLog(setup.archive.engine).entries()]
+
+
+def test_a_rectification_shows_old_and_new_values_and_needs_approval(setup: Setup) -> None:
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    aya = setup.client(setup.account("aya", "approver"))
+    original = setup.pv(3, seed=51)
+    sid = upload(nabil, original)
+    post(nabil, f"/sessions/{sid}/submit")
+    post(aya, f"/sessions/{sid}/approve")
+    wait_issued(setup, sid)
+    issued = setup.archive.count(status=ISSUED)
+    lines = original.decode("utf-8-sig").split("\r\n")
+    header = lines[0].split(";")
+    row = lines[1].split(";")
+    birth_place = header.index("lieu_naissance_fr")
+    old_place = row[birth_place]
+    row[birth_place] = "Chefchaouen"
+    lines[1] = ";".join(row)
+    corrected = upload(nabil, "\r\n".join(lines).encode("utf-8"), name="pv-corrige.csv")
+    page = nabil.get(f"/sessions/{corrected}").get_data(as_text=True)
+    assert "data-changes" in page and "Rectifications" in page
+    assert f"<del dir=\"auto\">{old_place}</del> → <ins dir=\"auto\">Chefchaouen</ins>" in page, page
+    assert setup.archive.count(status=ISSUED) == issued  # nothing changes before approval
+    post(nabil, f"/sessions/{corrected}/submit")
+    post(aya, f"/sessions/{corrected}/approve")
+    wait_issued(setup, corrected)
+    assert 'data-state="issued"' in aya.get(f"/sessions/{corrected}").get_data(as_text=True)
+    assert setup.archive.count(status=ISSUED) > issued  # the replacements, the old ones revoked as superseded
+
+
+@pytest.mark.parametrize(
+    ("data", "year", "status", "code"),
+    [
+        (b"", "2025", 400, "form.file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "2025", 303, ""),  # not a PV: a report, not an error page
+        (b"massar;nom_fr\r\nX;Y\r\n", "1999", 400, "form.year"),
+    ],
+)
+def test_bad_uploads_are_refused_precisely(setup: Setup, data: bytes, year: str, status: int, code: str) -> None:
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    response = post(nabil, "/sessions/upload", year=year, pv=(io.BytesIO(data), "x.csv"))
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    if code:
+        assert f'data-code="{code}"' in response.get_data(as_text=True)
+    else:
+        page = nabil.get(response.headers["Location"]).get_data(as_text=True)
+        assert 'data-state="invalid"' in page and "pv." in page
+
+
+def test_an_upload_past_the_limit_gets_413(setup: Setup) -> None:
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    limit = setup.app.config["MAX_CONTENT_LENGTH"]
+    response = nabil.post("/sessions/upload", data=b"x" * (limit + 1), content_type="multipart/form-data; boundary=b")  # refused on its length
+    assert response.status_code == 413
+    assert "Fichier trop volumineux." in response.get_data(as_text=True)
+
+
+def test_an_academy_operator_sees_only_their_academy_on_the_dashboard(setup: Setup) -> None:
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    aya = setup.client(setup.account("aya", "approver"))
+    sid = upload(nabil, setup.pv(6, seed=61))
+    post(nabil, f"/sessions/{sid}/submit")
+    post(aya, f"/sessions/{sid}/approve")
+    wait_issued(setup, sid)
+    def academy(c: object) -> str:
+        return str(c.document["credentialSubject"]["academy"]["code"])  # type: ignore[attr-defined]
+
+    academies = {academy(c) for c in setup.archive.credentials(status=ISSUED)}
+    mine = sorted(academies)[0]
+    amina = setup.client(setup.account("amina", "academy_operator", mine))
+    page = amina.get("/?year=2025").get_data(as_text=True)
+    assert set(re.findall(r'<tr data-academy="([A-Z]+)">', page)) == {mine}
+    other = next(c for c in setup.archive.credentials(status=ISSUED) if academy(c) != mine)
+    assert amina.get(f"/documents?q={other.document_number}").status_code == 200
+    assert f'data-document="{other.document_number}"' not in amina.get(f"/documents?q={other.document_number}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("reference", "status", "code"), [("hello", 400, "status.reference"), ("Z999999999", 404, "status.unknown")])
+def test_a_bad_reference_gets_its_message_not_an_error_page(setup: Setup, reference: str, status: int, code: str) -> None:
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    response = nabil.get(f"/documents?q={reference}")
+    assert response.status_code == status
+    assert f'data-code="{code}"' in response.get_data(as_text=True)
