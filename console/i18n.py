@@ -153,6 +153,7 @@ CATALOGUE: Final[Mapping[str, tuple[str, str]]] = {  # (ar, fr)
     "error.state.submission": ("حالة المحضر لا تسمح بهذه العملية.", "L'état du PV ne permet pas cette action."),
     "error.state.request": ("تم البت في هذا الطلب من قبل.", "Cette demande a déjà été traitée."),
     "error.state.document": ("هذه الوثيقة مسحوبة من قبل.", "Ce document est déjà révoqué."),
+    "error.print.unavailable": ("لا تطبع هذه المنصة أي وثيقة (لا طابعة مهيأة).", "Cette console n'imprime pas (aucune impression configurée)."),
     "error.http.404": ("الصفحة غير موجودة.", "Page introuvable."),
     "error.http.413": ("الملف كبير جداً.", "Fichier trop volumineux."),
 }

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shahada.common.errors import ShahadaError
+from shahada.console.errors import StateError
 from shahada.console.workflow import Workflow
 from shahada.issuer.usecases import issue_pv
 
@@ -141,7 +142,7 @@ class Jobs:
         """Print ``academy``'s documents of ``year`` under ``out`` in the background."""
         printer = self.workflow.ministry.printer
         if printer is None:
-            raise ShahadaError("this console prints nothing (no printer configured)", code="print.unavailable")
+            raise StateError("this console prints nothing (no printer configured)", code="print.unavailable")
 
         def work(job: JobProgress) -> None:
             try:

@@ -315,3 +315,10 @@ def test_a_bad_reference_gets_its_message_not_an_error_page(setup: Setup, refere
     response = nabil.get(f"/documents?q={reference}")
     assert response.status_code == status
     assert f'data-code="{code}"' in response.get_data(as_text=True)
+
+
+def test_printing_without_a_printer_is_refused_with_its_code(setup: Setup) -> None:
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    response = post(nabil, "/sessions/print/2025/CS")
+    assert response.status_code == 409 and 'data-code="print.unavailable"' in response.get_data(as_text=True)
+    assert post(nabil, "/sessions/print/2025/NOPE").status_code == 404
