@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from shahada.console.charts import bars, daily_counts, latest_session
 from shahada.console.i18n import text
-from shahada.console.roles import academy_scope
+from shahada.console.roles import ROLES, academy_scope
 from shahada.console.web import back, console, page, reader_language, require_actor
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.publication import open_results, opened_sessions
@@ -63,7 +63,20 @@ def audit() -> Response:
 @bp.get("/accounts")
 def accounts() -> Response:
     require_actor("accounts")
-    return page("accounts.html", accounts=console().accounts.all())
+    return page("accounts.html", accounts=console().accounts.all(), roles=ROLES, academies=sorted(console().workflow.ministry.academies))
+
+
+@bp.post("/accounts")
+def create_account() -> Response:
+    who = require_actor("accounts")
+    c = console()
+    form = request.form
+    academy = form.get("academy", "").strip().upper()[:8] or None
+    created = c.accounts.create(
+        form.get("name", "")[:64], form.get("role", "")[:32], form.get("password", "")[:1024], academy=academy, by=who.name, now=c.now(),
+        academies=c.workflow.ministry.academies,
+    )
+    return page("accounts.html", accounts=c.accounts.all(), created=created, roles=ROLES, academies=sorted(c.workflow.ministry.academies))
 
 
 @bp.post("/accounts/<name>")

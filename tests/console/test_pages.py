@@ -322,3 +322,21 @@ def test_printing_without_a_printer_is_refused_with_its_code(setup: Setup) -> No
     response = post(nabil, "/sessions/print/2025/CS")
     assert response.status_code == 409 and 'data-code="print.unavailable"' in response.get_data(as_text=True)
     assert post(nabil, "/sessions/print/2025/NOPE").status_code == 404
+
+
+def test_the_administrator_creates_an_account_whose_secret_is_shown_once(setup: Setup) -> None:
+    root = setup.client(setup.account("root", "administrator"))
+    response = post(root, "/accounts", name="amina", role="academy_operator", academy="CS", password=PASSWORD)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'data-created="amina"' in page
+    secret = re.search(r"<code data-totp>([A-Z2-7]+)</code>", page)
+    assert secret
+    assert "data-totp" not in root.get("/accounts").get_data(as_text=True)  # once
+    from tests.console.conftest import Staff
+
+    amina = setup.client(Staff("amina", secret.group(1)))
+    assert "Opérateur d'académie · CS" in amina.get("/").get_data(as_text=True).replace("&#39;", "'")
+    refused = post(root, "/accounts", name="omar", role="approver", academy="CS", password=PASSWORD)
+    assert refused.status_code == 400 and 'data-code="form.account"' in refused.get_data(as_text=True)
+    assert post(amina, "/accounts", name="x1", role="administrator", password=PASSWORD).status_code == 403
+    assert ("root", "console.account.create", "amina") in [(e.operator, e.action, e.subject) for e in AuditLog(setup.archive.engine).entries()]
