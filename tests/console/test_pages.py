@@ -340,3 +340,25 @@ def test_the_administrator_creates_an_account_whose_secret_is_shown_once(setup: 
     assert refused.status_code == 400 and 'data-code="form.account"' in refused.get_data(as_text=True)
     assert post(amina, "/accounts", name="x1", role="administrator", password=PASSWORD).status_code == 403
     assert ("root", "console.account.create", "amina") in [(e.operator, e.action, e.subject) for e in AuditLog(setup.archive.engine).entries()]
+
+
+def test_an_issuance_left_running_by_a_stopped_console_is_resumed(setup: Setup) -> None:
+    """A console stopped mid-issuance leaves the submission ``issuing`` with no job: the page offers
+    "resume" instead of waiting for ever, and ``issue_pv`` finishes the import."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from shahada.console.workflow import Submission
+
+    nabil = setup.client(setup.account("nabil", "national_operator"))
+    aya = setup.client(setup.account("aya", "approver"))
+    sid = upload(nabil, setup.pv(3, seed=71))
+    post(nabil, f"/sessions/{sid}/submit")
+    with Session(setup.archive.engine) as session, session.begin():  # approved, then the process died before its thread ran
+        session.execute(update(Submission).where(Submission.id == sid).values(state="issuing", approved_by="aya", approved_at=setup.clock()))
+    page = aya.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert 'data-action="resume"' in page and 'http-equiv="refresh"' not in page
+    assert post(aya, f"/sessions/{sid}/resume").status_code == 303
+    wait_issued(setup, sid)
+    assert 'data-state="issued"' in aya.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert setup.archive.count(status=ISSUED) >= 3
