@@ -140,6 +140,11 @@ class AdminClient:
         data = self._json("PUT", "/wallet/keys", json={"multikey": multikey, "kid": kid})
         return KeyInfo(kid=data.get("kid"), multikey=data["multikey"])
 
+    def ensure_key(self, kid: str) -> KeyInfo:
+        """The wallet's Ed25519 key bound to ``kid``, created there once (the plugin's ``POST /shahada/keys``)."""
+        data = self._json("POST", "/shahada/keys", json={"kid": kid})
+        return KeyInfo(kid=data.get("kid"), multikey=data["multikey"])
+
     # --- W3C credentials ---------------------------------------------------------------------
 
     def issue_credential(self, credential: Mapping[str, Any], *, proof_type: str, verification_method: str) -> dict[str, Any]:

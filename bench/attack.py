@@ -14,7 +14,7 @@ process, trusting a local did:key issuer. ``--clients`` genuine clients send ``-
 Printed: requests/s, p50 and p99 of the genuine requests in both phases, and what the attackers
 got back (status and code). The target: genuine p99 under 1 s during the attack.
 
-    .venv/bin/python bench/attack.py [--clients 2] [--requests 300] [--poisoners 4] [--bombers 2] [--idle 120] [--threads 8]
+    .venv/bin/python bench/attack.py [--clients 2] [--requests 300] [--poisoners 4] [--bombers 2] [--idle 120] [--threads 4]
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--poisoners", type=int, default=4)
     parser.add_argument("--bombers", type=int, default=2)
     parser.add_argument("--idle", type=int, default=120)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads of the service")
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads of the service (shahada serve verifier's default)")
     args = parser.parse_args()
 
     credential = genuine_credential()

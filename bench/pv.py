@@ -1,4 +1,6 @@
-"""PV validation: the rules alone next to the rules plus every credential built and checked, same file, same run.
+"""PV validation: the rules alone next to the rules plus every credential built and checked, same file, same run;
+and the synthetic PV generator (``shahada pv generate``) next to the same baseline (the suite only
+counts its work: tests/issuer/test_synthetic.py).
 
 ``shahada pv check`` builds each valid record's credentials (transcript, and diploma if admitted)
 with the issuance builders and checks each against its JSON Schema and the size limit
@@ -35,7 +37,9 @@ def main() -> None:
     reference = bundled_reference()
     with tempfile.TemporaryDirectory(prefix="shahada-bench-pv-") as tmp:
         pv = Path(tmp) / "pv.csv"
+        start = time.perf_counter()
         write_csv(generate_records(args.rows, seed=5, reference=reference, year=YEAR), pv)
+        generated = time.perf_counter() - start
         timings: dict[str, float] = {}
         for label, build in (("rules only (baseline)", False), ("rules + credentials", True), ("rules only, again", False)):
             start = time.perf_counter()
@@ -44,6 +48,7 @@ def main() -> None:
             print(f"{label:24} {timings[label]:7.2f} s  {len(records) / timings[label]:9.0f} rows/s")
         baseline = min(timings["rules only (baseline)"], timings["rules only, again"])
         print(f"credentials cost {timings['rules + credentials'] / baseline:.1f}x the rules alone")
+        print(f"{'generate + write CSV':24} {generated:7.2f} s  {args.rows / generated:9.0f} rows/s, {generated / baseline:.1f}x the rules alone")
 
         profile = CheckingProfile(reference, YEAR)
         sample = records[:200]

@@ -4,6 +4,11 @@
 key id (``<did>#key-1``) is bound to the wallet key only when it is not bound yet, so running it
 after every restart yields the same DID and key. The DID document is built from the public key the
 agent reports (``shahada.did.document``); the private key is never requested.
+
+A did:web ministry has a second key, ``<did>#vc-api-1``, created once in the same wallet (the
+plugin's ``POST /shahada/keys``) and published under ``assertionMethod`` only: the generic VC API
+issuer signs with it, never with the diploma key ``#key-1``, so a verifier can tell a diploma from
+anything the VC API signed (``key.not_for_type``). A did:key has a single key and uses it for both.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import base58
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentError
 from shahada.did.document import build_did_document
-from shahada.did.key import multikey_from_public_key
+from shahada.did.key import multikey_from_public_key, public_key_from_multikey
 
 KEY_FRAGMENT = "key-1"
+VC_API_KEY_FRAGMENT = "vc-api-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +32,26 @@ class MinistryIdentity:
     did: str
     verification_method: str  # the key id used in proofs
     public_key: bytes  # raw Ed25519 public key (32 bytes)
+    vc_api_public_key: bytes | None = None  # the VC API issuer's key #vc-api-1 (did:web only)
 
     @property
     def multikey(self) -> str:
         return multikey_from_public_key(self.public_key)
 
+    @property
+    def vc_api_method(self) -> str:
+        """The key id the generic VC API issuer signs with (the diploma key for a did:key)."""
+        return f"{self.did}#{VC_API_KEY_FRAGMENT}" if self.vc_api_public_key is not None else self.verification_method
+
     def did_document(self) -> dict[str, Any]:
-        return build_did_document(self.did, self.public_key, fragment=self.verification_method.split("#", 1)[1])
+        """Diploma key under ``assertionMethod`` and ``authentication``; the VC API key, if any,
+        under ``assertionMethod`` only."""
+        document = build_did_document(self.did, self.public_key, fragment=self.verification_method.split("#", 1)[1])
+        if self.vc_api_public_key is not None:
+            second = build_did_document(self.did, self.vc_api_public_key, fragment=VC_API_KEY_FRAGMENT)
+            document["verificationMethod"] += second["verificationMethod"]
+            document["assertionMethod"] += second["assertionMethod"]
+        return document
 
 
 def ensure_did_web(client: AdminClient, did: str, *, fragment: str = KEY_FRAGMENT) -> MinistryIdentity:
@@ -48,7 +67,8 @@ def ensure_did_web(client: AdminClient, did: str, *, fragment: str = KEY_FRAGMEN
     bound = client.fetch_key(multikey)
     if bound is None or bound.kid != kid:
         client.bind_key(multikey, kid)
-    return MinistryIdentity(did=did, verification_method=kid, public_key=public_key)
+    vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")
+    return MinistryIdentity(did=did, verification_method=kid, public_key=public_key, vc_api_public_key=public_key_from_multikey(vc_api.multikey))
 
 
 def ensure_did_key(client: AdminClient) -> MinistryIdentity:

@@ -44,7 +44,7 @@ from shahada.portal.settings import PortalSettings
 from shahada.portal.shares import Shares
 from shahada.portal.signin import SignIn
 from shahada.portal.store import PortalStore
-from shahada.portal.wallet import Offers, WalletDeliveryService
+from shahada.portal.wallet import Offers, WalletClaimService, WalletDeliveryService
 from shahada.portal.web import PORTAL_KEY, Portal, check_csrf, remember_language, render_error, template_helpers
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "StatusSource",
     "UnavailableError",
     "UnprocessableError",
+    "WalletClaimService",
     "WalletDeliveryService",
     "create_app",
 ]
@@ -82,6 +83,7 @@ def create_app(
     delivery: WalletDeliveryService | None = None,
     status: StatusSource | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    claims: WalletClaimService | None = None,
 ) -> Flask:
     """The portal application.
 
@@ -93,6 +95,8 @@ def create_app(
         delivery: ``shahada.issuer.delivery.WalletDelivery``; None: no "add to wallet".
         status: the status store (revocation, suspension); None: every document is shown valid.
         clock: the current time (UTC, aware); tests pass their own.
+        claims: ``shahada.wallet.claims.Claims``: "add to wallet" makes one claim whose Interaction
+            URL offers OID4VCI (and the DIDComm invitation of ``delivery``); None: DIDComm only.
 
     Raises:
         SettingsError (config.portal): settings that cannot work.
@@ -112,6 +116,7 @@ def create_app(
         delivery=delivery,
         status=status,
         clock=clock or _utc_now,
+        claims=claims,
     )
     app = Flask("shahada.portal")
     app.config.update(

@@ -25,7 +25,7 @@ def index() -> Response:
     credentials = graduate_credentials(p.archive, massar)
     status = statuses(credentials, p.status)
     views = [document_view(c, status[c.id], lang) for c in credentials]
-    return page("documents.html", documents=views, wallet=p.delivery is not None)
+    return page("documents.html", documents=views, wallet=p.delivery is not None or p.claims is not None)
 
 
 def owned(number: str) -> StoredCredential:

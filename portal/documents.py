@@ -7,17 +7,21 @@ Status List 1.0 bits: revoked wins over suspended).
 
 The PDF is the printed document of :mod:`printing`: the archived credential rendered by the
 project's :class:`shahada.printing.pdf.Renderer`, with the QR code of its seal signed inside the agent
-(:mod:`shahada.issuer.seal`), exactly as ``shahada print`` makes it.
+(:mod:`shahada.issuer.seal`), exactly as ``shahada print`` makes it. The rendering (WeasyPrint:
+layout, fonts, images) runs in a worker process with CPU, memory and time limits
+(:data:`RENDER_LIMITS`, :class:`shahada.common.isolation.WorkerPool`), so that requests for PDFs
+cannot hold the portal's threads and memory: one past the limits, or waiting too long for the
+worker, is ``print.busy`` (503) and the portal's pages stay served.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, Protocol
 
+from shahada.common.isolation import WorkerPool, WorkError, WorkLimits
 from shahada.issuer.archive.store import ISSUED, Archive, StoredCredential
 from shahada.issuer.seal import Sealer, seal_credentials
 from shahada.verifier.web.settings import Language
@@ -127,30 +131,47 @@ def statuses(credentials: Sequence[StoredCredential], source: StatusSource | Non
     return {c.id: status_from_bits(source.status_of(c.id)) if source is not None else "valid" for c in credentials}
 
 
+# one worker (WeasyPrint renders one document at a time anyway), 30 s of wall clock and CPU for a
+# document that takes about 0.5 s, 1 GiB; a request waits at most 10 s for the worker
+RENDER_LIMITS: Final = WorkLimits(processes=1, timeout=30.0, cpu_seconds=30, memory_bytes=1 << 30, max_wait=10.0, nice=5)
+_renderers: dict[Any, Any] = {}  # in each worker: one renderer (templates, stylesheet, fonts) per settings
+
+
+def render_task(settings: Any, credential: Mapping[str, Any], seal: str) -> bytes:
+    """Runs in the worker: the PDF of ``credential`` with the QR code of ``seal``."""
+    from shahada.printing.pdf import Renderer  # WeasyPrint loads fonts: only in the worker
+
+    renderer = _renderers.get(settings)
+    if renderer is None:
+        renderer = _renderers[settings] = Renderer(settings)
+    data: bytes = renderer.pdf(credential, seal)
+    return data
+
+
 class SealedPrinter:
     """The printed PDF, as ``shahada print`` makes it: sealed by ``sealer`` (the agent), the QR
-    code pointing at ``base_url`` (the installation's ``verify_base_url``).
-
-    One renderer (templates, stylesheet, fonts) is loaded on first use and shared; WeasyPrint
-    renders one document at a time under a lock.
+    code pointing at ``base_url`` (the installation's ``verify_base_url``), rendered in a limited
+    worker process (``limits``; started at the first PDF, stopped by :meth:`close`).
     """
 
-    def __init__(self, sealer: Sealer, *, base_url: str, settings: Any = None) -> None:
+    def __init__(self, sealer: Sealer, *, base_url: str, settings: Any = None, limits: WorkLimits = RENDER_LIMITS) -> None:
         self.sealer = sealer
         self.base_url = base_url
         self.settings = settings  # shahada.printing.settings.PrintSettings; None: the neutral emblem and signatory
-        self._renderer: Any = None
-        self._lock = threading.Lock()
+        self.workers = WorkerPool(limits)
 
     def pdf(self, credential: Mapping[str, Any]) -> bytes:
         """Raises:
-        AgentError: the agent could not seal; PrintingError (print.*): the document cannot be printed.
+        AgentError: the agent could not seal; PrintingError (print.*): the document cannot be printed;
+        UnavailableError (print.busy, 503): the rendering went past its limits or found no free worker.
         """
-        from shahada.printing.pdf import Renderer  # WeasyPrint loads fonts: only when a PDF is asked for
+        from shahada.portal.errors import UnavailableError
 
         [seal] = seal_credentials([credential], self.sealer, base_url=self.base_url)
-        with self._lock:
-            if self._renderer is None:
-                self._renderer = Renderer(self.settings)
-            data: bytes = self._renderer.pdf(credential, seal)
-        return data
+        try:
+            return self.workers.run(render_task, self.settings, dict(credential), seal, what="making the PDF")
+        except WorkError as err:
+            raise UnavailableError(f"the PDF cannot be made now ({err.message}); try again later", code="print.busy") from err
+
+    def close(self) -> None:
+        self.workers.close()

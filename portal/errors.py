@@ -33,6 +33,8 @@
     └── UnavailableError             *.unavailable                                                    503
                                        wallet.unavailable   this installation delivers to no wallet
                                        print.unavailable    this installation prints no PDF
+                                       print.busy           the PDF's rendering went past its worker's limits
+                                                            or found no free worker in time
 
 Errors of other domains reach the same handler with their own codes and statuses (``agent.*``
 when the agent cannot seal a PDF or create an invitation, ``print.*``).

@@ -12,8 +12,10 @@ secret               (required)  signs the session cookie and keys every stored 
                                  from ``SHAHADA_PORTAL_SECRET`` / ``_FILE``, never ``config.toml``
 public_url           ""          the portal's public URL, the prefix of share links
                                  (``<public_url>/s/<token>``); "": the URL the request came to
+                                 (an installation passes the address ``serve portal`` listens on)
 verifier_url         ""          the public verifier; a browser opening a share link is sent to
-                                 ``<verifier_url>/shares?url=<link>``; "": it gets the JSON too
+                                 ``<verifier_url>/shares?url=<link>&visit=<token>``; "": it gets
+                                 the JSON too (an installation passes its public origin)
 default_language     "fr"        "ar", "fr" or "en" when the browser states no preference
 session_lifetime     1800        seconds a sign-in lasts (absolute, from the code's entry)
 otp_ttl              600         seconds a one-time code can be used

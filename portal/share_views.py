@@ -3,25 +3,30 @@
 
 A link answers software (``Accept: application/json``, or no preference) with the shared
 credentials as JSON (:func:`shahada.portal.shares.share_document`), and a browser (which prefers
-HTML) with 303 to the public verifier's page for it, ``<verifier_url>/shares?url=<link>``, which
-fetches the JSON in turn. Refusals are problem+json: 404 ``share.unknown``, 410 ``share.expired``
-or ``share.revoked``. Every request on a known token is logged first (a browser sent to the
-verifier, and the verifier's own fetch that follows, are two entries of the log).
+HTML) with 303 to the public verifier's page for it, ``<verifier_url>/shares?url=<link>&visit=<v>``,
+which fetches the JSON in turn and shows the verdict and the documents. Refusals are problem+json:
+404 ``share.unknown``, 410 ``share.expired`` or ``share.revoked``. Every request on a known token
+is logged first, once per visit: the verifier's fetch that carries the visit's token
+(:func:`shahada.portal.shares.visit_token`, header ``Shahada-Visit``, two minutes) is the browser's
+visit already logged, not a second access.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Final
 from urllib.parse import quote
 
 from flask import Blueprint, g, redirect, request, session, url_for
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from shahada.portal import forms
 from shahada.portal.documents import graduate_credentials
 from shahada.portal.errors import FormError, GoneError, NotFoundError
-from shahada.portal.shares import Channel, share_document, truncate_address
-from shahada.portal.web import FIELD_CHARS, form_error, page, portal, public_base, require_graduate
+from shahada.portal.i18n import text
+from shahada.portal.shares import VISIT_HEADER, Access, Channel, is_visit, share_document, software_of, truncate_address, visit_token
+from shahada.portal.web import FIELD_CHARS, form_error, page, portal, public_base, reader_language, require_graduate
 
 bp = Blueprint("shares", __name__)
 DURATIONS = (1, 7, 30, 90, 180)
@@ -41,10 +46,37 @@ def _shares_page(massar: str, status: int = 200, *, error: FormError | None = No
         "durations": [d for d in DURATIONS if d <= p.settings.share_max_days],
         "form": form or {"days": "30", "documents": [c.id for c in credentials]},
         "created": session.pop("created_link", None),
+        "access_words": _access_words,
+        "access_network": _access_network,
     }
     if error is not None:
         return form_error("shares.html", error, status, **context)
     return page("shares.html", status, **context)
+
+
+_SLOT: Final = "\x00"
+
+
+def _with_name(key: str, slot: str, name: str | None, unknown: str) -> Markup:
+    """A sentence of the catalogue with a Latin name (a program, a network) in ``slot``, set apart
+    as a left-to-right island kept on one line when it fits, so that an Arabic sentence neither
+    reorders nor breaks "admissions-bot/1.0" (UAX #9 isolates); without a name, the ``unknown``
+    sentence's word. The catalogue's text is escaped."""
+    lang = reader_language()
+    if not name:
+        return escape(text(key, lang, **{slot: text(unknown, lang) if slot != "software" else f"({text(unknown, lang)})"}))
+    shape = '<span class="program">(<bdi dir="ltr">{}</bdi>)</span>' if slot == "software" else '<bdi dir="ltr" class="program">{}</bdi>'
+    island = Markup(shape).format(name)
+    return escape(text(key, lang, **{slot: _SLOT})).replace(_SLOT, island)
+
+
+def _access_words(access: Access) -> Markup:
+    """One access of the log in a sentence: how the link was used and what it gave."""
+    return _with_name(f"access.{access.channel}.{access.outcome}", "software", software_of(access.user_agent), "access.unknown_software")
+
+
+def _access_network(access: Access) -> Markup:
+    return _with_name("access.network", "client", access.client, "access.unknown_network")
 
 
 @bp.get("/shares")
@@ -95,20 +127,24 @@ def shared(token: str) -> Response:
     channel: Channel = "browser" if verifier and _wants_page() else "api"
     g.json_endpoint = channel == "api"
     link = link_of(token)
+    now = p.now()
+    key = p.settings.key("visit")
+    followed = channel == "api" and is_visit(key, token, request.headers.get(VISIT_HEADER, "")[:64], now)
     try:
         share = p.shares.open(
             token,
             channel=channel,
             client=truncate_address(request.remote_addr),
             user_agent=request.headers.get("User-Agent", ""),
-            now=p.now(),
+            now=now,
+            log=not followed,
         )
     except (NotFoundError, GoneError):
         if channel == "api":
             raise
         share = None  # the verifier's page tells the reader why, from the JSON it fetches
     if share is None or channel == "browser":
-        response = redirect(f"{verifier}/shares?url={quote(link, safe='')}", code=303)
+        response = redirect(f"{verifier}/shares?url={quote(link, safe='')}&visit={visit_token(key, token, now)}", code=303)
     else:
         documents = [stored.document for cid in share.credential_ids if (stored := p.archive.get(cid)) is not None]
         response = Response(json.dumps(share_document(share, link, documents), ensure_ascii=False), mimetype="application/json")

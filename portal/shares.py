@@ -2,9 +2,10 @@
 fetch chosen documents, for a chosen time, until the graduate revokes the link.
 
 The link is ``<portal>/s/<token>``; the token has 176 bits from ``secrets`` and only its SHA-256
-is stored, so the link is shown once, when it is made. Every request on a known token is logged
+is stored, so the link is shown once, when it is made. Every access on a known token is logged
 for the graduate to see (time, outcome, channel, the client's address truncated to its /24 or
-/48, the user agent), refused ones included.
+/48, the user agent), refused ones included; the verifier's fetch for a browser's visit
+(:func:`visit_token`) is that visit, not a second access.
 
 What a recipient's software gets (the contract the verifier service relies on)::
 
@@ -16,8 +17,10 @@ What a recipient's software gets (the contract the verifier service relies on)::
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import ipaddress
 import json
 import re
@@ -35,6 +38,9 @@ TOKEN_BYTES: Final = 22  # 176 bits
 _TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{22,86}")
 SHARE_TYPE: Final = "ShahadaShare"
 USER_AGENT_CHARS: Final = 300
+VISIT_SECONDS: Final = 120  # a browser sent to the verifier: how long the verifier's fetch counts as that same visit
+VISIT_HEADER: Final = "Shahada-Visit"
+_VISIT: Final = re.compile(r"([0-9]{1,12})\.([A-Za-z0-9_-]{22})")
 
 State = Literal["active", "expired", "revoked"]
 Outcome = Literal["served", "expired", "revoked"]
@@ -67,6 +73,28 @@ def utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _visit_mac(key: bytes, token: str, until: int) -> str:
+    digest = hmac.new(key, f"{token_sha256(token)}|{until}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def visit_token(key: bytes, token: str, now: dt.datetime) -> str:
+    """What the portal gives a browser it sends to the verifier, for the verifier's fetch of the
+    link that follows: ``<until>.<HMAC>``, good for :data:`VISIT_SECONDS`, for this link only, so
+    that one visit is one entry of the graduate's log (the browser's), not two."""
+    until = int(now.timestamp()) + VISIT_SECONDS
+    return f"{until}.{_visit_mac(key, token, until)}"
+
+
+def is_visit(key: bytes, token: str, visit: str, now: dt.datetime) -> bool:
+    """Whether ``visit`` is a current :func:`visit_token` of this link."""
+    found = _VISIT.fullmatch(visit)
+    if found is None:
+        return False
+    until = int(found.group(1))
+    return now.timestamp() <= until and hmac.compare_digest(found.group(2), _visit_mac(key, token, until))
+
+
 @dataclass(frozen=True, slots=True)
 class Share:
     id: int
@@ -90,6 +118,22 @@ class Access:
     channel: Channel
     client: str
     user_agent: str
+
+
+_BROWSERS: Final = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS: Final = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+_PRODUCT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,59}(?:/[A-Za-z0-9._+-]{1,20})?")
+
+
+def software_of(user_agent: str) -> str:
+    """A user agent in a few words for the graduate's log: "Chrome on Android", "Firefox on
+    Windows", or a program's own name and version ("python-requests/2.32.3"); "" when unknown."""
+    browser = next((name for token, name in _BROWSERS if token in user_agent), None)
+    if browser is not None and user_agent.startswith("Mozilla/"):
+        system = next((name for token, name in _SYSTEMS if token in user_agent), None)
+        return f"{browser} · {system}" if system else browser
+    found = _PRODUCT.match(user_agent.strip())
+    return found.group(0) if found else ""
 
 
 def share_document(share: Share, link: str, credentials: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -158,8 +202,9 @@ class Shares:
                 row.revoked_at = now
             return _share(row)
 
-    def open(self, token: str, *, channel: Channel, client: str, user_agent: str, now: dt.datetime) -> Share:
-        """A request on a link: logged when the token is known, then answered.
+    def open(self, token: str, *, channel: Channel, client: str, user_agent: str, now: dt.datetime, log: bool = True) -> Share:
+        """A request on a link: logged when the token is known (unless ``log`` is false: the
+        verifier's fetch for a visit already logged), then answered.
 
         Raises:
             NotFoundError (share.unknown, 404): no link has this token.
@@ -174,7 +219,8 @@ class Shares:
             share = _share(row)
             state = share.state(now)
             outcome: Outcome = "served" if state == "active" else state
-            session.add(ShareAccessRow(share_id=row.id, at=now, outcome=outcome, channel=channel, client=client, user_agent=user_agent[:USER_AGENT_CHARS]))
+            if log:
+                session.add(ShareAccessRow(share_id=row.id, at=now, outcome=outcome, channel=channel, client=client, user_agent=user_agent[:USER_AGENT_CHARS]))
         if state == "revoked":
             raise GoneError(f"this share link was revoked by its holder on {utc_text(share.revoked_at or now)}", code="share.revoked")
         if state == "expired":

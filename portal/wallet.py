@@ -65,6 +65,34 @@ class WalletDeliveryService(Protocol):
     def refresh(self, delivery_id: str) -> DeliveryState: ...
 
 
+class WalletClaim(Protocol):
+    """What the portal reads of ``shahada.wallet.claims.Claim``."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def massar(self) -> str: ...
+    @property
+    def expires_at(self) -> dt.datetime: ...
+    @property
+    def state(self) -> str: ...  # "waiting" | "delivered"
+    @property
+    def holder_did(self) -> str | None: ...
+
+
+class WalletClaimService(Protocol):
+    """What the portal needs of ``shahada.wallet.claims.Claims``: one claim per "add to wallet",
+    whose Interaction URL (one QR code) offers every protocol the ministry speaks."""
+
+    def create(self, massar: str, credentials: Sequence[StoredCredential], *, didcomm: str | None = None) -> WalletClaim: ...
+
+    def get(self, claim_id: str) -> WalletClaim: ...
+
+    def interaction_url(self, claim_id: str) -> str: ...
+
+    def offer_link(self, claim_id: str) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Offer:
     delivery_id: str

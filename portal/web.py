@@ -33,7 +33,8 @@ from shahada.portal.settings import PortalSettings
 from shahada.portal.shares import Shares
 from shahada.portal.signin import SignIn
 from shahada.portal.store import PortalStore
-from shahada.portal.wallet import Offers, WalletDeliveryService
+from shahada.portal.wallet import Offers, WalletClaimService, WalletDeliveryService
+from shahada.verifier.web.display import format_date
 
 PORTAL_KEY: Final = "SHAHADA_PORTAL"
 FIELD_CHARS: Final = 64  # what is read of a short form field, and echoed back, at most
@@ -53,6 +54,7 @@ class Portal:
     delivery: WalletDeliveryService | None
     status: StatusSource | None
     clock: Callable[[], dt.datetime]
+    claims: WalletClaimService | None = None
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -113,8 +115,11 @@ def template_helpers() -> dict[str, Any]:
 
 
 def _when(moment: dt.datetime) -> str:
-    """A time as the pages show it: DD/MM/YYYY HH:MM in UTC, Western digits in every language."""
-    return moment.astimezone(dt.UTC).strftime("%d/%m/%Y %H:%M")
+    """A time as the pages show it, in UTC, the month by its name (never 03/04: which is the
+    month?): "12 juillet 2025, 09:00", "12 July 2025, 09:00", "12 يوليوز 2025، 09:00"."""
+    utc = moment.astimezone(dt.UTC)
+    lang = reader_language()
+    return f"{format_date(utc.date(), lang)}{'،' if lang == 'ar' else ','} {utc.strftime('%H:%M')}"
 
 
 # --- forms -------------------------------------------------------------------------------------

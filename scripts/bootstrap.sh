@@ -75,10 +75,14 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 interop="$root/interop"
-npm_stamp="$interop/node_modules/.shahada-installed"
-npm_want="$(sha256sum "$interop/package-lock.json" | cut -d' ' -f1)"
-if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$npm_want" ]]; then
-  log "installing the reference verifier's npm packages into $interop/node_modules (npm ci)"
-  (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$npm_want" >"$npm_stamp"
-fi
+# interop/ (the reference verifier) and interop/wallets/ (wallet-side clients the project did not
+# write: @openid4vc/openid4vci for OID4VCI), each pinned by its own lockfile.
+for npm_dir in "$interop" "$interop/wallets"; do
+  npm_stamp="$npm_dir/node_modules/.shahada-installed"
+  npm_want="$(sha256sum "$npm_dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$npm_want" ]]; then
+    log "installing the pinned npm packages into $npm_dir/node_modules (npm ci)"
+    (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$npm_want" >"$npm_stamp"
+  fi
+done

@@ -36,10 +36,11 @@ from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did
 from shahada.issuer.issuance import AgentSigner, Progress, Signer
 from shahada.issuer.site.app import SiteServer, did_document_path
 from shahada.issuer.usecases import Issuance, issue_pv, publish_status
-from shahada.public import public_app
+from shahada.public import archive_status_by_number, public_app
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.status_setup import ministry_status_origins, seen_lists_file, status_checker, status_store
 from shahada.tls import TLSFiles, ensure_local_tls
+from shahada.verifier.checks import SignatureCheck, check_signature
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import VerificationResult
 from shahada.verifier.status import FileSeenLists, StatusChecker
@@ -87,7 +88,14 @@ def start_local_site(
     the verdict); None otherwise."""
     if settings.did_method != "web" or not settings.site_is_local:
         return None
-    app = public_app(settings, did_document, loader, status_lists, records=archive_records(archive) if archive is not None else None)
+    app = public_app(
+        settings,
+        did_document,
+        loader,
+        status_lists,
+        records=archive_records(archive) if archive is not None else None,
+        status_by_number=archive_status_by_number(archive, status_lists) if archive is not None else None,
+    )
     try:
         return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
     except OSError as err:
@@ -131,6 +139,7 @@ class Verifier:
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     status: StatusChecker | None = None  # checks status lists (W3C Bitstring Status List 1.0)
     registry: RegistryChecker | None = None  # compares with the ministry's records (online)
+    signature_check: SignatureCheck = check_signature  # shahada verify: in a limited worker (shahada.paper)
 
     def verify(self, credential: Any) -> VerificationResult:
         return verify_credential(
@@ -141,6 +150,7 @@ class Verifier:
             now=self.clock(),
             status=self.status,
             registry=self.registry,
+            signature_check=self.signature_check,
         )
 
     def verify_without_status(self, credential: Any) -> VerificationResult:

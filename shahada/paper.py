@@ -6,20 +6,32 @@ reachable, against the archived credential. The signed fields are printed so tha
 compare them with the paper. Exit codes as for credentials: 0 valid, 1 invalid (tampered, another
 key, an untrusted issuer, not in the archive), 2 unusable input (no QR code, not a seal, truncated,
 oversized), 3 a check could not be completed (the DID document could not be had).
+
+What a file holds is foreign input: its QR codes are read (Pillow, PDFium, zxing-cpp), and a
+credential's signature checked (JSON-LD, RDFC-1.0), in a worker process with CPU, memory and time
+limits (:func:`cli_work_limits`, the verifier service's :class:`shahada.common.isolation.WorkerPool`),
+so a PDF draw-op bomb or a poison graph costs the command at most ``--work-timeout`` seconds and
+is reported as unusable input (``work.timeout``, ``work.failed``), never an endless wait.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
 from shahada.common.errors import ShahadaError
+from shahada.common.isolation import Deadline, WorkerPool, WorkLimits
+
+if TYPE_CHECKING:
+    from shahada.schemas.loader import PinnedDocumentLoader
+    from shahada.verifier.checks import SignatureCheck
 
 EXIT_UNUSABLE: Final = 2
 _HEADLINE: Final = {
@@ -32,6 +44,34 @@ _HEADLINE: Final = {
 }
 _SEAL_TEXT: Final = re.compile(r"(?:^|[/#=:])[A-Za-z2-7]{16,}\s*$")
 _MARKS: Final = {"passed": "✓", "failed": "✗", "skipped": "·"}
+WORK_TIMEOUT: Final = 30.0  # seconds of one task (a genuine PDF page takes about 0.3 s to read)
+WORK_MEMORY: Final = 1 << 30  # bytes of address space of the worker
+
+
+def cli_work_limits(timeout: float = WORK_TIMEOUT) -> WorkLimits:
+    """One worker, killed past ``timeout`` seconds of wall clock or as many of CPU, or past 1 GiB."""
+    return WorkLimits(processes=1, timeout=timeout, cpu_seconds=max(1, math.ceil(timeout)), memory_bytes=WORK_MEMORY, max_wait=timeout)
+
+
+@contextmanager
+def isolated_signatures(loader: PinnedDocumentLoader, timeout: float = WORK_TIMEOUT) -> Iterator[SignatureCheck]:
+    """A signature check run in a limited worker process (started at the first check)."""
+    from shahada.verifier.web.workers import IsolatedSignatureCheck, start_worker
+
+    with WorkerPool(cli_work_limits(timeout), initializer=start_worker, initargs=(loader,)) as pool:
+        yield IsolatedSignatureCheck(pool, Deadline.after(4 * timeout))
+
+
+def read_qr_isolated(data: bytes, timeout: float = WORK_TIMEOUT) -> list[str]:
+    """The QR texts of an image or PDF, read in a limited worker process.
+
+    Raises:
+        ScanError (scan.*): no QR code, an unreadable file; WorkError (work.timeout, work.failed).
+    """
+    from shahada.verifier.web.workers import scan_task
+
+    with WorkerPool(cli_work_limits(timeout)) as pool:
+        return pool.run(scan_task, data, what="reading the file's QR code")
 
 
 def _is_file(path: Path) -> bool:
@@ -60,14 +100,16 @@ def is_paper(source: str) -> bool:
     return bool(_SEAL_TEXT.search(source))
 
 
-def seal_text_of(source: str) -> str:
-    """The seal text: read from the QR code of an image or PDF, from a text file, or as given.
+def seal_text_of(source: str, work_timeout: float = WORK_TIMEOUT) -> str:
+    """The seal text: read from the QR code of an image or PDF (in a limited worker process), from
+    a text file, or as given.
 
     Raises:
         ScanError: no QR code, or an unreadable file (codes ``scan.*``).
+        WorkError: reading the file went past the limits (``work.timeout``, ``work.failed``).
     """
     from shahada.verifier.errors import ScanError
-    from shahada.verifier.scan import MAX_FILE_BYTES, is_scannable, read_qr_texts
+    from shahada.verifier.scan import MAX_FILE_BYTES, is_scannable
 
     path = Path(source)
     if not _is_file(path):
@@ -79,7 +121,7 @@ def seal_text_of(source: str) -> str:
     except OSError as err:
         raise ScanError(f"cannot read {path}: {err}", code="scan.unreadable") from err
     if is_scannable(data):
-        texts = read_qr_texts(data)
+        texts = read_qr_isolated(data, work_timeout)
         return next((t for t in texts if _SEAL_TEXT.search(t)), texts[0])
     return data.decode("utf-8", errors="replace").strip()
 
@@ -110,7 +152,9 @@ def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] 
         archive.close()
 
 
-def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: bool, massar: str | None) -> int:
+def verify_paper(
+    source: str, settings_factory: Callable[[], Any], *, as_json: bool, massar: str | None, work_timeout: float = WORK_TIMEOUT
+) -> int:
     """Verify a printed document's seal, print the result and the signed fields; the exit code."""
     from shahada.did.document import DIDDocument
     from shahada.did.errors import DIDError
@@ -121,7 +165,7 @@ def verify_paper(source: str, settings_factory: Callable[[], Any], *, as_json: b
     from shahada.verifier.verdict import exit_code, verdict
 
     try:
-        text = seal_text_of(source)
+        text = seal_text_of(source, work_timeout)
         settings = settings_factory()
         ministry = ministry_did_of(settings)
         verifier = make_verifier(settings, ministry)

@@ -23,9 +23,13 @@ from shahada.issuer.site.app import create_site_app, did_document_path
 from shahada.schemas.loader import PinnedDocumentLoader
 
 if TYPE_CHECKING:
-    from shahada.issuer.archive.status import StatusStore
+    import datetime as dt
 
-__all__ = ["SITE_PREFIXES", "PublicOrigin", "public_app"]
+    from shahada.issuer.archive.status import StatusStore
+    from shahada.issuer.archive.store import Archive
+    from shahada.verifier.web import DocumentStatus, StatusByNumber
+
+__all__ = ["SITE_PREFIXES", "PublicOrigin", "archive_status_by_number", "public_app"]
 
 SITE_PREFIXES: Final = ("/.well-known/", "/contexts/", "/schemas/", "/status/", "/registry/")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -53,6 +57,7 @@ def public_app(
     status_lists: StatusStore | None,
     *,
     records: Callable[[str], Mapping[str, Any] | None] | None = None,
+    status_by_number: StatusByNumber | None = None,
 ) -> PublicOrigin:
     """The installation's public origin: its site and its verifier.
 
@@ -71,6 +76,31 @@ def public_app(
     if status_lists is not None:
         registry = RegistryChecker({did: frozenset({site_origin(settings)})}, lookup=status_lists.registry_entry)
     verifier = create_app(
-        service_settings, loader=loader, registry=registry, records=Records(did, records) if records is not None else None
+        service_settings,
+        loader=loader,
+        registry=registry,
+        records=Records(did, records) if records is not None else None,
+        status_by_number=status_by_number,
     )
     return PublicOrigin(site, verifier, did_paths=[did_document_path(did)])
+
+
+def archive_status_by_number(archive: Archive, status_lists: StatusStore | None) -> StatusByNumber | None:
+    """The verifier's look-up by document number and date of birth over the archive: the status
+    the public registry gives (revoked, suspended, valid) of the issued document printed with that
+    number, when its signed date of birth is that day; "unknown" otherwise. None without status
+    lists (a did:key development ministry: it revokes nothing)."""
+    if status_lists is None:
+        return None
+    from shahada.issuer.archive.store import ISSUED
+
+    def status_of(number: str, born: dt.date) -> DocumentStatus:
+        stored = archive.get_by_number(number)
+        subject = stored.document.get("credentialSubject") if stored is not None and stored.status == ISSUED else None
+        if stored is None or not isinstance(subject, Mapping) or subject.get("birthDate") != born.isoformat():
+            return "unknown"
+        entry = status_lists.registry_entry(stored.id)
+        state = entry.get("status") if entry is not None else None
+        return state if state in ("valid", "revoked", "suspended") else "unknown"
+
+    return status_of

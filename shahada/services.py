@@ -15,11 +15,14 @@ The portal: the ``[portal]`` table and ``SHAHADA_PORTAL_*``, the secret from
 returning an :class:`~shahada.portal.otp.OTPSender` backed by the ministry's SMS/e-mail gateway;
 PDFs sealed by the ministry's agent; wallets through
 :class:`shahada.issuer.delivery.WalletDelivery` when the agent speaks DIDComm (``didcomm_port``),
-with its pump running in the background.
+with its pump running in the background, and through OID4VCI claims (:mod:`shahada.wallet`) served
+at the portal's origin when ``public_url`` is set (one Interaction URL offering every protocol).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import importlib
 import logging
 import threading
@@ -27,7 +30,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Final, cast
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -48,9 +52,15 @@ from shahada.portal.documents import SealedPrinter
 from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
-from shahada.status_setup import ministry_status_origins
+from shahada.status_setup import ministry_status_origins, site_origin
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
+from shahada.verifier.web.oid4vp import Oid4vpRequests
+from shahada.wallet.claims import AgentCopySigner, Claims
+from shahada.wallet.exchanges import Exchanges, did_authenticator
+from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
+from shahada.wallet.web import create_app as create_wallet_app
+from shahada.wallet.web import mounted
 
 # --- the verifier --------------------------------------------------------------------------------
 
@@ -58,7 +68,7 @@ from shahada.verifier.web.errors import SettingsError
 def verifier_settings(settings: Settings, ministry_did: str | None, *, did_documents: Mapping[str, Mapping[str, Any]] | None = None) -> VerifierSettings:
     """The installation's verifier: the ministry's DID and ``trusted_issuers`` trusted, the
     seals' ``verify_base_url``, the local CA for a loopback did:web site, the graduate
-    portal's origin (``[portal] public_url``) for share links, and the ``[verifier]`` table
+    portal's origins (:func:`portal_origins`) for share links, and the ``[verifier]`` table
     (``settings.verifier``) for everything else."""
     trusted = frozenset(settings.trusted_issuers) | ({ministry_did} if ministry_did else set())
     ca = settings.tls_dir / "ca.pem"
@@ -72,19 +82,39 @@ def verifier_settings(settings: Settings, ministry_did: str | None, *, did_docum
     extra = ministry_status_origins(settings, ministry_did)
     if extra:
         base["status_origins"] = extra  # a did:key ministry's VC API credentials: the local site's lists
-    portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
-    if portal_url:
-        from shahada.verifier.share import origin_of
-
-        origin = origin_of(portal_url)
-        if origin is None:
-            raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
-        base["share_origins"] = frozenset({origin})
+    origins = portal_origins(settings)
+    if origins:
+        base["share_origins"] = origins
     table = dict(getattr(settings, "verifier", {}) or {})
     blocked = sorted(set(table) & {"trusted_issuers", "did_documents", "did_verify_tls", "status_origins", "ministry_did"})
     if blocked:
         raise SettingsError(f"set {', '.join(blocked)} at the top level of config.toml, not in [verifier]")
     return VerifierSettings.from_mapping({**base, **table})
+
+
+DEFAULT_PORTAL_PORT: Final = 8082  # where `shahada serve portal` listens unless told otherwise
+
+
+def portal_origins(settings: Settings) -> frozenset[str]:
+    """The origins of this installation's share links, which its verifier fetches: the origin of
+    ``[portal] public_url``; without one, in development, the address ``shahada serve portal``
+    listens on by default (``http://127.0.0.1:8082``, also named ``localhost``); in production
+    none (a production portal has its public URL configured).
+
+    Raises:
+        SettingsError (config.verifier): ``[portal] public_url`` is not an http(s) URL.
+    """
+    from shahada.verifier.share import origin_of
+
+    portal_url = str((getattr(settings, "portal", {}) or {}).get("public_url") or "")
+    if portal_url:
+        origin = origin_of(portal_url)
+        if origin is None:
+            raise SettingsError(f"[portal] public_url {portal_url!r} is not an http(s) URL")
+        return frozenset({origin})
+    if settings.mode == "production":
+        return frozenset()
+    return frozenset({f"http://127.0.0.1:{DEFAULT_PORTAL_PORT}", f"http://localhost:{DEFAULT_PORTAL_PORT}"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +133,10 @@ class InstallationVerifier:
 
 
 @contextmanager
-def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
-    """The verifier application of this installation, with its site and archive while in use.
+def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[InstallationVerifier]:
+    """The verifier application of this installation, with its site and archive while in use;
+    with ``env`` and a ``[verifier] public_url``, it also answers OpenID4VP requests
+    (:func:`oid4vp_requests`).
 
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
@@ -118,10 +150,29 @@ def installation_verifier(settings: Settings) -> Iterator[InstallationVerifier]:
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
-        app = create_app(service_settings, records=records)
+        oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
+        app = create_app(service_settings, records=records, oid4vp=oid4vp)
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
         yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
+
+
+OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"
+
+
+def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str]) -> Oid4vpRequests | None:
+    """The verifier's OpenID4VP requests at its ``public_url``, signed with a did:key derived from
+    ``SHAHADA_VERIFIER_OID4VP_SECRET`` (or ``_FILE``; generated once under ``secrets/`` in
+    development). None without a ``public_url``: the request and response URIs must be public.
+
+    Raises:
+        ConfigError (config.secret): production mode without the secret.
+    """
+    if not service.public_url:
+        return None
+    secret = _secret(env, OID4VP_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
+    seed = hashlib.sha256(b"shahada oid4vp request key|" + secret.encode("utf-8")).digest()
+    return Oid4vpRequests(seed, service.public_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +194,9 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
     from shahada.database import open_archive
     from shahada.issuer.site.app import did_document_path
     from shahada.ministry import published_did_document
-    from shahada.public import public_app
+    from shahada.public import archive_status_by_number, public_app
     from shahada.schemas.loader import PinnedDocumentLoader
-    from shahada.status_setup import site_origin, status_store
+    from shahada.status_setup import status_store
 
     document = published_did_document(settings)
     if document is None:
@@ -154,16 +205,29 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
         archive = open_archive(settings.archive_url)
         stack.callback(archive.close)
         lookup = stack.enter_context(archive_lookup(settings))
-        app = public_app(settings, document, PinnedDocumentLoader(), status_store(settings, archive), records=lookup)
+        store = status_store(settings, archive)
+        app = public_app(settings, document, PinnedDocumentLoader(), store, records=lookup, status_by_number=archive_status_by_number(archive, store))
         yield InstallationPublic(app, site_origin(settings), did_document_path(str(document["id"])), settings.verify_base_url)
 
 
 # --- the graduate portal ---------------------------------------------------------------------------
 
 
+def with_portal_address(settings: Settings, listen_url: str | None) -> Settings:
+    """The settings with ``[portal] public_url`` set to ``listen_url`` (the address ``shahada serve
+    portal`` listens on) when none is configured: the share links' prefix, and an origin the
+    installation's verifier then trusts (:func:`portal_origins`; the local site that command starts
+    included)."""
+    if not listen_url or (settings.portal or {}).get("public_url"):
+        return settings
+    return dataclasses.replace(settings, portal={**dict(settings.portal or {}), "public_url": listen_url})
+
+
 def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSettings:
     """The ``[portal]`` table (``settings.portal``), the secret from ``env`` (or generated
-    once in development), and the verifier's ``public_url`` as the default ``verifier_url``.
+    once in development), and a default that makes share links open on a fresh installation:
+    ``verifier_url`` is ``[verifier] public_url``, else the public origin ``https://<did_web_host>``
+    (``shahada serve public``, and in development the local site, serve the verifier there).
 
     Raises:
         SettingsError (config.portal): a bad setting, or a secret written in ``config.toml``.
@@ -174,7 +238,7 @@ def portal_settings(settings: Settings, env: Mapping[str, str]) -> PortalSetting
         if name in table and not env.get(f"{SECRET_ENV}{name.removeprefix('secret').upper()}"):
             raise PortalSettingsError("the portal secret comes from SHAHADA_PORTAL_SECRET or _FILE, never from config.toml")
         table.pop(name, None)
-    verifier_url = str(dict(settings.verifier).get("public_url", "") or "")
+    verifier_url = str(dict(settings.verifier).get("public_url", "") or "") or site_origin(settings)
     base: dict[str, Any] = {"verifier_url": verifier_url.rstrip("/")}
     return PortalSettings.from_mapping({**base, **table, "secret": portal_secret(env, home=settings.home, production=settings.mode == "production")})
 
@@ -192,6 +256,7 @@ def portal_secret(env: Mapping[str, str], *, home: Path, production: bool) -> by
 
 LOGGER = logging.getLogger(__name__)
 PUMP_SECONDS = 5.0
+CLAIM_TTL = 900  # seconds a wallet claim (its QR code, its transaction code) works at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +316,22 @@ class Pump:
         self._thread.join(timeout=self.interval + 30)
 
 
+def wallet_claims(portal: PortalSettings, ministry: LocalMinistry, sender: OTPSender) -> Claims | None:
+    """OID4VCI claims (:mod:`shahada.wallet.claims`) at the portal's origin, when ``[portal]
+    public_url`` is an origin (the credential issuer identifier, whose well-known URLs are then the
+    plain ones); the transaction codes go through the portal's code sender. None otherwise."""
+    parts = urlsplit(portal.public_url)
+    if not portal.public_url or parts.path not in ("", "/"):
+        if portal.public_url:
+            LOGGER.warning("wallet claims (OID4VCI) are off: [portal] public_url %s has a path", portal.public_url)
+        return None
+    method = ministry.identity.verification_method
+    return Claims(
+        ministry.archive, AgentCopySigner(ministry.client, method), sender, key=portal.key("wallet-claims"), issuer=portal.public_url,
+        ttl=min(portal.invitation_ttl, CLAIM_TTL), sd_jwt=AgentSDJWTSigner(ministry.client, method), status=ministry.status,
+    )
+
+
 @contextmanager
 def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mapping[str, str]) -> Iterator[InstallationPortal]:
     """The portal application of this installation over its running ministry (and, with
@@ -265,13 +346,19 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
     method = ministry.identity.verification_method
     delivery = WalletDelivery(ministry.client, ministry.archive, verification_method=method) if settings.didcomm_port is not None else None
     printer = SealedPrinter(AgentSealer(ministry.client, method), base_url=settings.verify_base_url, settings=settings.printing)
-    app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status)
+    claims = wallet_claims(portal, ministry, sender)
+    app = create_portal_app(portal, archive=ministry.archive, sender=sender, printer=printer, delivery=delivery, status=ministry.status, claims=claims)
+    if claims is not None:  # the wallet-facing endpoints share the portal's origin
+        verifier = ministry.verifier()  # DID authentication of VC API exchanges: the holder's did:key
+        exchanges = Exchanges(claims, did_authenticator(verifier.loader, verifier.resolver, clock=verifier.clock))
+        app.wsgi_app = mounted(create_wallet_app(claims, exchanges), app.wsgi_app)  # type: ignore[method-assign,assignment]
     pump = Pump(delivery.pump).start() if delivery is not None else None
     try:
-        yield InstallationPortal(app, portal, outbox, delivery is not None)
+        yield InstallationPortal(app, portal, outbox, delivery is not None or claims is not None)
     finally:
         if pump is not None:
             pump.stop()
+        printer.close()  # stops the PDF worker, ending a rendering in progress
 
 
 # --- the staff console -------------------------------------------------------------------------------

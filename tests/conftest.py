@@ -73,3 +73,19 @@ def postgres_url() -> Iterator[str]:
     finally:
         admin.dispose()
         drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright (tests/support/browser.py)."""
+    from tests.support.browser import launched_chromium
+
+    yield from launched_chromium()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where page tests put their screenshots (``$SHAHADA_SCREENSHOTS`` when set)."""
+    from tests.support.browser import screenshot_dir
+
+    return screenshot_dir(tmp_path_factory.mktemp("screenshots"))

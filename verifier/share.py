@@ -49,10 +49,13 @@ from shahada.verifier.result import OK, SKIPPED, Check, Checked, VerificationRes
 __all__ = [
     "SHARE_CHECKS",
     "SHARE_TYPE",
+    "VISIT_HEADER",
+    "VISIT_PATTERN",
     "Answer",
     "ShareDocument",
     "ShareFetcher",
     "ShareResult",
+    "VisitFetcher",
     "check_origin",
     "origin_of",
     "parse_answer",
@@ -61,6 +64,8 @@ __all__ = [
 ]
 
 SHARE_TYPE: Final = "ShahadaShare"
+VISIT_HEADER: Final = "Shahada-Visit"
+VISIT_PATTERN: Final = re.compile(r"[0-9]{1,12}\.[A-Za-z0-9_-]{22}")
 SHARE_CHECKS: Final = ("origin", "link", "share", "expiry", "credentials")
 GONE_CODES: Final = frozenset({"share.expired", "share.revoked"})
 MAX_URL_CHARS: Final = 2048
@@ -210,11 +215,13 @@ class ShareFetcher:
     def close(self) -> None:
         self.session.close()
 
-    def fetch(self, url: str) -> Answer | Check:
+    def fetch(self, url: str, *, visit: str | None = None) -> Answer | Check:
+        """``visit``: the token the portal gave the browser it sent here (header ``Shahada-Visit``),
+        so that the portal logs this fetch as that visit rather than as a second access."""
+        headers = {"Accept": "application/json", **({VISIT_HEADER: visit} if visit else {})}
         try:
             with self.session.get(
-                url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self.verify_tls,
-                headers={"Accept": "application/json"},
+                url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self.verify_tls, headers=headers,
             ) as response:
                 limit = self.max_bytes if response.status_code == 200 else _PROBLEM_BYTES
                 body = self._read(response, limit)
@@ -237,6 +244,17 @@ class ShareFetcher:
             if self.clock() > deadline:
                 return _failed("link", "share.unavailable", f"the portal's answer took longer than {self.timeout} s")
         return body
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFetcher:
+    """A :class:`ShareFetcher` for one browser visit the portal sent here (its ``visit`` token)."""
+
+    fetcher: ShareFetcher
+    visit: str
+
+    def fetch(self, url: str) -> Answer | Check:
+        return self.fetcher.fetch(url, visit=self.visit)
 
 
 def _problem_code(body: bytes) -> str | None:

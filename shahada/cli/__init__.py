@@ -97,15 +97,18 @@ def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @click.option("--massar", default=None, help="a printed document's Code Massar, checked against its seal")
-def verify(source: str, as_json: bool, massar: str | None) -> None:
+@click.option("--work-timeout", type=click.FloatRange(0.5, 3600), default=30.0, show_default=True,
+              help="seconds (wall clock, and as many of CPU) that reading the file's QR code or checking a signature may take, in its worker process")
+def verify(source: str, as_json: bool, massar: str | None, work_timeout: float) -> None:
     """Verify a credential file, or a printed document's seal: its QR text or URL, a photo or scan
     (PNG, JPEG) or a PDF (no agent). Exit 0 valid, 1 invalid, 2 unusable, 3 incomplete."""
+    from shahada.common.isolation import WorkError
     from shahada.ministry import LocalSite, make_verifier, ministry_did_of
-    from shahada.paper import is_paper, verify_paper
+    from shahada.paper import is_paper, isolated_signatures, verify_paper
     from shahada.verifier.verdict import exit_code, verdict
 
     if is_paper(source):
-        sys.exit(verify_paper(source, _settings, as_json=as_json, massar=massar))
+        sys.exit(verify_paper(source, _settings, as_json=as_json, massar=massar, work_timeout=work_timeout))
     file = Path(source)
     try:
         credential = json.loads(file.read_text(encoding="utf-8"))
@@ -114,8 +117,13 @@ def verify(source: str, as_json: bool, massar: str | None) -> None:
         sys.exit(EXIT_UNUSABLE)
     try:
         settings = _settings()
-        with LocalSite(settings):
-            result = make_verifier(settings, ministry_did_of(settings), registry=True).verify(credential)
+        verifier = make_verifier(settings, ministry_did_of(settings), registry=True)
+        with LocalSite(settings), isolated_signatures(verifier.loader, work_timeout) as signature_check:
+            verifier.signature_check = signature_check
+            result = verifier.verify(credential)
+    except WorkError as err:  # the signature check went past its worker's limits: refused, as unusable input
+        click.echo(f"unusable input [{err.code}]: {err.message}", err=True)
+        sys.exit(EXIT_UNUSABLE)
     except ShahadaError as err:
         _fail(err)
     if as_json:

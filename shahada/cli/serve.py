@@ -170,9 +170,9 @@ def serve_issuer(host: str, port: int) -> None:
             identity = ministry.identity
             records = _vc_api_records(ministry, stack)
             service = IssuerService(
-                signer=AgentCredentialSigner(ministry.client, identity.verification_method),
+                signer=AgentCredentialSigner(ministry.client, identity.vc_api_method),
                 issuer_did=identity.did,
-                verification_method=identity.verification_method,
+                verification_method=identity.vc_api_method,  # not the diploma key (issue 17)
                 loader=ministry.loader,
                 token=token,
                 default_suite=settings.proof_type,
@@ -183,7 +183,7 @@ def serve_issuer(host: str, port: int) -> None:
             except OSError as err:
                 raise _bind_error(host, port, err) from err
             click.echo(f"VC API issuer: POST {server.url}/credentials/issue", err=True)
-            click.echo(f"issuer {identity.did}, key {identity.verification_method}, default suite {settings.proof_type}", err=True)
+            click.echo(f"issuer {identity.did}, key {identity.vc_api_method}, default suite {settings.proof_type}", err=True)
             click.echo(f"bearer token: {token_source}", err=True)
             if records is not None:
                 click.echo(f"archived, with status lists at {records.status.origin}/status/…", err=True)
@@ -196,12 +196,15 @@ def serve_issuer(host: str, port: int) -> None:
 @click.option("--port", default=8081, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
 @click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
 def serve_verifier(host: str, port: int, threads: int) -> None:
-    """The public verifier: pages (ar, fr, en), QR URLs, and the W3C VC API (no agent needed)."""
+    """The public verifier: pages (ar, fr, en), QR URLs, the W3C VC API and, with [verifier]
+    public_url, OpenID4VP requests (no agent needed)."""
+    import os
+
     from shahada.config import load_settings
     from shahada.services import installation_verifier
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    with _exit_on_error(host, port), installation_verifier(load_settings()) as verifier:
+    with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ) as verifier:
         server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
         if verifier.service.workers is not None:
             verifier.service.workers.start()
@@ -215,7 +218,7 @@ def serve_verifier(host: str, port: int, threads: int) -> None:
 
 @serve.command("portal")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
-@click.option("--port", default=8082, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+@click.option("--port", default=8082, type=click.IntRange(0, 65535), show_default=True, help="0: a free port (then set [portal] public_url for share links)")
 @click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
 def serve_portal(host: str, port: int, threads: int) -> None:
     """The graduate portal: sign-in (Code Massar, birth date, one-time code), documents, wallet, share links."""
@@ -223,15 +226,20 @@ def serve_portal(host: str, port: int, threads: int) -> None:
 
     from shahada.config import load_settings
     from shahada.ministry import LocalMinistry
-    from shahada.services import installation_portal
+    from shahada.services import installation_portal, portal_origins, with_portal_address
+    from shahada.verifier.share import origin_of
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port):
-        settings = load_settings()
+        listen_url = f"http://{'127.0.0.1' if host in ('127.0.0.1', 'localhost') else host}:{port}" if port and host not in ("0.0.0.0", "::") else None
+        settings = with_portal_address(load_settings(), listen_url)  # before the local site starts: its verifier trusts these links
         with LocalMinistry(settings) as ministry, installation_portal(settings, ministry, os.environ) as portal:
             server = _listen(portal.app, host=host, port=port, threads=threads, ident="shahada-portal")
             click.echo(f"graduate portal: {server.url}/", err=True)
-            click.echo(f"share links: {portal.settings.public_url or server.url}/s/<token>; verifier: {portal.settings.verifier_url or '(none: browsers get the JSON)'}", err=True)
+            links = portal.settings.public_url or server.url
+            click.echo(f"share links: {links}/s/<token>; verifier: {portal.settings.verifier_url or '(none: browsers get the JSON)'}", err=True)
+            if origin_of(links) not in portal_origins(settings):
+                click.echo(f"note: the installation's verifier trusts share links of {', '.join(sorted(portal_origins(settings))) or 'no portal'} only: set [portal] public_url", err=True)
             click.echo(f"one-time codes: {portal.outbox or portal.settings.sender}; add to wallet: {'on' if portal.wallet else 'off'}", err=True)
             _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
@@ -279,5 +287,6 @@ def serve_public(host: str, port: int, threads: int) -> None:
         click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
         click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
         click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
+        click.echo("look-up by document number and birth date: /lookup, POST /documents/status; share links: /shares?url=", err=True)
         _serve_until_stopped(server)
     click.echo("stopped.", err=True)

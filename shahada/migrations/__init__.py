@@ -77,7 +77,10 @@ def schema_metadata() -> MetaData:
     import shahada.issuer.archive.store
     import shahada.issuer.delivery
     import shahada.issuer.rectification
-    import shahada.portal.store  # noqa: F401
+    import shahada.portal.store
+    import shahada.wallet.claims
+    import shahada.wallet.credential_endpoint
+    import shahada.wallet.exchanges  # noqa: F401
     from shahada.common.db import Base
 
     return Base.metadata

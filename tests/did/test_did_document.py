@@ -11,8 +11,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from shahada.did import DIDDocument, InvalidDIDError, VerificationMethod, build_did_document, multikey_from_public_key
 
 DID = "did:web:men.gov.ma"
-PUBLIC_KEY = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-OTHER_KEY = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+# fixed keys: the parameters name them, and test ids must be the same in every collecting process (pytest-xdist)
+PUBLIC_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32))).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+OTHER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33))).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 # The controller document example of Data Integrity EdDSA Cryptosuites v1.0 §2.1.1 (Multikey).
 SPEC_EXAMPLE: dict[str, Any] = {

@@ -109,7 +109,8 @@ def test_the_did_is_the_same_across_restarts(issued_home: Path) -> None:
     second = json.loads(run(issued_home, "did", "document").stdout)
     assert first == second
     assert first["id"].startswith("did:web:localhost%3A")
-    assert first["assertionMethod"] == [f"{first['id']}#key-1"]
+    assert first["assertionMethod"] == [f"{first['id']}#key-1", f"{first['id']}#vc-api-1"]  # the diploma key, the VC API's (issue 17)
+    assert first["authentication"] == [f"{first['id']}#key-1"]
 
 
 def test_bad_pv_exits_nonzero_with_the_report_and_changes_nothing(issued_home: Path, tmp_path: Path) -> None:

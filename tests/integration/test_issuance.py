@@ -17,6 +17,7 @@ from shahada.issuer.issuance import AgentSigner
 from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
+from tests.support.cli import share_agent
 from tests.support.mutations import altered, leaves
 
 pytestmark = pytest.mark.agent
@@ -198,11 +199,12 @@ def test_issuance_into_a_postgresql_archive(ministry: Any, postgres_url: str, tm
         archive.close()
 
 
-def test_development_did_key_ministry_issues_verifiable_credentials(tmp_path: Path) -> None:
+def test_development_did_key_ministry_issues_verifiable_credentials(ministry: Any, tmp_path: Path) -> None:
     from shahada.config import load_settings
     from shahada.ministry import LocalMinistry
 
-    settings = load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_DID_METHOD": "key"})
+    # a did:key installation of its own (home, archive, DID) on the session's agent
+    settings = load_settings({"SHAHADA_HOME": str(tmp_path), "SHAHADA_DID_METHOD": "key", **share_agent(ministry, tmp_path)})
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(3, seed=9, reference=bundled_reference(), year=2025), pv)
     with LocalMinistry(settings) as ministry:

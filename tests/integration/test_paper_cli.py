@@ -19,6 +19,7 @@ from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.cose import decode_sign1, encode_sign1
 from shahada.schemas.seal.names import name_codes
 from shahada.schemas.seal.text import seal_bytes, seal_text
+from tests.support.attacks import draw_op_bomb_pdf, poison_graph
 from tests.support.cli import run, session_agent
 from tests.support.local_sealer import LocalSealer
 
@@ -120,3 +121,26 @@ def test_unusable_paper_exits_2_with_a_clear_error(printed_home: Path, tmp_path:
         assert result.returncode == 2, (label, result.stdout, result.stderr)
         assert code in result.stdout + result.stderr, (label, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr, label
+
+
+def test_a_pdf_draw_op_bomb_is_stopped_in_its_worker(printed_home: Path, tmp_path: Path) -> None:
+    """Issue 17: reading a file's QR code runs in a limited worker process; a page painted 20,000
+    times (tens of seconds of PDFium) is stopped at --work-timeout and reported as unusable input."""
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(draw_op_bomb_pdf(20_000, pages=10))
+    result = run(printed_home, "verify", "--work-timeout", "1", str(bomb))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "unusable input [work.timeout]" in result.stderr and "reading the file's QR code" in result.stderr
+
+
+def test_a_poison_graph_credential_is_refused_by_the_isolated_signature_check(printed_home: Path, tmp_path: Path) -> None:
+    """The credential's signature is checked in a limited worker too: a genuine credential still
+    verifies, a poison graph (a clique of blank nodes, its proof now bogus) is refused by the RDFC
+    limits there, and a check past --work-timeout is unusable input."""
+    genuine_file = sorted((printed_home / "out" / "credentials").glob("diploma-*.json"))[0]
+    assert run(printed_home, "verify", str(genuine_file)).returncode == 0
+    poisoned = tmp_path / "poisoned.json"
+    poisoned.write_text(json.dumps(poison_graph(json.loads(genuine_file.read_text(encoding="utf-8")))), encoding="utf-8")
+    result = run(printed_home, "verify", "--json", str(poisoned))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert {c["name"]: c["code"] for c in json.loads(result.stdout)["checks"]}["signature"] == "jsonld.too_complex"

@@ -21,6 +21,7 @@ from shahada.agent.process import free_port
 from shahada.config import load_settings
 from shahada.ministry import make_verifier, ministry_did_web, published_did_document
 from tests.issuer.di_support import sample_generic, sample_transcript
+from tests.support.cli import share_agent
 
 pytestmark = pytest.mark.agent
 SHAHADA = str(Path(sys.executable).with_name("shahada"))
@@ -72,8 +73,10 @@ def serve(home: Path, **env_extra: str) -> Served:
 
 
 @pytest.fixture
-def did_key_service(tmp_path: Path) -> Iterator[Served]:
-    served = serve(tmp_path, SHAHADA_DID_METHOD="key")
+def did_key_service(ministry: Any, tmp_path: Path) -> Iterator[Served]:
+    """The did:key service in its own process, signing with a did:key of the session's agent (no
+    agent start of its own: the did:web test below starts and stops one)."""
+    served = serve(tmp_path, SHAHADA_DID_METHOD="key", **share_agent(ministry, tmp_path))
     yield served
     served.stop()
 
@@ -162,7 +165,9 @@ def test_did_web_service_with_a_token_from_the_environment_stops_on_sigterm(tmp_
         did = ministry_did_web(settings)
         response = served.post({"credential": sample_generic(did)}, token)
         assert response.status_code == 201, response.text
-        result = make_verifier(settings, did).verify(response.json()["verifiableCredential"])  # did:web over the local HTTPS site
+        signed = response.json()["verifiableCredential"]
+        assert signed["proof"]["verificationMethod"] == f"{did}#vc-api-1"  # never the diploma key (issue 17)
+        result = make_verifier(settings, did).verify(signed)  # did:web over the local HTTPS site
         assert result.verified, result.to_dict()
         bad = served.post({"credential": {**sample_generic(did), "honours": "x"}}, token)
         assert (bad.status_code, bad.json()["code"]) == (422, "jsonld.invalid")

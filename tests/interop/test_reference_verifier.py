@@ -181,7 +181,8 @@ def documents(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Docume
 
     # the VC API issuer, as the ministry's did:web and as a did:key of its wallet
     key_identity = ensure_did_key(ministry.client)
-    for who, vm in ((did, ministry.identity.verification_method), (key_identity.did, key_identity.verification_method)):
+    # did:web: the VC API's own key #vc-api-1, published beside the diploma key (issue 17)
+    for who, vm in ((did, ministry.identity.vc_api_method), (key_identity.did, key_identity.verification_method)):
         method = who.split(":")[1]
         for options in ({"cryptosuite": "eddsa-rdfc-2022"}, {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}, {"type": "Ed25519Signature2020"}):
             suite = options.get("cryptosuite") or options["type"]

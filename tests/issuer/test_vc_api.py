@@ -39,9 +39,9 @@ class Client:
 
 def make_service(ministry: Any, **overrides: Any) -> IssuerService:
     fields: dict[str, Any] = {
-        "signer": AgentCredentialSigner(ministry.client, ministry.identity.verification_method),
+        "signer": AgentCredentialSigner(ministry.client, ministry.identity.vc_api_method),
         "issuer_did": ministry.identity.did,
-        "verification_method": ministry.identity.verification_method,
+        "verification_method": ministry.identity.vc_api_method,
         "loader": ministry.loader,
         "token": TOKEN,
         "default_suite": ministry.settings.proof_type,
@@ -78,7 +78,7 @@ def test_issue_returns_201_with_a_credential_the_verifier_accepts(ministry: Any,
     assert response.headers["Content-Type"] == "application/json"
     vc = response.json()["verifiableCredential"]
     assert vc["proof"]["type"] == "DataIntegrityProof" and vc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert vc["proof"]["verificationMethod"] == ministry.identity.verification_method
+    assert vc["proof"]["verificationMethod"] == ministry.identity.vc_api_method == f"{ministry.identity.did}#vc-api-1"
     assert {k: v for k, v in vc.items() if k != "proof"} == credential
     result = ministry.verifier().verify(vc)
     assert result.verified, result.to_dict()
@@ -94,7 +94,7 @@ def test_issue_returns_201_with_a_credential_the_verifier_accepts(ministry: Any,
     ],
 )
 def test_options_select_the_proof(ministry: Any, client: Client, credential: dict[str, Any], options: dict[str, Any], expected: tuple[str, str | None]) -> None:
-    response = client.issue({"credential": credential, "options": {**options, "verificationMethod": ministry.identity.verification_method}})
+    response = client.issue({"credential": credential, "options": {**options, "verificationMethod": ministry.identity.vc_api_method}})
     assert response.status_code == 201, response.text
     proof = response.json()["verifiableCredential"]["proof"]
     assert (proof["type"], proof.get("cryptosuite")) == expected
@@ -231,7 +231,7 @@ def test_the_agent_being_down_is_a_503(ministry: Any, credential: dict[str, Any]
     from shahada.agent.process import free_port
 
     down = AdminClient(f"http://127.0.0.1:{free_port()}", "no-key", timeout=2)
-    service = make_service(ministry, signer=AgentCredentialSigner(down, ministry.identity.verification_method))
+    service = make_service(ministry, signer=AgentCredentialSigner(down, ministry.identity.vc_api_method))
     app = create_app(service)
     response = app.test_client().post("/credentials/issue", json={"credential": credential}, headers={"Authorization": f"Bearer {TOKEN}"})
     problem = response.get_json()
@@ -248,6 +248,54 @@ def test_a_refusal_by_the_plugin_is_a_422_with_its_code(ministry: Any, credentia
     )
     problem = response.get_json()
     assert problem is not None and (response.status_code, problem["code"]) == (422, "di.key_relationship")
+
+
+def test_the_did_document_publishes_the_vc_api_key_for_assertion_only(ministry: Any) -> None:
+    """Issue 17: the VC API signs with its own key, a second key of the same wallet, published beside
+    the diploma key: both under assertionMethod, only the diploma key under authentication."""
+    from shahada.issuer.identity import ensure_did_web
+    from shahada.issuer.site.app import did_document_path
+
+    did = ministry.identity.did
+    url = f"https://{ministry.settings.did_web_host}{did_document_path(did)}"
+    served = requests.get(url, verify=str(ministry.tls.ca_cert), timeout=10).json()
+    assert served == ministry.identity.did_document()
+    assert [m["id"] for m in served["verificationMethod"]] == [f"{did}#key-1", f"{did}#vc-api-1"]
+    assert served["assertionMethod"] == [f"{did}#key-1", f"{did}#vc-api-1"]
+    assert served["authentication"] == [f"{did}#key-1"]
+    keys = {m["publicKeyMultibase"] for m in served["verificationMethod"]}
+    assert len(keys) == 2
+    assert ensure_did_web(ministry.client, did) == ministry.identity  # created once: the same keys on every start
+
+
+def test_the_plugins_key_route_creates_a_named_key_once_behind_the_api_key(ministry: Any) -> None:
+    from shahada.did.key import public_key_from_multikey
+    from tests.issuer.di_support import Admin
+
+    admin = Admin(ministry.agent.admin_url, ministry.agent.api_key)
+    kid = f"{ministry.identity.did}#key-route-test"
+    status, first = admin.post("/shahada/keys", {"kid": kid})
+    assert status == 200 and first["created"] is True and first["multikey"].startswith("z6Mk"), first
+    assert admin.post("/shahada/keys", {"kid": kid}) == (200, {**first, "created": False})
+    status, known = admin.post("/shahada/keys", {"kid": ministry.identity.vc_api_method})
+    assert status == 200 and known["created"] is False
+    assert public_key_from_multikey(known["multikey"]) == ministry.identity.vc_api_public_key
+    assert admin.post("/shahada/keys", {"kid": "no-fragment"})[0] == 400
+    assert admin.post("/shahada/keys", raw=b"not json")[0] == 400
+    assert Admin(ministry.agent.admin_url, None).post("/shahada/keys", {"kid": kid})[0] == 401
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_a_transcript_signed_with_the_vc_api_key_is_refused_by_the_verifier(ministry: Any, suite: str) -> None:
+    """The agent signs with #vc-api-1 (a published assertion key), but no verifier takes it for a
+    diploma or transcript: only the diploma key #key-1 vouches for the ministry's types."""
+    transcript = sample_transcript(ministry.identity.did)
+    forged = ministry.client.add_data_integrity_proof(transcript, cryptosuite=suite, verification_method=ministry.identity.vc_api_method)
+    result = ministry.verifier().verify(forged)
+    assert not result.verified
+    assert result.check("key").code == "key.not_for_type", result.to_dict()
+    genuine = ministry.client.add_data_integrity_proof(transcript, cryptosuite=suite, verification_method=ministry.identity.verification_method)
+    assert ministry.verifier().verify(genuine).verified
 
 
 def test_exported_names() -> None:

@@ -42,6 +42,17 @@ def session_agent(ministry: Any) -> Iterator[None]:
         _agent.clear()
 
 
+def share_agent(ministry: Any, home: Path) -> dict[str, str]:
+    """The environment with which a ``shahada`` process in ``home`` uses the ministry fixture's
+    agent instead of starting its own, and ``home`` trusts that agent's local CA."""
+    assert ministry.agent is not None, "the ministry fixture starts its own agent"
+    home.mkdir(parents=True, exist_ok=True)
+    tls = home / "tls"
+    if not tls.exists():
+        tls.symlink_to(ministry.settings.tls_dir, target_is_directory=True)
+    return {"SHAHADA_AGENT_ADMIN_URL": ministry.agent.admin_url, "SHAHADA_AGENT_API_KEY": ministry.agent.api_key}
+
+
 def run(home: Path, *args: str, timeout: float = 300, input: str | None = None) -> Ran:
     """``shahada ARGS`` with ``SHAHADA_HOME=home``, in this process; ``input`` is its stdin (an
     operator's answers), none by default (a script's: a question is answered by end of file)."""

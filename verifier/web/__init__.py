@@ -23,19 +23,24 @@ from shahada.common.problems import render_error
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
 from shahada.verifier.seal import SealStatus
-from shahada.verifier.web import api, pages
+from shahada.verifier.web import api, lookup, pages
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
+from shahada.verifier.web.lookup import LOOKUP_KEY, DocumentStatus, LookupLimiter, StatusByNumber
+from shahada.verifier.web.oid4vp import OID4VP_KEY, Oid4vpRequests
+from shahada.verifier.web.oid4vp import bp as oid4vp_bp
 from shahada.verifier.web.service import Records, Report, VerifierService
 from shahada.verifier.web.settings import VerifierSettings
 from shahada.verifier.web.workers import VerifierWorkers
 
 __all__ = [
     "BadRequestError",
+    "DocumentStatus",
     "PayloadTooLargeError",
     "Records",
     "Report",
     "SERVICE_KEY",
     "SettingsError",
+    "StatusByNumber",
     "UnprocessableInputError",
     "VerifierService",
     "VerifierServiceError",
@@ -67,9 +72,13 @@ def create_app(
     loader: PinnedDocumentLoader | None = None,
     workers: VerifierWorkers | None = None,
     registry: SealStatus | None = None,
+    oid4vp: Oid4vpRequests | None = None,
+    status_by_number: StatusByNumber | None = None,
 ) -> Flask:
     """The verifier application. ``workers``: the worker processes of the expensive work (see
     :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.
+    ``status_by_number``: the ministry's records for the look-up by document number and date
+    of birth (:mod:`~shahada.verifier.web.lookup`); None: that look-up answers ``lookup.unavailable``.
 
     Raises:
         SettingsError (config.verifier): settings that cannot work.
@@ -84,7 +93,12 @@ def create_app(
     app.config["MAX_FORM_PARTS"] = 16
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.config[LOOKUP_KEY] = (status_by_number, LookupLimiter(settings.lookup_per_client, settings.lookup_window))
+    app.register_blueprint(lookup.bp)
     pages.register_seal_routes(app, settings.seal_base_url)
+    if oid4vp is not None:  # OpenID4VP requests (verifier/web/oid4vp.py), signed with its own key
+        app.config[OID4VP_KEY] = oid4vp
+        app.register_blueprint(oid4vp_bp)
     app.register_error_handler(Exception, _render)
     app.after_request(_secure)
     return app

@@ -12,6 +12,8 @@ the body, parse it (:mod:`shahada.verifier.web.parse`), call the service and ser
                                 ``file``) → 200 result with ``kind``
 ``POST /shares/verify``         Shahada: ``{"url": "<share link>"}`` → 200 result with
                                 ``recipient``, ``expires`` and ``credentialResults``
+``POST /documents/status``      Shahada (:mod:`~shahada.verifier.web.lookup`): ``{"documentNumber",
+                                "birthDate"}`` → 200 ``{"documentNumber", "status"}``, the status only
 ``GET /openapi.json``           the OpenAPI 3.1 description of all of these
 ``GET /healthz``                ``{"status": "ok"}``
 ===========================  ===============================================================

@@ -177,7 +177,7 @@ def credential_content(credential: Mapping[str, Any], lang: Language, reference:
     kind = next((_KINDS[t] for t in types if isinstance(t, str) and t in _KINDS), None)
     subject = credential.get("credentialSubject")
     subject = subject if isinstance(subject, Mapping) else {}
-    add("kind", _pick(credential.get("name"), lang))
+    add("kind", _kind_title(kind, credential.get("name"), lang))
     add("documentNumber", _plain(subject["documentNumber"]) if isinstance(subject.get("documentNumber"), str) else None)
     header: tuple[str, ...] = ()
     results: list[tuple[Cell, ...]] = []
@@ -229,6 +229,14 @@ def credential_content(credential: Mapping[str, Any], lang: Language, reference:
     add("issuer", _named(issuer, lang) if isinstance(issuer, Mapping) and "name" in issuer else _pick(issuer if isinstance(issuer, str) else (issuer or {}).get("id"), lang))
     add("id", _plain(credential["id"]) if isinstance(credential.get("id"), str) else None)
     return _content(rows, header, results, lang)
+
+
+def _kind_title(kind: str | None, name: Any, lang: Language) -> Cell | None:
+    """The document's title: the name its issuer signed; for an English reader of a diploma or a
+    transcript, the English name of its kind, marked as a translation."""
+    if lang == "en" and kind is not None:
+        return Cell(text(f"value.{kind}", lang), "en", "ltr", translated=True)
+    return _pick(name, lang)
 
 
 def _content(rows: list[Row], header: tuple[str, ...], results: list[tuple[Cell, ...]], lang: Language) -> Content:

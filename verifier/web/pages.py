@@ -1,6 +1,8 @@
 """The public pages: a home page to upload or paste a document (or give a share link), the page a
 printed QR code opens, the page of a graduate portal's share link (``GET /shares?url=<link>``), and
-the result page, in Arabic (right to left), French or English.
+the result page — the verdict, the document laid out from its signed content, the checks — in
+Arabic (right to left), French or English. An upload without a readable QR code gets tips (come
+closer, light, upload the PDF). The look-up by number is :mod:`~shahada.verifier.web.lookup`.
 
 Thin views: read the form or the URL, call the service, render ``templates/`` with a display model
 (:mod:`shahada.verifier.web.display`). The printed QR code holds ``<seal_base_url><Base32 seal>``
@@ -34,6 +36,7 @@ from shahada.verifier.web.settings import LANGUAGES, Language
 bp = Blueprint("pages", __name__)
 DEFAULT_SEAL_PATH: Final = "/V/"
 LANG_COOKIE: Final = "lang"
+SCAN_TIPS_CODES: Final = frozenset({"scan.no_code", "scan.unreadable"})
 
 
 def reader_language() -> Language:
@@ -68,8 +71,11 @@ def _template_helpers() -> dict[str, Any]:
     }
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
+def page(template: str, status: int = 200, *, headers: Mapping[str, str] | None = None, **context: Any) -> Response:
+    """A page of this site in the reader's language (never cached; ``?lang=`` remembered)."""
     response = make_response(render_template(template, **context), status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
@@ -81,7 +87,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
 
 @bp.get("/")
 def home() -> Response:
-    return _page("home.html")
+    return page("home.html")
 
 
 @bp.post("/verify")
@@ -106,7 +112,7 @@ def share_page() -> Response:
         raise BadRequestError("no share link: paste the link the graduate gave you", code="request.url_missing")
     if len(url) > MAX_URL_CHARS:
         raise BadRequestError(f"a share link has at most {MAX_URL_CHARS} characters", code="request.invalid")
-    return _result(service().verify_share(url))
+    return _result(service().verify_share(url, visit=request.args.get("visit", "")[:64] or None))
 
 
 def seal_page(payload: str | None = None, param: str | None = None) -> Response:
@@ -124,7 +130,7 @@ def seal_fragment_page() -> Response:
     small script of this app moves it into the query (``?seal=``), which is then verified."""
     if "seal" in request.args:
         return seal_page(param="seal")
-    return _page("fragment.html")
+    return page("fragment.html")
 
 
 def register_seal_routes(app: Flask, seal_base_url: str) -> None:
@@ -216,11 +222,13 @@ def _issuer_name(report: Report, lang: Language) -> Cell | None:
     credential = report.credential or (report.held[0] if len(report.held) == 1 else None)
     if credential is not None:
         issuer = credential.get("issuer")
+        did = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        if did and did == service().settings.ministry_did:
+            return _name_of_did(str(did), lang)  # the ministry, named in the reader's language
         if isinstance(issuer, Mapping) and "name" in issuer:
             named = credential_content({"issuer": issuer}, lang).rows
             if named:
                 return named[-1].value
-        did = issuer.get("id") if isinstance(issuer, Mapping) else issuer
         return _name_of_did(str(did), lang) if did else None
     if report.seal is not None and report.signer is not None:
         return _name_of_did(report.signer.split("#", 1)[0], lang)
@@ -255,7 +263,7 @@ def _result(report: Report, *, massar: str | None = None, massar_error: bool = F
     lang = reader_language()
     verdict = report.verdict
     explanation = text(f"verdict.valid.{report.kind}", lang) if verdict == "valid" else text(f"verdict.{verdict}.any", lang)
-    return _page(
+    return page(
         "result.html",
         report=report,
         verdict=verdict,
@@ -283,13 +291,15 @@ def error_page(err: BaseException, *, logger: logging.Logger) -> Response:
         lang = reader_language()
     except Exception:
         g.lang = lang = "fr"
+    if code in SCAN_TIPS_CODES:  # a photo or PDF without a readable QR code: how to do better
+        return page("error.html", status=status, title=text("scan.title", lang), body=text("scan.intro", lang), code=code, detail=detail, meaning="", tips=True)
     title = text("error.notfound", lang) if status == 404 else text("error.title", lang)
     body = "" if status == 404 else text("error.body", lang)
-    return _page("error.html", status=status, title=title, body=body, code=code, detail=detail, meaning=_meaning(code, lang))
+    return page("error.html", status=status, title=title, body=body, code=code, detail=detail, meaning=_meaning(code, lang))
 
 
 def _meaning(code: str, lang: Language) -> str:
     return text(f"code.{code}", lang) if has(f"code.{code}") else ""
 
 
-__all__: list[str] = ["bp", "error_page", "reader_language", "register_seal_routes", "seal_page", "share_page"]
+__all__: list[str] = ["bp", "error_page", "page", "reader_language", "register_seal_routes", "seal_page", "share_page"]

@@ -45,7 +45,7 @@ from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, VerificationResul
 from shahada.verifier.scan import kind_of, read_qr_texts
 from shahada.verifier.seal import DECODE_CODES, ArchiveLookup, SealStatus, StaticResolver, verify_seal, with_status
 from shahada.verifier.seal_fields import signed_fields
-from shahada.verifier.share import ShareFetcher, ShareResult, verify_share
+from shahada.verifier.share import VISIT_PATTERN, ShareFetcher, ShareResult, VisitFetcher, verify_share
 from shahada.verifier.status import StatusChecker, StatusListFetcher
 from shahada.verifier.verdict import Verdict, verdict
 from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
@@ -408,14 +408,17 @@ class VerifierService:
 
     # --- share links -------------------------------------------------------------------------
 
-    def verify_share(self, url: str, *, deadline: Deadline | None = None) -> Report:
+    def verify_share(self, url: str, *, deadline: Deadline | None = None, visit: str | None = None) -> Report:
         """A graduate portal's share link: fetched only from an allowed origin
         (``share_origins``), then every credential in it, with status and the ministry's records.
-        Never raises for what the link or the portal do: each outcome is a check."""
+        ``visit``: the portal's token for the browser it sent here, passed back on the fetch
+        (ignored unless well formed). Never raises for what the link or the portal do: each
+        outcome is a check."""
+        visiting = visit is not None and VISIT_PATTERN.fullmatch(visit) is not None
         result = verify_share(
             url,
             allowed_origins=self.settings.share_origins,
-            fetcher=self.shares,
+            fetcher=VisitFetcher(self.shares, visit) if visiting and visit else self.shares,
             verify_credential=lambda credential: self._full_result(credential, deadline or self.deadline()),
             now=self._now(),
             max_credentials=self.settings.max_credentials,

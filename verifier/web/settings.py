@@ -40,6 +40,9 @@ scan_processes         1            worker processes that read PDFs and photos (
 work_timeout           5.0          seconds one such task may run before its worker is killed
                                     (also its CPU seconds)
 work_memory            1024         MiB of address space a worker may use
+lookup_per_client      20           look-ups by document number one client address (an IPv6 one by
+                                    its /64) may make per lookup_window
+lookup_window          600          seconds of that window
 ministry_did           ""           the DID whose seals and credentials the pages attribute to the
                                     ministry by name (the installation's own DID)
 =====================  ===========  =================================================================
@@ -88,6 +91,8 @@ class VerifierSettings:
     work_timeout: float = 5.0
     work_memory: int = 1024
     ministry_did: str = ""
+    lookup_per_client: int = 20
+    lookup_window: float = 600.0
 
     def __post_init__(self) -> None:
         if not self.trusted_issuers:
@@ -95,14 +100,14 @@ class VerifierSettings:
         for name in ("did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout"):
             if not float(getattr(self, name)) >= 0:
                 raise SettingsError(f"{name} must be a number of seconds ≥ 0")
-        for name in ("request_timeout", "work_timeout"):
+        for name in ("request_timeout", "work_timeout", "lookup_window"):
             if not float(getattr(self, name)) > 0:
                 raise SettingsError(f"{name} must be a number of seconds > 0")
         if int(self.work_processes) < 0:
             raise SettingsError("work_processes must be an integer ≥ 0")
         if int(self.scan_processes) < 1:
             raise SettingsError("scan_processes must be a positive integer")
-        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_memory", "challenges_per_client"):
+        for name in ("did_max_bytes", "did_cache_entries", "challenge_entries", "max_json_bytes", "max_upload_bytes", "max_credentials", "share_max_bytes", "work_memory", "challenges_per_client", "lookup_per_client"):
             if int(getattr(self, name)) < 1:
                 raise SettingsError(f"{name} must be a positive integer")
         if self.default_language not in LANGUAGES:
@@ -136,10 +141,10 @@ class VerifierSettings:
 _INTS: Final = frozenset(
     {
         "did_max_bytes", "did_cache_entries", "challenge_entries", "challenges_per_client", "max_json_bytes", "max_upload_bytes",
-        "max_credentials", "share_max_bytes", "work_processes", "scan_processes", "work_memory",
+        "max_credentials", "share_max_bytes", "work_processes", "scan_processes", "work_memory", "lookup_per_client",
     }
 )
-_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout", "request_timeout", "work_timeout"})
+_FLOATS: Final = frozenset({"did_timeout", "did_cache_ttl", "challenge_ttl", "share_timeout", "request_timeout", "work_timeout", "lookup_window"})
 
 
 def _convert(name: str, value: Any) -> Any:

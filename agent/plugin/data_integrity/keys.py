@@ -7,9 +7,11 @@ Signing (the private key never leaves the wallet: only ``BaseWallet.sign_message
   lookup);
 - any other method: the wallet key bound to that key id (``PUT /wallet/keys`` / MultikeyManager's
   kid lookup), which is how the ministry's ``did:web`` key ``#key-1`` is bound;
-- when the issuer is a DID the agent holds, the key must be that DID's own key: a key merely bound
-  under the DID's name (``<did>#key-rogue``) is not in its published DID document. A ``did:web``
-  issuer the wallet does not hold is refused.
+- when the issuer is a DID the agent holds, the key must be that DID's own key, or a second wallet
+  key that the DID's published document lists under ``assertionMethod`` with the same public key
+  (the VC API issuer's ``<did>#vc-api-1``, resolved like any DID): a key merely bound under the
+  DID's name (``<did>#key-rogue``) is not in its published DID document. A ``did:web`` issuer the
+  wallet does not hold is refused.
 
 Verifying: ``did:key`` is expanded locally (``shahada.did.key``), other DIDs are resolved with the agent's
 DID resolver (``did:web`` over HTTPS) and parsed with the project's DID document model; the method
@@ -76,8 +78,25 @@ async def signing_verkey(session: ProfileSession, verification_method: str, issu
         if held is None and not issuer.startswith(DID_KEY_PREFIX):
             raise KeyRelationshipError(f"the agent does not hold the issuer DID {issuer}")
         if held is not None and held.verkey != info.verkey:
-            raise KeyRelationshipError(f"{verification_method} is not the key of {issuer} in the wallet")
+            await _published_second_key(session.profile, verification_method, issuer, str(info.verkey))
     return str(info.verkey)
+
+
+async def _published_second_key(profile: Profile, verification_method: str, issuer: str, verkey: str) -> None:
+    """Accept another wallet key of a DID the agent holds only when the DID's published document
+    lists it, with this very public key, under ``assertionMethod`` (the VC API issuer's
+    ``<did>#vc-api-1``); a key merely bound under the DID's name is refused."""
+    did, _ = split_did_url(verification_method)
+    if did != issuer:
+        raise KeyRelationshipError(f"{verification_method} is not a key of {issuer}")
+    try:
+        published = await verification_key(profile, verification_method, "assertionMethod")
+    except (DIDResolutionError, InvalidDIDError, KeyNotFoundError, KeyRelationshipError) as err:
+        raise KeyRelationshipError(
+            f"{verification_method} is not the key of {issuer} in the wallet, nor one its DID document publishes for assertion: {err.message}"
+        ) from err
+    if published != base58.b58decode(verkey):
+        raise KeyRelationshipError(f"{verification_method} is published with another public key than the wallet's")
 
 
 async def verification_key(profile: Profile, verification_method: str, proof_purpose: str) -> bytes:

@@ -184,15 +184,23 @@ def sealer() -> LocalSealer:
     return LocalSealer()
 
 
+@pytest.fixture(scope="session")
+def printer(sealer: LocalSealer) -> Iterator[SealedPrinter]:
+    """One printer for the session: its worker process (WeasyPrint loaded) is started once."""
+    made = SealedPrinter(sealer, base_url=SEAL_BASE)
+    yield made
+    made.close()
+
+
 @pytest.fixture
-def make_app(archive: Archive, status: StatusStore, outbox: Path, clock: Clock, delivery: FakeDelivery, sealer: LocalSealer) -> Callable[..., Flask]:
+def make_app(archive: Archive, status: StatusStore, outbox: Path, clock: Clock, delivery: FakeDelivery, printer: SealedPrinter) -> Callable[..., Flask]:
     def _make(**overrides: Any) -> Flask:
         parts: dict[str, Any] = {
             "archive": archive,
             "sender": OutboxSender(outbox),
             "status": status,
             "delivery": delivery,
-            "printer": SealedPrinter(sealer, base_url=SEAL_BASE),
+            "printer": printer,
             "clock": clock,
         }
         for name in list(overrides):

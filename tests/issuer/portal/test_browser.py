@@ -43,8 +43,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 PHONE = {"width": 412, "height": 915}
 LOCALES = {"ar": "ar-MA", "fr": "fr-FR"}
 WORDS = {
-    "ar": {"docs": "وثائقي", "valid": "صالحة", "diploma": "شهادة البكالوريا", "waiting": "في انتظار محفظتك…", "active": "نشِط", "served": "اطُّلع على الوثائق"},
-    "fr": {"docs": "Mes documents", "valid": "Valide", "diploma": "Diplôme du baccalauréat", "waiting": "En attente de votre portefeuille…", "active": "Actif", "served": "Documents consultés"},
+    "ar": {"docs": "وثائقي", "valid": "صالحة", "diploma": "شهادة البكالوريا", "waiting": "في انتظار محفظتك…", "active": "نشِط", "served": "قرأ الرابطَ برنامجُ تحقق (admissions-bot/1.0)، فتسلّم وثائقك."},
+    "fr": {"docs": "Mes documents", "valid": "Valide", "diploma": "Diplôme du baccalauréat", "waiting": "En attente de votre portefeuille…", "active": "Actif", "served": "Lien lu par un logiciel de vérification (admissions-bot/1.0) : vos documents lui ont été transmis."},
 }
 # the horizontal extent of an element's text (not of its box, which spans the line)
 TEXT_EXTENT = "(el) => { const r = document.createRange(); r.selectNodeContents(el); const b = r.getBoundingClientRect(); return [b.left, b.right]; }"
@@ -199,7 +199,8 @@ def test_the_claim_flow_in_a_browser(browser: Any, running_portal: RunningPortal
         page.reload()
         log = page.locator("[data-share]").first.locator("[data-access]")
         assert log.count() == 1 and log.first.get_attribute("data-outcome") == "served"
-        assert "127.0.0.0/24" in log.first.inner_text() and "admissions-bot/1.0" in log.first.inner_text() and words["served"] in log.first.inner_text()
+        logged = log.first.inner_text()
+        assert "127.0.0.0/24" in logged and "admissions-bot/1.0" in logged and words["served"] in logged
         page.screenshot(path=str(shots / f"shares-{lang}.png"), full_page=True)
 
         page.click("[data-action=signout]")

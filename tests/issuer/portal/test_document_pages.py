@@ -12,7 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from shahada.common.isolation import WorkLimits
 from shahada.issuer.archive.status import StatusStore
+from shahada.portal.documents import SealedPrinter
 from shahada.verifier.scan import read_qr_texts
 from shahada.verifier.seal import verify_seal
 from tests.issuer.portal.conftest import NOW, SEAL_BASE, Candidate, html, sign_in
@@ -49,6 +51,22 @@ def test_the_status_comes_from_the_status_store(client: FlaskClient, graduate: C
     assert documents(page)[transcript.document_number] == ("transcript", shown[0])
     assert documents(page)[graduate.of_kind("diploma").document_number] == ("diploma", "valid")
     assert f'badge-{shown[0]}">{shown[1]}<' in page
+
+
+def test_a_pdf_past_its_worker_limits_is_a_503_and_the_portal_stays_up(
+    make_app: Callable[..., Flask], graduate: Candidate, outbox: Path, sealer: LocalSealer
+) -> None:
+    """Issue 17: the PDF is rendered in a limited worker process; a rendering past its time limit
+    is killed there and answered 503 print.busy, and the portal's pages are still served."""
+    slow = SealedPrinter(sealer, base_url=SEAL_BASE, limits=WorkLimits(processes=1, timeout=0.05, cpu_seconds=1, max_wait=5.0))
+    try:
+        client = make_app(printer=slow).test_client()
+        sign_in(client, graduate, outbox)
+        response = client.get(f"/documents/{graduate.of_kind('diploma').document_number}.pdf", headers={"Accept": "application/json"})
+        assert (response.status_code, response.get_json()["code"]) == (503, "print.busy"), response.get_data(as_text=True)[:300]
+        assert client.get("/documents").status_code == 200
+    finally:
+        slow.close()
 
 
 def test_the_pdf_is_the_printed_document_with_a_seal_that_verifies(client: FlaskClient, graduate: Candidate, outbox: Path, sealer: LocalSealer) -> None:

@@ -11,5 +11,5 @@ def test_exported_members() -> None:
     assert exported == {
         "DocumentPrinter", "FormError", "GoneError", "NotFoundError", "OTPSender", "OutboxSender", "PORTAL_KEY", "PortalError",
         "PortalSettings", "RateLimitedError", "SealedPrinter", "SettingsError", "SignInError", "StatusSource", "UnavailableError",
-        "UnprocessableError", "WalletDeliveryService", "create_app",
+        "UnprocessableError", "WalletClaimService", "WalletDeliveryService", "create_app",
     }

@@ -31,8 +31,10 @@ def test_every_key_the_templates_use_is_in_the_catalogue() -> None:
     prefixes = {k for k in used if k.endswith(".")}  # t('kind.' ~ d.kind) and the like
     assert used - prefixes <= set(CATALOGUE), sorted(used - prefixes - set(CATALOGUE))
     for prefix, values in {"kind.": ["diploma", "transcript"], "status.": ["valid", "revoked", "suspended"], "state.": ["active", "expired", "revoked"],
-                           "outcome.": ["served", "expired", "revoked"], "channel.": ["api", "browser"]}.items():
+                           }.items():
         assert all(prefix + v in CATALOGUE for v in values), prefix
+    # the access log's sentences (share_views._access_words): one for each channel and outcome
+    assert all(f"access.{channel}.{outcome}" in CATALOGUE for channel in ("api", "browser") for outcome in ("served", "expired", "revoked"))
 
 
 def test_every_refusal_code_has_its_sentence() -> None:

@@ -60,6 +60,26 @@ def test_development_generates_the_secret_once(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_by_default_share_links_go_to_the_installations_own_verifier(tmp_path: Path) -> None:
+    """A fresh installation: browsers are sent to the public origin (``https://<did_web_host>``,
+    where ``shahada serve public`` serves the verifier), and the links' origin, the address the
+    portal listens on by default, is one the installation's verifier fetches."""
+    from shahada.services import portal_origins, verifier_settings, with_portal_address
+    from shahada.verifier.share import origin_of
+
+    settings = load_settings(ministry_env(tmp_path))
+    portal = portal_settings(settings, {})
+    assert portal.verifier_url == f"https://{settings.did_web_host}"
+    assert portal.public_url == ""  # the URL each request came to: by default http://127.0.0.1:8082
+    assert "http://127.0.0.1:8082" in portal_origins(settings) == verifier_settings(settings, "did:web:x").share_origins
+    # `shahada serve portal --port 9000`: its links, and the verifier of the local site it starts, follow
+    moved = with_portal_address(settings, "http://127.0.0.1:9000")
+    assert portal_settings(moved, {}).public_url == "http://127.0.0.1:9000" and not portal_settings(moved, {}).cookie_secure
+    assert verifier_settings(moved, "did:web:x").share_origins == {origin_of("http://127.0.0.1:9000")}
+    configured = with_portal_address(load_settings(ministry_env(tmp_path, SHAHADA_PORTAL_PUBLIC_URL="https://bac.example")), "http://127.0.0.1:9000")
+    assert portal_settings(configured, {}).public_url == "https://bac.example"  # a configured URL wins
+
+
 def test_the_environment_gives_the_secret_and_the_table_the_rest(tmp_path: Path) -> None:
     secret_file = tmp_path / "portal.secret"
     secret_file.write_text("f" * 40 + "\n", encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -42,8 +43,13 @@ def fetch(app: Flask, link: str, accept: str = "application/json", address: str 
     return app.test_client().get(path_of(link), headers={"Accept": accept, "User-Agent": SOFTWARE_UA}, environ_base={"REMOTE_ADDR": address})
 
 
+def as_read(page: str) -> str:
+    """A page's text as read: entities decoded, the markup round Latin names (programs, networks) dropped."""
+    return re.sub(r'<span class="program">\(<bdi dir="ltr">([^<]*)</bdi>\)</span>', r"(\1)", re.sub(r'<bdi dir="ltr" class="program">([^<]*)</bdi>', r"\1", unescape(page)))
+
+
 def log_rows(page: str) -> list[tuple[str, str]]:
-    return re.findall(r'<tr data-access data-outcome="(\w+)" data-channel="(\w+)">', page)
+    return re.findall(r'<li data-access data-outcome="(\w+)" data-channel="(\w+)">', page)
 
 
 @pytest.fixture
@@ -79,12 +85,34 @@ def test_the_link_serves_the_chosen_credentials_as_archived(app: Flask, signed_i
     assert only_diploma["verifiableCredential"] == [graduate.of_kind("diploma").document]
 
 
+def visit_of(response: Any) -> str:
+    found = re.fullmatch(r".*&visit=([0-9]+\.[A-Za-z0-9_-]{22})", response.headers["Location"])
+    assert found, response.headers["Location"]
+    return found.group(1)
+
+
 def test_a_browser_is_sent_to_the_verifiers_page(app: Flask, signed_in: FlaskClient, graduate: Candidate) -> None:
     link = new_link(signed_in, graduate)
     response = fetch(app, link, accept=BROWSER)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"{VERIFIER_URL}/shares?url={quote(link, safe='')}"
+    assert response.headers["Location"].startswith(f"{VERIFIER_URL}/shares?url={quote(link, safe='')}&visit=")
     assert "%2Fs%2F" in response.headers["Location"]
+
+
+def test_a_visit_and_the_verifiers_fetch_for_it_are_one_access(app: Flask, signed_in: FlaskClient, graduate: Candidate, clock: Clock) -> None:
+    link, other = new_link(signed_in, graduate), new_link(signed_in, graduate)
+    visit = visit_of(fetch(app, link, accept=BROWSER, address="198.51.100.9"))
+    followed = app.test_client().get(path_of(link), headers={"Accept": "application/json", "Shahada-Visit": visit}, environ_base={"REMOTE_ADDR": "192.0.2.5"})
+    assert followed.status_code == 200 and json.loads(followed.data)["type"] == "ShahadaShare"
+    assert log_rows(html(signed_in.get("/shares")))[-1:] == [("served", "browser")]  # the oldest link is listed last
+    # another link's visit token, a forged one, or one past its two minutes: a second access, logged
+    other_visit = visit_of(fetch(app, other, accept=BROWSER))
+    for header in (other_visit, visit[:-1] + ("A" if visit[-1] != "A" else "B"), "1.AAAAAAAAAAAAAAAAAAAAAA"):
+        app.test_client().get(path_of(link), headers={"Accept": "application/json", "Shahada-Visit": header})
+    clock.advance(seconds=121)
+    app.test_client().get(path_of(link), headers={"Accept": "application/json", "Shahada-Visit": visit})
+    rows = log_rows(html(signed_in.get("/shares")))
+    assert rows[-5:] == [("served", "api")] * 4 + [("served", "browser")]
 
 
 def test_without_a_verifier_a_browser_gets_the_json(make_app: Callable[..., Flask], graduate: Candidate, outbox: Path) -> None:
@@ -124,15 +152,31 @@ def test_every_use_is_in_the_graduates_log(app: Flask, signed_in: FlaskClient, g
     fetch(app, link, address="198.51.100.9")
     app.test_client().get("/s/" + "B" * 30, headers={"Accept": "application/json"})  # unknown: nobody's log
     sign_in(signed_in, graduate, outbox)  # two days later: a new sign-in
-    page = html(signed_in.get("/shares?lang=fr"))
+    page = as_read(html(signed_in.get("/shares?lang=fr")))
     assert log_rows(page) == [("expired", "api"), ("served", "browser"), ("served", "api")]
     assert "Journal des accès (3)" in page and 'data-state="expired"' in page
-    for shown in ("198.51.100.0/24", "2001:db8:abcd::/48", "203.0.113.0/24", SOFTWARE_UA, "11/07/2025 09:00", "12/07/2025 09:00"):
+    for shown in ("198.51.100.0/24", "2001:db8:abcd::/48", "203.0.113.0/24", SOFTWARE_UA, "10 juillet 2025, 09:00", "11 juillet 2025, 09:00", "12 juillet 2025, 09:00"):
         assert shown in page, shown
     assert "203.0.113.77" not in page and "198.51.100.9" not in page  # addresses are truncated
-    assert "Refusé : lien expiré" in page and "par un logiciel de vérification" in page and "dans un navigateur" in page
-    arabic = html(signed_in.get("/shares?lang=ar"))
-    assert "رُفض: الرابط منتهي" in arabic and "سجل الاستعمال (3)" in arabic
+    assert "Un logiciel de vérification (UdeM-admissions-verifier/2.1) a tenté de lire le lien après son expiration : rien n'a été transmis." in page
+    assert "Lien ouvert dans un navigateur (UdeM-admissions-verifier/2.1) : le site de vérification a affiché vos documents." in page
+    assert "Le 12 juillet 2025, 09:00 (UTC)" in page and "Réseau : 2001:db8:abcd::/48" in page
+    arabic = as_read(html(signed_in.get("/shares?lang=ar")))
+    assert "بعد انتهاء صلاحيته، فلم يُرسل شيء" in arabic and "سجل الاستعمال (3)" in arabic
+    english = as_read(html(signed_in.get("/shares?lang=en")))
+    assert "The link was read by verification software (UdeM-admissions-verifier/2.1): your documents were sent to it." in english
+
+
+def test_a_user_agent_is_told_in_a_few_words() -> None:
+    from shahada.portal.shares import software_of
+
+    android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36"
+    assert software_of(android) == "Chrome · Android"
+    assert software_of("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0") == "Firefox · Windows"
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+    assert software_of(iphone) == "Safari · iPhone"
+    assert software_of("python-requests/2.32.3") == "python-requests/2.32.3"
+    assert software_of("") == "" and software_of("<script>") == ""
 
 
 def test_revoking_refused_accesses_are_logged_too(app: Flask, signed_in: FlaskClient, graduate: Candidate) -> None:

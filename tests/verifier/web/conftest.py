@@ -223,3 +223,10 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     finally:
         server.stop()
         archive.close()
+
+
+def assert_documented(document: dict[str, Any], method: str, path: str, status: int, code: str) -> None:
+    """The OpenAPI ``document`` lists ``status`` for ``method path``, naming the problem ``code``."""
+    responses = document["paths"][path][method.lower()]["responses"]
+    assert str(status) in responses, f"{method} {path} answered {status} ({code}), undocumented: {sorted(responses)}"
+    assert code in responses[str(status)]["description"], f"{method} {path} {status}: {code} is not named"

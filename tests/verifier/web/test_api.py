@@ -20,7 +20,7 @@ from tests.support.canonicalization import counting_canonicalization
 from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.verifier.verifier_support import make_credential
-from tests.verifier.web.conftest import SEAL_BASE, make_app
+from tests.verifier.web.conftest import SEAL_BASE, assert_documented, make_app
 
 Sign = Callable[..., dict[str, Any]]
 
@@ -338,6 +338,7 @@ def test_problem_codes_in_openapi_match_the_service(client: FlaskClient) -> None
         "request.json", "request.credential_missing", "request.presentation_missing", "credential.malformed", "presentation.malformed",
         "presentation.version_mismatch", "scan.no_code", "seal.truncated", "request.too_large", "request.url_missing",
         "share.untrusted", "share.unavailable", "share.expired", "share.revoked", "share.unknown", "share.malformed",
+        "lookup.number_invalid", "lookup.birth_date_invalid", "lookup.rate_limited", "lookup.unavailable",
     ):
         assert code in text, code
 
@@ -350,6 +351,18 @@ def test_openapi_describes_challenges_and_shares(client: FlaskClient) -> None:
     assert ("/shares", "get") in {(path, method) for path, item in document["paths"].items() for method in item}
     result = document["components"]["schemas"]["ShareVerificationResult"]["allOf"][1]
     assert set(result["required"]) == {"recipient", "expires", "credentialResults"}
+
+
+def test_openapi_documents_every_answer_of_post_challenges(issuer_key: LocalKey, sealer: LocalSealer, loader: PinnedDocumentLoader) -> None:
+    """Each problem POST /challenges answers, provoked for real, is in the OpenAPI file with its code."""
+    client = make_app(issuer_key, sealer, loader, challenges_per_client=2).test_client()
+    document = client.get("/openapi.json").get_json()
+    answers = [client.post("/challenges", data=b"x" * 5000, content_type="application/json"), client.post("/challenges", json={"a": 1})]
+    answers += [client.post("/challenges") for _ in range(3)]
+    assert [a.status_code for a in answers] == [413, 400, 200, 200, 429]
+    for answer in answers:
+        if answer.status_code != 200:
+            assert_documented(document, "POST", "/challenges", answer.status_code, answer.get_json()["code"])
 
 
 def test_no_share_link_is_opened_by_default(client: FlaskClient) -> None:

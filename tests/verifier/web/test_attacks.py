@@ -36,7 +36,7 @@ from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
 from tests.verifier.verifier_support import NOW
-from tests.verifier.web.conftest import make_app
+from tests.verifier.web.conftest import assert_documented, make_app
 
 
 def verify_body(credential: dict[str, Any]) -> bytes:
@@ -112,6 +112,7 @@ def test_a_pdf_bomb_is_stopped_while_genuine_requests_are_served(served: Waitres
     assert attack.is_alive(), "the genuine request had to wait for the bomb"
     attack.join(60)
     assert (outcome["status"], outcome["body"]["code"]) == (422, "work.timeout"), outcome
+    assert_documented(requests.get(served.url + "/openapi.json", timeout=10).json(), "POST", "/documents/verify", 422, "work.timeout")
 
 
 def test_idle_sockets_do_not_lock_out_genuine_requests(served: WaitressServer, genuine: dict[str, Any]) -> None:

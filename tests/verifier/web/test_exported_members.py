@@ -9,6 +9,6 @@ def test_exported_members() -> None:
     exported = set(shahada.verifier.web.__all__)
     assert exported <= set(dir(shahada.verifier.web))  # every exported name exists
     assert exported == {
-        "BadRequestError", "PayloadTooLargeError", "Records", "Report", "SERVICE_KEY", "SettingsError",
+        "BadRequestError", "DocumentStatus", "PayloadTooLargeError", "Records", "Report", "SERVICE_KEY", "SettingsError", "StatusByNumber",
         "UnprocessableInputError", "VerifierService", "VerifierServiceError", "VerifierSettings", "create_app",
     }

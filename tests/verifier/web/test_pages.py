@@ -100,6 +100,21 @@ def test_upload_a_pdf_like_photo(client: FlaskClient, seal: str) -> None:
     assert verdict(page) == "valid" and "Benali" in page
 
 
+@pytest.mark.parametrize("kind", ["PDF", "JPEG"])
+def test_a_file_without_a_qr_code_gets_scan_tips(client: FlaskClient, kind: str) -> None:
+    from PIL import Image
+
+    blank = io.BytesIO()
+    Image.new("RGB", (600, 800), (250, 250, 245)).save(blank, kind)  # a scanned page, or a photo, with no code on it
+    response = client.post("/verify", data={"file": (io.BytesIO(blank.getvalue()), f"scan.{kind.lower()}")}, content_type="multipart/form-data", headers={"Accept-Language": "en"})
+    page = html(response)
+    assert response.status_code == 422 and 'data-code="scan.no_code"' in page and "No QR code found" in page
+    assert re.findall(r'data-tip="(\w+)"', page) == ["closer", "light", "pdf", "lookup"]
+    assert "Come closer" in page and "good light" in page and "upload that PDF itself" in page and 'href="/lookup"' in page
+    other = html(client.post("/verify", data={"text": "hello"}, headers={"Accept-Language": "en"}))
+    assert "data-tips" not in other  # tips only where a picture or a PDF was read
+
+
 def test_paste_a_credential(client: FlaskClient, genuine: dict[str, Any]) -> None:
     page = html(client.post("/verify", data={"text": json.dumps(genuine)}, headers={"Accept-Language": "en"}))
     assert verdict(page) == "valid" and "Amina El Idrissi" in page

@@ -72,6 +72,10 @@ def test_the_installation_trusts_share_links_of_its_own_portal_only(tmp_path: Pa
     env = {"SHAHADA_HOME": str(tmp_path / "a"), "SHAHADA_PORTAL_PUBLIC_URL": "https://Bacheliers.men.gov.ma:443/"}
     settings = verifier_settings(load_settings(env), "did:web:diplomes.men.gov.ma")
     assert settings.share_origins == frozenset({"https://bacheliers.men.gov.ma"})
-    assert verifier_settings(load_settings({"SHAHADA_HOME": str(tmp_path / "b")}), "did:web:x").share_origins == frozenset()
+    # no public_url: in development the address `shahada serve portal` listens on by default; in production none
+    default = verifier_settings(load_settings({"SHAHADA_HOME": str(tmp_path / "b")}), "did:web:x").share_origins
+    assert default == frozenset({"http://127.0.0.1:8082", "http://localhost:8082"})
+    production = {"SHAHADA_HOME": str(tmp_path / "d"), "SHAHADA_MODE": "production", **{k: "s" * 40 for k in ("SHAHADA_WALLET_KEY", "SHAHADA_ID_SECRET")}}
+    assert verifier_settings(load_settings(production), "did:web:x").share_origins == frozenset()
     with pytest.raises(SettingsError):
         verifier_settings(load_settings({"SHAHADA_HOME": str(tmp_path / "c"), "SHAHADA_PORTAL_PUBLIC_URL": "ftp://x"}), "did:web:x")

@@ -34,6 +34,7 @@ class Portal:
     def __init__(self, session: IssuedSession) -> None:
         self.session = session
         self.requests: list[tuple[str, str]] = []
+        self.visits: list[str | None] = []  # the Shahada-Visit header of each request
         self._lock = threading.Lock()
         self.slow_release = threading.Event()  # the slow link answers once this is set
         self.slow_done = threading.Event()
@@ -51,6 +52,7 @@ class Portal:
     def share(self, token: str) -> Any:
         with self._lock:
             self.requests.append((request.path, request.headers.get("Accept", "")))
+            self.visits.append(request.headers.get("Shahada-Visit"))
         s = self.session
         expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
         credentials = s.documents(s.good)
@@ -252,6 +254,17 @@ def test_the_page_of_a_refused_credential_shows_only_what_holds(client: FlaskCli
     assert re.search(r'data-credential="0" data-verdict="invalid"', page) and 'data-code="signature.invalid"' in page
     assert "19,99" not in page and "19.99" not in page  # the forged content is not shown
     assert "modifié après sa signature" in page
+
+
+def test_the_visit_the_portal_names_is_passed_back_on_the_fetch(client: FlaskClient, portal: Portal) -> None:
+    """``/shares?url=…&visit=…`` (the portal's redirect of a browser): the fetch carries the visit,
+    so that the portal logs one access; anything but a well-formed token is not passed on."""
+    visit = "1765000000." + "A" * 22
+    for given, sent in ((visit, visit), ("1.x", None), ("1." + "A" * 22 + "\r\nX: y", None), ("", None)):
+        before = len(portal.visits)
+        page = client.get("/shares", query_string={"url": portal.link("good"), "visit": given, "lang": "fr"})
+        assert page.status_code == 200 and 'data-verdict="valid"' in page.get_data(as_text=True)
+        assert portal.visits[before:] == [sent], given
 
 
 def test_the_home_page_offers_the_field(client: FlaskClient) -> None:

@@ -1,0 +1,203 @@
+"""OpenID for Verifiable Presentations 1.0, verifier side: request by reference, DCQL, direct_post.
+
+    POST /oid4vp/requests                  {"transcript"?: bool} → {"id", "request", "request_uri", "result"}
+    GET  /oid4vp/requests/<id>/object      the signed request object (``oauth-authz-req+jwt``, §5)
+    POST /oid4vp/responses/<id>            the wallet's ``direct_post`` (form: ``vp_token``, ``state``)
+    GET  /oid4vp/requests/<id>/result      {"state": "pending"|"answered", "result"?: the verification}
+
+The request URL (``openid4vp://?client_id=…&request_uri=…``) goes to the wallet as a QR code or a
+link; ``client_id`` is ``decentralized_identifier:<did:key>`` (§5.9.3) and the request object is
+signed with that key (EdDSA, jwcrypto): a key of this verifier service for requests only (it
+signs no credential). The DCQL query (§6) asks for one ``ldp_vc`` credential whose type is
+``BaccalaureateDiploma`` (or the transcript). The nonce is a one-time challenge of the service's
+store: the answer's presentation must carry it as ``challenge`` and the ``client_id`` as
+``domain`` (Appendix B.1.3.1), and it is verified like ``POST /presentations/verify`` (signature,
+holder binding, trusted issuer, status), so that a replay is refused. A request is answered once;
+requests live in this process's memory for their ``ttl``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request
+
+from shahada.did.key import did_key_from_public_key
+from shahada.verifier.web.api import client_address
+from shahada.verifier.web.errors import BadRequestError, VerifierServiceError
+from shahada.verifier.web.service import VerifierService
+
+__all__ = ["OID4VP_KEY", "Oid4vpRequests", "bp"]
+
+OID4VP_KEY: Final = "SHAHADA_OID4VP"
+REQUEST_TTL: Final = 600
+MAX_REQUESTS: Final = 10_000
+DIPLOMA_TYPE: Final = "BaccalaureateDiploma"
+TRANSCRIPT_TYPE: Final = "BaccalaureateTranscript"
+
+bp = Blueprint("oid4vp", __name__)
+
+
+class NotFoundError(VerifierServiceError):
+    """``oid4vp.unknown``: no pending request with this id (unknown or expired)."""
+
+    code = "oid4vp.unknown"
+    http_status = 404
+
+
+@dataclass
+class _Pending:
+    nonce: str
+    state: str
+    transcript: bool
+    created: float
+    result: dict[str, Any] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Oid4vpRequests:
+    """The service's OID4VP requests (in memory) and its request-signing key.
+
+    Args:
+        seed: the 32-byte Ed25519 seed of the key that signs request objects.
+        base_url: this service's public URL (response and request URIs are made from it).
+    """
+
+    def __init__(self, seed: bytes, base_url: str, *, ttl: int = REQUEST_TTL) -> None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+        from jwcrypto import jwk
+
+        private = Ed25519PrivateKey.from_private_bytes(seed)
+        public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self.did = did_key_from_public_key(public)
+        self.client_id = f"decentralized_identifier:{self.did}"
+        self._jwk = jwk.JWK(kty="OKP", crv="Ed25519", x=_b64(public), d=_b64(seed))
+        self.base_url = base_url.rstrip("/")
+        self.ttl = ttl
+        self._pending: dict[str, _Pending] = {}
+        self._lock = threading.Lock()
+
+    def create(self, nonce: str, *, transcript: bool) -> dict[str, str]:
+        request_id = secrets.token_urlsafe(18)
+        with self._lock:
+            self._forget_expired()
+            if len(self._pending) >= MAX_REQUESTS:
+                raise BadRequestError("too many pending OID4VP requests: try again later", code="oid4vp.busy")
+            self._pending[request_id] = _Pending(nonce, secrets.token_urlsafe(16), transcript, time.monotonic())
+        request_uri = f"{self.base_url}/oid4vp/requests/{request_id}/object"
+        link = f"openid4vp://?client_id={quote(self.client_id, safe='')}&request_uri={quote(request_uri, safe='')}"
+        return {"id": request_id, "request": link, "request_uri": request_uri, "result": f"{self.base_url}/oid4vp/requests/{request_id}/result"}
+
+    def get(self, request_id: str) -> _Pending:
+        """Raises: NotFoundError (oid4vp.unknown, 404): unknown or expired."""
+        with self._lock:
+            self._forget_expired()
+            found = self._pending.get(request_id)
+        if found is None:
+            raise NotFoundError("no pending OID4VP request has this id (unknown or expired)", code="oid4vp.unknown")
+        return found
+
+    def request_object(self, request_id: str) -> str:
+        """The signed request object (JAR, RFC 9101) of a pending request."""
+        from jwcrypto import jws
+
+        pending = self.get(request_id)
+        wanted = [DIPLOMA_TYPE] + ([TRANSCRIPT_TYPE] if pending.transcript else [])
+        now = int(time.time())
+        payload = {
+            "client_id": self.client_id, "response_type": "vp_token", "response_mode": "direct_post",
+            "response_uri": f"{self.base_url}/oid4vp/responses/{request_id}", "nonce": pending.nonce, "state": pending.state,
+            "aud": "https://self-issued.me/v2", "iat": now, "exp": now + self.ttl,
+            "dcql_query": {"credentials": [
+                {"id": kind.lower(), "format": "ldp_vc", "meta": {"type_values": [["VerifiableCredential", kind]]}} for kind in wanted
+            ]},
+            "client_metadata": {"vp_formats_supported": {"ldp_vc": {
+                "proof_type_values": ["Ed25519Signature2020", "DataIntegrityProof"], "cryptosuite_values": ["eddsa-rdfc-2022"],
+            }}},
+        }
+        token = jws.JWS(json.dumps(payload).encode())
+        token.add_signature(self._jwk, alg="EdDSA", protected={"alg": "EdDSA", "typ": "oauth-authz-req+jwt", "kid": f"{self.did}#{self.did[8:]}"})
+        compact: str = token.serialize(compact=True)
+        return compact
+
+    def _forget_expired(self) -> None:
+        limit = time.monotonic() - self.ttl
+        for key in [k for k, p in self._pending.items() if p.created < limit]:
+            del self._pending[key]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _requests() -> Oid4vpRequests:
+    found: Oid4vpRequests = current_app.config[OID4VP_KEY]
+    return found
+
+
+def _service() -> VerifierService:
+    from shahada.verifier.web import SERVICE_KEY
+
+    found: VerifierService = current_app.config[SERVICE_KEY]
+    return found
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/oid4vp/requests")
+def create_request() -> Response:
+    body = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(body, dict):
+        raise BadRequestError("POST /oid4vp/requests takes {} or {\"transcript\": true}", code="request.invalid")
+    nonce = _service().issue_challenge(client_address(request)).value
+    return _json(_requests().create(nonce, transcript=body.get("transcript") is True))
+
+
+@bp.get("/oid4vp/requests/<request_id>/object")
+def request_object(request_id: str) -> Response:
+    response = Response(_requests().request_object(request_id), mimetype="application/oauth-authz-req+jwt")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/oid4vp/responses/<request_id>")
+def direct_post(request_id: str) -> Response:
+    requests_ = _requests()
+    pending = requests_.get(request_id)
+    if request.form.get("state") != pending.state:
+        return _json({"error": "invalid_request", "error_description": "state does not match the request"}, 400)
+    try:
+        token = json.loads(request.form.get("vp_token", ""))
+    except ValueError:
+        return _json({"error": "invalid_request", "error_description": "vp_token is not JSON"}, 400)
+    wanted = DIPLOMA_TYPE.lower()
+    presented = token.get(wanted) if isinstance(token, dict) else None
+    presented = presented[0] if isinstance(presented, list) and len(presented) == 1 else presented
+    if not isinstance(presented, dict):
+        return _json({"error": "invalid_request", "error_description": f"vp_token must hold one presentation for the query {wanted!r}"}, 400)
+    with pending.lock:
+        if pending.result is not None:
+            return _json({"error": "invalid_request", "error_description": "this request was already answered"}, 400)
+        report = _service().verify_presentation(presented, challenge=pending.nonce, domain=requests_.client_id)
+        pending.result = report.to_api()
+    return _json({})
+
+
+@bp.get("/oid4vp/requests/<request_id>/result")
+def result(request_id: str) -> Response:
+    pending = _requests().get(request_id)
+    if pending.result is None:
+        return _json({"state": "pending"})
+    return _json({"state": "answered", "result": pending.result})
