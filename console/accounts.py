@@ -2,7 +2,7 @@
 (account, client address) so that nobody can lock someone else out from elsewhere, a limit per
 client address, and server-side sign-ins that end on sign-out, when idle, or after their lifetime.
 
-Tables (in the one ``Base.metadata``, created by migration 0004): ``console_accounts``,
+Tables (in the one ``Base.metadata``, created by migration 0005): ``console_accounts``,
 ``console_logins`` (the SHA-256 of each sign-in's random token) and ``console_failures``.
 """
 
