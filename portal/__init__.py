@@ -20,10 +20,11 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from flask import Flask, Response, request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from shahada.common.pages import secure_page
 from shahada.issuer.archive.store import Archive
 from shahada.portal import document_views, share_views, signin_views, wallet_views
 from shahada.portal.documents import DocumentPrinter, SealedPrinter, StatusSource
@@ -71,14 +72,6 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 MAX_BODY_BYTES: Final = 64 * 1024  # the largest form is a share link's: a few hundred bytes
 
-# No resource from elsewhere, no framing, no referrer (pages and links carry capabilities).
-SECURITY_HEADERS: Final = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
 
 
 def create_app(
@@ -146,7 +139,7 @@ def create_app(
     app.before_request(_before)
     app.context_processor(template_helpers)
     app.register_error_handler(Exception, _render)
-    app.after_request(_secure)
+    app.after_request(secure_page)
     return app
 
 
@@ -163,8 +156,3 @@ def _before() -> None:
 def _render(err: Exception) -> WerkzeugResponse:
     return render_error(err, logger=LOGGER)
 
-
-def _secure(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response

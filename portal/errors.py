@@ -18,6 +18,7 @@
     │                                  signin.required      no signed-in graduate (JSON endpoints)       401
     │                                  signin.code_invalid  a wrong, expired or used code: ONE answer   422
     │                                  signin.restart       no sign-in in progress in this session      400
+    │                                  signin.closed        before results day (``results_gate``)        403
     ├── RateLimitedError             rate.limited       too many attempts (per Code Massar or per     429
     │                                                     client address); carries ``retry_after``
     ├── NotFoundError                *.unknown                                                        404

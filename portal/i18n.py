@@ -267,6 +267,11 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "fr": "Votre demande de connexion a expiré. Recommencez.",
         "en": "Your sign-in request has expired. Please start again.",
     },
+    "error.signin.closed": {
+        "ar": "لم تُفتح النتائج بعد. ستتمكن من الولوج إلى وثائقك يوم إعلان النتائج.",
+        "fr": "Les résultats ne sont pas encore ouverts. Vous pourrez accéder à vos documents le jour des résultats.",
+        "en": "The results are not open yet. You can access your documents on results day.",
+    },
     "error.signin.required": {"ar": "سجّل الدخول أولاً.", "fr": "Connectez-vous d'abord.", "en": "Please sign in first."},
     "error.rate.limited": {
         "ar": "محاولات كثيرة. أعد المحاولة بعد {minutes} دقيقة.",

@@ -32,6 +32,8 @@ invitation_ttl       3600        seconds the short link in a wallet invitation's
 trusted_proxies      0           reverse proxies in front that set ``X-Forwarded-For``
 secure_cookies       (auto)      the cookie's ``Secure`` flag; default: ``public_url`` is https
 sender               "outbox"    development outbox, or ``module:factory`` of an SMS/e-mail gateway
+results_gate         false       graduates may sign in only once the staff console opened a session's
+                                 results (results day, ``shahada.issuer.archive.publication``)
 ===================  ==========  ===================================================================
 """
 
@@ -43,6 +45,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
+from shahada.common.pages import on_off
 from shahada.portal.errors import SettingsError
 from shahada.verifier.web.settings import LANGUAGES, Language
 
@@ -69,6 +72,7 @@ class PortalSettings:
     trusted_proxies: int = 0
     secure_cookies: bool | None = None
     sender: str = "outbox"
+    results_gate: bool = False
 
     def __post_init__(self) -> None:
         if len(self.secret) < 32:
@@ -138,15 +142,10 @@ def _convert(name: str, value: Any) -> Any:
         if isinstance(value, bool):
             raise TypeError("expected a number")
         return float(value)
-    if name == "secure_cookies":
-        if isinstance(value, bool) or value is None:
-            return value
-        text = str(value).strip().lower()
-        if text in ("1", "true", "yes", "on"):
-            return True
-        if text in ("0", "false", "no", "off"):
-            return False
-        raise ValueError(f"expected true or false, not {value!r}")
+    if name == "secure_cookies" and value is None:
+        return None
+    if name in ("secure_cookies", "results_gate"):
+        return on_off(value)
     if not isinstance(value, str):
         raise TypeError("expected a string")
     return value.rstrip("/") if name in ("public_url", "verifier_url") else value

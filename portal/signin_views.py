@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from shahada.issuer.archive.publication import results_open
 from shahada.portal import forms
 from shahada.portal.errors import FormError, RateLimitedError, SignInError
 from shahada.portal.signin import Pending
@@ -31,6 +32,8 @@ def home() -> Response:
 def request_code() -> Response:
     p = portal()
     form = {name: request.form.get(name, "")[:FIELD_CHARS] for name in ("massar", "birth_date")}
+    if p.settings.results_gate and not results_open(p.archive.engine):
+        return form_error("signin.html", SignInError("the results are not open yet", code="signin.closed", http_status=403), form=form)
     with lasting_at_least(p.settings.signin_min_seconds):
         try:
             massar = forms.massar(form["massar"])

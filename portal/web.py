@@ -10,10 +10,8 @@ signing out, or the lifetime running out, ends the sign-in on the server too.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import ipaddress
 import logging
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +22,8 @@ from flask import current_app, g, make_response, redirect, render_template, requ
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from shahada.common.pages import CSRF_FIELD, csrf_token
+from shahada.common.pages import check_csrf as check_pages_csrf
 from shahada.common.problems import problem, status_and_code
 from shahada.issuer.archive.store import Archive
 from shahada.portal.documents import DocumentPrinter, StatusSource
@@ -37,7 +37,6 @@ from shahada.portal.wallet import Offers, WalletClaimService, WalletDeliveryServ
 from shahada.verifier.web.display import format_date
 
 PORTAL_KEY: Final = "SHAHADA_PORTAL"
-CSRF_FIELD: Final = "csrf"
 FIELD_CHARS: Final = 64  # what is read of a short form field, and echoed back, at most
 
 
@@ -126,23 +125,13 @@ def _when(moment: dt.datetime) -> str:
 # --- forms -------------------------------------------------------------------------------------
 
 
-def csrf_token() -> str:
-    token = session.get(CSRF_FIELD)
-    if not isinstance(token, str):
-        token = session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    return token
-
-
 def check_csrf() -> None:
     """Every POST carries the session's form token.
 
     Raises:
         FormError (form.csrf, 400): missing or not this session's.
     """
-    expected = session.get(CSRF_FIELD)
-    given = request.form.get(CSRF_FIELD, "")
-    if not isinstance(expected, str) or not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise FormError("the form's anti-forgery token is missing or does not belong to this session", code="form.csrf", field=CSRF_FIELD)
+    check_pages_csrf(lambda: FormError("the form's anti-forgery token is missing or does not belong to this session", code="form.csrf", field=CSRF_FIELD))
 
 
 @contextmanager

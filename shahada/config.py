@@ -64,6 +64,7 @@ class Settings:
     didcomm_endpoint: str | None = None  # the public DIDComm URL wallets reach (default http://127.0.0.1:PORT)
     portal: Mapping[str, object] = field(default_factory=dict)  # [portal] of config.toml, SHAHADA_PORTAL_* (shahada.portal)
     status_list_validity: int = 86_400  # seconds a published status list stays valid (its validUntil - validFrom)
+    console: Mapping[str, object] = field(default_factory=dict)  # [console] of config.toml, SHAHADA_CONSOLE_* (shahada.console)
     printing: PrintSettings | None = None  # [print] of config.toml, SHAHADA_PRINT_* (emblem, signatory); None: the neutral defaults
 
     @property
@@ -189,6 +190,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         didcomm_port=int(str(get("didcomm_port"))) if get("didcomm_port") else None,
         didcomm_endpoint=str(get("didcomm_endpoint")) if get("didcomm_endpoint") else None,
         portal=_prefixed_table(raw.get("portal"), env, "portal"),
+        console=_prefixed_table(raw.get("console"), env, "console"),
         status_list_validity=_status_list_validity(get("status_list_validity", 86_400)),
         printing=_print_settings(_prefixed_table(raw.get("print"), env, "print"), home),
     )

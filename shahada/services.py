@@ -38,6 +38,11 @@ from flask import Flask
 from shahada.common.errors import ConfigError, ShahadaError
 from shahada.common.wsgi import ServerLimits
 from shahada.config import Settings, _secret
+from shahada.console import ConsoleSettings
+from shahada.console import Ministry as ConsoleMinistry
+from shahada.console import create_app as create_console_app
+from shahada.console.errors import SettingsError as ConsoleSettingsError
+from shahada.console.settings import SECRET_ENV as CONSOLE_SECRET_ENV
 from shahada.issuer.delivery import WalletDelivery
 from shahada.issuer.seal import AgentSealer
 from shahada.ministry import LocalMinistry, LocalSite, ministry_did_of
@@ -354,3 +359,60 @@ def installation_portal(settings: Settings, ministry: LocalMinistry, env: Mappin
         if pump is not None:
             pump.stop()
         printer.close()  # stops the PDF worker, ending a rendering in progress
+
+
+# --- the staff console -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InstallationConsole:
+    app: Flask
+    settings: ConsoleSettings
+
+
+def console_settings(settings: Settings, env: Mapping[str, str]) -> ConsoleSettings:
+    """The ``[console]`` table (``settings.console``, ``SHAHADA_CONSOLE_*``), its secret from
+    ``SHAHADA_CONSOLE_SECRET`` / ``_FILE`` (generated once in development), its work directory
+    ``$SHAHADA_HOME/console`` by default.
+
+    Raises:
+        SettingsError (config.console): a bad setting, or a secret written in ``config.toml``.
+        ConfigError (config.secret): production mode without ``SHAHADA_CONSOLE_SECRET``.
+    """
+    table = dict(settings.console)
+    for name in ("secret", "secret_file"):
+        if name in table and not env.get(f"{CONSOLE_SECRET_ENV}{name.removeprefix('secret').upper()}"):
+            raise ConsoleSettingsError("the console secret comes from SHAHADA_CONSOLE_SECRET or _FILE, never from config.toml")
+        table.pop(name, None)
+    table.pop("password", None)  # SHAHADA_CONSOLE_PASSWORD: `shahada console add-user`'s, not a setting
+    secret = _secret(env, CONSOLE_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
+    return ConsoleSettings.from_mapping({"work_dir": settings.home / "console", **table, "secret": secret})
+
+
+def console_ministry(settings: Settings, ministry: LocalMinistry) -> ConsoleMinistry:
+    """The installation's parts as the console uses them: the archive, status lists and agent
+    signer of ``ministry``, and ``shahada print``'s :func:`~shahada.print_session.print_session`."""
+    from shahada.print_session import print_session
+    from shahada.schemas.reference import bundled_reference
+
+    sealer = AgentSealer(ministry.client, ministry.identity.verification_method)
+
+    def printer(*, year: int, academy: str, out: Path, progress: Callable[[int, int], None]) -> Any:
+        return print_session(ministry.archive, sealer, out, year=year, base_url=settings.verify_base_url, academy=academy, progress=progress,
+                             settings=settings.printing)
+
+    return ConsoleMinistry(
+        archive=ministry.archive, status=ministry.status, signer=ministry.signer, issuer_did=ministry.identity.did, secret=settings.id_secret,
+        proof_type=settings.proof_type, academies=frozenset(bundled_reference().academies), printer=printer, concurrency=settings.sign_concurrency,
+    )
+
+
+@contextmanager
+def installation_console(settings: Settings, ministry: LocalMinistry, env: Mapping[str, str]) -> Iterator[InstallationConsole]:
+    """The staff console over the running ministry.
+
+    Raises:
+        SettingsError (config.console), ConfigError (config.secret).
+    """
+    values = console_settings(settings, env)
+    yield InstallationConsole(create_console_app(values, ministry=console_ministry(settings, ministry)), values)

@@ -20,7 +20,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 LAYERS: list[set[str]] = [
     {"shahada.cli"},
     {"shahada.installation"},  # the modules directly in shahada/: config, ministry, service wiring
-    {"shahada.portal", "shahada.wallet"},
+    {"shahada.portal", "shahada.wallet", "shahada.console"},
     {"shahada.issuer", "shahada.verifier", "shahada.printing"},
     {"shahada.agent"},
     {"shahada.proofs"},

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from shahada.cli.common import Progress, _fail, _settings
+from shahada.cli.console_commands import console_group
 from shahada.cli.print_command import print_command
 from shahada.cli.serve import serve
 from shahada.cli.session_commands import session_group
@@ -241,4 +242,5 @@ main.add_command(print_command)  # shahada print: the printed documents of a ses
 register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish
 register_archive_commands(main)  # shahada archive verify
 main.add_command(session_group)  # shahada session status YEAR
-main.add_command(wallet_group)  # shahada wallet …: a graduate's cloud wallet
+main.add_command(wallet_group)
+main.add_command(console_group)  # shahada console add-user …: staff console accounts  # shahada wallet …: a graduate's cloud wallet

@@ -14,6 +14,10 @@ within seconds.
 the PDFs and, with ``didcomm_port``, delivers to wallets) and serves the graduate portal
 (``shahada.portal``: sign-in with a one-time code, documents, wallet, share links) with waitress.
 
+``shahada serve console [--host 127.0.0.1] [--port N]`` starts the local ministry and serves the
+staff console (``shahada.console``: accounts with TOTP, PVs approved by a second person, issuance,
+print batches, results day, revocation with four eyes) with waitress.
+
 The bearer token is ``SHAHADA_ISSUER_TOKEN`` (or ``SHAHADA_ISSUER_TOKEN_FILE``); in development
 mode one is generated once under ``$SHAHADA_HOME/secrets/issuer_token`` (0600) and its path, never
 its value, is printed. Production refuses to start without one.
@@ -237,6 +241,31 @@ def serve_portal(host: str, port: int, threads: int) -> None:
             if origin_of(links) not in portal_origins(settings):
                 click.echo(f"note: the installation's verifier trusts share links of {', '.join(sorted(portal_origins(settings))) or 'no portal'} only: set [portal] public_url", err=True)
             click.echo(f"one-time codes: {portal.outbox or portal.settings.sender}; add to wallet: {'on' if portal.wallet else 'off'}", err=True)
+            _serve_until_stopped(server)
+    click.echo("stopped; the agent is stopped.", err=True)
+
+
+@serve.command("console")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
+@click.option("--port", default=8083, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
+@click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
+def serve_console(host: str, port: int, threads: int) -> None:
+    """The ministry's staff console: accounts with TOTP, PV upload and approval, issuance, print
+    batches, results day, suspension and revocation (four eyes), dashboards. Create the first
+    account with ``shahada console add-user``."""
+    import os
+
+    from shahada.config import load_settings
+    from shahada.ministry import LocalMinistry
+    from shahada.services import installation_console
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with _exit_on_error(host, port):
+        settings = load_settings()
+        with LocalMinistry(settings) as ministry, installation_console(settings, ministry, os.environ) as console:
+            server = _listen(console.app, host=host, port=port, threads=threads, ident="shahada-console")
+            click.echo(f"staff console: {server.url}/ (terminate TLS in front of it; cookies are Secure)", err=True)
+            click.echo(f"uploads and print batches: {console.settings.work_dir}", err=True)
             _serve_until_stopped(server)
     click.echo("stopped; the agent is stopped.", err=True)
 

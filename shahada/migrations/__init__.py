@@ -69,7 +69,10 @@ class SchemaUpgrade:
 
 def schema_metadata() -> MetaData:
     """The whole schema: ``Base.metadata`` once every module declaring tables is imported."""
+    import shahada.console.accounts
+    import shahada.console.workflow
     import shahada.issuer.archive.audit
+    import shahada.issuer.archive.publication
     import shahada.issuer.archive.status
     import shahada.issuer.archive.store
     import shahada.issuer.delivery
