@@ -35,3 +35,8 @@ class MalformedCredentialError(VerifierError, ValueError):
 class ScanError(VerifierError, ValueError):
     code = "scan.unreadable"
     http_status = 422
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        if self.code == "scan.too_large":
+            self.http_status = 413  # the file or a page past the size limits, as for a body too large
