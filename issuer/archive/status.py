@@ -155,13 +155,28 @@ class StatusStore:
 
     # --- allocation ------------------------------------------------------------------------------
 
-    def _position(self, purpose: str, counter: int) -> tuple[int, int]:
-        number, offset = divmod(counter, LIST_SIZE)
+    def _permutation(self, purpose: str, number: int) -> IndexPermutation:
         key = (purpose, number)
         permutation = self._permutations.get(key)
         if permutation is None:
             permutation = self._permutations[key] = IndexPermutation(_permutation_key(self._secret, purpose, number), LIST_SIZE)
-        return number, permutation.permute(offset)
+        return permutation
+
+    def _position(self, purpose: str, counter: int) -> tuple[int, int]:
+        number, offset = divmod(counter, LIST_SIZE)
+        return number, self._permutation(purpose, number).permute(offset)
+
+    def _positions(self, purpose: str, first: int, count: int) -> list[tuple[int, int]]:
+        """The (list, bit) of counters ``first`` … ``first + count - 1``, a list's at a time."""
+        out: list[tuple[int, int]] = []
+        counter, end = first, first + count
+        while counter < end:
+            number, offset = divmod(counter, LIST_SIZE)
+            upto = min(end, (number + 1) * LIST_SIZE)
+            bits = self._permutation(purpose, number).permute_many(range(offset, offset + upto - counter))
+            out.extend((number, bit) for bit in bits)
+            counter = upto
+        return out
 
     def _insert_ignore(self, session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         dialect = self.engine.dialect.name
@@ -171,6 +186,15 @@ class StatusStore:
             session.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
         else:  # pragma: no cover - other databases: plain insert inside the same transaction
             session.execute(insert(table), rows)
+
+    def _insert_entries(self, session: Session, rows: list[tuple[str, str, int, int, bool]]) -> None:
+        """New status entries (credential id, purpose, list, bit, value) as the driver's own
+        ``executemany`` of plain tuples: no ORM or per-row parameter processing for 1.6 M rows."""
+        table = StatusEntryRow.__tablename__
+        statement = f"INSERT INTO {table} (credential_id, purpose, list_number, bit, value) VALUES ({', '.join([self._marker()] * 5)})"
+        connection = session.connection()
+        for start in range(0, len(rows), 20_000):
+            connection.exec_driver_sql(statement, rows[start : start + 20_000])
 
     def allocate(self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES) -> dict[str, dict[str, tuple[int, int]]]:
         """A (list, bit) per credential and purpose, allocated once: ids already allocated keep theirs.
@@ -184,11 +208,15 @@ class StatusStore:
         result: dict[str, dict[str, tuple[int, int]]] = {cid: {} for cid in credential_ids}
         try:
             with self._sessions.begin() as session:
+                known = self._existing(session, credential_ids)
                 for purpose in purposes:
-                    known = self._existing(session, credential_ids, purpose)
-                    for cid, position in known.items():
-                        result[cid][purpose] = position
-                    fresh = [cid for cid in credential_ids if cid not in known]
+                    fresh: list[str] = list(credential_ids) if not known else []
+                    for cid in credential_ids if known else ():
+                        position = known.get((cid, purpose))
+                        if position is None:
+                            fresh.append(cid)
+                        else:
+                            result[cid][purpose] = position
                     if not fresh:
                         continue
                     self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
@@ -198,14 +226,11 @@ class StatusStore:
                         .values(next=StatusCounter.next + len(fresh))
                         .returning(StatusCounter.next)
                     ).scalar_one()
-                    rows: list[dict[str, Any]] = []
-                    for counter, cid in enumerate(fresh, start=end - len(fresh)):
-                        number, bit = self._position(purpose, counter)
-                        result[cid][purpose] = (number, bit)
-                        rows.append({"credential_id": cid, "purpose": purpose, "list_number": number, "bit": bit, "value": False})
-                    for start in range(0, len(rows), 2000):
-                        session.execute(insert(StatusEntryRow), rows[start : start + 2000])
-                    numbers = sorted({int(row["list_number"]) for row in rows})
+                    positions = self._positions(purpose, end - len(fresh), len(fresh))
+                    for cid, position in zip(fresh, positions, strict=True):
+                        result[cid][purpose] = position
+                    self._insert_entries(session, [(cid, purpose, number, bit, False) for cid, (number, bit) in zip(fresh, positions, strict=True)])
+                    numbers = sorted({number for number, _ in positions})
                     self._insert_ignore(
                         session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]
                     )
@@ -213,16 +238,20 @@ class StatusStore:
             raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
         return result
 
-    @staticmethod
-    def _existing(session: Session, ids: Sequence[str], purpose: str) -> dict[str, tuple[int, int]]:
-        found: dict[str, tuple[int, int]] = {}
+    def _marker(self) -> str:
+        return "?" if self.engine.dialect.paramstyle in ("qmark", "numeric") else "%s"
+
+    def _existing(self, session: Session, ids: Sequence[str]) -> dict[tuple[str, str], tuple[int, int]]:
+        """(credential id, purpose) → (list, bit) of the entries ``ids`` already have (the driver's
+        own queries, 500 ids each: no statement compiled per chunk)."""
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        connection = session.connection()
+        table = StatusEntryRow.__tablename__
         for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            query = select(StatusEntryRow.credential_id, StatusEntryRow.list_number, StatusEntryRow.bit).where(
-                StatusEntryRow.purpose == purpose, StatusEntryRow.credential_id.in_(chunk)
-            )
-            for cid, number, bit in session.execute(query):
-                found[cid] = (number, bit)
+            chunk = tuple(ids[start : start + 500])
+            statement = f"SELECT credential_id, purpose, list_number, bit FROM {table} WHERE credential_id IN ({', '.join([self._marker()] * len(chunk))})"
+            for cid, purpose, number, bit in connection.exec_driver_sql(statement, chunk):
+                found[(cid, purpose)] = (number, bit)
         return found
 
     def attach(self, planned: Sequence[PlannedCredential], purposes: Sequence[Purpose] = PURPOSES) -> list[PlannedCredential]:
