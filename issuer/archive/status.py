@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -351,15 +352,23 @@ class StatusStore:
         return [(p, n, r, f) for p, n, r, f in rows]
 
     def bits(self, purpose: str, number: int) -> Bitstring:
-        bits = Bitstring(LIST_SIZE)
+        return self.bits_of([(purpose, number)])[(purpose, number)]
+
+    def bits_of(self, lists: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Bitstring]:
+        """The bits of several lists, read in one query per purpose."""
+        found = {key: Bitstring(LIST_SIZE) for key in lists}
+        numbers: dict[str, list[int]] = {}
+        for purpose, number in lists:
+            numbers.setdefault(purpose, []).append(number)
         with self._sessions() as session:
-            for (bit,) in session.execute(
-                select(StatusEntryRow.bit).where(
-                    StatusEntryRow.purpose == purpose, StatusEntryRow.list_number == number, StatusEntryRow.value.is_(True)
-                )
-            ):
-                bits.set(bit, True)
-        return bits
+            for purpose, wanted in numbers.items():
+                for number, bit in session.execute(
+                    select(StatusEntryRow.list_number, StatusEntryRow.bit).where(
+                        StatusEntryRow.purpose == purpose, StatusEntryRow.list_number.in_(wanted), StatusEntryRow.value.is_(True)
+                    )
+                ):
+                    found[(purpose, number)].set(bit, True)
+        return found
 
     def publish(
         self,
@@ -369,6 +378,7 @@ class StatusStore:
         now: Callable[[], dt.datetime],
         extra_contexts: tuple[str, ...] = (),
         progress: Callable[[int, int], None] | None = None,
+        concurrency: int = 4,
     ) -> list[tuple[str, int]]:
         """Re-sign every list with pending changes (changes are batched per list), and every list
         whose validity window is half gone, even unchanged; no other.
@@ -376,13 +386,19 @@ class StatusStore:
         The revision is read *before* the bits: a change committed while signing leaves the list
         pending, for the next call. Each new list's ``validFrom`` is later than the stored one's, and
         a list is stored only over an older revision or an older ``validFrom`` of the same revision,
-        so two publishers racing never put an older list back. Returns the (purpose, number) lists
-        published; ``progress`` is called with (lists published, lists due) after each one.
+        so two publishers racing never put an older list back. The bits of every due list are read
+        in one query per purpose, and up to ``concurrency`` lists are signed at once (the signer
+        must allow it, as the agent does); each list is stored as soon as it is signed. Returns the
+        (purpose, number) lists published, in order; ``progress`` is called with (lists published,
+        lists due) after each one.
         """
-        published: list[tuple[str, int]] = []
         due = self.due_lists(now())
-        for purpose, number, revision, previous in due:
-            bits = self.bits(purpose, number)
+        if not due:
+            return []
+        bits = self.bits_of([(purpose, number) for purpose, number, _, _ in due])
+
+        def sign(item: tuple[str, int, int, dt.datetime | None]) -> tuple[str, int, int, dict[str, Any], dt.datetime, dt.datetime]:
+            purpose, number, revision, previous = item
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
             moment = now().astimezone(dt.UTC)
             valid_from = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # validFrom carries milliseconds
@@ -390,35 +406,44 @@ class StatusStore:
                 valid_from = previous + dt.timedelta(milliseconds=1)  # strictly newer than what verifiers may have seen
             valid_until = valid_from + self.validity
             unsigned = list_credential(
-                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
+                url=url, issuer=issuer, purpose=purpose, bits=bits[(purpose, number)], valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
                 ttl_ms=self.ttl_ms, extra_contexts=extra_contexts,
             )
-            signed = signer.sign(unsigned)
-            body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
-            etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
-            with self._sessions.begin() as session:
-                session.execute(
-                    update(StatusListRow)
-                    .where(
-                        StatusListRow.purpose == purpose,
-                        StatusListRow.number == number,
-                        or_(
-                            StatusListRow.published_revision < revision,
-                            and_(
-                                StatusListRow.published_revision == revision,
-                                or_(StatusListRow.valid_from.is_(None), StatusListRow.valid_from < valid_from),
-                            ),
-                        ),
-                    )
-                    .values(
-                        document=body, etag=etag, published_revision=revision, published_at=now(),
-                        valid_from=valid_from, valid_until=valid_until,
-                    )
-                )
-            published.append((purpose, number))
-            if progress is not None:
-                progress(len(published), len(due))
+            return purpose, number, revision, signer.sign(unsigned), valid_from, valid_until
+
+        published: list[tuple[str, int]] = []
+        with ThreadPoolExecutor(max(1, min(concurrency, len(due))), thread_name_prefix="shahada-status-sign") as pool:
+            for purpose, number, revision, signed, valid_from, valid_until in pool.map(sign, due):
+                self._store_list(purpose, number, revision, signed, valid_from, valid_until, now())
+                published.append((purpose, number))
+                if progress is not None:
+                    progress(len(published), len(due))
         return published
+
+    def _store_list(
+        self, purpose: str, number: int, revision: int, signed: dict[str, Any], valid_from: dt.datetime, valid_until: dt.datetime, at: dt.datetime
+    ) -> None:
+        body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        with self._sessions.begin() as session:
+            session.execute(
+                update(StatusListRow)
+                .where(
+                    StatusListRow.purpose == purpose,
+                    StatusListRow.number == number,
+                    or_(
+                        StatusListRow.published_revision < revision,
+                        and_(
+                            StatusListRow.published_revision == revision,
+                            or_(StatusListRow.valid_from.is_(None), StatusListRow.valid_from < valid_from),
+                        ),
+                    ),
+                )
+                .values(
+                    document=body, etag=etag, published_revision=revision, published_at=at,
+                    valid_from=valid_from, valid_until=valid_until,
+                )
+            )
 
     def publish_registry(self, sign: RecordSigner, *, issuer: str, now: Callable[[], dt.datetime], batch: int = 500) -> int:
         """Sign the registry record of every issued credential that has none (new, or whose record

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 from shahada.cli.status_commands import ArchiveSignatures
 from shahada.database import open_archive
@@ -18,20 +16,9 @@ from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.usecases import issue_pv
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.reference import bundled_reference
-from tests.support.local_signer import LocalKey, sign_credential
+from tests.support.local_signer import LocalKey, LocalSigner
 
 DID = "did:web:diplomes.men.gov.ma"
-
-
-class _Signer:
-    def __init__(self, key: LocalKey, loader: PinnedDocumentLoader) -> None:
-        self.key, self.loader = key, loader
-
-    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
-        return sign_credential(
-            credential, suite="eddsa-rdfc-2022", key=self.key, verification_method=f"{DID}#key-1",
-            created=dt.datetime(2025, 7, 1, tzinfo=dt.UTC), loader=self.loader,
-        )
 
 
 def test_worker_processes_find_the_same_problems_in_the_same_order(tmp_path: Path) -> None:
@@ -42,7 +29,7 @@ def test_worker_processes_find_the_same_problems_in_the_same_order(tmp_path: Pat
     archive = open_archive(f"sqlite:///{database}")
     try:
         issue_pv(
-            pv, archive=archive, year=2025, signer=_Signer(key, loader), issuer_did=DID, secret=b"s" * 32,
+            pv, archive=archive, year=2025, signer=LocalSigner(key, f"{DID}#key-1", loader), issuer_did=DID, secret=b"s" * 32,
             proof_type="eddsa-rdfc-2022", status=None, operator="test", concurrency=1,
         )
         documents = {DID: DIDDocument.from_dict(build_did_document(DID, key.public_key))}
