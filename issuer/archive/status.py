@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Integer, String, Text, and_, delete, insert, or_, select, update
+from sqlalchemy import Boolean, Index, Integer, String, Text, and_, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -58,6 +58,8 @@ from shahada.status.lists import (
     status_entry,
 )
 
+SET_BITS = "value = true"  # the partial index's condition, repeated word for word by the queries that use it
+
 
 class StatusCounter(Base):
     __tablename__ = "status_counters"
@@ -67,6 +69,10 @@ class StatusCounter(Base):
 
 class StatusEntryRow(Base):
     __tablename__ = "status_entries"
+    # the set bits of each list (migration 0004): publishing reads them, not the list's every entry
+    __table_args__ = (
+        Index("ix_status_entries_set_bits", "purpose", "list_number", "bit", sqlite_where=text(SET_BITS), postgresql_where=text(SET_BITS)),
+    )
     credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
     list_number: Mapped[int] = mapped_column(Integer, index=True)
@@ -361,12 +367,11 @@ class StatusStore:
         for purpose, number in lists:
             numbers.setdefault(purpose, []).append(number)
         with self._sessions() as session:
+            connection = session.connection()
             for purpose, wanted in numbers.items():
-                for number, bit in session.execute(
-                    select(StatusEntryRow.list_number, StatusEntryRow.bit).where(
-                        StatusEntryRow.purpose == purpose, StatusEntryRow.list_number.in_(wanted), StatusEntryRow.value.is_(True)
-                    )
-                ):
+                marks = ", ".join([self._marker()] * len(wanted))
+                statement = f"SELECT list_number, bit FROM {StatusEntryRow.__tablename__} WHERE purpose = {self._marker()} AND list_number IN ({marks}) AND {SET_BITS}"
+                for number, bit in connection.exec_driver_sql(statement, (purpose, *wanted)):
                     found[(purpose, number)].set(bit, True)
         return found
 
