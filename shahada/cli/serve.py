@@ -261,6 +261,7 @@ def _serve_processes(host: str, port: int, count: int, child: Callable[[Any, boo
         children.append(pid)
     sock.close()
     click.echo(f"{name}: {url}/ (pages), POST {url}/credentials/verify, {url}/openapi.json; {count} processes", err=True)
+    sys.stderr.flush()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -316,19 +317,37 @@ def serve_portal(host: str, port: int, threads: int) -> None:
 @serve.command("public")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
 @click.option("--port", default=8443, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
-@click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
-def serve_public(host: str, port: int, threads: int) -> None:
+@click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads (of each process)")
+@click.option(
+    "--processes", default=1, type=click.IntRange(1, 64), show_default=True,
+    help="processes serving the same port, each with its own worker processes (one per core)",
+)
+def serve_public(host: str, port: int, threads: int, processes: int) -> None:
     """The ministry's public origin (production): the DID document, contexts, schemas, status lists,
     registry AND the verifier (pages, the printed QR codes' /V/, the VC API), at https://<did_web_host>
     behind a TLS proxy. No agent needed."""
+    if processes == 1:
+        _serve_public(host, port, threads)
+    else:
+        _serve_processes(host, port, processes, lambda sock, first: _serve_public(host, port, threads, sock=sock, announce=first), "public origin")
+
+
+def _serve_public(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True) -> None:
     from shahada.config import load_settings
     from shahada.services import installation_public
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port), installation_public(load_settings()) as public:
-        server = _listen(public.app, host=host, port=port, threads=threads, ident="shahada-public")
-        click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
-        click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
-        click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
+        if sock is None:
+            server = _listen(public.app, host=host, port=port, threads=threads, ident="shahada-public")
+        else:
+            from shahada.common.wsgi import WaitressServer
+
+            server = WaitressServer(public.app, threads=threads, ident="shahada-public", sock=sock)
+        if announce:
+            click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
+            click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
+            click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
         _serve_until_stopped(server)
-    click.echo("stopped.", err=True)
+    if announce:
+        click.echo("stopped.", err=True)
