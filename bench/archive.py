@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(1, str(ROOT))  # tests.support: the local Ed25519 signer of the tests
 
-from bench.baseline import baseline_env, merge_base  # noqa: E402
+from bench.baseline import baseline_env, downgraded_copy, merge_base  # noqa: E402
 from shahada.cli.status_commands import ArchiveSignatures  # noqa: E402
 from shahada.database import open_archive  # noqa: E402
 from shahada.did.document import DIDDocument, build_did_document  # noqa: E402
@@ -126,12 +126,13 @@ def main() -> None:
         print(f"archive: {count:,} credentials issued locally in {time.perf_counter() - began:.0f} s", flush=True)
         (work / "did.json").write_text(json.dumps(did_document))
         old_env = baseline_env(ref, work / "baseline")
+        old_url = downgraded_copy(work / "archive.sqlite3", work / "baseline.sqlite3", work / "baseline" / "pkg")
         verify = ArchiveSignatures(loader, {DID: DIDDocument.from_dict(did_document)}, frozenset({DID}))
         today: list[float] = []
         new: list[float] = []
         for _ in range(args.repeats):
             out = subprocess.run(
-                [sys.executable, "-c", BASELINE, url, str(work / "did.json")], env=old_env, cwd=work / "baseline" / "pkg",
+                [sys.executable, "-c", BASELINE, old_url, str(work / "did.json")], env=old_env, cwd=work / "baseline" / "pkg",
                 check=True, capture_output=True, text=True,
             ).stdout
             result = json.loads(out.strip().splitlines()[-1])

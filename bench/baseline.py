@@ -46,3 +46,19 @@ def baseline_env(ref: str, into: Path, env: dict[str, str] | None = None) -> dic
     base = dict(os.environ if env is None else env)
     base["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [base.get("PYTHONPATH")])])
     return base
+
+
+def downgraded_copy(database: Path, copy: Path, tree: Path) -> str:
+    """A copy of a SQLite archive at the newest schema revision the exported ``tree`` knows: the
+    revisions this branch adds only add indexes (0004: the set status bits), which today's code
+    does not read, so they are dropped from the copy. Returns the copy's URL."""
+    import sqlite3
+
+    known = sorted(p.name.split("_", 1)[0] for p in (tree / "shahada" / "migrations" / "versions").glob("[0-9]*.py"))[-1]
+    with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # the write-ahead log included
+    with sqlite3.connect(copy) as conn:
+        if conn.execute("select version_num from alembic_version").fetchone()[0] > known:
+            conn.execute("drop index if exists ix_status_entries_set_bits")
+            conn.execute("update alembic_version set version_num = ?", (known,))
+    return f"sqlite:///{copy}"

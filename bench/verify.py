@@ -33,6 +33,7 @@ import argparse
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,9 +48,9 @@ from typing import Any
 import requests
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    from baseline import baseline_env, merge_base  # bench/baseline.py, next to this script
+    from baseline import baseline_env, downgraded_copy, merge_base  # bench/baseline.py, next to this script
 else:  # pragma: no cover - imported as bench.verify
-    from bench.baseline import baseline_env, merge_base
+    from bench.baseline import baseline_env, downgraded_copy, merge_base
 
 from shahada.config import load_settings
 from shahada.issuer.pv.synthetic import generate_records, write_csv
@@ -192,7 +193,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "SHAHADA_HOME": str(home), "SHAHADA_OPERATOR": "bench", "PYTHONUNBUFFERED": "1"}
-        old_env = baseline_env(ref, Path(tmp) / "baseline", env)
+        old_home = Path(tmp) / "home-today"  # today's service gets a copy of the home, its archive at today's schema
+        old_env = baseline_env(ref, Path(tmp) / "baseline", {**env, "SHAHADA_HOME": str(old_home)})
         settings = load_settings(env)
         pv = Path(tmp) / "pv.csv"
         write_csv(generate_records(args.candidates, seed=11, reference=bundled_reference(), year=2025), pv)
@@ -201,6 +203,8 @@ def main() -> None:
             legacy = issue(ministry, pv, "Ed25519Signature2020")
             write_csv(generate_records(args.candidates, seed=12, reference=bundled_reference(), year=2025), pv)
             rdfc = issue(ministry, pv, "eddsa-rdfc-2022")
+            shutil.copytree(home, old_home, ignore=shutil.ignore_patterns("archive.sqlite3*", "agent"))
+            downgraded_copy(home / "archive.sqlite3", old_home / "archive.sqlite3", Path(tmp) / "baseline" / "pkg")
             services = [
                 ("today", *start_service(old_env, args.threads, cwd=Path(tmp) / "baseline" / "pkg")),
                 ("new", *start_service(env, args.threads, args.processes)),

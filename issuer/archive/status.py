@@ -196,10 +196,17 @@ class StatusStore:
 
     def _insert_entries(self, session: Session, rows: list[tuple[str, str, int, int, bool]]) -> None:
         """New status entries (credential id, purpose, list, bit, value) as the driver's own
-        ``executemany`` of plain tuples: no ORM or per-row parameter processing for 1.6 M rows."""
+        ``executemany`` of plain tuples (PostgreSQL: ``COPY``): no ORM or per-row parameter
+        processing for 1.6 M rows."""
         table = StatusEntryRow.__tablename__
-        statement = f"INSERT INTO {table} (credential_id, purpose, list_number, bit, value) VALUES ({', '.join([self._marker()] * 5)})"
         connection = session.connection()
+        if self.engine.dialect.name == "postgresql" and self.engine.dialect.driver == "psycopg":  # COPY: several times executemany's speed
+            with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+                with cursor.copy(f"COPY {table} (credential_id, purpose, list_number, bit, value) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
+        statement = f"INSERT INTO {table} (credential_id, purpose, list_number, bit, value) VALUES ({', '.join([self._marker()] * 5)})"
         for start in range(0, len(rows), 20_000):
             connection.exec_driver_sql(statement, rows[start : start + 20_000])
 

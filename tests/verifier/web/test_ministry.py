@@ -118,6 +118,10 @@ def test_shahada_serve_verifier_in_two_processes(running_verifier: RunningVerifi
         assert len(servers) == 2
         credential = running_verifier.diploma()
         seal = running_verifier.seal_of(credential)
+        deadline = time.monotonic() + 120  # each process spawns its worker processes as it starts: slow on a loaded machine
+        while requests.post(url + "/credentials/verify", json={"verifiableCredential": credential}, timeout=120).status_code == 503:
+            assert time.monotonic() < deadline, "the worker processes did not start"
+            time.sleep(1)
         for _ in range(8):  # new connections: the kernel hands them to either process
             with requests.Session() as session:
                 assert session.get(url + "/healthz", timeout=30).json() == {"status": "ok"}
