@@ -201,10 +201,10 @@ class StatusStore:
         table = StatusEntryRow.__tablename__
         connection = session.connection()
         if self.engine.dialect.name == "postgresql" and self.engine.dialect.driver == "psycopg":  # COPY: several times executemany's speed
-            with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-                with cursor.copy(f"COPY {table} (credential_id, purpose, list_number, bit, value) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            driver: Any = connection.connection.driver_connection
+            with driver.cursor() as cursor, cursor.copy(f"COPY {table} (credential_id, purpose, list_number, bit, value) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
         statement = f"INSERT INTO {table} (credential_id, purpose, list_number, bit, value) VALUES ({', '.join([self._marker()] * 5)})"
         for start in range(0, len(rows), 20_000):
