@@ -1,96 +1,131 @@
-"""Status lists of a national session (W3C Bitstring Status List 1.0): allocation, sizes, publishing.
+"""Status lists of a national session (W3C Bitstring Status List 1.0): allocation and publishing,
+today's code next to this branch's, in the same run.
 
 For ``--candidates`` candidates, every candidate gets a transcript and (upper bound) a diploma, and
-each credential a revocation and a suspension entry. Measured, against a freshly started agent
-(did:key identity, the default eddsa-rdfc-2022 suite) and a fresh archive (SQLite unless
-``--archive-url``):
+each credential a revocation and a suspension entry (400,000 candidates: 1.6 M entries). Each
+side runs in its own process on a fresh archive (SQLite unless ``--archive-url``, one database per
+side), with a local Ed25519 signer (eddsa-rdfc-2022, as the agent signs, without the HTTP hop):
 
-1. allocation of every entry (atomic counter + keyed permutation, batched like the imports);
-2. the first publication of every list (all bits 0): count, bytes of each signed list credential, time;
-3. a day of operations: ``--revoke`` random credentials revoked, then one publish (only the lists
-   touched are re-signed), with the sizes after;
-4. one revocation and its publication (one list re-signed).
+1. allocation of every entry (atomic counter + keyed permutation, 20,000 credentials a call, like
+   the imports);
+2. the first publication of every list (all bits 0);
+3. ``--revoke`` random credentials revoked (in one transaction: the setup of the next step), then
+   one publish: every list touched is re-signed;
+4. one suspension and its publication (one list).
 
-    .venv/bin/python bench/status.py [--candidates 400000] [--revoke 2000] [--archive-url URL]
+**today** is the code of ``--baseline-ref`` (default: where this branch left ``main``, exported by
+``bench/baseline.py``); its allocation is measured on ``--baseline-candidates`` (181 s for 1.6 M
+entries when measured alone: linear in the entries) and extrapolated; **new** is this branch's code
+on all the candidates.
+
+    .venv/bin/python bench/status.py [--candidates 400000] [--baseline-candidates 50000] [--revoke 10000] [--archive-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import random
+import json
+import os
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]  # run as a script, this file would shadow the `status` package
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from shahada.agent.process import AgentConfig, AgentProcess
+from bench.baseline import baseline_env, merge_base  # noqa: E402
+
+# one side's run: argv = archive URL, candidates, revocations; prints one JSON line
+RUN = """
+import datetime as dt, json, random, sys, time
+sys.path.append(sys.argv[4])  # tests.support (after the code under test)
 from shahada.database import open_archive
 from shahada.issuer.archive.status import StatusStore
-from shahada.issuer.identity import ensure_did_key
-from shahada.issuer.issuance import AgentSigner
+from shahada.schemas.loader import PinnedDocumentLoader
+from tests.support.local_signer import LocalKey, sign_credential
+url, candidates, revoke = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+ids = [f"urn:uuid:bench-{i:08d}" for i in range(2 * candidates)]
+archive = open_archive(url)
+store = StatusStore(archive.engine, secret=b"bench-id-secret-" * 4, origin="https://diplomes.men.gov.ma")
+key, loader = LocalKey.generate(), PinnedDocumentLoader()
+class Signer:
+    def sign(self, credential):
+        return sign_credential(credential, suite="eddsa-rdfc-2022", key=key, verification_method=key.did_key_vm, created="2025-07-01T00:00:00Z", loader=loader)
+now = lambda: dt.datetime.now(dt.UTC)
+out = {"entries": 2 * len(ids)}
+began = time.perf_counter()
+for start in range(0, len(ids), 20_000):
+    store.allocate(ids[start : start + 20_000])
+out["allocation"] = time.perf_counter() - began
+if revoke:
+    began = time.perf_counter()
+    out["first_lists"] = len(store.publish(Signer(), issuer=key.did_key, now=now))
+    out["first"] = time.perf_counter() - began
+    with store.begin() as session:
+        for cid in random.Random(5).sample(ids, revoke):
+            store.set_status(cid, "revocation", True, reason="bench", at=now(), session=session)
+    began = time.perf_counter()
+    out["day_lists"] = len(store.publish(Signer(), issuer=key.did_key, now=now))
+    out["day"] = time.perf_counter() - began
+    store.set_status(ids[0], "suspension", True, reason="bench", at=now())
+    began = time.perf_counter()
+    out["one_lists"] = len(store.publish(Signer(), issuer=key.did_key, now=now))
+    out["one"] = time.perf_counter() - began
+archive.close()
+print(json.dumps(out))
+"""
 
-SECRET = b"bench-id-secret-" * 4
 
-
-def NOW() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def run(env: dict[str, str], cwd: Path, url: str, candidates: int, revoke: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, url, str(candidates), str(revoke), str(ROOT)], env=env, cwd=cwd, capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"a side failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=400_000)
-    parser.add_argument("--revoke", type=int, default=2_000)
-    parser.add_argument("--archive-url", default=None)
+    parser.add_argument("--baseline-candidates", type=int, default=50_000)
+    parser.add_argument("--revoke", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--archive-url", default=None, help="a database URL; each side gets a fresh schema suffix on SQLite only")
+    parser.add_argument("--baseline-ref", default=None)
     args = parser.parse_args()
-    ids = [f"urn:uuid:bench-{i:08d}" for i in range(2 * args.candidates)]
+    ref = args.baseline_ref or merge_base()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        archive = open_archive(args.archive_url or f"sqlite:///{work / 'archive.sqlite3'}")
-        store = StatusStore(archive.engine, secret=SECRET, origin="https://diplomes.men.gov.ma")
-        started = time.perf_counter()
-        for start in range(0, len(ids), 20_000):
-            store.allocate(ids[start : start + 20_000])
-        allocation_s = time.perf_counter() - started
-        with AgentProcess(AgentConfig(work_dir=work / "agent", wallet_name="bench", wallet_key="bench-key")) as client:
-            identity = ensure_did_key(client)
-            signer = AgentSigner(client, identity.verification_method)
-
-            def publish() -> tuple[int, float]:
-                began = time.perf_counter()
-                count = len(store.publish(signer, issuer=identity.did, now=NOW))
-                return count, time.perf_counter() - began
-
-            first_count, first_s = publish()
-            sizes_first = store.list_sizes()
-            victims = random.Random(5).sample(ids, args.revoke)
-            began = time.perf_counter()
-            for cid in victims:
-                store.set_status(cid, "revocation", True, reason="bench", at=NOW())
-            changes_s = time.perf_counter() - began
-            day_count, day_s = publish()
-            sizes_day = store.list_sizes()
-            store.set_status(ids[0], "suspension", True, reason="bench", at=NOW())
-            one_count, one_s = publish()
-        archive.close()
-
-    def sizes(rows: list[tuple[str, int, int]], purpose: str) -> str:
-        values = [b for p, _, b in rows if p == purpose]
-        return f"{len(values)} lists, {min(values):,}–{max(values):,} bytes each, {sum(values):,} bytes in all"
-
-    print(f"candidates: {args.candidates:,}; credentials (transcript + diploma, upper bound): {len(ids):,}; "
-          f"entries: {2 * len(ids):,} (revocation + suspension); list size: 131,072 entries")
-    print(f"allocation of every entry: {allocation_s:.1f} s ({2 * len(ids) / allocation_s:,.0f} entries/s)")
-    print(f"first publication: {first_count} lists signed in {first_s:.2f} s")
-    for purpose in ("revocation", "suspension"):
-        print(f"  {purpose}: {sizes(sizes_first, purpose)}")
-    print(f"{args.revoke:,} revocations recorded in {changes_s:.1f} s ({args.revoke / changes_s:,.0f}/s, one transaction each); "
-          f"publish: {day_count} lists re-signed in {day_s:.2f} s")
-    print(f"  revocation after: {sizes(sizes_day, 'revocation')}")
-    print(f"one suspension, publish: {one_count} list re-signed in {one_s:.2f} s")
+        old_env = baseline_env(ref, work / "baseline")
+        new_env = dict(os.environ)
+        rows: list[tuple[str, dict[str, float]]] = []
+        for repeat in range(args.repeats):
+            for label, env, cwd, candidates in (
+                ("today", old_env, work / "baseline" / "pkg", args.baseline_candidates),
+                ("new", new_env, work, args.candidates),
+            ):
+                url = args.archive_url or f"sqlite:///{work / f'{label}-{repeat}.sqlite3'}"
+                rows.append((label, run(env, cwd, url, candidates, args.revoke)))
+                print(f"{label}: {json.dumps(rows[-1][1])}", flush=True)
+    print(f"today: the code of {ref[:12]} ({args.baseline_candidates:,} candidates, extrapolated to {args.candidates:,}); new: this branch; local Ed25519 signer; SQLite")
+    full = 4 * args.candidates
+    for label, r in rows:
+        rate = r["entries"] / r["allocation"]
+        print(
+            f"{label:6} allocation {r['entries']:,.0f} entries in {r['allocation']:.1f} s ({rate:,.0f}/s) → {full:,} entries in {full / rate:.1f} s;"
+            f" first publication {r['first_lists']:.0f} lists {r['first']:.2f} s; after {args.revoke:,} revocations {r['day_lists']:.0f} lists"
+            f" {r['day']:.2f} s ({r['day'] / max(1, r['day_lists']):.2f} s a list);"
+            f" one suspension {r['one_lists']:.0f} list {r['one']:.2f} s"
+        )
+    today = [r for label, r in rows if label == "today"]
+    new = [r for label, r in rows if label == "new"]
+    ratios = ", ".join(f"{(n['entries'] / n['allocation']) / (t['entries'] / t['allocation']):.1f}x" for t, n in zip(today, new, strict=True))
+    print(f"ratio new/today, allocation entries/s: {ratios}")
 
 
 if __name__ == "__main__":

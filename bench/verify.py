@@ -15,10 +15,16 @@ requests to each target, cycling over the same documents:
 - service ``GET <QR URL>``: the printed seals, as a phone opens them (the HTML page), and
   ``POST /seals/verify``.
 
+Two services answer the service targets, in the same run: **today's** (the code of
+``--baseline-ref``, by default where this branch left ``main``, exported by ``bench/baseline.py``,
+one process as it was served) and **this branch's** (``--processes`` service processes sharing the
+port). The service targets are measured ``--repeats`` times, alternating the two.
+
 Every answer is checked (verified true), then requests/s and p50/p99 latency are printed, with the
 ratios.
 
     .venv/bin/python bench/verify.py [--candidates 60] [--clients 8] [--requests 400] [--threads 4]
+        [--processes 2] [--repeats 2] [--baseline-ref REF] [--no-agent-targets]
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import argparse
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,6 +46,11 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    from baseline import baseline_env, downgraded_copy, merge_base  # bench/baseline.py, next to this script
+else:  # pragma: no cover - imported as bench.verify
+    from bench.baseline import baseline_env, downgraded_copy, merge_base
 
 from shahada.config import load_settings
 from shahada.issuer.pv.synthetic import generate_records, write_csv
@@ -65,6 +77,9 @@ class Result:
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+FIRST_FAILURE: dict[str, str] = {}  # target → the first wrong answer, shown at the end
 
 
 def load(name: str, request: Request, *, clients: int, total: int) -> Result:
@@ -105,16 +120,20 @@ def load(name: str, request: Request, *, clients: int, total: int) -> Result:
 
 
 def issue(ministry: LocalMinistry, pv: Path, proof_type: str) -> list[dict[str, Any]]:
-    outcome = issue_pv(  # without status entries: this benchmark measures the signature checks
+    outcome = issue_pv(  # with status entries and the registry's signed records, as the service checks them
         pv, archive=ministry.archive, year=2025, signer=ministry.signer(proof_type), issuer_did=ministry.identity.did,
-        secret=ministry.settings.id_secret, proof_type=proof_type, status=None, operator="bench", concurrency=4,
+        secret=ministry.settings.id_secret, proof_type=proof_type, status=ministry.status, operator="bench", concurrency=4,
     )
     return [c.document for c in ministry.archive.credentials(import_id=outcome.info.id)]
 
 
-def start_service(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[str], str]:
-    shahada = Path(sys.executable).parent / "shahada"
-    process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0", "--threads", str(threads)], env=env, stderr=subprocess.PIPE, text=True)
+def start_service(env: dict[str, str], threads: int, processes: int = 1, cwd: Path | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``shahada serve verifier`` of this branch, or with ``cwd`` (an exported tree, see
+    bench/baseline.py) of that tree, as it was served (no ``--processes`` option)."""
+    command = [sys.executable, "-c", "from shahada.cli import main; main()", "serve", "verifier", "--port", "0", "--threads", str(threads)]
+    if processes > 1:
+        command += ["--processes", str(processes)]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, cwd=cwd or tempfile.gettempdir())
     assert process.stderr is not None
     deadline, seen = time.monotonic() + 60, ""
     while time.monotonic() < deadline and process.poll() is None:
@@ -128,10 +147,16 @@ def start_service(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[s
     raise SystemExit(f"the verifier service did not start:\n{seen}")
 
 
+def _answered(url: str, response: requests.Response, ok: bool) -> bool:
+    if not ok:
+        FIRST_FAILURE.setdefault(url.split("/V/")[0], f"HTTP {response.status_code}: {response.text[:600]}")
+    return ok
+
+
 def post_verify(url: str, documents: Sequence[dict[str, Any]], key: str = "verifiableCredential", headers: dict[str, str] | None = None) -> Request:
     def request(session: requests.Session, i: int) -> bool:
         response = session.post(url, json={key: documents[i % len(documents)]}, headers=headers, timeout=60)
-        return response.status_code == 200 and response.json().get("verified") is True
+        return _answered(url, response, response.status_code == 200 and response.json().get("verified") is True)
 
     return request
 
@@ -139,15 +164,16 @@ def post_verify(url: str, documents: Sequence[dict[str, Any]], key: str = "verif
 def post_seal(url: str, seals: Sequence[str]) -> Request:
     def request(session: requests.Session, i: int) -> bool:
         response = session.post(url, json={"seal": seals[i % len(seals)]}, timeout=60)
-        return response.status_code == 200 and response.json().get("verified") is True
+        return _answered(url, response, response.status_code == 200 and response.json().get("verified") is True)
 
     return request
 
 
 def get_page(urls: Sequence[str]) -> Request:
     def request(session: requests.Session, i: int) -> bool:
-        response = session.get(urls[i % len(urls)], headers={"Accept-Language": "ar"}, timeout=60)
-        return response.status_code == 200 and 'data-verdict="valid"' in response.text
+        url = urls[i % len(urls)]
+        response = session.get(url, headers={"Accept-Language": "ar"}, timeout=60)
+        return _answered(url, response, response.status_code == 200 and 'data-verdict="valid"' in response.text)
 
     return request
 
@@ -157,11 +183,18 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=60)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400, help="requests per target")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads of the service")
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads of each service process")
+    parser.add_argument("--processes", type=int, default=2, help="processes of this branch's service")
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--baseline-ref", default=None, help="today's code (default: git merge-base HEAD main)")
+    parser.add_argument("--no-agent-targets", action="store_true", help="skip ACA-Py's and the plugin's verify routes")
     args = parser.parse_args()
+    ref = args.baseline_ref or merge_base()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "SHAHADA_HOME": str(home), "SHAHADA_OPERATOR": "bench", "PYTHONUNBUFFERED": "1"}
+        old_home = Path(tmp) / "home-today"  # today's service gets a copy of the home, its archive at today's schema
+        old_env = baseline_env(ref, Path(tmp) / "baseline", {**env, "SHAHADA_HOME": str(old_home)})
         settings = load_settings(env)
         pv = Path(tmp) / "pv.csv"
         write_csv(generate_records(args.candidates, seed=11, reference=bundled_reference(), year=2025), pv)
@@ -170,36 +203,58 @@ def main() -> None:
             legacy = issue(ministry, pv, "Ed25519Signature2020")
             write_csv(generate_records(args.candidates, seed=12, reference=bundled_reference(), year=2025), pv)
             rdfc = issue(ministry, pv, "eddsa-rdfc-2022")
-            process, url = start_service(env, args.threads)
+            shutil.copytree(home, old_home, ignore=shutil.ignore_patterns("archive.sqlite3*", "agent"))
+            downgraded_copy(home / "archive.sqlite3", old_home / "archive.sqlite3", Path(tmp) / "baseline" / "pkg")
+            services = [
+                ("today", *start_service(old_env, args.threads, cwd=Path(tmp) / "baseline" / "pkg")),
+                ("new", *start_service(env, args.threads, args.processes)),
+            ]
             try:
-                base = f"HTTP://127.0.0.1:{url.rsplit(':', 1)[1]}/V/"
                 diplomas = [c for c in rdfc if "BaccalaureateDiploma" in c["type"]]
-                seals = seal_credentials(diplomas, AgentSealer(ministry.client, ministry.identity.verification_method), base_url=base)
+                seals = seal_credentials(diplomas, AgentSealer(ministry.client, ministry.identity.verification_method), base_url="HTTP://127.0.0.1:1/V/")
                 admin = {"X-API-Key": ministry.agent.api_key}
-                targets: list[tuple[str, Request]] = [
-                    ("service  POST /credentials/verify   Ed25519Signature2020", post_verify(f"{url}/credentials/verify", legacy)),
-                    ("ACA-Py   POST /vc/credentials/verify Ed25519Signature2020", post_verify(f"{ministry.agent.admin_url}/vc/credentials/verify", legacy, headers=admin)),
-                    ("service  POST /credentials/verify   eddsa-rdfc-2022", post_verify(f"{url}/credentials/verify", rdfc)),
-                    ("plugin   POST /shahada/di/verify    eddsa-rdfc-2022", post_verify(f"{ministry.agent.admin_url}/shahada/di/verify", rdfc, "securedDocument", headers=admin)),
-                    ("service  GET  QR URL (HTML page)    seal", get_page([s.replace("HTTP://127.0.0.1", "http://127.0.0.1") for s in seals])),
-                    ("service  POST /seals/verify         seal", post_seal(f"{url}/seals/verify", seals)),
-                ]
-                results = [load(name, request, clients=args.clients, total=args.requests) for name, request in targets]
+
+                def targets(label: str, url: str) -> list[tuple[str, Request]]:
+                    port = url.rsplit(":", 1)[1]
+                    mine = [s.replace("HTTP://127.0.0.1:1/", f"HTTP://127.0.0.1:{port}/") for s in seals]
+                    return [
+                        (f"{label:6}service POST /credentials/verify  Ed25519Signature2020", post_verify(f"{url}/credentials/verify", legacy)),
+                        (f"{label:6}service POST /credentials/verify  eddsa-rdfc-2022", post_verify(f"{url}/credentials/verify", rdfc)),
+                        (f"{label:6}service GET  QR URL (HTML page)   seal", get_page([s.replace("HTTP://127.0.0.1", "http://127.0.0.1") for s in mine])),
+                        (f"{label:6}service POST /seals/verify        seal", post_seal(f"{url}/seals/verify", mine)),
+                    ]
+
+                results: dict[str, list[Result]] = {}
+                for _ in range(args.repeats):
+                    for label, _process, url in services:
+                        for name, request in targets(label, url):
+                            results.setdefault(name, []).append(load(name, request, clients=args.clients, total=args.requests))
+                if not args.no_agent_targets:
+                    agent_targets = [
+                        ("ACA-Py POST /vc/credentials/verify     Ed25519Signature2020", post_verify(f"{ministry.agent.admin_url}/vc/credentials/verify", legacy, headers=admin)),
+                        ("plugin POST /shahada/di/verify         eddsa-rdfc-2022", post_verify(f"{ministry.agent.admin_url}/shahada/di/verify", rdfc, "securedDocument", headers=admin)),
+                    ]
+                    for name, request in agent_targets:
+                        results[name] = [load(name, request, clients=args.clients, total=args.requests)]
             finally:
-                process.send_signal(signal.SIGTERM)
-                process.communicate(timeout=30)
+                for _label, process, _url in services:
+                    process.send_signal(signal.SIGTERM)
+                    process.communicate(timeout=30)
     print(f"documents: {len(legacy)} Ed25519Signature2020 and {len(rdfc)} eddsa-rdfc-2022 credentials, {len(seals)} sealed diplomas")
-    print(f"{args.clients} concurrent clients on loopback, {args.requests} requests per target; service: waitress, 1 process, {args.threads} threads; it compares each document with the ministry's archive (SQLite)")
-    print(f"{'target':58}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
-    for r in results:
-        print(f"{r.name:58}{r.rate:8.1f}{r.percentile(50):9.1f}{r.percentile(99):9.1f}{r.failures:8d}")
-    service_legacy, acapy = results[0], results[1]
-    service_rdfc, plugin = results[2], results[3]
-    page, seal_api = results[4], results[5]
-    print(f"ratio service/ACA-Py (Ed25519Signature2020): {service_legacy.rate / acapy.rate:.2f}x req/s, p50 {service_legacy.percentile(50) / acapy.percentile(50):.2f}x")
-    print(f"ratio service/plugin (eddsa-rdfc-2022): {service_rdfc.rate / plugin.rate:.2f}x req/s, p50 {service_rdfc.percentile(50) / plugin.percentile(50):.2f}x")
-    print(f"ratio seal QR page / credential (eddsa-rdfc-2022): {page.rate / service_rdfc.rate:.2f}x req/s; seal API / QR page {seal_api.rate / page.rate:.2f}x")
-    if any(r.failures for r in results):
+    print(f"{args.clients} concurrent clients on loopback, {args.requests} requests per target and repeat; each service compares each document with the ministry's archive (SQLite)")
+    print(f"today: the code of {ref[:12]}, 1 process, {args.threads} threads; new: this branch, {args.processes} processes of {args.threads} threads")
+    print(f"{'target':62}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+    for name, runs in results.items():
+        for r in runs:
+            print(f"{name:62}{r.rate:8.1f}{r.percentile(50):9.1f}{r.percentile(99):9.1f}{r.failures:8d}")
+    for name in results:
+        if name.startswith("today"):
+            new = "new   " + name.removeprefix("today ")
+            ratios = ", ".join(f"{n.rate / t.rate:.2f}x" for t, n in zip(results[name], results[new], strict=True))
+            print(f"ratio new/today {name.removeprefix('today ').strip():50} {ratios} req/s (repeat by repeat)")
+    for where, answer in FIRST_FAILURE.items():
+        print(f"first wrong answer from {where}: {answer}")
+    if any(r.failures for runs in results.values() for r in runs):
         raise SystemExit("some verifications did not answer verified: true")
 
 

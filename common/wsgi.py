@@ -3,7 +3,8 @@ reload or debug machinery), for every long-running service of the installation.
 
 ``WaitressServer(app, host=…, port=…).serve()`` blocks (the CLI); ``start()``/``stop()`` run it
 in a background thread (tests, benchmarks, embedding). Port 0 picks a free port; ``port`` tells
-which.
+which. ``sock``: serve on a socket already listening (one a parent process bound and shares with
+its children, each serving it: :func:`listening_socket`).
 
 :class:`ServerLimits` are enforced by waitress before the application sees a request: open
 connections, idle connections closed after ``channel_timeout``, and a body refused with 413 as
@@ -14,6 +15,7 @@ come, never buffered whole). What waitress cannot do — limits per client addre
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any, Self
@@ -49,12 +51,13 @@ class WaitressServer:
         threads: int = 4,
         ident: str = "shahada",
         limits: ServerLimits = ServerLimits(),
+        sock: socket.socket | None = None,
     ) -> None:
         self.limits = limits
+        where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
         self._server: Any = create_server(
             app,
-            host=host,
-            port=port,
+            **where,
             threads=threads,
             ident=ident,
             connection_limit=limits.connection_limit,
@@ -64,8 +67,8 @@ class WaitressServer:
             inbuf_overflow=limits.inbuf_overflow,
             asyncore_use_poll=True,  # select() cannot watch descriptors past 1024
         )
-        self.host = host
-        self.port: int = int(self._server.effective_port)
+        self.host = host if sock is None else str(sock.getsockname()[0])
+        self.port: int = int(self._server.effective_port) if sock is None else int(sock.getsockname()[1])
         self._thread: threading.Thread | None = None
         self._ident = ident
 
@@ -87,3 +90,22 @@ class WaitressServer:
         self._server.task_dispatcher.shutdown()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A TCP socket listening on ``host:port`` (0: a free port), to share with child processes.
+
+    Raises:
+        OSError: the address cannot be listened on.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(backlog)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock

@@ -8,16 +8,19 @@ URL it carries (an attacker chooses that one; the schema then requires it to be 
 Errors come back as data, one line each: ``<JSON path>: <reason>``, e.g.
 ``$.credentialSubject.massarCode: 'R12' does not match ^[A-Z][0-9]{9}$``.
 
-:func:`check_signable` is the issuer's check before signing: the schema (compiled by jsonschema-rs,
-fast enough for every credential of a national PV; ``jsonschema`` then explains a failure) and the
-size limit of an unsigned credential, :data:`CREDENTIAL_MAX_BYTES`.
+Both :func:`validate_credential` (the verifier's check) and :func:`check_signable` (the issuer's
+check before signing: the schema and the size limit of an unsigned credential,
+:data:`CREDENTIAL_MAX_BYTES`) answer a conforming credential from the schema compiled by
+jsonschema-rs (~15 µs instead of ~2 ms, with this module's own ``date``/``date-time`` checks);
+``jsonschema`` runs only on a credential jsonschema-rs refuses, to explain it (and it alone decides:
+where the two differ, as on a trailing newline that Python's ``$`` lets through, its answer stands).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache
 from typing import Any, Final
@@ -78,9 +81,30 @@ def _schema_text(credential_type: str) -> str:
         raise SchemaError(f"cannot read the JSON Schema {path}: {err}") from err
 
 
+def _format_check(name: str) -> Callable[[str], bool]:
+    """The format check ``jsonschema`` runs (:func:`_format_checker`), for jsonschema-rs: its own
+    ``date-time`` accepts a lowercase ``t``/``z`` and a leap second, which ours refuses."""
+    checker = _format_checker()
+
+    def check(instance: str) -> bool:
+        return bool(checker.conforms(instance, name))
+
+    return check
+
+
 @cache
 def _compiled(credential_type: str) -> jsonschema_rs.Validator:
-    return jsonschema_rs.Draft202012Validator(schema(credential_type), validate_formats=True)
+    formats = {name: _format_check(name) for name in ("date", "date-time")}
+    return jsonschema_rs.Draft202012Validator(schema(credential_type), validate_formats=True, formats=formats)
+
+
+def _conforms(credential_type: str, credential: dict[str, Any]) -> bool:
+    """Whether jsonschema-rs finds ``credential`` valid (~15 µs instead of ~2 ms); False also when it
+    cannot read it (a value outside JSON's types): :func:`validate_credential` then decides."""
+    try:
+        return bool(_compiled(credential_type).is_valid(credential))
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return False
 
 
 def check_signable(credential: dict[str, Any]) -> list[str]:
@@ -98,7 +122,7 @@ def check_signable(credential: dict[str, Any]) -> list[str]:
         problems.append(f"$: the credential is {size} bytes of JSON, more than {CREDENTIAL_MAX_BYTES}")
     types = credential.get("type")
     known = [name for name in SCHEMA_FILES if isinstance(types, list) and name in types]
-    if len(known) != 1 or not _compiled(known[0]).is_valid(credential):
+    if len(known) != 1 or not _conforms(known[0], credential):
         problems += validate_credential(credential) or ["$: does not conform to its JSON Schema"]
     return problems
 
@@ -129,6 +153,8 @@ def validate_credential(credential: dict[str, Any]) -> list[str]:
     if len(known) != 1:
         expected = " or ".join(SCHEMA_FILES)
         return [f"$.type: expected exactly one of {expected} (with VerifiableCredential), got {_show(types)}"]
+    if _conforms(known[0], credential):  # the common case; a test holds the two validators in agreement
+        return []
     validator = _validator(known[0])
     errors = _leaves(validator.iter_errors(credential))
     return sorted({f"{error.json_path}: {_reason(error, validator.schema)}" for error in errors})

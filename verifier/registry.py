@@ -27,8 +27,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -84,6 +85,16 @@ class RegistryChecker:
     timeout: float = 5.0
     max_bytes: int = 16 * 1024
     lookup: Callable[[str], Mapping[str, Any] | None] | None = None
+    # one keep-alive session per thread: a seal check no longer opens a TLS connection to the site
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False
+            self._local.session = session
+        return session
 
     def check(self, credential: Mapping[str, Any], issuer: str) -> Check:
         cid = credential.get("id")
@@ -127,9 +138,7 @@ class RegistryChecker:
 
     def _entry(self, url: str, credential_id: str, issuer: str) -> Check | tuple[str, list[Any], str | None, str | None]:
         try:
-            with requests.Session() as session:
-                session.trust_env = False
-                response = session.get(url, timeout=self.timeout, allow_redirects=False, verify=self.verify_tls, stream=True)
+            with self._session().get(url, timeout=self.timeout, allow_redirects=False, verify=self.verify_tls, stream=True) as response:
                 body = response.raw.read(self.max_bytes + 1, decode_content=True)
         except requests.RequestException as err:
             return Check(NAME, "failed", "registry.unavailable", f"the ministry's registry could not be reached ({type(err).__name__}): not checked")

@@ -19,11 +19,21 @@ The key is found by its ``kid`` (8 bytes of the RFC 9679 thumbprint) among the a
 keys of the trusted issuers' DID documents: a seal of any other issuer fails as untrusted. When
 the signature fails and the archive is reachable, the archive check still runs, to name the
 fields that were changed.
+
+The archive check compares the seal with the seal content of the archived credential, whose holder
+binding is a scrypt (7 ms, ``docs/seal.md`` §5). A service passes :class:`ArchivedSeals`, which
+remembers that content by the SHA-256 of the archived document: a key made of what the archive holds,
+never of what a request says, so a request can only have the content of an issued credential
+computed, once per process, and a changed archived document is a new key.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -37,7 +47,7 @@ from shahada.schemas.seal.text import seal_bytes
 from shahada.verifier.checks import Resolver
 from shahada.verifier.result import Check, Checked
 
-__all__ = ["DECODE_CODES", "ArchiveLookup", "SealStatus", "SealVerification", "StaticResolver", "verify_seal", "with_status"]
+__all__ = ["DECODE_CODES", "ArchiveLookup", "ArchivedSeals", "SealStatus", "SealVerification", "StaticResolver", "verify_seal", "with_status"]
 
 SEAL_CHECKS: Final = ("decode", "key", "signature", "holder", "archive")
 DECODE_CODES: Final = frozenset({"seal.malformed", "seal.truncated", "seal.oversized", "seal.version"})
@@ -85,6 +95,44 @@ def with_status(result: SealVerification, registry: SealStatus | None) -> SealVe
     return dataclasses.replace(result, checks=(*result.checks, check), verified=result.verified and check.outcome != "failed")
 
 
+class ArchivedSeals:
+    """The seal content of archived credentials, remembered (see the module docstring): at most
+    ``max_entries``, the least recently used forgotten first. Thread-safe."""
+
+    def __init__(self, max_entries: int = 200_000) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self.max_entries = max_entries
+        self._contents: OrderedDict[bytes, SealContent] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def content(self, archived: Mapping[str, Any]) -> SealContent:
+        """``SealContent.from_credential(archived)``, computed once per archived document.
+
+        Raises:
+            SealFormatError: ``seal.malformed``, the archived credential cannot be sealed.
+        """
+        try:
+            text = json.dumps(archived, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):  # not JSON: computed, not remembered
+            return SealContent.from_credential(archived)
+        key = hashlib.sha256(text.encode()).digest()
+        with self._lock:
+            known = self._contents.get(key)
+            if known is not None:
+                self._contents.move_to_end(key)
+                return known
+        content = SealContent.from_credential(archived)  # outside the lock: the scrypt takes 7 ms
+        with self._lock:
+            self._contents[key] = content
+            while len(self._contents) > self.max_entries:
+                self._contents.popitem(last=False)
+        return content
+
+    def __len__(self) -> int:
+        return len(self._contents)
+
+
 class StaticResolver:
     """DID documents known in advance (the ministry's published ``did.json``), then a fallback."""
 
@@ -109,6 +157,7 @@ def verify_seal(
     resolver: Resolver,
     archive: ArchiveLookup | None = None,
     massar: str | None = None,
+    archived_seals: ArchivedSeals | None = None,
 ) -> SealVerification:
     """Verify a seal given as the text of its QR code (or the URL it is).
 
@@ -118,6 +167,8 @@ def verify_seal(
         resolver: resolves a trusted issuer's DID to its DID document.
         archive: looks a credential id up in the ministry's archive; None when it is not reachable.
         massar: a Code Massar to check against the seal's holder binding (typed from the paper).
+        archived_seals: remembers the archived credentials' seal content (a service's); None
+            computes it for this call.
 
     Returns:
         A :class:`SealVerification`; ``verified`` only if no check failed and the key, signature
@@ -151,7 +202,7 @@ def verify_seal(
                 else Check("holder", "failed", "holder.mismatch", "the Code Massar given is not the one the seal binds")
             )
         if archive is not None:
-            checks["archive"] = _check_archive(content, archive)
+            checks["archive"] = _check_archive(content, archive, archived_seals)
     ordered = tuple(checks.get(name) or _skipped(name, checks, archive is not None) for name in SEAL_CHECKS)
     required = {"decode", "key", "signature"}
     verified = all(c.outcome != "failed" for c in ordered) and all(checks.get(n, _SKIP).outcome == "passed" for n in required)
@@ -193,7 +244,7 @@ def _find_key(kid: bytes, trusted: frozenset[str], resolver: Resolver) -> tuple[
     )
 
 
-def _check_archive(content: SealContent, archive: ArchiveLookup) -> Check:
+def _check_archive(content: SealContent, archive: ArchiveLookup, archived_seals: ArchivedSeals | None) -> Check:
     try:
         archived = archive(content.credential_id)
     except Exception as err:
@@ -201,7 +252,7 @@ def _check_archive(content: SealContent, archive: ArchiveLookup) -> Check:
     if archived is None:
         return Check("archive", "failed", "archive.unknown", f"no issued credential {content.credential_id} in the archive")
     try:
-        expected = SealContent.from_credential(archived)
+        expected = archived_seals.content(archived) if archived_seals is not None else SealContent.from_credential(archived)
     except SealError as err:
         return Check("archive", "failed", "archive.mismatch", f"the archived credential cannot be compared: {err.message}")
     differences = expected.differences(content)

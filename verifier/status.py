@@ -17,6 +17,13 @@ For each ``BitstringStatusListEntry`` (§2.1) of the credential:
    is refused when served again;
 5. the bit at ``statusListIndex`` is read from the decoded ``encodedList`` (§3.1, §3.2 step 9).
 
+Step 3's verification (an RDF canonicalization of the whole list credential) and the decoding of
+step 5 are done once per fetched list, not once per credential: the outcome is remembered with the
+very document object the fetcher returned (held, so that its identity cannot be reused), for at most
+``VERIFIED_LIST_SECONDS`` (the DID documents' cache time: a key taken out is noticed as soon), and
+only when the list verified. Steps 1, 2, 4 — trust of the origin, the ``ttl``, the validity window
+and the newest list seen — run on every check.
+
 Failure codes (stable): ``status.revoked``, ``status.suspended`` (a set bit), ``status.unavailable``
 (a list could not be fetched: the check could not be completed, never "valid"), ``status.stale`` (no
 fresh list: expired, without a validity window, or older than one already seen; like
@@ -205,6 +212,15 @@ def _moment(value: Any) -> dt.datetime | None:
 
 
 ListVerifier = Callable[[Mapping[str, Any]], tuple[bool, str]]  # list credential → (verified, why not)
+VERIFIED_LIST_SECONDS = 300.0  # how long a verified list object's outcome is remembered (see the module docstring)
+_VERIFIED_LISTS = 256  # at most that many lists remembered
+
+
+@dataclass(frozen=True, slots=True)
+class _VerifiedList:
+    document: Mapping[str, Any]  # held: its id() cannot be given to another object meanwhile
+    bits: Bitstring
+    until: float  # time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -225,6 +241,24 @@ class StatusChecker:
     verify_list: ListVerifier
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     seen: SeenLists = field(default_factory=MemorySeenLists)
+    _verified: dict[int, _VerifiedList] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def _remembered(self, document: Mapping[str, Any]) -> Bitstring | None:
+        with self._lock:
+            known = self._verified.get(id(document))
+            if known is not None and known.document is document and known.until > time.monotonic():
+                return known.bits
+        return None
+
+    def _remember(self, document: Mapping[str, Any], bits: Bitstring) -> None:
+        with self._lock:
+            now = time.monotonic()
+            for key in [k for k, v in self._verified.items() if v.until <= now]:
+                del self._verified[key]
+            if len(self._verified) >= _VERIFIED_LISTS:
+                del self._verified[next(iter(self._verified))]
+            self._verified[id(document)] = _VerifiedList(document, bits, now + VERIFIED_LIST_SECONDS)
 
     def check(self, credential: Mapping[str, Any], issuer: str) -> Check:
         """The ``status`` check of one credential whose signature already passed."""
@@ -266,9 +300,11 @@ class StatusChecker:
         fresh = self._freshness(document, url, purpose)
         if isinstance(fresh, Check):
             return fresh
-        verified, why = self.verify_list(document)
-        if not verified:
-            return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url} is rejected: {why}")
+        bits = self._remembered(document)
+        if bits is None:
+            verified, why = self.verify_list(document)
+            if not verified:
+                return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url} is rejected: {why}")
         known = self.seen.newest(url)  # compared once the list is known to be the issuer's
         if known is not None and (fresh[0] < known[0] or (fresh[0] == known[0] and fresh[1] != known[1])):
             return Check(
@@ -278,7 +314,9 @@ class StatusChecker:
             )
         self.seen.remember(url, fresh)
         try:
-            bits = Bitstring.decode(document["credentialSubject"]["encodedList"], min_bits=MIN_BITS)
+            if bits is None:
+                bits = Bitstring.decode(document["credentialSubject"]["encodedList"], min_bits=MIN_BITS)
+                self._remember(document, bits)
             value = bits.get(int(index_text))
         except StatusError as err:
             return Check(NAME, "failed", "status.list_invalid", f"the {purpose} list {url}: {err.message}")

@@ -13,14 +13,23 @@ What is detected, with stable codes:
   operations produced (e.g. a revocation bit cleared by hand, an issued row set back to pending);
 - ``archive.unrecorded`` — an issued credential no audited issuance accounts for;
 - ``status.list_mismatch`` — a published status list says otherwise than the archive's entries.
+
+With ``processes`` > 1 the per-credential work (parsing the stored document, its two digests and
+its signature) runs in that many worker processes (``spawn``: nothing of a threaded parent is
+forked), ``BATCH`` credentials a task and at most two tasks a worker in flight, while this process
+streams the rows, keeps the order and reports progress; the problems found are the same, in the
+same order. ``verify`` is then sent to each worker once, so it must pickle (no closure).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +40,7 @@ from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow
 from shahada.status.bitstring import Bitstring
 
 PROGRESS_EVERY = 200  # credentials between two progress calls
+BATCH: Final = 100  # credentials per task of a worker process
 Verify = Callable[[dict[str, Any]], tuple[bool, str]]  # a stored credential → (verified, why not)
 
 
@@ -46,6 +56,81 @@ class _Expected:
     imports: dict[int, str]  # import id → recordsSha256
     documents: dict[str, str]  # credential id → SHA-256 of the signed document
     bits: dict[tuple[str, str], bool]  # (credential id, purpose) → value
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """An issued credential's row, as a worker checks it."""
+
+    id: str
+    document: str  # the stored JSON text
+    recorded: str | None  # the SHA-256 its audited issuance recorded
+    record_digest: str
+
+
+_NOT_ISSUED: Final[tuple[Problem, ...]] = ()  # a row that is not issued: counted, nothing to check
+_verify: list[Verify | None] = []  # a worker's verify, set once by _start_worker
+
+
+def _check_one(stored: _Stored, verify: Verify | None) -> list[Problem]:
+    from shahada.issuer.issuance import record_digest
+
+    problems: list[Problem] = []
+    document = json.loads(stored.document)
+    if stored.recorded is None:
+        problems.append(Problem("archive.unrecorded", stored.id, "issued, but no audited issuance records it"))
+    elif document_sha256(document) != stored.recorded:
+        problems.append(Problem("archive.document_altered", stored.id, "the stored credential differs from the one issued"))
+    if record_digest(document) != stored.record_digest:
+        problems.append(Problem("archive.digest_mismatch", stored.id, "the stored record digest is not the document's"))
+    if verify is not None:
+        verified, why = verify(document)
+        if not verified:
+            problems.append(Problem("archive.signature_invalid", stored.id, f"the stored credential does not verify: {why}"))
+    return problems
+
+
+def _start_worker(verify: Verify | None) -> None:
+    _verify[:] = [verify]
+
+
+def _check_batch(batch: list[_Stored]) -> list[list[Problem]]:
+    return [_check_one(stored, _verify[0]) for stored in batch]
+
+
+def _checked(items: Iterable[Problem | _Stored | tuple[Problem, ...]], verify: Verify | None, processes: int) -> Iterator[Problem | list[Problem] | tuple[Problem, ...]]:
+    """For each item in order: a Problem as it is, a credential's problems (a list, maybe empty), a
+    row not issued as ``_NOT_ISSUED``; the credentials checked in ``processes`` worker processes."""
+    if processes <= 1:
+        for item in items:
+            yield _check_one(item, verify) if isinstance(item, _Stored) else item
+        return
+    pending: deque[tuple[list[Problem | _Stored | tuple[Problem, ...]], Future[list[list[Problem]]]]] = deque()
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(verify,)) as pool:
+
+        def submit(group: list[Problem | _Stored | tuple[Problem, ...]]) -> None:
+            pending.append((group, pool.submit(_check_batch, [g for g in group if isinstance(g, _Stored)])))
+
+        def drain() -> Iterator[Problem | list[Problem] | tuple[Problem, ...]]:
+            group, future = pending.popleft()
+            results = iter(future.result())
+            for item in group:
+                yield next(results) if isinstance(item, _Stored) else item
+
+        group: list[Problem | _Stored | tuple[Problem, ...]] = []
+        stored = 0
+        for item in items:
+            group.append(item)
+            stored += isinstance(item, _Stored)
+            if stored >= BATCH:
+                submit(group)
+                group, stored = [], 0
+                while len(pending) >= 2 * processes:
+                    yield from drain()
+        if group:
+            submit(group)
+        while pending:
+            yield from drain()
 
 
 def _replay(audit: AuditLog) -> _Expected:
@@ -68,6 +153,7 @@ def check_archive(
     status: StatusStore | None,
     verify: Verify | None,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
 ) -> Iterator[Problem]:
     """Every alteration found, as :class:`Problem` s (none: the archive is intact).
 
@@ -75,9 +161,8 @@ def check_archive(
         verify: checks each issued credential's signature; None skips that (faster) check.
         progress: called with (credentials checked, credentials in the archive) every
             ``PROGRESS_EVERY`` credentials and at the end.
+        processes: worker processes for the per-credential checks (1: in this process).
     """
-    from shahada.issuer.issuance import record_digest
-
     for problem in audit.verify_chain():
         yield Problem(problem.code, f"audit:{problem.seq}", problem.message)
     expected = _replay(audit)
@@ -86,28 +171,27 @@ def check_archive(
     total = archive.count() if progress is not None else 0
     checked = 0
     with Session(archive.engine) as session:
-        for row in session.scalars(select(CredentialRow).order_by(CredentialRow.id)).yield_per(1000):
+
+        def rows() -> Iterator[Problem | _Stored | tuple[Problem, ...]]:
+            for row in session.scalars(select(CredentialRow).order_by(CredentialRow.id)).yield_per(1000):
+                by_import.setdefault(row.import_id, []).append((row.id, row.record_digest))
+                recorded = expected.documents.get(row.id)
+                if row.status != ISSUED:
+                    if recorded is not None:
+                        yield Problem("archive.status_mismatch", row.id, f"recorded as issued but its row says {row.status!r}")
+                    yield _NOT_ISSUED
+                    continue
+                seen.add(row.id)
+                yield _Stored(row.id, row.document, recorded, row.record_digest)
+
+        for found in _checked(rows(), verify, processes):
+            if isinstance(found, Problem):
+                yield found
+                continue
             checked += 1
             if progress is not None and (checked % PROGRESS_EVERY == 0 or checked == total):
                 progress(checked, total)
-            by_import.setdefault(row.import_id, []).append((row.id, row.record_digest))
-            recorded = expected.documents.get(row.id)
-            if row.status != ISSUED:
-                if recorded is not None:
-                    yield Problem("archive.status_mismatch", row.id, f"recorded as issued but its row says {row.status!r}")
-                continue
-            seen.add(row.id)
-            document = json.loads(row.document)
-            if recorded is None:
-                yield Problem("archive.unrecorded", row.id, "issued, but no audited issuance records it")
-            elif document_sha256(document) != recorded:
-                yield Problem("archive.document_altered", row.id, "the stored credential differs from the one issued")
-            if record_digest(document) != row.record_digest:
-                yield Problem("archive.digest_mismatch", row.id, "the stored record digest is not the document's")
-            if verify is not None:
-                verified, why = verify(document)
-                if not verified:
-                    yield Problem("archive.signature_invalid", row.id, f"the stored credential does not verify: {why}")
+            yield from found
         for import_id, digests in by_import.items():
             recorded_import = expected.imports.get(import_id)
             if recorded_import is not None and records_sha256(digests) != recorded_import:

@@ -30,10 +30,11 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Integer, String, Text, and_, delete, insert, or_, select, update
+from sqlalchemy import Boolean, Index, Integer, String, Text, and_, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -57,6 +58,8 @@ from shahada.status.lists import (
     status_entry,
 )
 
+SET_BITS = "value = true"  # the partial index's condition, repeated word for word by the queries that use it
+
 
 class StatusCounter(Base):
     __tablename__ = "status_counters"
@@ -66,6 +69,10 @@ class StatusCounter(Base):
 
 class StatusEntryRow(Base):
     __tablename__ = "status_entries"
+    # the set bits of each list (migration 0004): publishing reads them, not the list's every entry
+    __table_args__ = (
+        Index("ix_status_entries_set_bits", "purpose", "list_number", "bit", sqlite_where=text(SET_BITS), postgresql_where=text(SET_BITS)),
+    )
     credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
     list_number: Mapped[int] = mapped_column(Integer, index=True)
@@ -155,13 +162,28 @@ class StatusStore:
 
     # --- allocation ------------------------------------------------------------------------------
 
-    def _position(self, purpose: str, counter: int) -> tuple[int, int]:
-        number, offset = divmod(counter, LIST_SIZE)
+    def _permutation(self, purpose: str, number: int) -> IndexPermutation:
         key = (purpose, number)
         permutation = self._permutations.get(key)
         if permutation is None:
             permutation = self._permutations[key] = IndexPermutation(_permutation_key(self._secret, purpose, number), LIST_SIZE)
-        return number, permutation.permute(offset)
+        return permutation
+
+    def _position(self, purpose: str, counter: int) -> tuple[int, int]:
+        number, offset = divmod(counter, LIST_SIZE)
+        return number, self._permutation(purpose, number).permute(offset)
+
+    def _positions(self, purpose: str, first: int, count: int) -> list[tuple[int, int]]:
+        """The (list, bit) of counters ``first`` … ``first + count - 1``, a list's at a time."""
+        out: list[tuple[int, int]] = []
+        counter, end = first, first + count
+        while counter < end:
+            number, offset = divmod(counter, LIST_SIZE)
+            upto = min(end, (number + 1) * LIST_SIZE)
+            bits = self._permutation(purpose, number).permute_many(range(offset, offset + upto - counter))
+            out.extend((number, bit) for bit in bits)
+            counter = upto
+        return out
 
     def _insert_ignore(self, session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         dialect = self.engine.dialect.name
@@ -171,6 +193,22 @@ class StatusStore:
             session.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
         else:  # pragma: no cover - other databases: plain insert inside the same transaction
             session.execute(insert(table), rows)
+
+    def _insert_entries(self, session: Session, rows: list[tuple[str, str, int, int, bool]]) -> None:
+        """New status entries (credential id, purpose, list, bit, value) as the driver's own
+        ``executemany`` of plain tuples (PostgreSQL: ``COPY``): no ORM or per-row parameter
+        processing for 1.6 M rows."""
+        table = StatusEntryRow.__tablename__
+        connection = session.connection()
+        if self.engine.dialect.name == "postgresql" and self.engine.dialect.driver == "psycopg":  # COPY: several times executemany's speed
+            driver: Any = connection.connection.driver_connection
+            with driver.cursor() as cursor, cursor.copy(f"COPY {table} (credential_id, purpose, list_number, bit, value) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        statement = f"INSERT INTO {table} (credential_id, purpose, list_number, bit, value) VALUES ({', '.join([self._marker()] * 5)})"
+        for start in range(0, len(rows), 20_000):
+            connection.exec_driver_sql(statement, rows[start : start + 20_000])
 
     def allocate(self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES) -> dict[str, dict[str, tuple[int, int]]]:
         """A (list, bit) per credential and purpose, allocated once: ids already allocated keep theirs.
@@ -184,11 +222,15 @@ class StatusStore:
         result: dict[str, dict[str, tuple[int, int]]] = {cid: {} for cid in credential_ids}
         try:
             with self._sessions.begin() as session:
+                known = self._existing(session, credential_ids)
                 for purpose in purposes:
-                    known = self._existing(session, credential_ids, purpose)
-                    for cid, position in known.items():
-                        result[cid][purpose] = position
-                    fresh = [cid for cid in credential_ids if cid not in known]
+                    fresh: list[str] = list(credential_ids) if not known else []
+                    for cid in credential_ids if known else ():
+                        position = known.get((cid, purpose))
+                        if position is None:
+                            fresh.append(cid)
+                        else:
+                            result[cid][purpose] = position
                     if not fresh:
                         continue
                     self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
@@ -198,14 +240,11 @@ class StatusStore:
                         .values(next=StatusCounter.next + len(fresh))
                         .returning(StatusCounter.next)
                     ).scalar_one()
-                    rows: list[dict[str, Any]] = []
-                    for counter, cid in enumerate(fresh, start=end - len(fresh)):
-                        number, bit = self._position(purpose, counter)
-                        result[cid][purpose] = (number, bit)
-                        rows.append({"credential_id": cid, "purpose": purpose, "list_number": number, "bit": bit, "value": False})
-                    for start in range(0, len(rows), 2000):
-                        session.execute(insert(StatusEntryRow), rows[start : start + 2000])
-                    numbers = sorted({int(row["list_number"]) for row in rows})
+                    positions = self._positions(purpose, end - len(fresh), len(fresh))
+                    for cid, position in zip(fresh, positions, strict=True):
+                        result[cid][purpose] = position
+                    self._insert_entries(session, [(cid, purpose, number, bit, False) for cid, (number, bit) in zip(fresh, positions, strict=True)])
+                    numbers = sorted({number for number, _ in positions})
                     self._insert_ignore(
                         session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]
                     )
@@ -213,16 +252,20 @@ class StatusStore:
             raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
         return result
 
-    @staticmethod
-    def _existing(session: Session, ids: Sequence[str], purpose: str) -> dict[str, tuple[int, int]]:
-        found: dict[str, tuple[int, int]] = {}
+    def _marker(self) -> str:
+        return "?" if self.engine.dialect.paramstyle in ("qmark", "numeric") else "%s"
+
+    def _existing(self, session: Session, ids: Sequence[str]) -> dict[tuple[str, str], tuple[int, int]]:
+        """(credential id, purpose) → (list, bit) of the entries ``ids`` already have (the driver's
+        own queries, 500 ids each: no statement compiled per chunk)."""
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        connection = session.connection()
+        table = StatusEntryRow.__tablename__
         for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            query = select(StatusEntryRow.credential_id, StatusEntryRow.list_number, StatusEntryRow.bit).where(
-                StatusEntryRow.purpose == purpose, StatusEntryRow.credential_id.in_(chunk)
-            )
-            for cid, number, bit in session.execute(query):
-                found[cid] = (number, bit)
+            chunk = tuple(ids[start : start + 500])
+            statement = f"SELECT credential_id, purpose, list_number, bit FROM {table} WHERE credential_id IN ({', '.join([self._marker()] * len(chunk))})"
+            for cid, purpose, number, bit in connection.exec_driver_sql(statement, chunk):
+                found[(cid, purpose)] = (number, bit)
         return found
 
     def attach(self, planned: Sequence[PlannedCredential], purposes: Sequence[Purpose] = PURPOSES) -> list[PlannedCredential]:
@@ -322,15 +365,22 @@ class StatusStore:
         return [(p, n, r, f) for p, n, r, f in rows]
 
     def bits(self, purpose: str, number: int) -> Bitstring:
-        bits = Bitstring(LIST_SIZE)
+        return self.bits_of([(purpose, number)])[(purpose, number)]
+
+    def bits_of(self, lists: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Bitstring]:
+        """The bits of several lists, read in one query per purpose."""
+        found = {key: Bitstring(LIST_SIZE) for key in lists}
+        numbers: dict[str, list[int]] = {}
+        for purpose, number in lists:
+            numbers.setdefault(purpose, []).append(number)
         with self._sessions() as session:
-            for (bit,) in session.execute(
-                select(StatusEntryRow.bit).where(
-                    StatusEntryRow.purpose == purpose, StatusEntryRow.list_number == number, StatusEntryRow.value.is_(True)
-                )
-            ):
-                bits.set(bit, True)
-        return bits
+            connection = session.connection()
+            for purpose, wanted in numbers.items():
+                marks = ", ".join([self._marker()] * len(wanted))
+                statement = f"SELECT list_number, bit FROM {StatusEntryRow.__tablename__} WHERE purpose = {self._marker()} AND list_number IN ({marks}) AND {SET_BITS}"
+                for number, bit in connection.exec_driver_sql(statement, (purpose, *wanted)):
+                    found[(purpose, number)].set(bit, True)
+        return found
 
     def publish(
         self,
@@ -340,6 +390,7 @@ class StatusStore:
         now: Callable[[], dt.datetime],
         extra_contexts: tuple[str, ...] = (),
         progress: Callable[[int, int], None] | None = None,
+        concurrency: int = 4,
     ) -> list[tuple[str, int]]:
         """Re-sign every list with pending changes (changes are batched per list), and every list
         whose validity window is half gone, even unchanged; no other.
@@ -347,13 +398,19 @@ class StatusStore:
         The revision is read *before* the bits: a change committed while signing leaves the list
         pending, for the next call. Each new list's ``validFrom`` is later than the stored one's, and
         a list is stored only over an older revision or an older ``validFrom`` of the same revision,
-        so two publishers racing never put an older list back. Returns the (purpose, number) lists
-        published; ``progress`` is called with (lists published, lists due) after each one.
+        so two publishers racing never put an older list back. The bits of every due list are read
+        in one query per purpose, and up to ``concurrency`` lists are signed at once (the signer
+        must allow it, as the agent does); each list is stored as soon as it is signed. Returns the
+        (purpose, number) lists published, in order; ``progress`` is called with (lists published,
+        lists due) after each one.
         """
-        published: list[tuple[str, int]] = []
         due = self.due_lists(now())
-        for purpose, number, revision, previous in due:
-            bits = self.bits(purpose, number)
+        if not due:
+            return []
+        bits = self.bits_of([(purpose, number) for purpose, number, _, _ in due])
+
+        def sign(item: tuple[str, int, int, dt.datetime | None]) -> tuple[str, int, int, dict[str, Any], dt.datetime, dt.datetime]:
+            purpose, number, revision, previous = item
             url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
             moment = now().astimezone(dt.UTC)
             valid_from = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # validFrom carries milliseconds
@@ -361,35 +418,44 @@ class StatusStore:
                 valid_from = previous + dt.timedelta(milliseconds=1)  # strictly newer than what verifiers may have seen
             valid_until = valid_from + self.validity
             unsigned = list_credential(
-                url=url, issuer=issuer, purpose=purpose, bits=bits, valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
+                url=url, issuer=issuer, purpose=purpose, bits=bits[(purpose, number)], valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
                 ttl_ms=self.ttl_ms, extra_contexts=extra_contexts,
             )
-            signed = signer.sign(unsigned)
-            body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
-            etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
-            with self._sessions.begin() as session:
-                session.execute(
-                    update(StatusListRow)
-                    .where(
-                        StatusListRow.purpose == purpose,
-                        StatusListRow.number == number,
-                        or_(
-                            StatusListRow.published_revision < revision,
-                            and_(
-                                StatusListRow.published_revision == revision,
-                                or_(StatusListRow.valid_from.is_(None), StatusListRow.valid_from < valid_from),
-                            ),
-                        ),
-                    )
-                    .values(
-                        document=body, etag=etag, published_revision=revision, published_at=now(),
-                        valid_from=valid_from, valid_until=valid_until,
-                    )
-                )
-            published.append((purpose, number))
-            if progress is not None:
-                progress(len(published), len(due))
+            return purpose, number, revision, signer.sign(unsigned), valid_from, valid_until
+
+        published: list[tuple[str, int]] = []
+        with ThreadPoolExecutor(max(1, min(concurrency, len(due))), thread_name_prefix="shahada-status-sign") as pool:
+            for purpose, number, revision, signed, valid_from, valid_until in pool.map(sign, due):
+                self._store_list(purpose, number, revision, signed, valid_from, valid_until, now())
+                published.append((purpose, number))
+                if progress is not None:
+                    progress(len(published), len(due))
         return published
+
+    def _store_list(
+        self, purpose: str, number: int, revision: int, signed: dict[str, Any], valid_from: dt.datetime, valid_until: dt.datetime, at: dt.datetime
+    ) -> None:
+        body = json.dumps(signed, ensure_ascii=False, sort_keys=True)
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        with self._sessions.begin() as session:
+            session.execute(
+                update(StatusListRow)
+                .where(
+                    StatusListRow.purpose == purpose,
+                    StatusListRow.number == number,
+                    or_(
+                        StatusListRow.published_revision < revision,
+                        and_(
+                            StatusListRow.published_revision == revision,
+                            or_(StatusListRow.valid_from.is_(None), StatusListRow.valid_from < valid_from),
+                        ),
+                    ),
+                )
+                .values(
+                    document=body, etag=etag, published_revision=revision, published_at=at,
+                    valid_from=valid_from, valid_until=valid_until,
+                )
+            )
 
     def publish_registry(self, sign: RecordSigner, *, issuer: str, now: Callable[[], dt.datetime], batch: int = 500) -> int:
         """Sign the registry record of every issued credential that has none (new, or whose record

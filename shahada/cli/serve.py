@@ -194,10 +194,21 @@ def serve_issuer(host: str, port: int) -> None:
 @serve.command("verifier")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
 @click.option("--port", default=8081, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
-@click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
-def serve_verifier(host: str, port: int, threads: int) -> None:
+@click.option("--threads", default=4, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads (of each process)")
+@click.option(
+    "--processes", default=1, type=click.IntRange(1, 64), show_default=True,
+    help="service processes serving the same port, each with its own worker processes (one per core)",
+)
+def serve_verifier(host: str, port: int, threads: int, processes: int) -> None:
     """The public verifier: pages (ar, fr, en), QR URLs, the W3C VC API and, with [verifier]
     public_url, OpenID4VP requests (no agent needed)."""
+    if processes == 1:
+        _serve_verifier(host, port, threads)
+    else:
+        _serve_processes(host, port, processes, lambda sock, first: _serve_verifier(host, port, threads, sock=sock, announce=first), "verifier")
+
+
+def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True) -> None:
     import os
 
     from shahada.config import load_settings
@@ -205,14 +216,84 @@ def serve_verifier(host: str, port: int, threads: int) -> None:
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ) as verifier:
-        server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
+        if sock is None:
+            server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
+        else:
+            from shahada.common.wsgi import WaitressServer
+
+            server = WaitressServer(verifier.app, threads=threads, ident="shahada-verifier", limits=verifier.server_limits, sock=sock)
         if verifier.service.workers is not None:
             verifier.service.workers.start()
             signal.signal(signal.SIGTERM, _stop_first(verifier.service.workers.close))
-        click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
-        click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
-        click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
+        if announce:
+            if sock is None:
+                click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
+            click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
+            click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
         _serve_until_stopped(server)
+    if announce:
+        click.echo("stopped.", err=True)
+
+
+def _serve_processes(host: str, port: int, count: int, child: Callable[[Any, bool], None], name: str) -> None:
+    """``count`` child processes serving one listening socket (the kernel hands each connection to
+    one of them), so that a service uses every core; the parent only waits. SIGTERM or Ctrl-C stop
+    them all; a child that ends on its own ends the others (exit 1). The children are forked before
+    this process starts any thread."""
+    import os
+
+    from shahada.common.wsgi import listening_socket
+
+    with _exit_on_error(host, port):
+        try:
+            sock = listening_socket(host, port)
+        except OSError as err:
+            raise _bind_error(host, port, err) from err
+    url = f"http://{host}:{sock.getsockname()[1]}"
+    children: list[int] = []
+    for index in range(count):
+        pid = os.fork()
+        if pid == 0:  # the child: serve, then leave without running the parent's exit handlers
+            code = 1
+            try:
+                child(sock, index == 0)
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+            except KeyboardInterrupt:
+                code = 0
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    sock.close()
+    click.echo(f"{name}: {url}/ (pages), POST {url}/credentials/verify, {url}/openapi.json; {count} processes", err=True)
+    sys.stderr.flush()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    failed = False
+    try:
+        pid, status = os.wait()
+        children.remove(pid)
+        failed = True
+    except KeyboardInterrupt:
+        pass
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except (ChildProcessError, KeyboardInterrupt):
+            pass
+    if failed:
+        click.echo(f"error [serve.process]: a {name} process ended; the others are stopped", err=True)
+        sys.exit(1)
     click.echo("stopped.", err=True)
 
 
@@ -273,20 +354,38 @@ def serve_console(host: str, port: int, threads: int) -> None:
 @serve.command("public")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (terminate TLS in front of it)")
 @click.option("--port", default=8443, type=click.IntRange(0, 65535), show_default=True, help="0: a free port")
-@click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads")
-def serve_public(host: str, port: int, threads: int) -> None:
+@click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True, help="waitress worker threads (of each process)")
+@click.option(
+    "--processes", default=1, type=click.IntRange(1, 64), show_default=True,
+    help="processes serving the same port, each with its own worker processes (one per core)",
+)
+def serve_public(host: str, port: int, threads: int, processes: int) -> None:
     """The ministry's public origin (production): the DID document, contexts, schemas, status lists,
     registry AND the verifier (pages, the printed QR codes' /V/, the VC API), at https://<did_web_host>
     behind a TLS proxy. No agent needed."""
+    if processes == 1:
+        _serve_public(host, port, threads)
+    else:
+        _serve_processes(host, port, processes, lambda sock, first: _serve_public(host, port, threads, sock=sock, announce=first), "public origin")
+
+
+def _serve_public(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True) -> None:
     from shahada.config import load_settings
     from shahada.services import installation_public
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _exit_on_error(host, port), installation_public(load_settings()) as public:
-        server = _listen(public.app, host=host, port=port, threads=threads, ident="shahada-public")
-        click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
-        click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
-        click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
-        click.echo("look-up by document number and birth date: /lookup, POST /documents/status; share links: /shares?url=", err=True)
+        if sock is None:
+            server = _listen(public.app, host=host, port=port, threads=threads, ident="shahada-public")
+        else:
+            from shahada.common.wsgi import WaitressServer
+
+            server = WaitressServer(public.app, threads=threads, ident="shahada-public", sock=sock)
+        if announce:
+            click.echo(f"public origin {public.origin}: served at {server.url}/ (terminate TLS in front of it)", err=True)
+            click.echo(f"DID document {public.origin}{public.did_path}, status lists /status/…, registry /registry/…", err=True)
+            click.echo(f"verifier: pages /, printed QR codes {public.seal_base_url}<seal>, VC API POST /credentials/verify", err=True)
+            click.echo("look-up by document number and birth date: /lookup, POST /documents/status; share links: /shares?url=", err=True)
         _serve_until_stopped(server)
-    click.echo("stopped.", err=True)
+    if announce:
+        click.echo("stopped.", err=True)

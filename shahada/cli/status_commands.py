@@ -8,15 +8,22 @@ is persisted and ``shahada status publish`` (or the next change) publishes it.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from shahada.common.errors import ShahadaError
 from shahada.status.errors import StatusError
 from shahada.status.lists import Purpose
+
+if TYPE_CHECKING:
+    from shahada.did.document import DIDDocument
+    from shahada.schemas.loader import PinnedDocumentLoader
 
 _VERBS: dict[tuple[str, bool], tuple[str, str]] = {
     ("revocation", True): ("revoke", "revoked"),
@@ -143,7 +150,11 @@ def register_archive_commands(main: click.Group) -> None:
 
     @archive.command("verify")
     @click.option("--no-signatures", is_flag=True, help="skip re-verifying every signature (faster)")
-    def archive_verify(no_signatures: bool) -> None:
+    @click.option(
+        "--processes", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1, 64),
+        help="worker processes checking the credentials (1: none, all in this process)",
+    )
+    def archive_verify(no_signatures: bool, processes: int) -> None:
         """Re-check the audit trail's hash chain, every issued credential against what its issuance
         recorded and its signature, and every status bit. Exit 0 intact, 1 alterations found."""
         from shahada.cli.common import Progress, _fail, _settings
@@ -159,16 +170,15 @@ def register_archive_commands(main: click.Group) -> None:
             archive_db = open_archive(settings.archive_url)
             try:
                 with LocalSite(settings):
-                    verifier = make_verifier(settings, ministry_did_of(settings))
-
-                    def verify(document: dict[str, Any]) -> tuple[bool, str]:
-                        result = verifier.verify_without_status(document)
-                        return result.verified, "; ".join(f"{c.name}: {c.code}" for c in result.errors)
-
+                    ministry = ministry_did_of(settings)
+                    verifier = make_verifier(settings, ministry)
+                    # the ministry's DID document, resolved once here: the workers verify offline with it
+                    documents = {ministry: verifier.resolver.resolve(ministry)} if ministry is not None and not no_signatures else {}
+                    verify = ArchiveSignatures(verifier.loader, documents, verifier.trusted_issuers)
                     problems = list(
                         check_archive(
                             archive_db, AuditLog(archive_db.engine), status_store(settings, archive_db), None if no_signatures else verify,
-                            progress=Progress("checking credentials"),
+                            progress=Progress("checking credentials"), processes=processes,
                         )
                     )
             finally:
@@ -181,3 +191,36 @@ def register_archive_commands(main: click.Group) -> None:
             click.echo(f"{len(problems)} alteration(s) found", err=True)
             sys.exit(1)
         click.echo("archive intact: audit chain, credentials, signatures and status bits check out")
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSignatures:
+    """``archive verify``'s signature check of one stored credential (every check but status),
+    offline with the DID documents resolved before: it pickles, for the worker processes."""
+
+    loader: PinnedDocumentLoader
+    did_documents: Mapping[str, DIDDocument]
+    trusted_issuers: frozenset[str]
+
+    def __call__(self, document: dict[str, Any]) -> tuple[bool, str]:
+        from shahada.verifier.seal import StaticResolver
+        from shahada.verifier.verify import verify_credential
+
+        result = verify_credential(
+            document, document_loader=self.loader, resolver=StaticResolver(self.did_documents),
+            trusted_issuers=self.trusted_issuers, now=dt.datetime.now(dt.UTC),
+        )
+        return result.verified, "; ".join(f"{c.name}: {c.code}" for c in result.errors)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a DIDDocument's relationships are a read-only mapping, which does not pickle
+        documents = {did: (d.id, d.verification_methods, dict(d.relationships)) for did, d in self.did_documents.items()}
+        return (_archive_signatures, (self.loader, documents, self.trusted_issuers))
+
+
+def _archive_signatures(loader: PinnedDocumentLoader, documents: dict[str, tuple[Any, ...]], trusted: frozenset[str]) -> ArchiveSignatures:
+    from types import MappingProxyType
+
+    from shahada.did.document import DIDDocument
+
+    parsed = {did: DIDDocument(doc_id, methods, MappingProxyType(relationships)) for did, (doc_id, methods, relationships) in documents.items()}
+    return ArchiveSignatures(loader, parsed, trusted)

@@ -238,3 +238,46 @@ def test_the_compiled_schema_agrees_with_the_verifiers(cases: dict[str, Any]) ->
     assert len(documents) > len(TRANSCRIPT_TAMPERING)
     for document in documents:
         assert check_signable(document) == validate_credential(document)
+
+
+# --- the verifier's fast answer (jsonschema-rs) never changes what validate_credential says ------------
+
+EDGE_VALUES: list[tuple[str, Any]] = [
+    ("validFrom", "2025-07-15t10:00:00z"),  # jsonschema-rs' own date-time takes a lowercase t and z
+    ("validFrom", "2016-12-31T23:59:60Z"),  # and a leap second
+    ("validFrom", "2025-07-15T10:00:00Z\n"),
+    ("credentialSubject.birthDate", "2007-02-30"),
+    ("credentialSubject.birthDate", "20070203"),
+    ("credentialSubject.birthDate", "٢٠٠٧-٠٢-٠٣"),  # Arabic-Indic digits: Python's \\d would take them
+    ("credentialSubject.massarCode", "R123456789\n"),  # Python's $ matches before a final newline
+    ("credentialSubject.massarCode", "R١٢٣٤٥٦٧٨٩"),
+    ("credentialSubject.generalAverage", "15.50\n"),
+    ("credentialSubject.result.0.coefficient", True),
+    ("credentialSubject.result.0.coefficient", 4.0),
+    ("credentialSubject.result.0.coefficient", 10**30),
+    ("credentialSubject.result.0.mark", float("nan")),
+    ("credentialSubject.familyName.0.@value", " Alami"),
+    ("credentialSubject.familyName.0.@value", "Alami\n"),
+    ("credentialSubject.familyName.0.@value", "Al\nami"),
+]
+
+
+def test_the_fast_answer_is_the_python_validators(cases: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate_credential answers a conforming credential from jsonschema-rs: on every built,
+    tampered and edge-case credential (values where the two libraries' regular expressions and
+    formats differ), it says exactly what jsonschema alone says."""
+    import shahada.schemas.jsonschema as module
+
+    documents = [document for case in cases.values() for document in case.credentials().values()]
+    for _, mutation, _ in TRANSCRIPT_TAMPERING:
+        document = copy.deepcopy(cases["option-fr"].build("transcript"))
+        mutation(document)
+        documents.append(document)
+    for path, value in EDGE_VALUES:
+        document = copy.deepcopy(cases["option-fr"].build("transcript"))
+        setter(path, value)(document)
+        documents.append(document)
+    fast = [validate_credential(document) for document in documents]
+    assert sum(1 for problems in fast if problems) > len(TRANSCRIPT_TAMPERING)
+    monkeypatch.setattr(module, "_conforms", lambda credential_type, credential: False)
+    assert [validate_credential(document) for document in documents] == fast

@@ -30,3 +30,37 @@ def test_refuses_counters_outside_the_domain_and_weak_keys() -> None:
         perm.permute(100)
     with pytest.raises(ValueError):
         IndexPermutation(secret=b"short", capacity=100)
+
+
+def _reference_permute(secret: bytes, capacity: int, counter: int) -> int:
+    """The definition, one HMAC-SHA256 per round and no tables (the module's first implementation)."""
+    import hashlib
+    import hmac
+
+    half = (max(2, (capacity - 1).bit_length()) + 1) // 2
+    mask = (1 << half) - 1
+
+    def feistel(value: int) -> int:
+        left, right = value >> half, value & mask
+        for round_no in range(8):
+            digest = hmac.new(secret, b"shahada-status-index:%d:%d" % (round_no, right), hashlib.sha256).digest()
+            left, right = right, left ^ (int.from_bytes(digest[:8], "big") & mask)
+        return (left << half) | right
+
+    value = feistel(counter)
+    while value >= capacity:
+        value = feistel(value)
+    return value
+
+
+@pytest.mark.parametrize("capacity", [2, 100, 10_000, 131_072, 131_072 * 4 + 3])
+def test_the_tables_give_the_positions_of_the_hmac_definition(capacity: int) -> None:
+    """Positions already handed out in an archive stay the ones a restarted issuer computes."""
+    secret = bytes(range(32))
+    perm = IndexPermutation(secret=secret, capacity=capacity)
+    counters = sorted({0, capacity - 1, *range(0, capacity, max(1, capacity // 300))})
+    expected = [_reference_permute(secret, capacity, c) for c in counters]
+    assert perm.permute_many(counters) == expected
+    assert [perm.permute(c) for c in counters] == expected
+    with pytest.raises(ValueError):
+        perm.permute_many([0, capacity])

@@ -76,3 +76,20 @@ def sign_credential(
         loader=loader,
     )
     return {**unsigned, "proof": [proof] if proof_as_list else proof}
+
+
+@dataclass(frozen=True)
+class LocalSigner:
+    """An issuer-side ``Signer`` (``sign(credential) → signed``) with a local key, for tests and
+    benchmarks that issue without an agent."""
+
+    key: LocalKey
+    verification_method: str
+    loader: DocumentLoader
+    suite: str = "eddsa-rdfc-2022"
+    created: datetime | str = "2025-07-01T00:00:00Z"
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        return sign_credential(
+            credential, suite=self.suite, key=self.key, verification_method=self.verification_method, created=self.created, loader=self.loader
+        )

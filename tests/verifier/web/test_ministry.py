@@ -93,6 +93,53 @@ def test_shahada_serve_verifier(ministry: Any) -> None:
     assert "stopped." in err
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_shahada_serve_verifier_in_two_processes(running_verifier: RunningVerifier) -> None:
+    """``--processes 2``: two service processes answer on one port, each verifying credentials and
+    seals in full; SIGTERM stops both."""
+    ministry = running_verifier.ministry
+    env = {**os.environ, "SHAHADA_HOME": str(ministry.settings.home), "PYTHONUNBUFFERED": "1"}
+    shahada = Path(sys.executable).parent / "shahada"
+    process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0", "--processes", "2"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        url = _wait_for_url(process)
+        servers = _children(process.pid)
+        assert len(servers) == 2
+        credential = running_verifier.diploma()
+        seal = running_verifier.seal_of(credential)
+        deadline = time.monotonic() + 120  # each process spawns its worker processes as it starts: slow on a loaded machine
+        while requests.post(url + "/credentials/verify", json={"verifiableCredential": credential}, timeout=120).status_code == 503:
+            assert time.monotonic() < deadline, "the worker processes did not start"
+            time.sleep(1)
+        for _ in range(8):  # new connections: the kernel hands them to either process
+            with requests.Session() as session:
+                assert session.get(url + "/healthz", timeout=30).json() == {"status": "ok"}
+                # (this session's documents are in the running verifier's archive, not the home's: the archive check may fail)
+                body = session.post(url + "/credentials/verify", json={"verifiableCredential": credential}, timeout=30).json()
+                checks = {c["name"]: c["outcome"] for c in body["checks"]}
+                assert checks["signature"] == checks["schema"] == checks["status"] == "passed" and "archive" in checks, checks
+                answer = session.post(url + "/seals/verify", json={"seal": seal}, timeout=30).json()
+                sealed = {c["name"]: c["outcome"] for c in answer["checks"]}
+                assert sealed["decode"] == sealed["key"] == sealed["signature"] == "passed" and "archive" in sealed, sealed
+        assert _children(process.pid) == servers
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "stopped." in err and not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text() for pid in servers)
+
+
 def test_sigterm_stops_the_verifier_with_a_request_stuck_in_a_worker(ministry: Any) -> None:
     """A PDF bomb that would take its worker half a minute (the work timeout raised to 300 s so
     that nothing else stops it): SIGTERM kills the worker, the stuck request gets a 503, and the

@@ -1,0 +1,64 @@
+"""Today's code, importable next to this branch's: the benchmarks' baseline in the same run.
+
+``baseline_env(ref)`` exports the commit ``ref`` (default: where this branch left ``main``) into a
+temporary folder laid out as the installed ``shahada`` package (``[tool.setuptools.package-dir]`` of
+that commit's pyproject.toml) and returns an environment whose ``PYTHONPATH`` puts it first: a
+subprocess started with it (``python -m shahada.cli …``, or ``python -c``) runs the old code with
+this virtual environment's libraries. The editable install's finder comes after ``sys.path``, so
+the exported tree wins.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def merge_base(ref: str = "main") -> str:
+    return subprocess.run(["git", "merge-base", "HEAD", ref], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def export(ref: str, into: Path) -> Path:
+    """The tree of ``ref`` under ``into``/pkg as the ``shahada`` package; returns ``into``/pkg."""
+    data = subprocess.run(["git", "archive", "--format=tar", ref], cwd=ROOT, check=True, capture_output=True).stdout
+    source = into / "src"
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(source, filter="data")
+    mapping: dict[str, str] = tomllib.loads((source / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    package = into / "pkg" / "shahada"
+    package.parent.mkdir(parents=True)
+    (source / mapping["shahada"]).rename(package)
+    for name, folder in mapping.items():
+        if name != "shahada":
+            (source / folder).rename(package / name.removeprefix("shahada."))
+    return package.parent
+
+
+def baseline_env(ref: str, into: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: this process's) running the code of ``ref`` (see the module docstring)."""
+    tree = export(ref, into)
+    base = dict(os.environ if env is None else env)
+    base["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [base.get("PYTHONPATH")])])
+    return base
+
+
+def downgraded_copy(database: Path, copy: Path, tree: Path) -> str:
+    """A copy of a SQLite archive at the newest schema revision the exported ``tree`` knows: the
+    revisions this branch adds only add indexes (0004: the set status bits), which today's code
+    does not read, so they are dropped from the copy. Returns the copy's URL."""
+    import sqlite3
+
+    known = sorted(p.name.split("_", 1)[0] for p in (tree / "shahada" / "migrations" / "versions").glob("[0-9]*.py"))[-1]
+    with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # the write-ahead log included
+    with sqlite3.connect(copy) as conn:
+        if conn.execute("select version_num from alembic_version").fetchone()[0] > known:
+            conn.execute("drop index if exists ix_status_entries_set_bits")
+            conn.execute("update alembic_version set version_num = ?", (known,))
+    return f"sqlite:///{copy}"
