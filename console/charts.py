@@ -16,21 +16,31 @@ from sqlalchemy.orm import Session
 
 from shahada.issuer.archive.store import ISSUED, CredentialRow, PrintedRow
 
-__all__ = ["COLOURS", "bars", "daily_counts", "latest_session"]
+__all__ = ["COLOURS", "bars", "daily_counts", "hbars", "latest_session"]
 
-COLOURS: Final = {"issued": "#006233", "printed": "#2f6db5", "delivered": "#8a5a00", "revoked": "#c1272d", "suspended": "#7a4fa0"}
+COLOURS: Final = {
+    "issued": "#006233", "printed": "#2f6db5", "delivered": "#8a5a00", "revoked": "#c1272d", "suspended": "#7a4fa0",
+    # verification outcomes and share-link accesses
+    "valid": "#006233", "invalid": "#7f1d1d", "incomplete": "#b7791f", "unusable": "#5c6670", "error": "#9aa3ab",
+    "served": "#2f6db5", "refused": "#c1272d",
+}
 
 
-def bars(groups: Sequence[str], series: Mapping[str, Sequence[int]], *, labels: Mapping[str, str], title: str, rtl: bool = False) -> str:
+def bars(
+    groups: Sequence[str], series: Mapping[str, Sequence[int]], *, labels: Mapping[str, str], title: str, rtl: bool = False, stacked: bool = False
+) -> str:
     """A grouped bar chart: one group per entry of ``groups``, one bar per series (its counts in
-    group order), each bar titled with ``labels``. Returns an ``<svg>`` element; the legend is the
-    page's (HTML, so that it wraps and follows the reading direction: ``.swatch.<series>``)."""
+    group order), each bar titled with ``labels``; ``stacked``: one bar per group, the series
+    stacked in it. Returns an ``<svg>`` element; the legend is the page's (HTML, so that it wraps
+    and follows the reading direction: ``.swatch.<series>``)."""
     width, height, top, bottom, side = 720, 260, 20, 40, 44
     names = list(series)
-    step = max(1, math.ceil(max([1, *(v for values in series.values() for v in values)]) / 4))
+    heights = [sum(series[n][g] for n in names) for g in range(len(groups))] if stacked else [v for values in series.values() for v in values]
+    step = max(1, math.ceil(max([1, *heights]) / 4))
     peak = 4 * step  # the scale's top: four whole steps
     slot = (width - 2 * side) / max(len(groups), 1)
-    bar = max(min((slot - 8) / max(len(names), 1), 28), 2)
+    per_group = 1 if stacked else max(len(names), 1)
+    bar = max(min((slot - 8) / per_group, 28), 2)
     plot = height - top - bottom
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart"><title>{escape(title)}</title>']
     for i in range(5):  # grid and scale
@@ -39,19 +49,49 @@ def bars(groups: Sequence[str], series: Mapping[str, Sequence[int]], *, labels: 
         parts.append(f'<line x1="{side}" x2="{width - side}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d5dade" stroke-width="1"/>')
         axis = f'x="{width - side + 6}" text-anchor="start"' if rtl else f'x="{side - 6}" text-anchor="end"'  # the scale on the reading side
         parts.append(f'<text {axis} y="{y + 4:.1f}" font-size="11" fill="#5c6670">{value}</text>')
+    every = max(1, math.ceil(len(groups) / 16))  # at most 16 group labels, so that they never overlap
     for g, group in enumerate(groups):
         position = len(groups) - 1 - g if rtl else g
-        x0 = side + position * slot + (slot - bar * len(names)) / 2
+        x0 = side + position * slot + (slot - bar * per_group) / 2
+        base = 0.0
         for s, name in enumerate(names):
             value = series[name][g]
             h = plot * value / peak
-            x = x0 + s * bar
+            x = x0 if stacked else x0 + s * bar
+            y = top + plot - base - h
+            base = base + h if stacked else 0.0
+            if stacked and not value:
+                continue
             parts.append(
-                f'<rect x="{x:.1f}" y="{top + plot - h:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" fill="{COLOURS.get(name, "#5c6670")}">'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" fill="{COLOURS.get(name, "#5c6670")}">'
                 f"<title>{escape(group)} · {escape(labels.get(name, name))}: {value}</title></rect>"
             )
-        cx = side + position * slot + slot / 2
-        parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" fill="#1d2125">{escape(group)}</text>')
+        if g % every == 0:
+            cx = side + position * slot + slot / 2
+            parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" fill="#1d2125">{escape(group)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def hbars(rows: Sequence[tuple[str, int]], *, title: str, rtl: bool = False, colour: str = "#c1272d") -> str:
+    """Horizontal bars, one per (label, count), longest first as given: the label on the reading
+    side, the count at the bar's end. Returns an ``<svg>`` element."""
+    width, row, label_width, gap = 720, 26, 260, 8
+    height = max(row * len(rows), row) + 4
+    plot = width - label_width - 2 * gap - 48
+    peak = max([1, *(n for _, n in rows)])
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart"><title>{escape(title)}</title>']
+    for i, (label, count) in enumerate(rows):
+        y = 2 + i * row
+        length = max(plot * count / peak, 1)
+        if rtl:
+            text_x, anchor, x, end, end_anchor = width - gap, "end", width - label_width - gap - length, width - label_width - 2 * gap - length, "end"
+        else:
+            text_x, anchor, x, end, end_anchor = gap, "start", label_width + gap, label_width + 2 * gap + length, "start"
+        shown = label if len(label) <= 40 else label[:39] + "…"
+        parts.append(f'<text x="{text_x}" y="{y + 17}" text-anchor="{anchor}" font-size="12" fill="#1d2125">{escape(shown)}<title>{escape(label)}</title></text>')
+        parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" fill="{colour}"><title>{escape(label)}: {count}</title></rect>')
+        parts.append(f'<text x="{end:.1f}" y="{y + 17}" text-anchor="{end_anchor}" font-size="12" fill="#1d2125">{count}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -36,7 +36,7 @@ from flask import Blueprint, Response, current_app, request
 from shahada.common.errors import ShahadaError
 from shahada.common.problems import problem
 from shahada.schemas.identifiers import normalize_document_number
-from shahada.verifier.web.api import client_address, read_body
+from shahada.verifier.web.api import client_address, read_body, service
 from shahada.verifier.web.display import format_date
 from shahada.verifier.web.errors import BadRequestError, VerifierServiceError
 from shahada.verifier.web.i18n import text
@@ -137,8 +137,15 @@ def look_up(query: LookupQuery, client: str) -> DocumentStatus:
     status_of, limiter = found
     if status_of is None:
         raise LookupUnavailableError("this verifier has no access to the ministry's records: look-up by number is not offered here")
-    limiter.take(client)
-    return status_of(query.number, query.birth_date)
+    traffic = service().traffic
+    try:
+        limiter.take(client)
+        status = status_of(query.number, query.birth_date)
+    except ShahadaError as err:
+        traffic.record("lookup", "error", err.code)
+        raise
+    traffic.record("lookup", status)
+    return status
 
 
 @bp.post("/documents/status")
