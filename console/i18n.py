@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Final
 
 from shahada.console.settings import LANGUAGES, Language
+from shahada.schemas.reference import Label, bundled_reference
 
-__all__ = ["LANGUAGE_NAMES", "direction", "has", "negotiate", "text"]
+__all__ = ["LANGUAGE_NAMES", "direction", "has", "negotiate", "reference_label", "text"]
 
 LANGUAGE_NAMES: Final[Mapping[Language, str]] = {"ar": "العربية", "fr": "Français"}
 
@@ -219,3 +220,24 @@ def negotiate(*, param: str | None, remembered: str | None, accepted: list[str],
             if code == lang:
                 return lang
     return default
+
+
+def reference_label(kind: str, code: str, lang: Language) -> str:
+    """The name of an academy, stream, decision or mention code in ``lang``, from the reference
+    data (``schemas/reference``); the code itself when it has none."""
+    reference = bundled_reference()
+    found: Label | None
+    if kind == "academy":
+        found = reference.academies.get(code)
+    elif kind == "stream":
+        stream = reference.streams.get(code)
+        found = stream.name if stream is not None else None
+    elif kind == "decision":
+        found = reference.decisions.get(code)
+    elif kind == "mention":
+        found = next((m.name for m in reference.mentions if m.code == code), None)
+    else:
+        found = None
+    if found is None:
+        return code
+    return found.ar if lang == "ar" else found.fr

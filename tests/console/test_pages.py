@@ -88,6 +88,28 @@ def test_a_pv_is_issued_only_after_someone_else_approves(setup: Setup) -> None:
     assert any(op == "nabil+aya" for op, _ in entries), entries[6:]  # issue_pv's own entries name both
 
 
+def test_the_summary_names_decisions_streams_and_academies_in_the_readers_language(setup: Setup) -> None:
+    from markupsafe import escape
+
+    from shahada.schemas.reference import bundled_reference
+
+    reference = bundled_reference()
+    operator = setup.client(setup.account("nabil", "national_operator"))
+    sid = upload(operator, setup.pv(8, seed=17))
+    for lang in ("fr", "ar"):
+        page = operator.get(f"/sessions/{sid}?lang={lang}").get_data(as_text=True)
+        for key in ("academy", "stream", "decision"):
+            table = re.search(rf'data-by="{key}">(.*?)</table>', page, re.S)
+            assert table, key
+            codes = re.findall(r'<tr data-code="([^"]+)">', table.group(1))
+            assert codes, key
+            for found in codes:
+                label = {"academy": reference.academies.get(found), "decision": reference.decisions.get(found)}.get(key) or reference.streams[found].name
+                name = label.ar if lang == "ar" else label.fr
+                assert f"{escape(name)} <span class=\"code\" dir=\"ltr\">{found}</span>" in table.group(1), (key, found)
+    assert '<td dir="auto">admis' not in page and "ناجح" in page
+
+
 def test_a_rejected_pv_cannot_be_approved_afterwards(setup: Setup) -> None:
     aya = setup.client(setup.account("aya", "approver"))
     nabil = setup.client(setup.account("nabil", "national_operator"))
