@@ -154,6 +154,10 @@ CATALOGUE: Final[Mapping[str, tuple[str, str]]] = {  # (ar, fr)
     "docs.state.superseded": ("مستبدلة", "Remplacée"),
     "kind.diploma": ("شهادة", "Diplôme"),
     "kind.transcript": ("كشف نقط", "Relevé de notes"),
+    "req.document": ("الوثيقة المطلوب سحبها", "Document à révoquer"),
+    "req.documents": ("وثائق المترشح", "Documents du candidat"),
+    "field.session": ("الدورة", "Session"),
+    "field.massar": ("رمز مسار", "Code Massar"),
     "req.title": ("طلبات السحب", "Demandes de révocation"),
     "req.none": ("لا توجد طلبات.", "Aucune demande."),
     "req.approve": ("المصادقة على السحب", "Approuver la révocation"),
@@ -223,7 +227,7 @@ def negotiate(*, param: str | None, remembered: str | None, accepted: list[str],
 
 
 def reference_label(kind: str, code: str, lang: Language) -> str:
-    """The name of an academy, stream, decision or mention code in ``lang``, from the reference
+    """The name of an academy, stream, decision, session or mention code in ``lang``, from the reference
     data (``schemas/reference``); the code itself when it has none."""
     reference = bundled_reference()
     found: Label | None
@@ -234,6 +238,8 @@ def reference_label(kind: str, code: str, lang: Language) -> str:
         found = stream.name if stream is not None else None
     elif kind == "decision":
         found = reference.decisions.get(code)
+    elif kind == "session":
+        found = reference.sessions.get(code)
     elif kind == "mention":
         found = next((m.name for m in reference.mentions if m.code == code), None)
     else:

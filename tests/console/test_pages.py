@@ -154,6 +154,21 @@ def test_suspension_at_once_and_revocation_with_four_eyes(setup: Setup) -> None:
     response = post(aya, "/documents/status", credential=document.id, action="request_revocation", reason="fraud established")
     assert response.status_code == 303
     request_id = int(re.search(r"created=(\d+)", response.headers["Location"]).group(1))  # type: ignore[union-attr]
+    subject = document.document["credentialSubject"]
+    for lang, academy_name, session_name in (("fr", "Casablanca-Settat", "Session normale"), ("ar", "الدار البيضاء", "الدورة العادية")):
+        shown = aya.get(f"/requests?lang={lang}").get_data(as_text=True)
+        card = re.search(rf'<section class="card" data-request="{request_id}">(.*?)</section>', shown, re.S)
+        assert card
+        names = dict(re.findall(r'<bdi lang="(fr|ar)" dir="(?:ltr|rtl)" data-name="(?:fr|ar)">([^<]+)</bdi>', card.group(1)))
+        assert names["fr"].split()[0] in str(subject["givenName"]) and names["ar"].split()[0] in str(subject["givenName"]), names
+        assert f'data-candidate="{subject["massarCode"]}"' in card.group(1)
+        listed = re.findall(r'<li data-document="([^"]+)"( class="target")?', card.group(1))
+        assert (number, ' class="target"') in listed and len(listed) == 2  # the diploma asked about, beside the transcript
+        assert session_name in card.group(1), card.group(1)
+        academy_code = document.document["credentialSubject"]["academy"]["code"]
+        assert f'data-academy="{academy_code}"' in card.group(1)
+        if academy_code == "CS":
+            assert academy_name in card.group(1)
     assert post(aya, f"/requests/{request_id}", decision="approve").status_code == 403  # four eyes: not the requester
     assert setup.status.status_of(document.id)["revocation"] is False
     assert post(operator, f"/requests/{request_id}", decision="approve").status_code == 403  # an operator does not approve
