@@ -15,8 +15,8 @@ import hashlib
 import json
 import re
 from collections import Counter
-from contextlib import nullcontext
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
