@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shahada.issuer.archive.store import ISSUED, CredentialRow, PrintedRow
 
-__all__ = ["COLOURS", "bars", "daily_counts", "hbars", "latest_session"]
+__all__ = ["COLOURS", "bars", "daily_counts", "latest_session", "meter"]
 
 COLOURS: Final = {
     "issued": "#006233", "printed": "#2f6db5", "delivered": "#8a5a00", "revoked": "#c1272d", "suspended": "#7a4fa0",
@@ -42,7 +42,8 @@ def bars(
     per_group = 1 if stacked else max(len(names), 1)
     bar = max(min((slot - 8) / per_group, 28), 2)
     plot = height - top - bottom
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart"><title>{escape(title)}</title>']
+    wide = " wide" if len(groups) > 8 else ""  # many groups: a minimum width, the box scrolls on a phone
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart{wide}"><title>{escape(title)}</title>']
     for i in range(5):  # grid and scale
         y = top + plot * i / 4
         value = step * (4 - i)
@@ -73,27 +74,15 @@ def bars(
     return "".join(parts)
 
 
-def hbars(rows: Sequence[tuple[str, int]], *, title: str, rtl: bool = False, colour: str = "#c1272d") -> str:
-    """Horizontal bars, one per (label, count), longest first as given: the label on the reading
-    side, the count at the bar's end. Returns an ``<svg>`` element."""
-    width, row, label_width, gap = 720, 26, 260, 8
-    height = max(row * len(rows), row) + 4
-    plot = width - label_width - 2 * gap - 48
-    peak = max([1, *(n for _, n in rows)])
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart"><title>{escape(title)}</title>']
-    for i, (label, count) in enumerate(rows):
-        y = 2 + i * row
-        length = max(plot * count / peak, 1)
-        if rtl:
-            text_x, anchor, x, end, end_anchor = width - gap, "end", width - label_width - gap - length, width - label_width - 2 * gap - length, "end"
-        else:
-            text_x, anchor, x, end, end_anchor = gap, "start", label_width + gap, label_width + 2 * gap + length, "start"
-        shown = label if len(label) <= 40 else label[:39] + "…"
-        parts.append(f'<text x="{text_x}" y="{y + 17}" text-anchor="{anchor}" font-size="12" fill="#1d2125">{escape(shown)}<title>{escape(label)}</title></text>')
-        parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" fill="{colour}"><title>{escape(label)}: {count}</title></rect>')
-        parts.append(f'<text x="{end:.1f}" y="{y + 17}" text-anchor="{end_anchor}" font-size="12" fill="#1d2125">{count}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def meter(count: int, peak: int, *, label: str, rtl: bool = False, colour: str = "#c1272d") -> str:
+    """A one-bar chart for a table row: ``count`` out of ``peak`` as a bar growing from the
+    reading side, titled with ``label``. Returns an ``<svg>`` element (``svg.meter``)."""
+    length = 100 * count / max(peak, 1)
+    x = 100 - length if rtl else 0
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" class="meter">'
+        f'<title>{escape(label)}: {count}</title><rect x="{x:.1f}" y="0" width="{length:.1f}" height="10" fill="{colour}"/></svg>'
+    )
 
 
 def daily_counts(engine: Engine, year: int, *, academy: str | None = None) -> dict[str, dict[dt.date, int]]:

@@ -12,8 +12,8 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from werkzeug.wrappers import Response
 
-from shahada.console.charts import bars, daily_counts, hbars, latest_session
-from shahada.console.i18n import text
+from shahada.console.charts import bars, daily_counts, latest_session, meter
+from shahada.console.i18n import has, text
 from shahada.console.roles import ROLES, academy_scope
 from shahada.console.settings import Language
 from shahada.console.traffic import OUTCOMES, SHARE_OUTCOMES, verification_traffic
@@ -62,22 +62,24 @@ def _traffic(engine: Engine, today: dt.date, lang: Language) -> dict[str, Any]:
     per_day = bars([d.strftime("%d/%m") for d in days], {o: [found.by_day[o].get(d, 0) for d in days] for o in OUTCOMES}, labels=labels,
                    title=text("traffic.by_day", lang), rtl=rtl, stacked=True) if days else ""
     ranked = sorted(found.failures.items(), key=lambda item: (-item[1], item[0]))
-    reasons = ranked[:12]  # by code in the chart (short, stable); in words in the table
-    failures = hbars(reasons, title=text("traffic.failures", lang), rtl=rtl) if reasons else ""
+    peak = ranked[0][1] if ranked else 0
     share_days = found.share_days()
     shares = bars([d.strftime("%d/%m") for d in share_days], {o: [found.shares[o].get(d, 0) for d in share_days] for o in SHARE_OUTCOMES},
                   labels=labels, title=text("traffic.shares", lang), rtl=rtl, stacked=True) if share_days else ""
     return {
-        "total": found.total, "since": found.since, "per_day": Markup(per_day), "failures": Markup(failures), "shares": Markup(shares),
+        "total": found.total, "since": found.since, "per_day": Markup(per_day), "shares": Markup(shares),
         "outcomes": [o for o in OUTCOMES if found.by_day[o]], "kinds": found.kinds.most_common(),
-        "reasons": [(code, _reason(code, lang), n) for code, n in ranked],
+        "reasons": [(code, _reason(code, lang), n, Markup(meter(n, peak, label=code, rtl=rtl))) for code, n in ranked],
         "share_total": sum(sum(v.values()) for v in found.shares.values()),
     }
 
 
 def _reason(code: str, lang: Language) -> str:
-    """A failure code in words, as the verifier's pages say it (the code itself when they have none)."""
-    return verifier_text(f"code.{code}", lang) if verifier_has(f"code.{code}") else code
+    """A failure code in words, as the verifier's pages say it, else the console's own words ("" when
+    neither has any: the code is shown beside)."""
+    if verifier_has(f"code.{code}"):
+        return verifier_text(f"code.{code}", lang)
+    return text(f"reason.{code}", lang) if has(f"reason.{code}") else ""
 
 
 @bp.post("/results/<int:year>")

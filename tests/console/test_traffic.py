@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy.orm import Session
 
-from shahada.console.charts import hbars
+from shahada.console.charts import meter
 from shahada.console.traffic import verification_traffic
 from shahada.portal.store import ShareAccessRow, ShareRow
 from shahada.verifier.traffic import Traffic, database_sink
@@ -53,7 +53,7 @@ def test_the_dashboard_shows_verifications_failures_and_share_use(setup: Setup) 
         aya = setup.client(setup.account(f"aya{lang}", "approver"), lang=lang)
         page = aya.get("/").get_data(as_text=True)
         assert 'data-total="12"' in page and words in page
-        assert 'data-chart="verifications"' in page and 'data-chart="failures"' in page and 'data-chart="shares"' in page
+        assert 'data-chart="verifications"' in page and 'data-table="failures"' in page and 'data-chart="shares"' in page
         assert re.findall(r'<tr data-code="([a-z._]+)">', page) == ["scan.no_code", "signature.invalid"]
         assert re.search(r'<tr data-kind="seal"><th>[^<]+</th><td class="num">6</td>', page)
         assert "style=" not in page
@@ -67,12 +67,7 @@ def test_an_empty_archive_says_so(setup: Setup) -> None:
     assert 'data-section="traffic"' in page and 'data-total="0"' in page and 'data-shares="0"' in page
 
 
-def test_horizontal_bars_follow_the_reading_direction() -> None:
-    rows = [("scan.no_code", 4), ("signature.invalid", 2)]
-    ltr, rtl = hbars(rows, title="t"), hbars(rows, title="t", rtl=True)
-    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([0-9.]+)"', ltr)]
-    assert widths[0] == 2 * widths[1]
-    x_ltr = [float(x) for x in re.findall(r'<rect x="([0-9.]+)"', ltr)]
-    x_rtl = [float(x) for x in re.findall(r'<rect x="([0-9.]+)"', rtl)]
-    assert x_ltr[0] == x_ltr[1] and x_rtl[0] < x_rtl[1]  # left-aligned bars; right-aligned in Arabic, the longer reaching further left
-    assert "style=" not in ltr + rtl
+def test_a_meter_grows_from_the_reading_side() -> None:
+    ltr, rtl = meter(2, 4, label="scan.no_code"), meter(2, 4, label="scan.no_code", rtl=True)
+    assert '<rect x="0.0" y="0" width="50.0"' in ltr and '<rect x="50.0" y="0" width="50.0"' in rtl
+    assert "<title>scan.no_code: 2</title>" in ltr and "style=" not in ltr + rtl

@@ -127,6 +127,15 @@ def parse_lookup(number: Any, birth_date: Any) -> LookupQuery:
     return LookupQuery(canonical, born)
 
 
+def _counted_parse(number: Any, birth_date: Any) -> LookupQuery:
+    """:func:`parse_lookup`, a refused look-up counted as one (``lookup``, ``error``, its code)."""
+    try:
+        return parse_lookup(number, birth_date)
+    except ShahadaError as err:
+        service().traffic.record("lookup", "error", err.code)
+        raise
+
+
 def look_up(query: LookupQuery, client: str) -> DocumentStatus:
     """The status for ``query``, counted against ``client``'s look-ups.
 
@@ -153,7 +162,7 @@ def status_api() -> Response:
     body = parse_json(read_body(4096))
     if not isinstance(body, Mapping) or set(body) - {"documentNumber", "birthDate"}:
         raise BadRequestError('the body must be {"documentNumber": "…", "birthDate": "YYYY-MM-DD"}', code="request.invalid")
-    query = parse_lookup(body.get("documentNumber"), body.get("birthDate"))
+    query = _counted_parse(body.get("documentNumber"), body.get("birthDate"))
     try:
         status = look_up(query, client_address(request))
     except LookupRateLimitedError as err:
@@ -170,7 +179,7 @@ def lookup_page() -> Response:
     if not number and not born:
         return page("lookup.html", form=form)
     try:
-        query = parse_lookup(number, born)
+        query = _counted_parse(number, born)
         status = look_up(query, client_address(request))
     except ShahadaError as err:
         headers = {"Retry-After": str(err.retry_after)} if isinstance(err, LookupRateLimitedError) else {}
