@@ -36,7 +36,9 @@ def change() -> Response:
 def requests() -> Response:
     who = require_actor()
     created = request.args.get("created", "")
-    return page("requests.html", requests=console().workflow.requests(who), created=created if created.isdigit() else "")
+    workflow = console().workflow
+    found = workflow.requests(who)
+    return page("requests.html", requests=found, candidates=workflow.candidates(who, {r.massar for r in found}), created=created if created.isdigit() else "")
 
 
 @bp.post("/requests/<int:request_id>")

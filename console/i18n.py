@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Final
 
 from shahada.console.settings import LANGUAGES, Language
+from shahada.schemas.reference import Label, bundled_reference
 
-__all__ = ["LANGUAGE_NAMES", "direction", "has", "negotiate", "text"]
+__all__ = ["LANGUAGE_NAMES", "direction", "has", "negotiate", "reference_label", "text"]
 
 LANGUAGE_NAMES: Final[Mapping[Language, str]] = {"ar": "العربية", "fr": "Français"}
 
@@ -48,6 +49,42 @@ CATALOGUE: Final[Mapping[str, tuple[str, str]]] = {  # (ar, fr)
     "dash.open_results": ("فتح يوم النتائج", "Ouvrir le jour des résultats"),
     "dash.open_confirm": ("بعد الفتح، يمكن للمترشحين ولوج وثائقهم في البوابة. لا رجعة في ذلك.",
                           "Une fois ouverts, les bacheliers accèdent à leurs documents sur le portail. C'est irréversible."),
+    "traffic.title": ("حركة التحقق", "Vérifications"),
+    "traffic.intro": ("عمليات التحقق التي أجراها المتحقق العمومي منذ {since}: أعداد فقط، دون أي معطى شخصي.",
+                      "Vérifications faites par le vérificateur public depuis le {since} : des nombres seulement, aucune donnée personnelle."),
+    "traffic.total": ("{count} عملية تحقق", "{count} vérifications"),
+    "traffic.none": ("لا توجد أي عملية تحقق في هذه الفترة.", "Aucune vérification sur cette période."),
+    "traffic.by_day": ("عمليات التحقق حسب اليوم والنتيجة", "Vérifications par jour et par verdict"),
+    "traffic.failures": ("أسباب الإخفاق", "Échecs par motif"),
+    "traffic.shares": ("استعمال روابط المشاركة", "Utilisation des liens de partage"),
+    "traffic.no_shares": ("لم يُفتح أي رابط مشاركة في هذه الفترة.", "Aucun lien de partage ouvert sur cette période."),
+    "traffic.kind": ("ما تم التحقق منه", "Objet vérifié"),
+    "traffic.count": ("العدد", "Nombre"),
+    "traffic.code": ("الرمز", "Code"),
+    "traffic.meaning": ("المعنى", "Signification"),
+    "traffic.valid": ("صالحة", "Valide"),
+    "traffic.invalid": ("غير صالحة", "Non valide"),
+    "traffic.revoked": ("مسحوبة", "Révoqué"),
+    "traffic.suspended": ("موقوفة", "Suspendu"),
+    "traffic.incomplete": ("تحقق غير مكتمل", "Vérification incomplète"),
+    "traffic.unusable": ("غير قابلة للقراءة", "Illisible"),
+    "traffic.error": ("طلب مرفوض", "Demande refusée"),
+    "traffic.served": ("مفتوحة", "Ouverts"),
+    "traffic.refused": ("مرفوضة (منتهية أو ملغاة)", "Refusés (expirés ou révoqués)"),
+    "reason.scan.no_code": ("لم يُعثر على رمز QR في الملف أو الصورة.", "Aucun QR code trouvé dans le fichier ou la photo."),
+    "reason.scan.unreadable": ("تعذرت قراءة الملف أو الصورة.", "Le fichier ou la photo n'a pas pu être lu."),
+    "reason.input.unrecognized": ("ليس وثيقة رقمية ولا رمز QR.", "Ni une attestation numérique ni un QR code."),
+    "reason.work.timeout": ("استغرق التحقق وقتاً أطول من المسموح.", "La vérification a dépassé le temps permis."),
+    "reason.service.busy": ("كان المتحقق مشغولاً.", "Le vérificateur était occupé."),
+    "reason.request.too_large": ("ملف أكبر من المسموح.", "Fichier trop volumineux."),
+    "traffic.kind.credential": ("شهادة رقمية", "Attestation numérique"),
+    "traffic.kind.presentation": ("عرض من محفظة", "Présentation d'un portefeuille"),
+    "traffic.kind.seal": ("رمز QR مطبوع", "QR code imprimé"),
+    "traffic.kind.pdf": ("ملف PDF", "Fichier PDF"),
+    "traffic.kind.photo": ("صورة", "Photo"),
+    "traffic.kind.share": ("رابط مشاركة", "Lien de partage"),
+    "traffic.kind.lookup": ("بحث بالرقم", "Recherche par numéro"),
+    "traffic.kind.document": ("نص أو ملف غير معروف", "Texte ou fichier non reconnu"),
     "state.issued": ("صادرة", "Délivrés"),
     "state.printed": ("مطبوعة", "Imprimés"),
     "state.delivered": ("في المحفظة", "Remis au portefeuille"),
@@ -123,6 +160,10 @@ CATALOGUE: Final[Mapping[str, tuple[str, str]]] = {  # (ar, fr)
     "docs.state.superseded": ("مستبدلة", "Remplacée"),
     "kind.diploma": ("شهادة", "Diplôme"),
     "kind.transcript": ("كشف نقط", "Relevé de notes"),
+    "req.document": ("الوثيقة المطلوب سحبها", "Document à révoquer"),
+    "req.documents": ("وثائق المترشح", "Documents du candidat"),
+    "field.session": ("الدورة", "Session"),
+    "field.massar": ("رمز مسار", "Code Massar"),
     "req.title": ("طلبات السحب", "Demandes de révocation"),
     "req.none": ("لا توجد طلبات.", "Aucune demande."),
     "req.approve": ("المصادقة على السحب", "Approuver la révocation"),
@@ -189,3 +230,26 @@ def negotiate(*, param: str | None, remembered: str | None, accepted: list[str],
             if code == lang:
                 return lang
     return default
+
+
+def reference_label(kind: str, code: str, lang: Language) -> str:
+    """The name of an academy, stream, decision, session or mention code in ``lang``, from the reference
+    data (``schemas/reference``); the code itself when it has none."""
+    reference = bundled_reference()
+    found: Label | None
+    if kind == "academy":
+        found = reference.academies.get(code)
+    elif kind == "stream":
+        stream = reference.streams.get(code)
+        found = stream.name if stream is not None else None
+    elif kind == "decision":
+        found = reference.decisions.get(code)
+    elif kind == "session":
+        found = reference.sessions.get(code)
+    elif kind == "mention":
+        found = next((m.name for m in reference.mentions if m.code == code), None)
+    else:
+        found = None
+    if found is None:
+        return code
+    return found.ar if lang == "ar" else found.fr

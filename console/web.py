@@ -23,7 +23,7 @@ from shahada.common.pages import csrf_token
 from shahada.common.problems import problem, status_and_code
 from shahada.console.accounts import Accounts
 from shahada.console.errors import FormError, RateLimitedError, SignInError
-from shahada.console.i18n import LANGUAGE_NAMES, direction, has, negotiate, text
+from shahada.console.i18n import LANGUAGE_NAMES, direction, has, negotiate, reference_label, text
 from shahada.console.jobs import Jobs
 from shahada.console.roles import PERMISSIONS, Action, Actor
 from shahada.console.settings import LANGUAGES, ConsoleSettings, Language
@@ -97,6 +97,7 @@ def template_helpers() -> dict[str, Any]:
         "idle_minutes": console().settings.idle_timeout // 60,
         "oidc": console().settings.oidc,
         "when": _when,
+        "label": lambda kind, code: reference_label(kind, code, lang),  # a reference code in words
     }
 
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shahada.common.db import Base, UTCDateTime
+from shahada.common.errors import ShahadaError
 from shahada.console.errors import FormError, NotFoundError, StateError
 from shahada.console.operations import Ministry
 from shahada.console.roles import Actor, academy_scope, require, require_other
@@ -274,6 +276,19 @@ class Workflow:
             raise FormError(err.message, code=err.code) from err
         scope = academy_scope(actor)
         return [d for d in documents if scope is None or d.academy == scope]
+
+    def candidates(self, actor: Actor, massars: Iterable[str]) -> dict[str, list[Document]]:
+        """Each candidate's documents, by Code Massar (those the actor may see; none when the
+        archive no longer holds any)."""
+        found: dict[str, list[Document]] = {}
+        for massar in sorted(set(massars)):
+            try:
+                documents = self.find(actor, massar)
+            except ShahadaError:
+                continue
+            if documents:
+                found[massar] = sorted(documents, key=lambda d: (d.session_year, d.kind, d.document_number))
+        return found
 
     def _document(self, actor: Actor, credential_id: str) -> Document:
         found = [d for d in self.find(actor, credential_id) if d.id == credential_id]

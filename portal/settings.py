@@ -33,7 +33,8 @@ trusted_proxies      0           reverse proxies in front that set ``X-Forwarded
 secure_cookies       (auto)      the cookie's ``Secure`` flag; default: ``public_url`` is https
 sender               "outbox"    development outbox, or ``module:factory`` of an SMS/e-mail gateway
 results_gate         false       graduates may sign in only once the staff console opened a session's
-                                 results (results day, ``shahada.issuer.archive.publication``)
+                                 results (results day, ``shahada.issuer.archive.publication``); the
+                                 ``config.toml`` of a new installation sets it true
 ===================  ==========  ===================================================================
 """
 

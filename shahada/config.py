@@ -128,6 +128,8 @@ didcomm_port = {didcomm_port}            # DIDComm for graduates' wallets (shaha
 # [verifier]                                                    (shahada serve verifier; see README)
 # public_url = "https://diplomes.men.gov.ma"
 # did_cache_ttl = 300
+[portal]                                                      # shahada serve portal; see README
+results_gate = true   # graduates sign in once results day is opened (staff console, or `shahada session open-results YEAR`)
 """
 
 

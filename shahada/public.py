@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from shahada.issuer.archive.status import StatusStore
     from shahada.issuer.archive.store import Archive
+    from shahada.verifier.traffic import Traffic
     from shahada.verifier.web import DocumentStatus, StatusByNumber
 
 __all__ = ["SITE_PREFIXES", "PublicOrigin", "archive_status_by_number", "public_app"]
@@ -58,6 +59,8 @@ def public_app(
     *,
     records: Callable[[str], Mapping[str, Any] | None] | None = None,
     status_by_number: StatusByNumber | None = None,
+    traffic: Traffic | None = None,
+    metrics_token: str | None = None,
 ) -> PublicOrigin:
     """The installation's public origin: its site and its verifier.
 
@@ -81,6 +84,8 @@ def public_app(
         registry=registry,
         records=Records(did, records) if records is not None else None,
         status_by_number=status_by_number,
+        traffic=traffic,
+        metrics_token=metrics_token,
     )
     return PublicOrigin(site, verifier, did_paths=[did_document_path(did)])
 

@@ -53,6 +53,7 @@ from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.status_setup import ministry_status_origins, site_origin
+from shahada.verifier.traffic import Traffic, database_sink
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 from shahada.verifier.web.oid4vp import Oid4vpRequests
@@ -151,13 +152,43 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
         oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
-        app = create_app(service_settings, records=records, oid4vp=oid4vp)
+        traffic = stack.enter_context(verification_traffic(settings.archive_url if lookup is not None else None))
+        app = create_app(service_settings, records=records, oid4vp=oid4vp, traffic=traffic, metrics_token=metrics_token(settings, env or {}))
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
         yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
 
 
 OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"
+METRICS_TOKEN_ENV = "SHAHADA_VERIFIER_METRICS_TOKEN"
+
+
+@contextmanager
+def verification_traffic(archive_url: str | None) -> Iterator[Traffic]:
+    """Where a verifier counts its verifications (:mod:`shahada.verifier.traffic`): the archive's
+    ``verification_counts`` when the archive is reachable (written every few seconds, the last
+    counts at the end), else in memory (``GET /metrics/traffic``)."""
+    from shahada.database import open_archive
+
+    archive = None
+    if archive_url is not None:
+        try:
+            archive = open_archive(archive_url)
+        except ShahadaError as err:
+            LOGGER.warning("verification counts kept in memory: %s", err)
+    traffic = Traffic(sink=database_sink(archive.engine) if archive is not None else None)
+    try:
+        yield traffic
+    finally:
+        traffic.close()
+        if archive is not None:
+            archive.close()
+
+
+def metrics_token(settings: Settings, env: Mapping[str, str]) -> str | None:
+    """The bearer token of the verifier's ``GET /metrics/traffic`` (``SHAHADA_VERIFIER_METRICS_TOKEN``
+    or ``_FILE``); None: no metrics endpoint."""
+    return _secret(env, METRICS_TOKEN_ENV, home=settings.home, mode=settings.mode, generate=False)
 
 
 def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str]) -> Oid4vpRequests | None:
@@ -184,7 +215,7 @@ class InstallationPublic:
 
 
 @contextmanager
-def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
+def installation_public(settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[InstallationPublic]:
     """The public origin of this installation (:mod:`shahada.public`), from its published DID
     document and its archive (status lists, registry, records), while in use.
 
@@ -206,7 +237,12 @@ def installation_public(settings: Settings) -> Iterator[InstallationPublic]:
         stack.callback(archive.close)
         lookup = stack.enter_context(archive_lookup(settings))
         store = status_store(settings, archive)
-        app = public_app(settings, document, PinnedDocumentLoader(), store, records=lookup, status_by_number=archive_status_by_number(archive, store))
+        traffic = Traffic(sink=database_sink(archive.engine))  # counted into the archive (verification_counts)
+        stack.callback(traffic.close)
+        app = public_app(
+            settings, document, PinnedDocumentLoader(), store, records=lookup, status_by_number=archive_status_by_number(archive, store),
+            traffic=traffic, metrics_token=metrics_token(settings, env or {}),
+        )
         yield InstallationPublic(app, site_origin(settings), did_document_path(str(document["id"])), settings.verify_base_url)
 
 

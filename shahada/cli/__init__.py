@@ -203,8 +203,10 @@ def pv_generate(out: Path, rows: int, seed: int, year: int) -> None:
 @click.option("--session", "year", default=2025, type=int, show_default=True)
 def demo(pv_path: Path | None, year: int) -> None:
     """Start the local ministry, issue the sample session, verify every credential, stop."""
+    import datetime as dt
     from importlib import resources
 
+    from shahada.issuer.archive.publication import open_results
     from shahada.ministry import LocalMinistry
 
     pv_file = pv_path or Path(str(resources.files("shahada") / "data" / "sample-pv.csv"))
@@ -219,6 +221,8 @@ def demo(pv_path: Path | None, year: int) -> None:
             _write_credentials(ministry.archive, outcome.info.id, out)
             verifier = ministry.verifier()
             results = [(c, verifier.verify(c.document)) for c in ministry.archive.credentials(import_id=outcome.info.id)]
+            # results day, as the console's approver opens it: the portal (results_gate) then lets the graduates in
+            open_results(ministry.archive.engine, year, operator=settings.operator, at=dt.datetime.now(dt.UTC))
     except ShahadaError as err:
         _fail(err)
     failed = [(c, r) for c, r in results if not r.verified]
@@ -229,6 +233,7 @@ def demo(pv_path: Path | None, year: int) -> None:
     click.echo(f"issued: {', '.join(f'{n} {k}s' for k, n in sorted(kinds.items()))} (signed in this run: {outcome.signed})")
     click.echo(f"verified by the independent verifier: {len(results) - len(failed)}/{len(results)}")
     click.echo(f"credentials: {out / 'credentials'}")
+    click.echo(f"results day: session {year} open to graduates (shahada serve portal)")
     click.echo(f"archive: {settings.archive_url}")
     click.echo(f"agent log: {settings.agent_dir / 'agent.log'}")
     click.echo(f"done in {time.monotonic() - started:.1f}s; the agent is stopped.")

@@ -370,11 +370,13 @@ def serve_public(host: str, port: int, threads: int, processes: int) -> None:
 
 
 def _serve_public(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True) -> None:
+    import os
+
     from shahada.config import load_settings
     from shahada.services import installation_public
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    with _exit_on_error(host, port), installation_public(load_settings()) as public:
+    with _exit_on_error(host, port), installation_public(load_settings(), os.environ) as public:
         if sock is None:
             server = _listen(public.app, host=host, port=port, threads=threads, ident="shahada-public")
         else:

@@ -1,5 +1,6 @@
 """``shahada session status YEAR``: what became of a session's documents, from the archive alone
-(no agent): issued, printed, delivered, revoked, suspended, superseded, by kind and academy."""
+(no agent): issued, printed, delivered, revoked, suspended, superseded, by kind and academy.
+``shahada session open-results YEAR``: results day, as the staff console's approver opens it."""
 
 from __future__ import annotations
 
@@ -44,3 +45,26 @@ def session_status(year: int, academy: str | None, kind: str | None, as_json: bo
         return
     click.echo(f"session {year}{f', academy {academy}' if academy else ''}{f', {kind}s' if kind else ''}:")
     click.echo(render_table(status))
+
+
+@session_group.command("open-results")
+@click.argument("year", type=click.IntRange(2000, 2100))
+def open_results_command(year: int) -> None:
+    """Results day: open the session's results to graduates (the portal's ``results_gate``), as
+    the staff console's approver does; audited as ``results.open`` under ``SHAHADA_OPERATOR``.
+    Cannot be undone."""
+    import datetime as dt
+
+    from shahada.database import open_archive
+    from shahada.issuer.archive.publication import open_results
+
+    try:
+        settings = _settings()
+        archive = open_archive(settings.archive_url)
+        try:
+            opened = open_results(archive.engine, year, operator=settings.operator, at=dt.datetime.now(dt.UTC))
+        finally:
+            archive.close()
+    except ShahadaError as err:
+        _fail(err)
+    click.echo(f"session {year}: results {'opened to graduates' if opened else 'were already open'}")

@@ -88,6 +88,28 @@ def test_a_pv_is_issued_only_after_someone_else_approves(setup: Setup) -> None:
     assert any(op == "nabil+aya" for op, _ in entries), entries[6:]  # issue_pv's own entries name both
 
 
+def test_the_summary_names_decisions_streams_and_academies_in_the_readers_language(setup: Setup) -> None:
+    from markupsafe import escape
+
+    from shahada.schemas.reference import bundled_reference
+
+    reference = bundled_reference()
+    operator = setup.client(setup.account("nabil", "national_operator"))
+    sid = upload(operator, setup.pv(8, seed=17))
+    for lang in ("fr", "ar"):
+        page = operator.get(f"/sessions/{sid}?lang={lang}").get_data(as_text=True)
+        for key in ("academy", "stream", "decision"):
+            table = re.search(rf'data-by="{key}">(.*?)</table>', page, re.S)
+            assert table, key
+            codes = re.findall(r'<tr data-code="([^"]+)">', table.group(1))
+            assert codes, key
+            for found in codes:
+                label = {"academy": reference.academies.get(found), "decision": reference.decisions.get(found)}.get(key) or reference.streams[found].name
+                name = label.ar if lang == "ar" else label.fr
+                assert f"{escape(name)} <span class=\"code\" dir=\"ltr\">{found}</span>" in table.group(1), (key, found)
+    assert '<td dir="auto">admis' not in page and "ناجح" in page
+
+
 def test_a_rejected_pv_cannot_be_approved_afterwards(setup: Setup) -> None:
     aya = setup.client(setup.account("aya", "approver"))
     nabil = setup.client(setup.account("nabil", "national_operator"))
@@ -132,6 +154,21 @@ def test_suspension_at_once_and_revocation_with_four_eyes(setup: Setup) -> None:
     response = post(aya, "/documents/status", credential=document.id, action="request_revocation", reason="fraud established")
     assert response.status_code == 303
     request_id = int(re.search(r"created=(\d+)", response.headers["Location"]).group(1))  # type: ignore[union-attr]
+    subject = document.document["credentialSubject"]
+    for lang, academy_name, session_name in (("fr", "Casablanca-Settat", "Session normale"), ("ar", "الدار البيضاء", "الدورة العادية")):
+        shown = aya.get(f"/requests?lang={lang}").get_data(as_text=True)
+        card = re.search(rf'<section class="card" data-request="{request_id}">(.*?)</section>', shown, re.S)
+        assert card
+        names = dict(re.findall(r'<bdi lang="(fr|ar)" dir="(?:ltr|rtl)" data-name="(?:fr|ar)">([^<]+)</bdi>', card.group(1)))
+        assert names["fr"].split()[0] in str(subject["givenName"]) and names["ar"].split()[0] in str(subject["givenName"]), names
+        assert f'data-candidate="{subject["massarCode"]}"' in card.group(1)
+        listed = re.findall(r'<li data-document="([^"]+)"( class="target")?', card.group(1))
+        assert (number, ' class="target"') in listed and len(listed) == 2  # the diploma asked about, beside the transcript
+        assert session_name in card.group(1), card.group(1)
+        academy_code = document.document["credentialSubject"]["academy"]["code"]
+        assert f'data-academy="{academy_code}"' in card.group(1)
+        if academy_code == "CS":
+            assert academy_name in card.group(1)
     assert post(aya, f"/requests/{request_id}", decision="approve").status_code == 403  # four eyes: not the requester
     assert setup.status.status_of(document.id)["revocation"] is False
     assert post(operator, f"/requests/{request_id}", decision="approve").status_code == 403  # an operator does not approve

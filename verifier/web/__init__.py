@@ -23,7 +23,9 @@ from shahada.common.problems import render_error
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
 from shahada.verifier.seal import SealStatus
-from shahada.verifier.web import api, lookup, pages
+from shahada.verifier.traffic import Traffic
+from shahada.verifier.web import api, counting, lookup, pages
+from shahada.verifier.web.counting import METRICS_TOKEN_KEY
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
 from shahada.verifier.web.lookup import LOOKUP_KEY, DocumentStatus, LookupLimiter, StatusByNumber
 from shahada.verifier.web.oid4vp import OID4VP_KEY, Oid4vpRequests
@@ -74,18 +76,22 @@ def create_app(
     registry: SealStatus | None = None,
     oid4vp: Oid4vpRequests | None = None,
     status_by_number: StatusByNumber | None = None,
+    traffic: Traffic | None = None,
+    metrics_token: str | None = None,
 ) -> Flask:
     """The verifier application. ``workers``: the worker processes of the expensive work (see
     :class:`VerifierService`); by default the service's own, stopped by ``service.close()``.
     ``status_by_number``: the ministry's records for the look-up by document number and date
     of birth (:mod:`~shahada.verifier.web.lookup`); None: that look-up answers ``lookup.unavailable``.
+    ``traffic``: where verifications are counted (:mod:`~shahada.verifier.web.counting`; by default
+    in memory); ``metrics_token``: the bearer token of ``GET /metrics/traffic`` (None: no such path).
 
     Raises:
         SettingsError (config.verifier): settings that cannot work.
     """
     if not isinstance(settings, VerifierSettings):
         settings = VerifierSettings.from_mapping(settings)
-    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now, workers=workers, registry=registry)
+    service = VerifierService(settings, resolver=resolver, records=records, loader=loader, clock=clock or _utc_now, workers=workers, registry=registry, traffic=traffic)
     app = Flask("shahada.verifier.web")
     app.config[SERVICE_KEY] = service
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_json_bytes) + _MULTIPART_SLACK
@@ -95,6 +101,8 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.config[LOOKUP_KEY] = (status_by_number, LookupLimiter(settings.lookup_per_client, settings.lookup_window))
     app.register_blueprint(lookup.bp)
+    app.config[METRICS_TOKEN_KEY] = metrics_token
+    app.register_blueprint(counting.bp)
     pages.register_seal_routes(app, settings.seal_base_url)
     if oid4vp is not None:  # OpenID4VP requests (verifier/web/oid4vp.py), signed with its own key
         app.config[OID4VP_KEY] = oid4vp

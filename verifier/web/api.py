@@ -45,7 +45,7 @@ bp = Blueprint("api", __name__)
 SERVICE_KEY: Final = "SHAHADA_VERIFIER_SERVICE"
 FAILED_VERIFICATION: Final = 400
 API_PREFIXES: Final = (
-    "/credentials/", "/presentations/", "/challenges", "/seals/", "/documents/", "/shares/", "/openapi.json", "/healthz",
+    "/credentials/", "/presentations/", "/challenges", "/seals/", "/documents/", "/shares/", "/openapi.json", "/healthz", "/metrics/",
 )
 
 

@@ -36,7 +36,7 @@ from flask import Blueprint, Response, current_app, request
 from shahada.common.errors import ShahadaError
 from shahada.common.problems import problem
 from shahada.schemas.identifiers import normalize_document_number
-from shahada.verifier.web.api import client_address, read_body
+from shahada.verifier.web.api import client_address, read_body, service
 from shahada.verifier.web.display import format_date
 from shahada.verifier.web.errors import BadRequestError, VerifierServiceError
 from shahada.verifier.web.i18n import text
@@ -127,6 +127,15 @@ def parse_lookup(number: Any, birth_date: Any) -> LookupQuery:
     return LookupQuery(canonical, born)
 
 
+def _counted_parse(number: Any, birth_date: Any) -> LookupQuery:
+    """:func:`parse_lookup`, a refused look-up counted as one (``lookup``, ``error``, its code)."""
+    try:
+        return parse_lookup(number, birth_date)
+    except ShahadaError as err:
+        service().traffic.record("lookup", "error", err.code)
+        raise
+
+
 def look_up(query: LookupQuery, client: str) -> DocumentStatus:
     """The status for ``query``, counted against ``client``'s look-ups.
 
@@ -137,8 +146,15 @@ def look_up(query: LookupQuery, client: str) -> DocumentStatus:
     status_of, limiter = found
     if status_of is None:
         raise LookupUnavailableError("this verifier has no access to the ministry's records: look-up by number is not offered here")
-    limiter.take(client)
-    return status_of(query.number, query.birth_date)
+    traffic = service().traffic
+    try:
+        limiter.take(client)
+        status = status_of(query.number, query.birth_date)
+    except ShahadaError as err:
+        traffic.record("lookup", "error", err.code)
+        raise
+    traffic.record("lookup", status)
+    return status
 
 
 @bp.post("/documents/status")
@@ -146,7 +162,7 @@ def status_api() -> Response:
     body = parse_json(read_body(4096))
     if not isinstance(body, Mapping) or set(body) - {"documentNumber", "birthDate"}:
         raise BadRequestError('the body must be {"documentNumber": "…", "birthDate": "YYYY-MM-DD"}', code="request.invalid")
-    query = parse_lookup(body.get("documentNumber"), body.get("birthDate"))
+    query = _counted_parse(body.get("documentNumber"), body.get("birthDate"))
     try:
         status = look_up(query, client_address(request))
     except LookupRateLimitedError as err:
@@ -163,7 +179,7 @@ def lookup_page() -> Response:
     if not number and not born:
         return page("lookup.html", form=form)
     try:
-        query = parse_lookup(number, born)
+        query = _counted_parse(number, born)
         status = look_up(query, client_address(request))
     except ShahadaError as err:
         headers = {"Retry-After": str(err.retry_after)} if isinstance(err, LookupRateLimitedError) else {}

@@ -47,9 +47,11 @@ from shahada.verifier.seal import DECODE_CODES, ArchivedSeals, ArchiveLookup, Se
 from shahada.verifier.seal_fields import signed_fields
 from shahada.verifier.share import VISIT_PATTERN, ShareFetcher, ShareResult, VisitFetcher, verify_share
 from shahada.verifier.status import StatusChecker, StatusListFetcher
+from shahada.verifier.traffic import Traffic
 from shahada.verifier.verdict import Verdict, verdict
 from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
 from shahada.verifier.web.challenges import Challenge, ChallengeLimitError, ChallengeStore, Redemption
+from shahada.verifier.web.counting import counted, upload_kind
 from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, TooManyRequestsError, UnprocessableInputError
 from shahada.verifier.web.settings import VerifierSettings
 from shahada.verifier.web.workers import IsolatedSignatureCheck, VerifierWorkers, scan_task
@@ -202,8 +204,10 @@ class VerifierService:
         reference: Reference | None = None,
         workers: VerifierWorkers | None = None,
         registry: SealStatus | None = None,
+        traffic: Traffic | None = None,
     ) -> None:
         self.settings = settings
+        self.traffic = traffic or Traffic()  # verification counts (verifier/web/counting.py)
         self.loader = loader or PinnedDocumentLoader()
         self._own_workers = workers is None and settings.work_processes > 0
         if self._own_workers:
@@ -252,6 +256,7 @@ class VerifierService:
         if self._own_workers and self.workers is not None:
             self.workers.close()
         self.shares.close()
+        self.traffic.close()  # the last counts written
         if self.network_resolver is not None:
             self.network_resolver.close()
 
@@ -264,6 +269,7 @@ class VerifierService:
     def _signatures(self, deadline: Deadline) -> SignatureCheck:
         return check_signature if self.workers is None else IsolatedSignatureCheck(self.workers.signatures, deadline)
 
+    @counted("credential")
     def verify_credential(self, credential: Any, *, warnings: Sequence[str] = (), deadline: Deadline | None = None) -> Report:
         """Every check of :func:`verifier.verify_credential`, then the ministry's records.
 
@@ -338,6 +344,7 @@ class VerifierService:
         except ChallengeLimitError as err:
             raise TooManyRequestsError(err.message, code="challenge.rate_limited") from err
 
+    @counted("presentation")
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None, domain: str | None, warnings: Sequence[str] = (), deadline: Deadline | None = None
     ) -> Report:
@@ -409,6 +416,7 @@ class VerifierService:
 
     # --- share links -------------------------------------------------------------------------
 
+    @counted("share")
     def verify_share(self, url: str, *, deadline: Deadline | None = None, visit: str | None = None) -> Report:
         """A graduate portal's share link: fetched only from an allowed origin
         (``share_origins``), then every credential in it, with status and the ministry's records.
@@ -430,6 +438,7 @@ class VerifierService:
 
     # --- seals -------------------------------------------------------------------------------
 
+    @counted("seal")
     def verify_seal(self, text: str, *, massar: str | None = None) -> Report:
         """A printed document's seal (its QR code's text or URL), offline, then against the
         ministry's records when they are reachable (``docs/seal.md`` §6).
@@ -466,6 +475,7 @@ class VerifierService:
 
     # --- uploads and pasted text ---------------------------------------------------------------
 
+    @counted(upload_kind)
     def verify_upload(self, data: bytes, *, deadline: Deadline | None = None) -> Report:
         """A PDF or photo (its QR code's seal), a credential or presentation file (JSON), or a
         text file holding a seal.
@@ -494,6 +504,7 @@ class VerifierService:
             raise UnprocessableInputError("the file is not a PDF, a PNG or JPEG image, nor a JSON or text file") from err
         return self.verify_text(decoded, deadline=deadline)
 
+    @counted()
     def verify_text(self, text: str, *, deadline: Deadline | None = None) -> Report:
         """Pasted text: a credential or presentation (JSON), or a seal (QR text or URL).
 
@@ -516,6 +527,7 @@ class VerifierService:
             raise UnprocessableInputError("this is neither a credential (JSON) nor the text or link of a QR code") from err
         return self.verify_seal(stripped)
 
+    @counted()
     def verify_json(self, value: Any, *, deadline: Deadline | None = None) -> Report:
         """A credential or a presentation, bare or in a VC API request body."""
         if isinstance(value, Mapping):

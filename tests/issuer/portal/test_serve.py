@@ -41,7 +41,9 @@ def test_serve_portal_until_sigterm(ministry: Any, tmp_path: Path) -> None:
         generated = run(home, "pv", "generate", str(pv), "--rows", "3", "--seed", "31")
         assert generated.returncode == 0, generated.stderr
         issued = run(home, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out"))
+        opened = run(home, "session", "open-results", "2025")  # a new installation's portal waits for results day
     assert issued.returncode == 0, issued.stderr
+    assert opened.returncode == 0 and "opened to graduates" in opened.stdout, opened.stderr
     transcript = json.loads(next((tmp_path / "out" / "credentials").glob("transcript-*.json")).read_text(encoding="utf-8"))
     massar, born = transcript["credentialSubject"]["massarCode"], transcript["credentialSubject"]["birthDate"]
 
