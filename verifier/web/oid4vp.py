@@ -23,6 +23,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote
@@ -30,11 +31,12 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request
 
 from shahada.did.key import did_key_from_public_key
-from shahada.verifier.web.api import client_address
+from shahada.verifier.web.api import client_address, read_body
 from shahada.verifier.web.errors import BadRequestError, VerifierServiceError
-from shahada.verifier.web.service import VerifierService
+from shahada.verifier.web.parse import parse_json
+from shahada.verifier.web.service import Report, VerifierService
 
-__all__ = ["OID4VP_KEY", "Oid4vpRequests", "bp"]
+__all__ = ["OID4VP_KEY", "Oid4vpRequests", "bp", "pending_request", "start"]
 
 OID4VP_KEY: Final = "SHAHADA_OID4VP"
 REQUEST_TTL: Final = 600
@@ -59,6 +61,7 @@ class _Pending:
     transcript: bool
     created: float
     result: dict[str, Any] | None = None
+    report: Report | None = None  # the verification, for the page that shows its verdict
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -92,6 +95,10 @@ class Oid4vpRequests:
             if len(self._pending) >= MAX_REQUESTS:
                 raise BadRequestError("too many pending OID4VP requests: try again later", code="oid4vp.busy")
             self._pending[request_id] = _Pending(nonce, secrets.token_urlsafe(16), transcript, time.monotonic())
+        return self.links(request_id)
+
+    def links(self, request_id: str) -> dict[str, str]:
+        """The wallet's link (``openid4vp://``), the request object's URI and the result's URI."""
         request_uri = f"{self.base_url}/oid4vp/requests/{request_id}/object"
         link = f"openid4vp://?client_id={quote(self.client_id, safe='')}&request_uri={quote(request_uri, safe='')}"
         return {"id": request_id, "request": link, "request_uri": request_uri, "result": f"{self.base_url}/oid4vp/requests/{request_id}/result"}
@@ -128,6 +135,30 @@ class Oid4vpRequests:
         compact: str = token.serialize(compact=True)
         return compact
 
+    def answer(self, request_id: str, form: Mapping[str, str], verify: Callable[[dict[str, Any], str, str], Report]) -> tuple[int, dict[str, Any]]:
+        """The wallet's ``direct_post`` (``vp_token``, ``state``) to a pending request, verified once
+        by ``verify(presentation, nonce, client_id)``: 200 ``{}``, or 400 with an OAuth error.
+
+        Raises: NotFoundError (oid4vp.unknown, 404): unknown or expired."""
+        pending = self.get(request_id)
+        if form.get("state") != pending.state:
+            return 400, {"error": "invalid_request", "error_description": "state does not match the request"}
+        try:
+            token = json.loads(form.get("vp_token", ""))
+        except ValueError:
+            return 400, {"error": "invalid_request", "error_description": "vp_token is not JSON"}
+        wanted = DIPLOMA_TYPE.lower()
+        presented = token.get(wanted) if isinstance(token, dict) else None
+        presented = presented[0] if isinstance(presented, list) and len(presented) == 1 else presented
+        if not isinstance(presented, dict):
+            return 400, {"error": "invalid_request", "error_description": f"vp_token must hold one presentation for the query {wanted!r}"}
+        with pending.lock:
+            if pending.result is not None:
+                return 400, {"error": "invalid_request", "error_description": "this request was already answered"}
+            report = verify(presented, pending.nonce, self.client_id)
+            pending.result, pending.report = report.to_api(), report
+        return 200, {}
+
     def _forget_expired(self) -> None:
         limit = time.monotonic() - self.ttl
         for key in [k for k, p in self._pending.items() if p.created < limit]:
@@ -136,6 +167,14 @@ class Oid4vpRequests:
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def pending_request(request_id: str) -> tuple[_Pending, dict[str, str]]:
+    """A pending request of this service and its links.
+
+    Raises: NotFoundError (oid4vp.unknown, 404): unknown or expired."""
+    requests_ = _requests()
+    return requests_.get(request_id), requests_.links(request_id)
 
 
 def _requests() -> Oid4vpRequests:
@@ -158,11 +197,17 @@ def _json(body: Any, status: int = 200) -> Response:
 
 @bp.post("/oid4vp/requests")
 def create_request() -> Response:
-    body = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(body, dict):
+    raw = read_body(4096)
+    body = parse_json(raw) if raw.strip() else {}
+    if not isinstance(body, dict) or set(body) - {"transcript"}:
         raise BadRequestError("POST /oid4vp/requests takes {} or {\"transcript\": true}", code="request.invalid")
+    return _json(start(transcript=body.get("transcript") is True))
+
+
+def start(*, transcript: bool) -> dict[str, str]:
+    """A new request of this service, its nonce a one-time challenge for the caller's address."""
     nonce = _service().issue_challenge(client_address(request)).value
-    return _json(_requests().create(nonce, transcript=body.get("transcript") is True))
+    return _requests().create(nonce, transcript=transcript)
 
 
 @bp.get("/oid4vp/requests/<request_id>/object")
@@ -174,25 +219,9 @@ def request_object(request_id: str) -> Response:
 
 @bp.post("/oid4vp/responses/<request_id>")
 def direct_post(request_id: str) -> Response:
-    requests_ = _requests()
-    pending = requests_.get(request_id)
-    if request.form.get("state") != pending.state:
-        return _json({"error": "invalid_request", "error_description": "state does not match the request"}, 400)
-    try:
-        token = json.loads(request.form.get("vp_token", ""))
-    except ValueError:
-        return _json({"error": "invalid_request", "error_description": "vp_token is not JSON"}, 400)
-    wanted = DIPLOMA_TYPE.lower()
-    presented = token.get(wanted) if isinstance(token, dict) else None
-    presented = presented[0] if isinstance(presented, list) and len(presented) == 1 else presented
-    if not isinstance(presented, dict):
-        return _json({"error": "invalid_request", "error_description": f"vp_token must hold one presentation for the query {wanted!r}"}, 400)
-    with pending.lock:
-        if pending.result is not None:
-            return _json({"error": "invalid_request", "error_description": "this request was already answered"}, 400)
-        report = _service().verify_presentation(presented, challenge=pending.nonce, domain=requests_.client_id)
-        pending.result = report.to_api()
-    return _json({})
+    service = _service()
+    status, body = _requests().answer(request_id, request.form, lambda vp, nonce, domain: service.verify_presentation(vp, challenge=nonce, domain=domain))
+    return _json(body, status)
 
 
 @bp.get("/oid4vp/requests/<request_id>/result")

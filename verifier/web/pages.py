@@ -259,6 +259,11 @@ def _causes(report: Report, lang: Language) -> list[str]:
     return [text(f"code.{code}", lang) for code in codes if has(f"code.{code}")]
 
 
+def result_page(report: Report) -> Response:
+    """The verdict page of a verification made elsewhere (an OpenID4VP presentation)."""
+    return _result(report)
+
+
 def _result(report: Report, *, massar: str | None = None, massar_error: bool = False) -> Response:
     lang = reader_language()
     verdict = report.verdict
