@@ -133,10 +133,10 @@ class InstallationVerifier:
 
 
 @contextmanager
-def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[InstallationVerifier]:
+def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None, *, processes: int = 1) -> Iterator[InstallationVerifier]:
     """The verifier application of this installation, with its site and archive while in use;
     with ``env`` and a ``[verifier] public_url``, it also answers OpenID4VP requests
-    (:func:`oid4vp_requests`).
+    (:func:`oid4vp_requests`) — when it is one of ``processes`` > 1, it refuses them (503).
 
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
@@ -150,7 +150,7 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
-        oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
+        oid4vp = oid4vp_requests(settings, service_settings, env, processes=processes) if env is not None else None
         app = create_app(service_settings, records=records, oid4vp=oid4vp)
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
@@ -160,10 +160,12 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
 OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"
 
 
-def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str]) -> Oid4vpRequests | None:
+def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str], *, processes: int = 1) -> Oid4vpRequests | None:
     """The verifier's OpenID4VP requests at its ``public_url``, signed with a did:key derived from
     ``SHAHADA_VERIFIER_OID4VP_SECRET`` (or ``_FILE``; generated once under ``secrets/`` in
     development). None without a ``public_url``: the request and response URIs must be public.
+    With ``processes`` > 1, refused (503 ``oid4vp.unavailable``): a request and its nonce live in
+    the memory of the process that made it, and the wallet's next call may reach another.
 
     Raises:
         ConfigError (config.secret): production mode without the secret.
@@ -172,7 +174,10 @@ def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[
         return None
     secret = _secret(env, OID4VP_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
     seed = hashlib.sha256(b"shahada oid4vp request key|" + secret.encode("utf-8")).digest()
-    return Oid4vpRequests(seed, service.public_url)
+    unavailable = None
+    if processes > 1:
+        unavailable = f"OpenID4VP needs a single-process verifier: this one runs {processes} processes (shahada serve verifier --processes 1)"
+    return Oid4vpRequests(seed, service.public_url, unavailable=unavailable)
 
 
 @dataclass(frozen=True, slots=True)

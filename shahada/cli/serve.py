@@ -205,20 +205,19 @@ def serve_verifier(host: str, port: int, threads: int, processes: int) -> None:
     if processes == 1:
         _serve_verifier(host, port, threads)
     else:
-        _serve_processes(host, port, processes, lambda sock, first: _serve_verifier(host, port, threads, sock=sock, announce=first, oid4vp=False), "verifier")
+        _serve_processes(host, port, processes, lambda sock, first: _serve_verifier(host, port, threads, sock=sock, announce=first, processes=processes), "verifier")
 
 
-def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True, oid4vp: bool = True) -> None:
-    """``oid4vp``: answer OpenID4VP requests (with a ``[verifier] public_url``). Off with several
-    processes: a request and its nonce live in the memory of the process that made them, and the
-    wallet's next request may reach another one."""
+def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True, processes: int = 1) -> None:
+    """One of ``processes`` serving the verifier; with more than one, OpenID4VP requests are
+    refused (a request and its nonce live in the memory of the process that made them)."""
     import os
 
     from shahada.config import load_settings
     from shahada.services import installation_verifier
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ if oid4vp else None) as verifier:
+    with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ, processes=processes) as verifier:
         if sock is None:
             server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
         else:
@@ -233,8 +232,8 @@ def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, ann
                 click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
             click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
             click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
-            if not oid4vp and verifier.settings.public_url:
-                click.echo("OpenID4VP requests: off with --processes > 1 (a request lives in one process's memory); run --processes 1 to ask wallets", err=True)
+            if processes > 1 and verifier.settings.public_url:
+                click.echo("OpenID4VP requests: refused (503) with --processes > 1 (a request lives in one process's memory); run --processes 1 to ask wallets", err=True)
         _serve_until_stopped(server)
     if announce:
         click.echo("stopped.", err=True)

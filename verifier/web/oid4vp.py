@@ -36,7 +36,7 @@ from shahada.verifier.web.errors import BadRequestError, VerifierServiceError
 from shahada.verifier.web.parse import parse_json
 from shahada.verifier.web.service import Report, VerifierService
 
-__all__ = ["OID4VP_KEY", "Oid4vpRequests", "bp", "pending_request", "start"]
+__all__ = ["OID4VP_KEY", "Oid4vpRequests", "UnavailableError", "bp", "pending_request", "start"]
 
 OID4VP_KEY: Final = "SHAHADA_OID4VP"
 REQUEST_TTL: Final = 600
@@ -52,6 +52,13 @@ class NotFoundError(VerifierServiceError):
 
     code = "oid4vp.unknown"
     http_status = 404
+
+
+class UnavailableError(VerifierServiceError):
+    """``oid4vp.unavailable``: this service runs several processes, and a request lives in one."""
+
+    code = "oid4vp.unavailable"
+    http_status = 503
 
 
 @dataclass
@@ -71,9 +78,11 @@ class Oid4vpRequests:
     Args:
         seed: the 32-byte Ed25519 seed of the key that signs request objects.
         base_url: this service's public URL (response and request URIs are made from it).
+        unavailable: why this service cannot answer OpenID4VP (every route then answers 503
+            ``oid4vp.unavailable`` with it), e.g. it runs several processes.
     """
 
-    def __init__(self, seed: bytes, base_url: str, *, ttl: int = REQUEST_TTL) -> None:
+    def __init__(self, seed: bytes, base_url: str, *, ttl: int = REQUEST_TTL, unavailable: str | None = None) -> None:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
         from jwcrypto import jwk
@@ -85,6 +94,7 @@ class Oid4vpRequests:
         self._jwk = jwk.JWK(kty="OKP", crv="Ed25519", x=_b64(public), d=_b64(seed))
         self.base_url = base_url.rstrip("/")
         self.ttl = ttl
+        self.unavailable = unavailable
         self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
 
@@ -178,7 +188,10 @@ def pending_request(request_id: str) -> tuple[_Pending, dict[str, str]]:
 
 
 def _requests() -> Oid4vpRequests:
+    """Raises: UnavailableError (oid4vp.unavailable, 503): OID4VP is off in this service."""
     found: Oid4vpRequests = current_app.config[OID4VP_KEY]
+    if found.unavailable is not None:
+        raise UnavailableError(found.unavailable, code="oid4vp.unavailable")
     return found
 
 
@@ -206,8 +219,9 @@ def create_request() -> Response:
 
 def start(*, transcript: bool) -> dict[str, str]:
     """A new request of this service, its nonce a one-time challenge for the caller's address."""
+    requests_ = _requests()
     nonce = _service().issue_challenge(client_address(request)).value
-    return _requests().create(nonce, transcript=transcript)
+    return requests_.create(nonce, transcript=transcript)
 
 
 @bp.get("/oid4vp/requests/<request_id>/object")

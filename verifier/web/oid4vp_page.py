@@ -19,10 +19,10 @@ import io
 from collections.abc import Mapping
 from typing import Final
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from shahada.verifier.web.oid4vp import REQUEST_TTL, pending_request, start
+from shahada.verifier.web.oid4vp import OID4VP_KEY, REQUEST_TTL, UnavailableError, pending_request, start
 from shahada.verifier.web.pages import page, reader_language, result_page
 from shahada.verifier.web.settings import Language
 
@@ -55,11 +55,16 @@ def _texts(lang: Language) -> dict[str, str]:
 
 @bp.app_context_processor
 def _nav() -> dict[str, str]:
+    if current_app.config[OID4VP_KEY].unavailable is not None:
+        return {}
     return {"oid4vp_nav": _texts(reader_language())["nav"]}
 
 
 @bp.get("/oid4vp/ask")
 def ask_form() -> Response:
+    unavailable = current_app.config[OID4VP_KEY].unavailable
+    if unavailable is not None:
+        raise UnavailableError(unavailable, code="oid4vp.unavailable")
     return page("oid4vp.html", w=_texts(reader_language()), made=None)
 
 

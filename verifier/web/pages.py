@@ -307,4 +307,4 @@ def _meaning(code: str, lang: Language) -> str:
     return text(f"code.{code}", lang) if has(f"code.{code}") else ""
 
 
-__all__: list[str] = ["bp", "error_page", "page", "reader_language", "register_seal_routes", "seal_page", "share_page"]
+__all__: list[str] = ["bp", "error_page", "page", "reader_language", "register_seal_routes", "result_page", "seal_page", "share_page"]

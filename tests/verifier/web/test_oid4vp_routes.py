@@ -5,6 +5,7 @@ wallet). Every route is documented, and every refusal provoked here is listed wi
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +20,11 @@ from tests.verifier.web.conftest import MINISTRY_DID, assert_documented, shared_
 BASE = "https://verify.univ.example"
 
 
-def oid4vp_app(loader: PinnedDocumentLoader, **settings: Any) -> Flask:
+def oid4vp_app(loader: PinnedDocumentLoader, *, unavailable: str | None = None, **settings: Any) -> Flask:
     values: dict[str, Any] = {"trusted_issuers": frozenset({MINISTRY_DID}), "ministry_did": MINISTRY_DID, "public_url": BASE}
     values.update(settings)
-    return create_app(values, loader=loader, workers=shared_workers(), oid4vp=Oid4vpRequests(secrets.token_bytes(32), BASE))
+    oid4vp = Oid4vpRequests(secrets.token_bytes(32), BASE, unavailable=unavailable)
+    return create_app(values, loader=loader, workers=shared_workers(), oid4vp=oid4vp)
 
 
 @pytest.fixture
@@ -91,4 +93,34 @@ def test_the_request_page_works_without_javascript(client: FlaskClient, lang: st
 def test_without_a_public_url_there_is_no_oid4vp(loader: PinnedDocumentLoader) -> None:
     client = create_app({"trusted_issuers": frozenset({MINISTRY_DID})}, loader=loader, workers=shared_workers()).test_client()
     assert client.post("/oid4vp/requests", json={}).status_code == 404
+    assert 'data-nav="oid4vp"' not in client.get("/").text
+
+
+def test_a_verifier_of_several_processes_refuses_oid4vp_clearly(loader: PinnedDocumentLoader, tmp_path: Path) -> None:
+    """As shahada serve verifier --processes N builds it (shahada.services.oid4vp_requests)."""
+    from shahada.config import load_settings
+    from shahada.services import oid4vp_requests
+    from shahada.verifier.web.settings import VerifierSettings
+
+    service = VerifierSettings.from_mapping({"trusted_issuers": frozenset({MINISTRY_DID}), "public_url": BASE})
+    env = {"SHAHADA_HOME": str(tmp_path), "SHAHADA_VERIFIER_OID4VP_SECRET": "s"}
+    settings = load_settings(env)
+    built = oid4vp_requests(settings, service, env, processes=3)
+    assert built is not None and built.unavailable is not None and "3 processes" in built.unavailable
+    single = oid4vp_requests(settings, service, env)
+    assert single is not None and single.unavailable is None and single.client_id == built.client_id
+    client = create_app({"trusted_issuers": frozenset({MINISTRY_DID}), "public_url": BASE}, loader=loader, workers=shared_workers(), oid4vp=built).test_client()
+    document = client.get("/openapi.json").get_json()
+    answers = [
+        ("POST", "/oid4vp/requests", client.post("/oid4vp/requests", json={})),
+        ("GET", "/oid4vp/requests/{id}/object", client.get("/oid4vp/requests/x/object")),
+        ("POST", "/oid4vp/responses/{id}", client.post("/oid4vp/responses/x", data={"state": "s", "vp_token": "{}"})),
+        ("GET", "/oid4vp/requests/{id}/result", client.get("/oid4vp/requests/x/result")),
+    ]
+    for method, path, answer in answers:
+        assert answer.status_code == 503 and answer.get_json()["code"] == "oid4vp.unavailable", (path, answer.data)
+        assert "--processes 1" in answer.get_json()["detail"]
+        assert_documented(document, method, path, 503, "oid4vp.unavailable")
+    shown = client.get("/oid4vp/ask?lang=fr")
+    assert shown.status_code == 503 and "oid4vp.unavailable" in shown.text and "--processes 1" in shown.text
     assert 'data-nav="oid4vp"' not in client.get("/").text
