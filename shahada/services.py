@@ -34,6 +34,7 @@ from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
 from flask import Flask
+from sqlalchemy.engine import Engine
 
 from shahada.common.errors import ConfigError, ShahadaError
 from shahada.common.wsgi import ServerLimits
@@ -46,7 +47,7 @@ from shahada.console.settings import SECRET_ENV as CONSOLE_SECRET_ENV
 from shahada.issuer.delivery import WalletDelivery
 from shahada.issuer.seal import AgentSealer
 from shahada.ministry import LocalMinistry, LocalSite, ministry_did_of
-from shahada.paper import archive_lookup
+from shahada.paper import archive_lookup, reachable_archive
 from shahada.portal import create_app as create_portal_app
 from shahada.portal.documents import SealedPrinter
 from shahada.portal.errors import SettingsError as PortalSettingsError
@@ -56,6 +57,7 @@ from shahada.status_setup import ministry_status_origins, site_origin
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 from shahada.verifier.web.oid4vp import Oid4vpRequests
+from shahada.verifier.web.oid4vp_store import DatabaseRequests
 from shahada.wallet.claims import AgentCopySigner, Claims
 from shahada.wallet.exchanges import Exchanges, did_authenticator
 from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
@@ -136,7 +138,8 @@ class InstallationVerifier:
 def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None, *, processes: int = 1) -> Iterator[InstallationVerifier]:
     """The verifier application of this installation, with its site and archive while in use;
     with ``env`` and a ``[verifier] public_url``, it also answers OpenID4VP requests
-    (:func:`oid4vp_requests`) — when it is one of ``processes`` > 1, it refuses them (503).
+    (:func:`oid4vp_requests`) — when it is one of ``processes`` > 1, kept in the archive's
+    database, or refused (503) when that database is not reachable.
 
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
@@ -150,7 +153,10 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
-        oid4vp = oid4vp_requests(settings, service_settings, env, processes=processes) if env is not None else None
+        oid4vp = None
+        if env is not None:
+            shared = stack.enter_context(reachable_archive(settings)) if processes > 1 and service_settings.public_url else None
+            oid4vp = oid4vp_requests(settings, service_settings, env, processes=processes, database=shared.engine if shared is not None else None)
         app = create_app(service_settings, records=records, oid4vp=oid4vp)
         service: VerifierService = app.config[SERVICE_KEY]
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
@@ -160,12 +166,14 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
 OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"
 
 
-def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str], *, processes: int = 1) -> Oid4vpRequests | None:
+def oid4vp_requests(
+    settings: Settings, service: VerifierSettings, env: Mapping[str, str], *, processes: int = 1, database: Engine | None = None
+) -> Oid4vpRequests | None:
     """The verifier's OpenID4VP requests at its ``public_url``, signed with a did:key derived from
     ``SHAHADA_VERIFIER_OID4VP_SECRET`` (or ``_FILE``; generated once under ``secrets/`` in
     development). None without a ``public_url``: the request and response URIs must be public.
-    With ``processes`` > 1, refused (503 ``oid4vp.unavailable``): a request and its nonce live in
-    the memory of the process that made it, and the wallet's next call may reach another.
+    With ``processes`` > 1, the requests are kept in ``database`` (the archive's), since a wallet's
+    next call may reach another process; without it they are refused (503 ``oid4vp.unavailable``).
 
     Raises:
         ConfigError (config.secret): production mode without the secret.
@@ -175,9 +183,13 @@ def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[
     secret = _secret(env, OID4VP_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
     seed = hashlib.sha256(b"shahada oid4vp request key|" + secret.encode("utf-8")).digest()
     unavailable = None
-    if processes > 1:
-        unavailable = f"OpenID4VP needs a single-process verifier: this one runs {processes} processes (shahada serve verifier --processes 1)"
-    return Oid4vpRequests(seed, service.public_url, unavailable=unavailable)
+    if processes > 1 and database is None:
+        unavailable = (
+            f"OpenID4VP needs its requests shared by the verifier's {processes} processes, and the archive's database is not "
+            "reachable: configure archive_url, or run shahada serve verifier --processes 1"
+        )
+    store = DatabaseRequests(database) if database is not None and processes > 1 else None
+    return Oid4vpRequests(seed, service.public_url, unavailable=unavailable, store=store)
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,3 +181,41 @@ def test_the_university_refuses_a_presentation_for_another_nonce(university: str
     page.wait_for_selector('#verdict[data-verified="false"]', timeout=15_000)
     assert "challenge.mismatch" in page.inner_text("#verdict")
     page.context.close()
+
+
+def test_two_processes_share_requests_in_the_database(ministry: Any, held: Held, postgres_url: str) -> None:
+    """As with shahada serve verifier --processes N and the archive's database: the request is
+    made by one service, the wallet talks to the other, the first one shows the verdict (its
+    page verifies the stored presentation again), and a replay to either is refused."""
+    from shahada.database import open_archive
+    from shahada.verifier.web.oid4vp_store import DatabaseRequests
+
+    archive = open_archive(postgres_url)  # upgraded to the newest migration: oid4vp_requests
+    seed = secrets.token_bytes(32)
+    settings = verifier_settings(ministry.settings, ministry.identity.did)
+    servers, stores = [], []
+    try:
+        for _ in range(2):
+            oid4vp = Oid4vpRequests(seed, "http://placeholder", store=DatabaseRequests(archive.engine))
+            app = create_app(settings, records=Records(ministry.identity.did, lambda _id: None), loader=ministry.loader, oid4vp=oid4vp)
+            servers.append(WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start())
+            stores.append(oid4vp)
+        first, second = (s.url.rstrip("/") for s in servers)
+        for oid4vp in stores:
+            oid4vp.base_url = second  # the wallet's calls reach the second process
+        made = requests.post(f"{first}/oid4vp/requests", json={}, timeout=10).json()
+        assert made["request_uri"].startswith(second)
+
+        answered = present(made["request"], held)
+
+        assert answered["ok"] and answered["status"] == 200, answered
+        outcome = requests.get(f"{first}/oid4vp/requests/{made['id']}/result", timeout=10).json()
+        assert outcome["state"] == "answered" and outcome["result"]["verified"], outcome
+        page = requests.get(f"{first}/oid4vp/ask/{made['id']}?lang=fr", timeout=30)
+        assert page.status_code == 200 and 'data-verdict="valid"' in page.text
+        again = present(made["request"], held)
+        assert again["status"] == 400 and again["body"]["error"] == "invalid_request"
+    finally:
+        for server in servers:
+            server.stop()
+        archive.close()

@@ -22,7 +22,7 @@ from typing import Final
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from shahada.verifier.web.oid4vp import OID4VP_KEY, REQUEST_TTL, UnavailableError, pending_request, start
+from shahada.verifier.web.oid4vp import OID4VP_KEY, REQUEST_TTL, UnavailableError, answered_request, start
 from shahada.verifier.web.pages import page, reader_language, result_page
 from shahada.verifier.web.settings import Language
 
@@ -76,9 +76,9 @@ def ask() -> WerkzeugResponse:
 
 @bp.get("/oid4vp/ask/<request_id>")
 def asked(request_id: str) -> Response:
-    pending, made = pending_request(request_id)
-    if pending.report is not None:
-        return result_page(pending.report)
+    report, made = answered_request(request_id)
+    if report is not None:
+        return result_page(report)
     texts = _texts(reader_language())
     texts["expires"] = texts["expires"].format(minutes=REQUEST_TTL // 60)
     return page("oid4vp.html", w=texts, made=made, qr=qr_data_uri(made["request"]))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -97,7 +98,8 @@ def test_without_a_public_url_there_is_no_oid4vp(loader: PinnedDocumentLoader) -
 
 
 def test_a_verifier_of_several_processes_refuses_oid4vp_clearly(loader: PinnedDocumentLoader, tmp_path: Path) -> None:
-    """As shahada serve verifier --processes N builds it (shahada.services.oid4vp_requests)."""
+    """As shahada serve verifier --processes N builds it (shahada.services.oid4vp_requests) when
+    the archive's database is not reachable (tests/integration/test_oid4vp.py: when it is)."""
     from shahada.config import load_settings
     from shahada.services import oid4vp_requests
     from shahada.verifier.web.settings import VerifierSettings
@@ -109,6 +111,8 @@ def test_a_verifier_of_several_processes_refuses_oid4vp_clearly(loader: PinnedDo
     assert built is not None and built.unavailable is not None and "3 processes" in built.unavailable
     single = oid4vp_requests(settings, service, env)
     assert single is not None and single.unavailable is None and single.client_id == built.client_id
+    shared = oid4vp_requests(settings, service, env, processes=3, database=sqlalchemy.create_engine("sqlite://"))
+    assert shared is not None and shared.unavailable is None and shared.store.shared  # with the archive's database: shared
     client = create_app({"trusted_issuers": frozenset({MINISTRY_DID}), "public_url": BASE}, loader=loader, workers=shared_workers(), oid4vp=built).test_client()
     document = client.get("/openapi.json").get_json()
     answers = [
