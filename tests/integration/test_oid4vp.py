@@ -23,7 +23,7 @@ from examples.university.oid4vp import university_oid4vp_app
 from shahada.common.wsgi import WaitressServer
 from shahada.services import verifier_settings
 from shahada.verifier.scan import read_qr_texts
-from shahada.verifier.web import Records, VerifierService, create_app
+from shahada.verifier.web import Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.oid4vp import Oid4vpRequests
 from tests.interop.test_reference_verifier import pinned_contexts
 from tests.support.browser import phone_page, screenshot_dir
@@ -54,10 +54,16 @@ def held(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Held:
     return Held(holder, got["credentials"]["BaccalaureateDiploma_ldp_vc"][0])
 
 
+def patient_settings(ministry: Any) -> VerifierSettings:
+    """The installation's verifier settings, with time for a cold worker pool on a loaded machine
+    (a wallet's direct_post is answered once: a 503 cannot be retried by the test)."""
+    return dataclasses.replace(verifier_settings(ministry.settings, ministry.identity.did), work_timeout=60.0, request_timeout=120.0)
+
+
 @pytest.fixture(scope="module")
 def verifier(ministry: Any) -> Iterator[str]:
     oid4vp = Oid4vpRequests(secrets.token_bytes(32), "http://placeholder")
-    settings = verifier_settings(ministry.settings, ministry.identity.did)
+    settings = patient_settings(ministry)
     app = create_app(settings, records=Records(ministry.identity.did, lambda _id: None), loader=ministry.loader, oid4vp=oid4vp)
     server = WaitressServer(app, host="127.0.0.1", port=0, ident="shahada-verifier").start()
     oid4vp.base_url = server.url.rstrip("/")
@@ -144,7 +150,7 @@ def university(ministry: Any) -> Iterator[str]:
     """The university example's OpenID4VP verifier, at its own origin with its own request key,
     verifying in its process (no worker processes)."""
     oid4vp = Oid4vpRequests(secrets.token_bytes(32), "http://placeholder")
-    settings = dataclasses.replace(verifier_settings(ministry.settings, ministry.identity.did), work_processes=0)
+    settings = dataclasses.replace(patient_settings(ministry), work_processes=0)
     service = VerifierService(settings, loader=ministry.loader)
     server = WaitressServer(university_oid4vp_app(service, oid4vp), host="127.0.0.1", port=0, ident="university").start()
     oid4vp.base_url = server.url.rstrip("/")
@@ -192,7 +198,7 @@ def test_two_processes_share_requests_in_the_database(ministry: Any, held: Held,
 
     archive = open_archive(postgres_url)  # upgraded to the newest migration: oid4vp_requests
     seed = secrets.token_bytes(32)
-    settings = verifier_settings(ministry.settings, ministry.identity.did)
+    settings = patient_settings(ministry)
     servers, stores = [], []
     try:
         for _ in range(2):
