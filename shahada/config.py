@@ -230,8 +230,15 @@ def _verifier_table(table: object, env: Mapping[str, str]) -> dict[str, object]:
     if table is not None and not isinstance(table, dict):
         raise ConfigError("[verifier] in config.toml must be a table", code="config.file")
     values: dict[str, object] = dict(table or {})
-    values.update({k.removeprefix("SHAHADA_VERIFIER_").lower(): v for k, v in env.items() if k.startswith("SHAHADA_VERIFIER_") and v})
+    values.update({
+        k.removeprefix("SHAHADA_VERIFIER_").lower(): v for k, v in env.items()
+        if k.startswith("SHAHADA_VERIFIER_") and v and not k.startswith(VERIFIER_SECRETS)
+    })
     return values
+
+
+# Secrets of the verifier service read by shahada.services (not [verifier] settings), with their _FILE forms
+VERIFIER_SECRETS = ("SHAHADA_VERIFIER_OID4VP_SECRET",)
 
 
 def _prefixed_table(table: object, env: Mapping[str, str], name: str) -> dict[str, object]:

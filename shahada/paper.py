@@ -30,6 +30,7 @@ from shahada.common.errors import ShahadaError
 from shahada.common.isolation import Deadline, WorkerPool, WorkLimits
 
 if TYPE_CHECKING:
+    from shahada.issuer.archive.store import Archive
     from shahada.schemas.loader import PinnedDocumentLoader
     from shahada.verifier.checks import SignatureCheck
 
@@ -129,8 +130,24 @@ def seal_text_of(source: str, work_timeout: float = WORK_TIMEOUT) -> str:
 @contextmanager
 def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] | None] | None]:
     """A lookup in the configured archive, or None when it is not reachable (never created here)."""
-    from shahada.database import open_archive
     from shahada.issuer.archive.store import ISSUED
+
+    with reachable_archive(settings) as archive:
+        if archive is None:
+            yield None
+            return
+
+        def lookup(credential_id: str) -> Mapping[str, Any] | None:
+            stored = archive.get(credential_id)
+            return stored.document if stored is not None and stored.status == ISSUED else None
+
+        yield lookup
+
+
+@contextmanager
+def reachable_archive(settings: Any) -> Iterator[Archive | None]:
+    """The configured archive while in use, or None when it is not reachable (never created here)."""
+    from shahada.database import open_archive
 
     url: str = settings.archive_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
@@ -141,13 +158,8 @@ def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] 
     except ShahadaError:
         yield None
         return
-
-    def lookup(credential_id: str) -> Mapping[str, Any] | None:
-        stored = archive.get(credential_id)
-        return stored.document if stored is not None and stored.status == ISSUED else None
-
     try:
-        yield lookup
+        yield archive
     finally:
         archive.close()
 

@@ -34,6 +34,7 @@ from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
 from flask import Flask
+from sqlalchemy.engine import Engine
 
 from shahada.common.errors import ConfigError, ShahadaError
 from shahada.common.wsgi import ServerLimits
@@ -46,7 +47,7 @@ from shahada.console.settings import SECRET_ENV as CONSOLE_SECRET_ENV
 from shahada.issuer.delivery import WalletDelivery
 from shahada.issuer.seal import AgentSealer
 from shahada.ministry import LocalMinistry, LocalSite, ministry_did_of
-from shahada.paper import archive_lookup
+from shahada.paper import archive_lookup, reachable_archive
 from shahada.portal import create_app as create_portal_app
 from shahada.portal.documents import SealedPrinter
 from shahada.portal.errors import SettingsError as PortalSettingsError
@@ -57,6 +58,7 @@ from shahada.verifier.traffic import Traffic, database_sink
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
 from shahada.verifier.web.oid4vp import Oid4vpRequests
+from shahada.verifier.web.oid4vp_store import DatabaseRequests
 from shahada.wallet.claims import AgentCopySigner, Claims
 from shahada.wallet.exchanges import Exchanges, did_authenticator
 from shahada.wallet.sd_jwt_vc import AgentSDJWTSigner
@@ -134,10 +136,11 @@ class InstallationVerifier:
 
 
 @contextmanager
-def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[InstallationVerifier]:
+def installation_verifier(settings: Settings, env: Mapping[str, str] | None = None, *, processes: int = 1) -> Iterator[InstallationVerifier]:
     """The verifier application of this installation, with its site and archive while in use;
     with ``env`` and a ``[verifier] public_url``, it also answers OpenID4VP requests
-    (:func:`oid4vp_requests`).
+    (:func:`oid4vp_requests`) — when it is one of ``processes`` > 1, kept in the archive's
+    database, or refused (503) when that database is not reachable.
 
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
@@ -151,7 +154,10 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
         records = Records(ministry, lookup) if lookup is not None else None
-        oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
+        oid4vp = None
+        if env is not None:
+            shared = stack.enter_context(reachable_archive(settings)) if processes > 1 and service_settings.public_url else None
+            oid4vp = oid4vp_requests(settings, service_settings, env, processes=processes, database=shared.engine if shared is not None else None)
         traffic = stack.enter_context(verification_traffic(settings.archive_url if lookup is not None else None))
         app = create_app(service_settings, records=records, oid4vp=oid4vp, traffic=traffic, metrics_token=metrics_token(settings, env or {}))
         service: VerifierService = app.config[SERVICE_KEY]
@@ -191,10 +197,14 @@ def metrics_token(settings: Settings, env: Mapping[str, str]) -> str | None:
     return _secret(env, METRICS_TOKEN_ENV, home=settings.home, mode=settings.mode, generate=False)
 
 
-def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[str, str]) -> Oid4vpRequests | None:
+def oid4vp_requests(
+    settings: Settings, service: VerifierSettings, env: Mapping[str, str], *, processes: int = 1, database: Engine | None = None
+) -> Oid4vpRequests | None:
     """The verifier's OpenID4VP requests at its ``public_url``, signed with a did:key derived from
     ``SHAHADA_VERIFIER_OID4VP_SECRET`` (or ``_FILE``; generated once under ``secrets/`` in
     development). None without a ``public_url``: the request and response URIs must be public.
+    With ``processes`` > 1, the requests are kept in ``database`` (the archive's), since a wallet's
+    next call may reach another process; without it they are refused (503 ``oid4vp.unavailable``).
 
     Raises:
         ConfigError (config.secret): production mode without the secret.
@@ -203,7 +213,14 @@ def oid4vp_requests(settings: Settings, service: VerifierSettings, env: Mapping[
         return None
     secret = _secret(env, OID4VP_SECRET_ENV, home=settings.home, mode=settings.mode) or ""
     seed = hashlib.sha256(b"shahada oid4vp request key|" + secret.encode("utf-8")).digest()
-    return Oid4vpRequests(seed, service.public_url)
+    unavailable = None
+    if processes > 1 and database is None:
+        unavailable = (
+            f"OpenID4VP needs its requests shared by the verifier's {processes} processes, and the archive's database is not "
+            "reachable: configure archive_url, or run shahada serve verifier --processes 1"
+        )
+    store = DatabaseRequests(database) if database is not None and processes > 1 else None
+    return Oid4vpRequests(seed, service.public_url, unavailable=unavailable, store=store)
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,17 +205,20 @@ def serve_verifier(host: str, port: int, threads: int, processes: int) -> None:
     if processes == 1:
         _serve_verifier(host, port, threads)
     else:
-        _serve_processes(host, port, processes, lambda sock, first: _serve_verifier(host, port, threads, sock=sock, announce=first), "verifier")
+        _serve_processes(host, port, processes, lambda sock, first: _serve_verifier(host, port, threads, sock=sock, announce=first, processes=processes), "verifier")
 
 
-def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True) -> None:
+def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, announce: bool = True, processes: int = 1) -> None:
+    """One of ``processes`` serving the verifier; with more than one, OpenID4VP requests are kept
+    in the archive's database, or refused when it is not reachable."""
     import os
 
     from shahada.config import load_settings
     from shahada.services import installation_verifier
+    from shahada.verifier.web.oid4vp import OID4VP_KEY
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ) as verifier:
+    with _exit_on_error(host, port), installation_verifier(load_settings(), os.environ, processes=processes) as verifier:
         if sock is None:
             server = _listen(verifier.app, host=host, port=port, threads=threads, ident="shahada-verifier", limits=verifier.server_limits)
         else:
@@ -230,6 +233,9 @@ def _serve_verifier(host: str, port: int, threads: int, *, sock: Any = None, ann
                 click.echo(f"verifier: {server.url}/ (pages), POST {server.url}/credentials/verify, {server.url}/openapi.json", err=True)
             click.echo(f"trusted issuers: {', '.join(sorted(verifier.settings.trusted_issuers))}", err=True)
             click.echo(f"printed QR codes: {verifier.settings.seal_base_url}<seal>; the ministry's records: {'reachable' if verifier.records else 'not reachable'}", err=True)
+            if processes > 1 and verifier.settings.public_url:
+                off = verifier.app.config[OID4VP_KEY].unavailable
+                click.echo(f"OpenID4VP requests: {'refused (503): ' + off if off else 'kept in the archive database, shared by the processes'}", err=True)
         _serve_until_stopped(server)
     if announce:
         click.echo("stopped.", err=True)

@@ -79,6 +79,7 @@ def schema_metadata() -> MetaData:
     import shahada.issuer.rectification
     import shahada.portal.store
     import shahada.verifier.traffic
+    import shahada.verifier.web.oid4vp_store
     import shahada.wallet.claims
     import shahada.wallet.credential_endpoint
     import shahada.wallet.exchanges  # noqa: F401

@@ -24,7 +24,7 @@ from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
 from shahada.verifier.seal import SealStatus
 from shahada.verifier.traffic import Traffic
-from shahada.verifier.web import api, counting, lookup, pages
+from shahada.verifier.web import api, counting, lookup, oid4vp_page, pages
 from shahada.verifier.web.counting import METRICS_TOKEN_KEY
 from shahada.verifier.web.errors import BadRequestError, PayloadTooLargeError, SettingsError, UnprocessableInputError, VerifierServiceError
 from shahada.verifier.web.lookup import LOOKUP_KEY, DocumentStatus, LookupLimiter, StatusByNumber
@@ -107,6 +107,7 @@ def create_app(
     if oid4vp is not None:  # OpenID4VP requests (verifier/web/oid4vp.py), signed with its own key
         app.config[OID4VP_KEY] = oid4vp
         app.register_blueprint(oid4vp_bp)
+        app.register_blueprint(oid4vp_page.bp)
     app.register_error_handler(Exception, _render)
     app.after_request(_secure)
     return app

@@ -46,6 +46,7 @@ SERVICE_KEY: Final = "SHAHADA_VERIFIER_SERVICE"
 FAILED_VERIFICATION: Final = 400
 API_PREFIXES: Final = (
     "/credentials/", "/presentations/", "/challenges", "/seals/", "/documents/", "/shares/", "/openapi.json", "/healthz", "/metrics/",
+    "/oid4vp/requests", "/oid4vp/responses/",
 )
 
 

@@ -259,6 +259,11 @@ def _causes(report: Report, lang: Language) -> list[str]:
     return [text(f"code.{code}", lang) for code in codes if has(f"code.{code}")]
 
 
+def result_page(report: Report) -> Response:
+    """The verdict page of a verification made elsewhere (an OpenID4VP presentation)."""
+    return _result(report)
+
+
 def _result(report: Report, *, massar: str | None = None, massar_error: bool = False) -> Response:
     lang = reader_language()
     verdict = report.verdict
@@ -302,4 +307,4 @@ def _meaning(code: str, lang: Language) -> str:
     return text(f"code.{code}", lang) if has(f"code.{code}") else ""
 
 
-__all__: list[str] = ["bp", "error_page", "page", "reader_language", "register_seal_routes", "seal_page", "share_page"]
+__all__: list[str] = ["bp", "error_page", "page", "reader_language", "register_seal_routes", "result_page", "seal_page", "share_page"]

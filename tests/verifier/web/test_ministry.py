@@ -140,6 +140,36 @@ def test_shahada_serve_verifier_in_two_processes(running_verifier: RunningVerifi
     assert "stopped." in err and not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text() for pid in servers)
 
 
+def test_oid4vp_requests_are_shared_by_the_processes_through_the_archive(ministry: Any) -> None:
+    """``--processes 2`` with a public_url: a request made on one connection is found on any
+    other (whichever process the kernel picks), since both keep requests in the archive's
+    database; the start-up message says so. The request key's secret in the environment
+    (SHAHADA_VERIFIER_OID4VP_SECRET) is not taken for a [verifier] setting."""
+    from shahada.agent.process import free_port
+
+    port = free_port()
+    env = {
+        **os.environ, "SHAHADA_HOME": str(ministry.settings.home), "PYTHONUNBUFFERED": "1",
+        "SHAHADA_VERIFIER_PUBLIC_URL": f"http://127.0.0.1:{port}", "SHAHADA_VERIFIER_OID4VP_SECRET": "test",
+    }
+    shahada = Path(sys.executable).parent / "shahada"
+    process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", str(port), "--processes", "2"], env=env, stderr=subprocess.PIPE, text=True)
+    statuses: list[tuple[int, str]] = []
+    try:
+        url = _wait_for_url(process)
+        made = [requests.post(url + "/oid4vp/requests", json={}, timeout=60).json()["id"] for _ in range(6)]
+        for request_id in made:
+            for _ in range(3):  # new connections: the kernel hands them to either process
+                with requests.Session() as session:
+                    found = session.get(f"{url}/oid4vp/requests/{request_id}/object", timeout=30)
+                    statuses.append((found.status_code, found.headers["Content-Type"]))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    assert statuses == [(200, "application/oauth-authz-req+jwt")] * 18, (statuses, err)
+    assert "OpenID4VP requests: kept in the archive database" in err, err
+
+
 def test_sigterm_stops_the_verifier_with_a_request_stuck_in_a_worker(ministry: Any) -> None:
     """A PDF bomb that would take its worker half a minute (the work timeout raised to 300 s so
     that nothing else stops it): SIGTERM kills the worker, the stuck request gets a 503, and the
