@@ -1,0 +1,28 @@
+"""``shahada worker``: a Celery worker of the installation (:mod:`shahada.workers`)."""
+
+from __future__ import annotations
+
+import click
+
+from shahada.workers import QUEUES
+
+
+def _queues(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    names = [q.strip() for q in value.split(",") if q.strip()]
+    unknown = [q for q in names if q not in QUEUES]
+    if not names or unknown:
+        raise click.BadParameter(f"known queues: {', '.join(QUEUES)}; not {', '.join(unknown) or 'none'}")
+    return ",".join(names)
+
+
+@click.command("worker")
+@click.option("--queues", default=",".join(QUEUES), show_default=True, callback=_queues, help="the queues this worker takes work from")
+@click.option("--concurrency", default=4, type=click.IntRange(1, 256), show_default=True, help="batches signed at once (threads)")
+@click.option("--loglevel", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+def worker_command(queues: str, concurrency: int, loglevel: str) -> None:
+    """Take batches from the broker (SHAHADA_BROKER_URL, default redis://127.0.0.1:6379/0) and sign
+    them through the installation's agent into its archive, until stopped (SIGTERM finishes the
+    batches in hand; a killed worker's batches go to another worker)."""
+    from shahada.workers.app import app
+
+    app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"])
