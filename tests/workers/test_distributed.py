@@ -20,6 +20,7 @@ import sqlalchemy
 
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
+from tests.conftest import drop_database
 from tests.support.cli import share_agent
 
 pytestmark = [pytest.mark.agent, pytest.mark.postgres]
@@ -28,26 +29,48 @@ SHAHADA = str(Path(sys.executable).with_name("shahada"))
 REDIS_DB = 13  # this suite's own Redis database; each run also has its own key prefix
 
 
-@pytest.fixture
-def env(ministry: Any, tmp_path: Path, postgres_url: str) -> Iterator[dict[str, str]]:
-    home = tmp_path / "home"
-    prefix = f"shahada-test-{uuid.uuid4().hex[:8]}:"
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
-    base.update(
-        SHAHADA_HOME=str(home), SHAHADA_OPERATOR="distributed-test", SHAHADA_ARCHIVE_URL=postgres_url,
-        SHAHADA_BROKER_URL=f"redis://127.0.0.1:6379/{REDIS_DB}", SHAHADA_BROKER_PREFIX=prefix, SHAHADA_BROKER_VISIBILITY="5",
-        **share_agent(ministry, home),
+def environment(home: Path, archive_url: str, prefix: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
+    env.update(
+        SHAHADA_HOME=str(home), SHAHADA_OPERATOR="distributed-test", SHAHADA_ARCHIVE_URL=archive_url,
+        SHAHADA_BROKER_URL=f"redis://127.0.0.1:6379/{REDIS_DB}", SHAHADA_BROKER_PREFIX=prefix, SHAHADA_BROKER_VISIBILITY="5", **extra,
     )
-    yield base
+    return env
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    """This test's Redis key prefix, its keys deleted afterwards."""
+    prefix = f"shahada-test-{uuid.uuid4().hex[:8]}:"
+    yield prefix
     client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
     keys = list(client.scan_iter(match=f"{prefix}*"))
     if keys:
         client.delete(*keys)
 
 
+@pytest.fixture
+def env(ministry: Any, tmp_path: Path, postgres_url: str, prefix: str) -> dict[str, str]:
+    """Coordinator and workers on the session's agent."""
+    home = tmp_path / "home"
+    return environment(home, postgres_url, prefix, **share_agent(ministry, home))
+
+
 def worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen([SHAHADA, "worker", "--concurrency", "2", "--loglevel", "WARNING"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM (a worker finishes its batches and stops its own agent), SIGKILL after a minute."""
+    for process in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in workers:
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def count(url: str, statement: str) -> int:
@@ -86,18 +109,16 @@ def test_two_workers_one_killed_every_credential_exactly_once(env: dict[str, str
         workers[0].wait(10)
         stdout, stderr = coordinator.communicate(timeout=300)
     finally:
-        for process in workers:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in workers:
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop(workers)
     assert coordinator.returncode == 0, stderr.decode()
     assert "signing: " in stderr.decode()  # live progress, read from the archive
+    check_exactly_once(url, out, env, candidates=400)
+
+
+def check_exactly_once(url: str, out: Path, env: dict[str, str], *, candidates: int) -> None:
+    """Every credential signed, archived, status-allocated and stored once; a sample verifies."""
     total = count(url, "SELECT count(*) FROM credentials")
-    assert total > 400
+    assert total > candidates
     assert count(url, "SELECT count(*) FROM credentials WHERE status = 'issued'") == total
     assert count(url, "SELECT count(*) FROM credentials WHERE document NOT LIKE '%\"proof\"%'") == 0
     # status: one entry per credential and purpose, no index given twice
@@ -114,3 +135,29 @@ def test_two_workers_one_killed_every_credential_exactly_once(env: dict[str, str
     for file in files[:: max(1, len(files) // 3)][:3]:  # a sample, through Shahada's verifier, status included
         verified = subprocess.run([SHAHADA, "verify", str(file)], env=env, capture_output=True, timeout=120)
         assert verified.returncode == 0, verified.stdout.decode() + verified.stderr.decode()
+
+
+def test_workers_with_their_own_agents_on_one_postgres_wallet(tmp_path: Path, postgres_url: str, prefix: str) -> None:
+    """No agent_admin_url: the coordinator and each worker start an agent, all three on one Askar
+    wallet in PostgreSQL, so the ministry's key exists once and every agent signs with it."""
+    wallet = f"shahada_wallet_{uuid.uuid4().hex[:10]}"
+    env = environment(
+        tmp_path / "home", postgres_url, prefix,
+        SHAHADA_WALLET_POSTGRES="127.0.0.1:5432", SHAHADA_WALLET_PG_USER="postgres", SHAHADA_WALLET_NAME=wallet,
+    )
+    pv = tmp_path / "pv.csv"
+    write_csv(generate_records(100, seed=15, reference=bundled_reference(), year=2025), pv)
+    out = tmp_path / "out"
+    workers = [worker(env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
+    try:
+        ran = subprocess.run(
+            [SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(out), "--distributed", "--batch-size", "8"],
+            env=env, capture_output=True, timeout=600,
+        )
+        assert ran.returncode == 0, ran.stderr.decode()
+        check_exactly_once(postgres_url, out, env, candidates=100)
+        agents = sorted((tmp_path / "home" / "agents").iterdir())
+        assert len(agents) == 2  # each worker signed through its own agent
+    finally:
+        stop(workers)
+        drop_database(wallet)
