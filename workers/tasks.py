@@ -38,18 +38,20 @@ class WorkerInstallation:
     stack: ExitStack
 
 
-def open_worker(settings: Settings) -> WorkerInstallation:
-    """The archive and the agent of a signing worker.
-
-    Raises:
-        ConfigError: ``config.worker_agent``, neither ``agent_admin_url`` nor ``wallet_postgres``
-            (several agents on one SQLite wallet file would each hold a different key).
-    """
+def check_agent_settings(settings: Settings) -> None:
+    """Raises ConfigError ``config.worker_agent`` when a worker would have no agent to share:
+    neither ``agent_admin_url`` nor ``wallet_postgres`` (agents on separate SQLite wallets would
+    each hold a different key)."""
     if not settings.agent_admin_url and settings.wallet_postgres is None:
         raise ConfigError(
             "a worker signs through the agent agent_admin_url points at, or its own agent on the shared wallet_postgres: set one",
             code="config.worker_agent",
         )
+
+
+def open_worker(settings: Settings) -> WorkerInstallation:
+    """The archive and the agent of a signing worker (:func:`check_agent_settings` first)."""
+    check_agent_settings(settings)
     stack = ExitStack()
     try:
         tls = ensure_local_tls(settings.tls_dir)

@@ -23,6 +23,13 @@ def worker_command(queues: str, concurrency: int, loglevel: str) -> None:
     """Take batches from the broker (SHAHADA_BROKER_URL, default redis://127.0.0.1:6379/0) and sign
     them through the installation's agent into its archive, until stopped (SIGTERM finishes the
     batches in hand; a killed worker's batches go to another worker)."""
+    from shahada.cli.common import _fail, _settings
+    from shahada.common.errors import ShahadaError
     from shahada.workers.app import app
+    from shahada.workers.tasks import check_agent_settings
 
+    try:
+        check_agent_settings(_settings())
+    except ShahadaError as err:
+        _fail(err)
     app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"])
