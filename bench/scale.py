@@ -7,7 +7,8 @@ into a fresh PostgreSQL archive, by real ``shahada`` processes on one agent:
   ``shahada issue PV --distributed`` coordinating (plan, enqueue, follow the archive).
 
 Each figure is the coordinator's wall clock, end to end (PV checks, import with status indexes,
-signing, audit, status lists and registry records), so the three do the same work. With
+signing, audit, status lists and registry records), so the three do the same work; the workers
+are started (and their agents) before the clock starts. With
 ``--agents 2`` each worker starts its own agent on one PostgreSQL wallet (the coordinator too)
 instead of sharing the bench's agent. The machine is shared: read the ratios, not the figures.
 
@@ -36,6 +37,7 @@ from shahada.config import load_settings
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
 from shahada.tls import ensure_local_tls
+from shahada.workers.app import make_app
 
 SHAHADA = str(Path(sys.executable).with_name("shahada"))
 POSTGRES = os.environ.get("SHAHADA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -66,6 +68,18 @@ def issue(env: dict[str, str], pv: Path, out: Path, *, distributed: bool, batch:
     return seconds
 
 
+def ready(env: dict[str, str], workers: int) -> None:
+    """Wait until ``workers`` workers answer a ping (their agents started): the figures are issuance, not starts."""
+    if not workers:
+        return
+    app = make_app(env)
+    deadline = time.monotonic() + 600
+    while len(app.control.ping(timeout=1.0)) < workers:
+        if time.monotonic() > deadline:
+            raise SystemExit("the workers did not start in 10 minutes")
+    app.close()
+
+
 def measure(env: dict[str, str], pv: Path, work: Path, *, workers: int, concurrency: int, batch: int) -> tuple[int, float]:
     """(credentials, seconds) of one issuance of ``pv`` with ``workers`` workers (0: single process)."""
     with database("shahada_bench_scale") as url:
@@ -76,6 +90,7 @@ def measure(env: dict[str, str], pv: Path, work: Path, *, workers: int, concurre
                 command = [SHAHADA, "worker", "--concurrency", str(concurrency), "--loglevel", "WARNING"]
                 processes.append(subprocess.Popen(command, env=run_env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True))
         try:
+            ready(run_env, workers)
             seconds = issue(run_env, pv, work / f"out-{workers}", distributed=workers > 0, batch=batch)
         finally:
             for process in processes:

@@ -70,6 +70,7 @@ _opened: WorkerInstallation | None = None
 
 
 def installation() -> WorkerInstallation:
+    """This worker process's archive and agent, opened once (``shahada worker`` opens it at start)."""
     global _opened
     with _lock:
         if _opened is None:

@@ -21,15 +21,17 @@ def _queues(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.option("--loglevel", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 def worker_command(queues: str, concurrency: int, loglevel: str) -> None:
     """Take batches from the broker (SHAHADA_BROKER_URL, default redis://127.0.0.1:6379/0) and sign
-    them through the installation's agent into its archive, until stopped (SIGTERM finishes the
+    them through the installation's agent into its archive (opened before the first batch is
+    taken), until stopped (SIGTERM finishes the
     batches in hand; a killed worker's batches go to another worker)."""
     from shahada.cli.common import _fail, _settings
     from shahada.common.errors import ShahadaError
     from shahada.workers.app import app
-    from shahada.workers.tasks import check_agent_settings
+    from shahada.workers.tasks import check_agent_settings, installation
 
     try:
         check_agent_settings(_settings())
+        installation()  # the agent started or reached before the first batch: a worker that cannot sign takes none
     except ShahadaError as err:
         _fail(err)
     app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"])
