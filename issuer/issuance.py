@@ -163,6 +163,57 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def store_batch(
+    archive: Archive,
+    import_id: int,
+    batch: Sequence[tuple[str, dict[str, Any]]],
+    documents: Sequence[dict[str, Any]],
+    *,
+    clock: Callable[[], dt.datetime],
+    audit: AuditLog | None = None,
+    operator: str = "",
+) -> int:
+    """Check that each signed document is its credential's, and store those still pending in one
+    transaction with the batch's audit entry (``credentials.issue``, the SHA-256 of every document
+    stored); returns how many were stored (0 when all were signed before: a repeated batch)."""
+
+    def record(session: Any, stored: list[tuple[str, dict[str, Any]]]) -> None:
+        if audit is not None:
+            audit.append(
+                session, operator=operator, action="credentials.issue", subject=f"import:{import_id}", reason="issuance", at=clock(),
+                details={"documents": {cid: document_sha256(doc) for cid, doc in stored}},
+            )
+
+    for (cid, _unsigned), signed in zip(batch, documents, strict=True):
+        if signed.get("id") != cid or "proof" not in signed:
+            raise IssuanceError(f"the agent returned an unexpected document for {cid}", code="issuance.signature")
+    return archive.store_signed(zip((cid for cid, _ in batch), documents, strict=False), issued_at=clock(), in_transaction=record)
+
+
+def sign_listed(
+    archive: Archive,
+    import_id: int,
+    ids: Sequence[str],
+    signer: Signer,
+    *,
+    clock: Callable[[], dt.datetime],
+    audit: AuditLog | None = None,
+    operator: str = "",
+) -> int:
+    """Sign those of ``ids`` still pending (a distributed worker's batch) and store them in one
+    transaction; returns how many were stored now. Idempotent: a batch delivered twice, or whose
+    credentials another worker signed meanwhile, stores nothing twice."""
+    batch = archive.pending(import_id, limit=len(ids), ids=ids)
+    if not batch:
+        return 0
+    unsigned = [doc for _, doc in batch]
+    if getattr(signer, "batch", False) and callable(getattr(signer, "sign_batch", None)):
+        documents = signer.sign_batch(unsigned)  # type: ignore[attr-defined]
+    else:
+        documents = [signer.sign(doc) for doc in unsigned]
+    return store_batch(archive, import_id, batch, documents, clock=clock, audit=audit, operator=operator)
+
+
 def sign_pending(
     archive: Archive,
     import_id: int,
@@ -180,14 +231,6 @@ def sign_pending(
     ``audit`` records each committed batch (``credentials.issue``, the SHA-256 of every signed
     document) in the batch's own transaction.
     """
-
-    def record(session: Any, stored: list[tuple[str, dict[str, Any]]]) -> None:
-        if audit is not None:
-            audit.append(
-                session, operator=operator, action="credentials.issue", subject=f"import:{import_id}", reason="issuance", at=clock(),
-                details={"documents": {cid: document_sha256(doc) for cid, doc in stored}},
-            )
-
     total = archive.count(import_id=import_id)
     done = total - archive.count(import_id=import_id, status="pending")
     signed_now = 0
@@ -196,10 +239,7 @@ def sign_pending(
 
     def commit(batch: list[tuple[str, dict[str, Any]]], documents: list[dict[str, Any]]) -> None:
         nonlocal done, signed_now
-        for (cid, _unsigned), signed in zip(batch, documents, strict=True):
-            if signed.get("id") != cid or "proof" not in signed:
-                raise IssuanceError(f"the agent returned an unexpected document for {cid}", code="issuance.signature")
-        changed = archive.store_signed(zip((cid for cid, _ in batch), documents, strict=False), issued_at=clock(), in_transaction=record)
+        changed = store_batch(archive, import_id, batch, documents, clock=clock, audit=audit, operator=operator)
         signed_now += changed
         done += changed
         if progress:

@@ -96,6 +96,7 @@ def issue_pv(
     progress: Progress | None = None,
     on_plan: Callable[[PVPlan], None] | None = None,
     clock: Clock = utc_now,
+    sign_import: Callable[[ImportInfo], int] | None = None,
 ) -> Issuance:
     """Import a PV (or rectify an issued session with a corrected one), sign every pending
     credential, revoke the superseded ones and publish the status lists.
@@ -103,6 +104,8 @@ def issue_pv(
     Every step is recorded in the audit trail and resumable: running it again on the same file
     resumes the import and signs each credential exactly once. ``on_plan`` sees the diff before
     anything is stored (the CLI prints it); ``status`` is None for a ministry without status lists.
+    ``sign_import`` signs the recorded import's pending credentials elsewhere (distributed workers,
+    :mod:`shahada.workers`) and returns how many were signed, instead of :func:`sign_pending` here.
 
     Raises:
         PVInvalidError: ``pv.*`` codes; nothing is stored.
@@ -116,9 +119,12 @@ def issue_pv(
     info = record_plan(
         plan, archive=archive, operator=operator, now=now, attach_status=status.attach if status is not None else None, audit=audit
     )
-    signed = sign_pending(
-        archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator
-    )
+    if sign_import is not None:
+        signed = sign_import(info)
+    else:
+        signed = sign_pending(
+            archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator
+        )
     superseded = apply_supersessions(archive, status, audit, operator=operator, now=clock())
     published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock) if status is not None else []
     return Issuance(plan, info, signed, superseded, published)

@@ -31,7 +31,7 @@ from shahada.config import Settings
 from shahada.database import open_archive
 from shahada.did.resolve import DIDResolver
 from shahada.issuer.archive.status import StatusStore
-from shahada.issuer.archive.store import Archive
+from shahada.issuer.archive.store import Archive, ImportInfo
 from shahada.issuer.identity import MinistryIdentity, ensure_did_key, ensure_did_web
 from shahada.issuer.issuance import AgentSigner, Progress, Signer
 from shahada.issuer.site.app import SiteServer, did_document_path
@@ -183,6 +183,39 @@ def make_verifier(
     return verifier
 
 
+def open_agent(
+    settings: Settings, tls: TLSFiles, stack: ExitStack, *, work_dir: Path | None = None, didcomm: bool = True
+) -> tuple[AgentProcess | None, AdminClient]:
+    """The installation's agent: the running one ``agent_admin_url`` points at, or one started here
+    (in ``work_dir``, the installation's agent directory by default), closed or stopped by ``stack``."""
+    s = settings
+    if s.agent_admin_url:
+        client = AdminClient(s.agent_admin_url, s.agent_api_key or "")
+        stack.callback(client.close)
+        if not client.is_ready():
+            raise AgentUnavailableError(f"the configured agent at {s.agent_admin_url} is not ready")
+        return None, client
+    config = AgentConfig(
+        work_dir=work_dir or s.agent_dir,
+        wallet_name=s.wallet_name,
+        wallet_key=s.wallet_key,
+        postgres=s.wallet_postgres,
+        extra_env={"SSL_CERT_FILE": str(tls.ca_cert)},
+        didcomm=ministry_didcomm(s) if didcomm else None,
+    )
+    agent = AgentProcess(config)
+    client = agent.start()
+    stack.callback(agent.stop)
+    return agent, client
+
+
+def ministry_identity(settings: Settings, client: AdminClient) -> MinistryIdentity:
+    """The ministry's DID in the agent's wallet (created on first use)."""
+    if settings.did_method == "web":
+        return ensure_did_web(client, ministry_did_web(settings))
+    return ensure_did_key(client)
+
+
 class LocalMinistry:
     """Context manager: ``with LocalMinistry(settings) as ministry: ministry.client …``."""
 
@@ -209,27 +242,8 @@ class LocalMinistry:
     def _start(self) -> None:
         s = self.settings
         self.tls = ensure_local_tls(s.tls_dir)
-        if s.agent_admin_url:
-            self.client = AdminClient(s.agent_admin_url, s.agent_api_key or "")
-            self._stack.callback(self.client.close)
-            if not self.client.is_ready():
-                raise AgentUnavailableError(f"the configured agent at {s.agent_admin_url} is not ready")
-        else:
-            config = AgentConfig(
-                work_dir=s.agent_dir,
-                wallet_name=s.wallet_name,
-                wallet_key=s.wallet_key,
-                postgres=s.wallet_postgres,
-                extra_env={"SSL_CERT_FILE": str(self.tls.ca_cert)},
-                didcomm=ministry_didcomm(s),
-            )
-            self.agent = AgentProcess(config)
-            self.client = self.agent.start()
-            self._stack.callback(self.agent.stop)
-        if s.did_method == "web":
-            self.identity = ensure_did_web(self.client, ministry_did_web(s))
-        else:
-            self.identity = ensure_did_key(self.client)
+        self.agent, self.client = open_agent(s, self.tls, self._stack)
+        self.identity = ministry_identity(s, self.client)
         document = self.identity.did_document()
         site_dir = s.home / "site"
         site_dir.mkdir(exist_ok=True)
@@ -259,6 +273,7 @@ class LocalMinistry:
         progress: Progress | None = None,
         on_plan: Callable[[Any], None] | None = None,
         batch_size: int = 64,
+        sign_import: Callable[[ImportInfo], int] | None = None,
     ) -> Issuance:
         """:func:`shahada.issuer.usecases.issue_pv` with this installation's parts. Another
         ``archive`` (e.g. a test's own) has no status lists: the status store is the ministry archive's."""
@@ -267,7 +282,7 @@ class LocalMinistry:
         return issue_pv(
             pv, archive=archive or self.archive, year=year, signer=signer or self.signer(proof_type), issuer_did=self.identity.did,
             secret=s.id_secret, proof_type=proof_type, status=self.status if archive is None else None, operator=s.operator,
-            concurrency=s.sign_concurrency, batch_size=batch_size, progress=progress, on_plan=on_plan,
+            concurrency=s.sign_concurrency, batch_size=batch_size, progress=progress, on_plan=on_plan, sign_import=sign_import,
         )
 
     def publish_status(self, progress: Progress | None = None) -> list[tuple[str, int]]:

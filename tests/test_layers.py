@@ -19,6 +19,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Top to bottom. Packages on one line are siblings and must not import each other.
 LAYERS: list[set[str]] = [
     {"shahada.cli"},
+    {"shahada.workers"},  # distributed issuance: Celery tasks over the installation
     {"shahada.installation"},  # the modules directly in shahada/: config, ministry, service wiring
     {"shahada.portal", "shahada.wallet", "shahada.console"},
     {"shahada.issuer", "shahada.verifier", "shahada.printing"},

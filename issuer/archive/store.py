@@ -234,16 +234,29 @@ class Archive:
         except SQLAlchemyError as err:
             raise ArchiveError(f"the import of {filename} could not be recorded; nothing was stored: {err}", code="archive.import") from err
 
-    def pending(self, import_id: int, *, limit: int, after: str = "") -> list[tuple[str, dict[str, Any]]]:
-        """Up to ``limit`` pending credentials of an import, ordered by id, with id > ``after``."""
+    def pending(
+        self, import_id: int, *, limit: int, after: str = "", ids: Sequence[str] | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Up to ``limit`` pending credentials of an import, ordered by id, with id > ``after``
+        (and among ``ids`` when given: a distributed batch)."""
+        among = () if ids is None else (CredentialRow.id.in_(list(ids)),)
         with self._sessions() as session:
             rows = session.execute(
                 select(CredentialRow.id, CredentialRow.document)
-                .where(CredentialRow.import_id == import_id, CredentialRow.status == PENDING, CredentialRow.id > after)
+                .where(CredentialRow.import_id == import_id, CredentialRow.status == PENDING, CredentialRow.id > after, *among)
                 .order_by(CredentialRow.id)
                 .limit(limit)
             ).all()
         return [(cid, json.loads(doc)) for cid, doc in rows]
+
+    def pending_ids(self, import_id: int) -> list[str]:
+        """The ids of an import's pending credentials, ordered (what a coordinator enqueues)."""
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(CredentialRow.id).where(CredentialRow.import_id == import_id, CredentialRow.status == PENDING).order_by(CredentialRow.id)
+                )
+            )
 
     def store_signed(
         self,

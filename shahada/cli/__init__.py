@@ -22,6 +22,7 @@ from shahada.cli.print_command import print_command
 from shahada.cli.serve import serve
 from shahada.cli.session_commands import session_group
 from shahada.cli.status_commands import register_archive_commands, register_status_commands
+from shahada.cli.worker_command import worker_command
 from shahada.common.errors import ShahadaError
 from shahada.common.files import private_dir, write_private
 from shahada.wallet.cli import wallet_group
@@ -39,15 +40,22 @@ def main() -> None:
 # --- issue -------------------------------------------------------------------------------------
 
 
-def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None]) -> Any:
+def _issue(ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None], *, distributed: bool = False, batch_size: int = 64) -> Any:
     """:func:`shahada.issuer.usecases.issue_pv` with the installation's parts; the diff of a
-    rectification is printed on stderr before anything is stored."""
+    rectification is printed on stderr before anything is stored. ``distributed``: the signing is
+    done by ``shahada worker`` processes (:mod:`shahada.workers`), progress read from the archive."""
 
     def announce(plan: Any) -> None:
         if plan.changes:
             click.echo(plan.report(), err=True)
 
-    return ministry.issue(pv, year, progress=progress, on_plan=announce)
+    sign_import = None
+    if distributed:
+        from shahada.workers.app import app
+        from shahada.workers.coordinator import distributed_signing
+
+        sign_import = distributed_signing(app, ministry.archive, operator=ministry.settings.operator, batch_size=batch_size, progress=progress)
+    return ministry.issue(pv, year, progress=progress, on_plan=announce, sign_import=sign_import, batch_size=batch_size)
 
 
 def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
@@ -65,7 +73,9 @@ def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
 @click.option("--session", "session", required=True, type=click.IntRange(2000, 2100), help="the session's year, e.g. 2025")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="writes OUT/credentials/*.json")
 @click.option("--dry-run", is_flag=True, help="only report what the PV changes (new, changed credentials and fields)")
-def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
+@click.option("--distributed", is_flag=True, help="sign with the `shahada worker` processes on the broker (SHAHADA_BROKER_URL); rerun to resume")
+@click.option("--batch-size", default=64, type=click.IntRange(1, 5000), show_default=True, help="credentials per signing batch (per task when distributed)")
+def issue(pv: Path, session: int, out: Path, dry_run: bool, distributed: bool, batch_size: int) -> None:
     """Validate a PV, sign its credentials through the agent, archive and write them. A corrected
     PV of an issued session supersedes the changed credentials only (rectification)."""
     from shahada.ministry import LocalMinistry
@@ -79,7 +89,7 @@ def issue(pv: Path, session: int, out: Path, dry_run: bool) -> None:
                 plan = plan_issue(pv, archive=ministry.archive, year=session, issuer_did=ministry.identity.did, secret=s.id_secret, proof_type=s.proof_type)
                 click.echo(plan.report())
                 return
-            outcome = _issue(ministry, pv, session, Progress("signing"))
+            outcome = _issue(ministry, pv, session, Progress("signing"), distributed=distributed, batch_size=batch_size)
             written = _write_credentials(ministry.archive, outcome.info.id, out)
     except ShahadaError as err:
         _fail(err, "nothing was issued")
@@ -244,6 +254,7 @@ def demo(pv_path: Path | None, year: int) -> None:
 
 main.add_command(serve)  # shahada serve issuer | verifier | portal
 main.add_command(print_command)  # shahada print: the printed documents of a session
+main.add_command(worker_command)  # shahada worker: a Celery worker for distributed issuance
 register_status_commands(main)  # shahada revoke / suspend / unsuspend / status publish
 register_archive_commands(main)  # shahada archive verify
 main.add_command(session_group)  # shahada session status YEAR

@@ -1,0 +1,12 @@
+"""Issuance on a distributed engine: Celery workers on a Redis broker, state in the archive.
+
+``shahada worker`` runs :mod:`shahada.workers.tasks` (each worker process signs through the
+installation's agent: its own, on the shared PostgreSQL wallet, or the one ``agent_admin_url``
+points at); ``shahada issue --distributed`` runs :func:`shahada.workers.coordinator.issue_distributed`:
+plan in the archive, enqueue batches of pending credential ids, follow the archive until none is
+pending. The archive is the only state: a task signs those of its ids still pending, in one
+transaction, so a batch delivered twice (a worker killed after signing, a message restored by the
+broker, a coordinator run again) stores nothing twice.
+"""
+
+QUEUES = ("sign",)  # what a worker can take work from (``shahada worker --queues``)

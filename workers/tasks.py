@@ -1,0 +1,101 @@
+"""The workers' tasks. Each worker process opens the installation once, on its first task — the
+archive and an agent: the one ``agent_admin_url`` points at, or its own started on the shared
+PostgreSQL wallet (``wallet_postgres``: the ministry key exists once, in that wallet) — and signs
+batches with :func:`shahada.issuer.issuance.sign_listed`, idempotent against the archive."""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from celery.signals import worker_shutdown
+from sqlalchemy.exc import OperationalError
+
+from shahada.agent.errors import AgentError
+from shahada.common.errors import ConfigError
+from shahada.config import Settings, load_settings
+from shahada.database import open_archive
+from shahada.issuer.archive.audit import AuditLog
+from shahada.issuer.archive.store import Archive
+from shahada.issuer.issuance import AgentSigner, sign_listed
+from shahada.issuer.usecases import utc_now
+from shahada.ministry import ministry_identity, open_agent
+from shahada.tls import ensure_local_tls
+from shahada.workers.app import app
+
+
+@dataclass
+class WorkerInstallation:
+    """What a signing worker holds: the archive, an agent signer and what stops them."""
+
+    archive: Archive
+    signer: AgentSigner
+    audit: AuditLog
+    stack: ExitStack
+
+
+def check_agent_settings(settings: Settings) -> None:
+    """Raises ConfigError ``config.worker_agent`` when a worker would have no agent to share:
+    neither ``agent_admin_url`` nor ``wallet_postgres`` (agents on separate SQLite wallets would
+    each hold a different key)."""
+    if not settings.agent_admin_url and settings.wallet_postgres is None:
+        raise ConfigError(
+            "a worker signs through the agent agent_admin_url points at, or its own agent on the shared wallet_postgres: set one",
+            code="config.worker_agent",
+        )
+
+
+def open_worker(settings: Settings) -> WorkerInstallation:
+    """The archive and the agent of a signing worker (:func:`check_agent_settings` first)."""
+    check_agent_settings(settings)
+    stack = ExitStack()
+    try:
+        tls = ensure_local_tls(settings.tls_dir)
+        _, client = open_agent(settings, tls, stack, work_dir=settings.home / "agents" / f"worker-{os.getpid()}", didcomm=False)
+        identity = ministry_identity(settings, client)
+        archive = open_archive(settings.archive_url)
+        stack.callback(archive.close)
+    except BaseException:
+        stack.close()
+        raise
+    return WorkerInstallation(archive, AgentSigner(client, identity.verification_method, settings.proof_type), AuditLog(archive.engine), stack)
+
+
+_lock = threading.Lock()
+_opened: WorkerInstallation | None = None
+
+
+def installation() -> WorkerInstallation:
+    """This worker process's archive and agent, opened once (``shahada worker`` opens it at start)."""
+    global _opened
+    with _lock:
+        if _opened is None:
+            _opened = open_worker(load_settings())
+        return _opened
+
+
+@worker_shutdown.connect
+def _close(**_: Any) -> None:
+    global _opened
+    with _lock:
+        if _opened is not None:
+            _opened.stack.close()
+            _opened = None
+
+
+@app.task(
+    name="shahada.sign",
+    autoretry_for=(AgentError, OperationalError, requests.ConnectionError),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=12,
+)
+def sign(import_id: int, ids: list[str], operator: str) -> int:
+    """Sign those of ``ids`` still pending; returns how many this task stored."""
+    worker = installation()
+    return sign_listed(worker.archive, import_id, ids, worker.signer, clock=utc_now, audit=worker.audit, operator=operator)
