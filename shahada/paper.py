@@ -32,6 +32,7 @@ from shahada.common.isolation import Deadline, WorkerPool, WorkLimits
 if TYPE_CHECKING:
     from shahada.schemas.loader import PinnedDocumentLoader
     from shahada.verifier.checks import SignatureCheck
+    from shahada.verifier.seal import ArchivedDocument
 
 EXIT_UNUSABLE: Final = 2
 _HEADLINE: Final = {
@@ -126,11 +127,29 @@ def seal_text_of(source: str, work_timeout: float = WORK_TIMEOUT) -> str:
     return data.decode("utf-8", errors="replace").strip()
 
 
+class ArchiveReader:
+    """Look-ups of issued credentials in an open archive: ``reader(id)`` the signed document (an
+    ``ArchiveLookup``), ``reader.seal(id)`` with its seal's stored holder binding."""
+
+    def __init__(self, archive: Any) -> None:
+        self.archive = archive
+
+    def __call__(self, credential_id: str) -> Mapping[str, Any] | None:
+        found = self.seal(credential_id)
+        return found.document if found is not None else None
+
+    def seal(self, credential_id: str) -> ArchivedDocument | None:
+        from shahada.issuer.archive.store import ISSUED
+        from shahada.verifier.seal import ArchivedDocument
+
+        stored = self.archive.get(credential_id)
+        return ArchivedDocument(stored.document, stored.holder_binding) if stored is not None and stored.status == ISSUED else None
+
+
 @contextmanager
-def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] | None] | None]:
+def archive_lookup(settings: Any) -> Iterator[ArchiveReader | None]:
     """A lookup in the configured archive, or None when it is not reachable (never created here)."""
     from shahada.database import open_archive
-    from shahada.issuer.archive.store import ISSUED
 
     url: str = settings.archive_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
@@ -141,13 +160,8 @@ def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] 
     except ShahadaError:
         yield None
         return
-
-    def lookup(credential_id: str) -> Mapping[str, Any] | None:
-        stored = archive.get(credential_id)
-        return stored.document if stored is not None and stored.status == ISSUED else None
-
     try:
-        yield lookup
+        yield ArchiveReader(archive)
     finally:
         archive.close()
 
@@ -178,7 +192,9 @@ def verify_paper(
                 pass
         resolver = StaticResolver(documents, fallback=verifier.resolver)
         with archive_lookup(settings) as lookup, LocalSite(settings):
-            result = verify_seal(text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup, massar=massar)
+            result = verify_seal(
+                text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup.seal if lookup is not None else None, massar=massar
+            )
             result = with_status(result, make_verifier(settings, ministry, registry=True).registry)  # revoked? (docs/status.md)
     except ShahadaError as err:
         click.echo(f"unusable input [{err.code}]: {err.message}", err=True)

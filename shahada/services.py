@@ -149,7 +149,7 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
     with ExitStack() as stack:
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
-        records = Records(ministry, lookup) if lookup is not None else None
+        records = Records(ministry, lookup, seals=lookup.seal) if lookup is not None else None
         oid4vp = oid4vp_requests(settings, service_settings, env) if env is not None else None
         app = create_app(service_settings, records=records, oid4vp=oid4vp)
         service: VerifierService = app.config[SERVICE_KEY]
