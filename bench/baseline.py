@@ -16,6 +16,7 @@ import subprocess
 import tarfile
 import tomllib
 from pathlib import Path
+from typing import Final
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,17 +49,28 @@ def baseline_env(ref: str, into: Path, env: dict[str, str] | None = None) -> dic
     return base
 
 
+UNDO: Final = {  # revision → the SQL that takes a SQLite archive back to the revision before it
+    "0006": "drop index if exists ix_status_entries_set_bits",
+    "0007": "drop table if exists verification_counts",
+    "0008": "drop table if exists oid4vp_requests",
+    "0009": "alter table credentials drop column holder_binding",
+}
+
+
 def downgraded_copy(database: Path, copy: Path, tree: Path) -> str:
-    """A copy of a SQLite archive at the newest schema revision the exported ``tree`` knows: the
-    revisions this branch adds only add indexes (0004: the set status bits), which today's code
-    does not read, so they are dropped from the copy. Returns the copy's URL."""
+    """A copy of a SQLite archive at the newest schema revision the exported ``tree`` knows: what
+    the newer revisions added (:data:`UNDO`: an index, a column) is dropped from the copy; today's
+    code does not read it. Returns the copy's URL."""
     import sqlite3
 
     known = sorted(p.name.split("_", 1)[0] for p in (tree / "shahada" / "migrations" / "versions").glob("[0-9]*.py"))[-1]
     with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
         source.backup(target)  # the write-ahead log included
     with sqlite3.connect(copy) as conn:
-        if conn.execute("select version_num from alembic_version").fetchone()[0] > known:
-            conn.execute("drop index if exists ix_status_entries_set_bits")
+        current = conn.execute("select version_num from alembic_version").fetchone()[0]
+        if current > known:
+            for revision, statement in sorted(UNDO.items(), reverse=True):
+                if known < revision <= current:
+                    conn.execute(statement)
             conn.execute("update alembic_version set version_num = ?", (known,))
     return f"sqlite:///{copy}"

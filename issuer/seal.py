@@ -45,12 +45,18 @@ class AgentSealer:
         return out
 
 
-def seal_credentials(credentials: Sequence[Mapping[str, Any]], sealer: Sealer, *, base_url: str) -> list[str]:
+def seal_credentials(
+    credentials: Sequence[Mapping[str, Any]], sealer: Sealer, *, base_url: str, holders: Mapping[str, bytes] | None = None
+) -> list[str]:
     """The QR text of each credential (base URL + Base32 COSE_Sign1), in order.
+
+    ``holders``: the holder bindings the archive stored at issuance, by credential id; a credential
+    not in it has its binding computed (the scrypt, ~7 ms). The seal is the same either way.
 
     Raises:
         SealFormatError: ``seal.malformed``, a credential lacks a printed field.
         AgentError: the agent could not sign.
     """
-    contents = [SealContent.from_credential(c) for c in credentials]
+    known = holders or {}
+    contents = [SealContent.from_credential(c, holder=known.get(str(c.get("id")))) for c in credentials]
     return [seal_text(cose, base_url) for cose in sealer.seal(contents)]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from shahada.issuer.archive.store import Archive
     from shahada.schemas.loader import PinnedDocumentLoader
     from shahada.verifier.checks import SignatureCheck
+    from shahada.verifier.seal import ArchivedDocument
 
 EXIT_UNUSABLE: Final = 2
 _HEADLINE: Final = {
@@ -127,21 +128,30 @@ def seal_text_of(source: str, work_timeout: float = WORK_TIMEOUT) -> str:
     return data.decode("utf-8", errors="replace").strip()
 
 
+class ArchiveReader:
+    """Look-ups of issued credentials in an open archive: ``reader(id)`` the signed document (an
+    ``ArchiveLookup``), ``reader.seal(id)`` with its seal's stored holder binding."""
+
+    def __init__(self, archive: Any) -> None:
+        self.archive = archive
+
+    def __call__(self, credential_id: str) -> Mapping[str, Any] | None:
+        found = self.seal(credential_id)
+        return found.document if found is not None else None
+
+    def seal(self, credential_id: str) -> ArchivedDocument | None:
+        from shahada.issuer.archive.store import ISSUED
+        from shahada.verifier.seal import ArchivedDocument
+
+        stored = self.archive.get(credential_id)
+        return ArchivedDocument(stored.document, stored.holder_binding) if stored is not None and stored.status == ISSUED else None
+
+
 @contextmanager
-def archive_lookup(settings: Any) -> Iterator[Callable[[str], Mapping[str, Any] | None] | None]:
+def archive_lookup(settings: Any) -> Iterator[ArchiveReader | None]:
     """A lookup in the configured archive, or None when it is not reachable (never created here)."""
-    from shahada.issuer.archive.store import ISSUED
-
     with reachable_archive(settings) as archive:
-        if archive is None:
-            yield None
-            return
-
-        def lookup(credential_id: str) -> Mapping[str, Any] | None:
-            stored = archive.get(credential_id)
-            return stored.document if stored is not None and stored.status == ISSUED else None
-
-        yield lookup
+        yield ArchiveReader(archive) if archive is not None else None
 
 
 @contextmanager
@@ -190,7 +200,9 @@ def verify_paper(
                 pass
         resolver = StaticResolver(documents, fallback=verifier.resolver)
         with archive_lookup(settings) as lookup, LocalSite(settings):
-            result = verify_seal(text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup, massar=massar)
+            result = verify_seal(
+                text, trusted_issuers=verifier.trusted_issuers, resolver=resolver, archive=lookup.seal if lookup is not None else None, massar=massar
+            )
             result = with_status(result, make_verifier(settings, ministry, registry=True).registry)  # revoked? (docs/status.md)
     except ShahadaError as err:
         click.echo(f"unusable input [{err.code}]: {err.message}", err=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from shahada.issuer.archive.store import ISSUED, Archive
+from shahada.issuer.issuance import holder_bindings
 from shahada.issuer.seal import Sealer, seal_credentials
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
 from shahada.printing.settings import PrintSettings
@@ -75,17 +76,30 @@ def print_session(
     and only ``kind`` (``diploma``, ``transcript``) when given — under ``out``; resumable: what is
     already printed is skipped. Each finished batch is recorded as printed in the archive; the
     print index of the selection (:func:`index_path`) is written once every document is printed
-    (atomically: an interrupted run leaves the previous index, or none). ``settings``: the
+    (atomically: an interrupted run leaves the previous index, or none). Seals use the holder
+    bindings the archive stored at issuance; a document issued before it stored them has its
+    binding computed once and stored. ``settings``: the
     installation's emblem and signatory (default: the neutral ones).
 
     Raises:
         SealingError, AgentError: a document could not be sealed; what was written stays.
     """
 
+    holders: dict[str, bytes | None] = {}  # the stored holder bindings of the documents read, until sealed
+
     def seal(credentials: list[Any]) -> list[str]:
-        return seal_credentials(credentials, sealer, base_url=base_url)
+        stored = {str(c["id"]): holders.get(str(c["id"])) for c in credentials}
+        known = {cid: binding for cid, binding in stored.items() if binding is not None}
+        missing = [(str(c["id"]), c) for c in credentials if str(c["id"]) not in known]
+        if missing:  # issued before the archive stored bindings: computed once, stored for next time
+            computed = holder_bindings(missing)
+            archive.store_holder_bindings(computed)
+            known.update(computed)
+        return seal_credentials(credentials, sealer, base_url=base_url, holders=known)
 
     def printed(batch: Batch) -> None:
+        for item in batch.items:
+            holders.pop(str(item.credential["id"]), None)
         archive.record_printed([(str(i.credential["id"]), str(i.path.resolve())) for i in batch.items], at=clock())
 
     out.mkdir(parents=True, exist_ok=True)
@@ -100,6 +114,7 @@ def print_session(
         def documents() -> Iterator[Mapping[str, Any]]:
             for credential in stored:
                 writer.writerow(index_row(credential.document, out))
+                holders[credential.id] = credential.holder_binding
                 yield credential.document
 
         report = print_documents(

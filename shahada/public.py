@@ -67,6 +67,7 @@ def public_app(
     Raises:
         SettingsError (config.verifier): a bad ``[verifier]`` setting.
     """
+    from shahada.paper import ArchiveReader
     from shahada.services import verifier_settings
     from shahada.status_setup import site_origin
     from shahada.verifier.registry import RegistryChecker
@@ -82,7 +83,7 @@ def public_app(
         service_settings,
         loader=loader,
         registry=registry,
-        records=Records(did, records) if records is not None else None,
+        records=Records(did, records, seals=records.seal if isinstance(records, ArchiveReader) else None) if records is not None else None,
         status_by_number=status_by_number,
         traffic=traffic,
         metrics_token=metrics_token,

@@ -153,7 +153,7 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
     with ExitStack() as stack:
         stack.enter_context(LocalSite(settings))
         lookup = stack.enter_context(archive_lookup(settings))
-        records = Records(ministry, lookup) if lookup is not None else None
+        records = Records(ministry, lookup, seals=lookup.seal) if lookup is not None else None
         oid4vp = None
         if env is not None:
             shared = stack.enter_context(reachable_archive(settings)) if processes > 1 and service_settings.public_url else None

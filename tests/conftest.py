@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy
 
 from shahada.config import Settings, load_settings
+from tests.support.scrypts import scrypts  # noqa: F401 (a fixture: the seal's holder-binding scrypts counted)
 
 if TYPE_CHECKING:
     from shahada.ministry import LocalMinistry

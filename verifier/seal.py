@@ -21,10 +21,14 @@ the signature fails and the archive is reachable, the archive check still runs, 
 fields that were changed.
 
 The archive check compares the seal with the seal content of the archived credential, whose holder
-binding is a scrypt (7 ms, ``docs/seal.md`` §5). A service passes :class:`ArchivedSeals`, which
-remembers that content by the SHA-256 of the archived document: a key made of what the archive holds,
-never of what a request says, so a request can only have the content of an issued credential
-computed, once per process, and a changed archived document is a new key.
+binding is a scrypt (7 ms, ``docs/seal.md`` §5). The archive stores that binding when it issues a
+credential: a lookup that returns an :class:`ArchivedDocument` with it gives the check for no scrypt.
+For a credential archived before bindings were stored (or a lookup of documents only), a service
+passes :class:`ArchivedSeals`, which remembers the content by the SHA-256 of the archived document:
+a key made of what the archive holds, never of what a request says, so a request can only have the
+content of an issued credential computed, once per process, and a changed archived document is a
+new key. The stored binding comes from the archive too, never from the request: the seal's binding
+is compared with it, as with a computed one.
 """
 
 from __future__ import annotations
@@ -47,11 +51,23 @@ from shahada.schemas.seal.text import seal_bytes
 from shahada.verifier.checks import Resolver
 from shahada.verifier.result import Check, Checked
 
-__all__ = ["DECODE_CODES", "ArchiveLookup", "ArchivedSeals", "SealStatus", "SealVerification", "StaticResolver", "verify_seal", "with_status"]
+__all__ = ["DECODE_CODES", "ArchiveLookup", "ArchivedDocument", "ArchivedSeals", "SealArchiveLookup", "SealStatus", "SealVerification", "StaticResolver", "verify_seal", "with_status"]
 
 SEAL_CHECKS: Final = ("decode", "key", "signature", "holder", "archive")
 DECODE_CODES: Final = frozenset({"seal.malformed", "seal.truncated", "seal.oversized", "seal.version"})
 ArchiveLookup = Callable[[str], Mapping[str, Any] | None]  # credential id → the archived signed credential
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedDocument:
+    """An archived signed credential and its seal's holder binding as the archive stored it at
+    issuance (None: archived before the archive stored bindings)."""
+
+    document: Mapping[str, Any]
+    holder_binding: bytes | None
+
+
+SealArchiveLookup = Callable[[str], Mapping[str, Any] | ArchivedDocument | None]  # an ArchiveLookup, or one with bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +171,7 @@ def verify_seal(
     *,
     trusted_issuers: frozenset[str],
     resolver: Resolver,
-    archive: ArchiveLookup | None = None,
+    archive: SealArchiveLookup | None = None,
     massar: str | None = None,
     archived_seals: ArchivedSeals | None = None,
 ) -> SealVerification:
@@ -165,7 +181,8 @@ def verify_seal(
         text: the QR code's text: the verifier URL and the Base32 payload, or the payload alone.
         trusted_issuers: DIDs whose keys may sign seals; no other DID is ever resolved.
         resolver: resolves a trusted issuer's DID to its DID document.
-        archive: looks a credential id up in the ministry's archive; None when it is not reachable.
+        archive: looks a credential id up in the ministry's archive (its document, or an
+            :class:`ArchivedDocument` with the stored holder binding); None when it is not reachable.
         massar: a Code Massar to check against the seal's holder binding (typed from the paper).
         archived_seals: remembers the archived credentials' seal content (a service's); None
             computes it for this call.
@@ -244,15 +261,19 @@ def _find_key(kid: bytes, trusted: frozenset[str], resolver: Resolver) -> tuple[
     )
 
 
-def _check_archive(content: SealContent, archive: ArchiveLookup, archived_seals: ArchivedSeals | None) -> Check:
+def _check_archive(content: SealContent, archive: SealArchiveLookup, archived_seals: ArchivedSeals | None) -> Check:
     try:
         archived = archive(content.credential_id)
     except Exception as err:
         return Check("archive", "skipped", "skipped", f"the archive could not be read: {err}")
     if archived is None:
         return Check("archive", "failed", "archive.unknown", f"no issued credential {content.credential_id} in the archive")
+    document, holder = (archived.document, archived.holder_binding) if isinstance(archived, ArchivedDocument) else (archived, None)
     try:
-        expected = archived_seals.content(archived) if archived_seals is not None else SealContent.from_credential(archived)
+        if holder is not None:
+            expected = SealContent.from_credential(document, holder=holder)
+        else:
+            expected = archived_seals.content(document) if archived_seals is not None else SealContent.from_credential(document)
     except SealError as err:
         return Check("archive", "failed", "archive.mismatch", f"the archived credential cannot be compared: {err.message}")
     differences = expected.differences(content)

@@ -6,7 +6,11 @@ A credential row is written twice in its life:
 
 1. when its PV is imported — all rows of one import in ONE transaction, status ``pending``,
    holding the unsigned credential (built deterministically, so a resumed run signs the same bytes);
-2. when its signature comes back from the agent — status ``issued``, holding the signed credential.
+2. when its signature comes back from the agent — status ``issued``, holding the signed credential
+   and the holder binding of its paper seal (``holder_binding``: the scrypt of its Code Massar and
+   id, ``docs/seal.md`` §5), computed once here so that printing and the verifier read it instead of
+   paying ~7 ms a document. A row issued before that column existed has it filled the first time it
+   is printed (:meth:`Archive.store_holder_bindings`).
 
 The primary key is the credential id, derived from (candidate, session, document type): a
 credential can never be stored twice, whatever crashes or re-runs happen.
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -81,6 +86,8 @@ class CredentialRow(Base):
     status: Mapped[str] = mapped_column(String(10))
     document: Mapped[str] = mapped_column(Text)  # unsigned while pending, the signed credential once issued
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # the seal's holder binding (4 bytes), stored once issued; None before (migration 0008)
+    holder_binding: Mapped[bytes | None] = mapped_column(LargeBinary(4), nullable=True)
 
 
 class PrintedRow(Base):
@@ -128,6 +135,7 @@ class StoredCredential:
     document_number: str
     record_digest: str
     document: dict[str, Any]
+    holder_binding: bytes | None = None  # the seal's, stored at issuance (None: issued before it was)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -264,8 +272,11 @@ class Archive:
         *,
         issued_at: dt.datetime,
         in_transaction: Callable[[Session, list[tuple[str, dict[str, Any]]]], None] | None = None,
+        holder_bindings: Mapping[str, bytes] | None = None,
     ) -> int:
         """Mark credentials issued with their signed documents, in one transaction. Returns rows changed.
+
+        ``holder_bindings``: the seal's holder binding of each credential id, stored with it.
 
         ``in_transaction`` (the audit entry of the batch) runs in the same transaction, given the
         credentials actually changed from pending to issued.
@@ -277,7 +288,10 @@ class Archive:
                 result = session.execute(
                     update(CredentialRow)
                     .where(CredentialRow.id == cid, CredentialRow.status == PENDING)
-                    .values(status=ISSUED, document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at)
+                    .values(
+                        status=ISSUED, document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at,
+                        holder_binding=(holder_bindings or {}).get(cid),
+                    )
                 )
                 changed += result.rowcount  # type: ignore[attr-defined]
                 if result.rowcount:  # type: ignore[attr-defined]
@@ -296,6 +310,18 @@ class Archive:
                 .values(document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at)
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def store_holder_bindings(self, bindings: Mapping[str, bytes]) -> int:
+        """Store the seal's holder binding of credentials that have none yet (issued before the
+        column existed), in one transaction; a stored binding is never replaced. Returns rows changed."""
+        changed = 0
+        with self._sessions.begin() as session:
+            for cid, binding in bindings.items():
+                result = session.execute(
+                    update(CredentialRow).where(CredentialRow.id == cid, CredentialRow.holder_binding.is_(None)).values(holder_binding=binding)
+                )
+                changed += result.rowcount  # type: ignore[attr-defined]
+        return changed
 
     def complete_import(self, import_id: int, *, at: dt.datetime) -> None:
         with self._sessions.begin() as session:
@@ -397,7 +423,7 @@ def _filters(
 
 
 def _stored(row: CredentialRow) -> StoredCredential:
-    return StoredCredential(row.id, row.kind, row.status, row.document_number, row.record_digest, json.loads(row.document))
+    return StoredCredential(row.id, row.kind, row.status, row.document_number, row.record_digest, json.loads(row.document), row.holder_binding)
 
 
 def _import_info(row: PVImport) -> ImportInfo:

@@ -1,6 +1,6 @@
 """The paper seal (docs/seal.md): printed fields as CBOR, in a COSE_Sign1, as Base32 text. Pure."""
 
-from shahada.schemas.seal.content import Names, SealContent, SubjectResult, format_mark, holder_binding
+from shahada.schemas.seal.content import Names, SealContent, SubjectResult, credential_holder_binding, format_mark, holder_binding
 from shahada.schemas.seal.cose import Sign1, decode_sign1, encode_sign1, key_id, protected_header, sig_structure
 from shahada.schemas.seal.errors import SealError, SealFormatError, SealOversizedError, SealTruncatedError, SealVersionError
 from shahada.schemas.seal.names import NameCode, name_codes
@@ -17,6 +17,7 @@ __all__ = [
     "SealVersionError",
     "Sign1",
     "SubjectResult",
+    "credential_holder_binding",
     "decode_sign1",
     "encode_sign1",
     "format_mark",

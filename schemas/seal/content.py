@@ -103,14 +103,20 @@ class SealContent:
         return document_number(self.credential_id, self.kind, self.session_year)
 
     @classmethod
-    def from_credential(cls, credential: Mapping[str, Any]) -> SealContent:
+    def from_credential(cls, credential: Mapping[str, Any], *, holder: bytes | None = None) -> SealContent:
         """The seal content of a (signed) baccalaureate credential.
 
+        ``holder``: its holder binding as the archive stored it at issuance
+        (:func:`credential_holder_binding`); None computes it (the scrypt, ~7 ms).
+
         Raises:
-            SealFormatError: ``seal.malformed`` if the credential lacks a field the seal binds.
+            SealFormatError: ``seal.malformed`` if the credential lacks a field the seal binds, or
+            ``holder`` is not 4 bytes.
         """
+        if holder is not None and (type(holder) is not bytes or len(holder) != HOLDER_SCRYPT["dklen"]):
+            raise SealFormatError("the holder binding must be 4 bytes")
         try:
-            return _from_credential(credential)
+            return _from_credential(credential, holder)
         except (KeyError, TypeError, ValueError, IndexError, InvalidOperation) as err:
             raise SealFormatError(f"the credential cannot be sealed: {type(err).__name__}: {err}") from err
 
@@ -181,6 +187,15 @@ def holder_binding(massar: str, credential_id: str) -> bytes:
     return hashlib.scrypt(massar.encode("ascii"), salt=salt, **HOLDER_SCRYPT)
 
 
+def credential_holder_binding(credential: Mapping[str, Any]) -> bytes:
+    """The holder binding of a credential's seal: :func:`holder_binding` of its Code Massar and id.
+
+    Raises:
+        KeyError, TypeError: the credential has no Code Massar or id.
+    """
+    return holder_binding(credential["credentialSubject"]["massarCode"], credential["id"])
+
+
 def format_mark(mark: str) -> str:
     """A mark as printed: French decimal comma, Western digits ("15.25" → "15,25")."""
     return mark.replace(".", ",")
@@ -189,7 +204,7 @@ def format_mark(mark: str) -> str:
 # --- from a credential --------------------------------------------------------------------------
 
 
-def _from_credential(credential: Mapping[str, Any]) -> SealContent:
+def _from_credential(credential: Mapping[str, Any], holder: bytes | None) -> SealContent:
     types = [t for t in credential["type"] if t in _CREDENTIAL_TYPES]
     if len(types) != 1:
         raise ValueError("not a baccalaureate diploma or transcript")
@@ -203,7 +218,7 @@ def _from_credential(credential: Mapping[str, Any]) -> SealContent:
         "family_name": _names(s["familyName"]),
         "given_name": _names(s["givenName"]),
         "birth_date": dt.date.fromisoformat(s["birthDate"]),
-        "holder": holder_binding(s["massarCode"], credential["id"]),
+        "holder": holder if holder is not None else holder_binding(s["massarCode"], credential["id"]),
         "stream": s["stream"]["code"],
         "option": s["option"]["code"] if "option" in s else None,
         "session_year": int(s["session"]["year"]),

@@ -8,24 +8,9 @@ from typing import Any
 
 import pytest
 
-import shahada.schemas.seal.content as content_module
 from shahada.verifier.seal import ArchivedSeals, verify_seal
 from tests.printing.conftest import documents, seal_of
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
-
-
-@pytest.fixture
-def scrypts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The credential ids whose holder binding was computed."""
-    calls: list[str] = []
-    real = content_module.holder_binding
-
-    def counted(massar: str, credential_id: str) -> bytes:
-        calls.append(credential_id)
-        return real(massar, credential_id)
-
-    monkeypatch.setattr(content_module, "holder_binding", counted)
-    return calls
 
 
 def _verify(seal: str, sealer: LocalSealer, archive: dict[str, Any], seals: ArchivedSeals | None) -> dict[str, str]:

@@ -43,7 +43,7 @@ from shahada.verifier.records import check_records
 from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.result import SKIPPED, UNTRUSTED, Check, VerificationResult
 from shahada.verifier.scan import kind_of, read_qr_texts
-from shahada.verifier.seal import DECODE_CODES, ArchivedSeals, ArchiveLookup, SealStatus, StaticResolver, verify_seal, with_status
+from shahada.verifier.seal import DECODE_CODES, ArchivedSeals, ArchiveLookup, SealArchiveLookup, SealStatus, StaticResolver, verify_seal, with_status
 from shahada.verifier.seal_fields import signed_fields
 from shahada.verifier.share import VISIT_PATTERN, ShareFetcher, ShareResult, VisitFetcher, verify_share
 from shahada.verifier.status import StatusChecker, StatusListFetcher
@@ -68,6 +68,7 @@ class Records:
 
     issuer: str
     lookup: ArchiveLookup
+    seals: SealArchiveLookup | None = None  # with the holder bindings stored at issuance (the seal check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,7 @@ class VerifierService:
             resolver = StaticResolver(_static_documents(settings.did_documents), fallback=self.network_resolver)
         self.resolver: Resolver = resolver
         self.records = records
-        self.archived_seals = ArchivedSeals()  # the archived credentials' seal content, once each (scrypt)
+        self.archived_seals = ArchivedSeals()  # seal content of credentials archived without their binding, once each (scrypt)
         self.clock = clock
         self.reference = reference or bundled_reference()
         self.challenges = ChallengeStore(
@@ -451,7 +452,7 @@ class VerifierService:
             text,
             trusted_issuers=self.settings.trusted_issuers,
             resolver=self.resolver,
-            archive=self.records.lookup if self.records is not None else None,
+            archive=(self.records.seals or self.records.lookup) if self.records is not None else None,
             massar=massar,
             archived_seals=self.archived_seals,
         )
