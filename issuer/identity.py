@@ -58,7 +58,13 @@ def ensure_did_web(client: AdminClient, did: str, *, fragment: str = KEY_FRAGMEN
     """Create (once) the did:web DID with an Ed25519 key in the wallet and bind its key id."""
     info = client.get_did(did)
     if info is None:
-        info = client.create_did("web", {"did": did, "key_type": "ed25519"})
+        try:
+            info = client.create_did("web", {"did": did, "key_type": "ed25519"})
+        except AgentError:
+            # agents sharing one wallet (workers starting together): another one created it meanwhile
+            info = client.get_did(did)
+            if info is None:
+                raise
     if info.key_type and info.key_type != "ed25519":
         raise AgentError(f"{did} exists in the wallet with key type {info.key_type}, not ed25519", code="agent.did")
     public_key = base58.b58decode(info.verkey)
@@ -66,8 +72,16 @@ def ensure_did_web(client: AdminClient, did: str, *, fragment: str = KEY_FRAGMEN
     multikey = multikey_from_public_key(public_key)
     bound = client.fetch_key(multikey)
     if bound is None or bound.kid != kid:
-        client.bind_key(multikey, kid)
-    vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")
+        try:
+            client.bind_key(multikey, kid)
+        except AgentError:
+            bound = client.fetch_key(multikey)  # bound by another agent on the same wallet meanwhile
+            if bound is None or bound.kid != kid:
+                raise
+    try:
+        vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")
+    except AgentError:
+        vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")  # created by another agent meanwhile: now found
     return MinistryIdentity(did=did, verification_method=kid, public_key=public_key, vc_api_public_key=public_key_from_multikey(vc_api.multikey))
 
 
