@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import secrets
 import zipfile
 from collections.abc import Iterator
@@ -39,13 +38,10 @@ from shahada.print_session import print_session
 from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import status_store
 from tests.console.conftest import ACADEMIES, PASSWORD
+from tests.support.browser import LOCALES, PHONE
 
 pytestmark = pytest.mark.agent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-PHONE = {"width": 412, "height": 915}
 DESKTOP = {"width": 1280, "height": 900}
-LOCALES = {"ar": "ar-MA", "fr": "fr-FR"}
 WORDS = {
     "ar": {"dashboard": "لوحة القيادة", "issued": "صادر", "revoked": "مسحوبة", "open": "النتائج مفتوحة"},
     "fr": {"dashboard": "Tableau de bord", "issued": "Délivré", "revoked": "Révoquée", "open": "Résultats ouverts"},
@@ -88,24 +84,6 @@ def running_console(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> 
     finally:
         server.stop()
         archive.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("SHAHADA_SCREENSHOTS")
-    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def sign_in(context: Any, console: RunningConsole, name: str, role: str, lang: str) -> Any:
