@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,9 @@ def test_postgres_wallet_keeps_the_ministry_did_across_restarts(tmp_path: Path) 
     try:
         with AgentProcess(config) as client:
             first = ensure_did_web(client, did)
+            with ThreadPoolExecutor(max_workers=12) as pool:  # the key route's transaction on PostgreSQL
+                keys = list(pool.map(lambda _: client.ensure_key(f"{did}#race"), range(12)))
+            assert {k.multikey for k in keys} == {keys[0].multikey}
         with AgentProcess(config) as client:
             second = ensure_did_web(client, did)
             assert client.get_did(did) is not None
