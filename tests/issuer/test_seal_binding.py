@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, CredentialRow, PlannedCredential
 from shahada.issuer.issuance import sign_pending
 from shahada.issuer.seal import seal_credentials
@@ -23,6 +22,7 @@ from shahada.schemas.seal import SealContent, credential_holder_binding, holder_
 from shahada.schemas.seal.errors import SealFormatError
 from shahada.verifier.seal import ArchivedDocument, ArchivedSeals, verify_seal
 from tests.printing.conftest import documents
+from tests.support.archives import fresh_archive
 from tests.support.local_sealer import MINISTRY_DID, PRODUCTION_BASE, LocalSealer
 
 NOW = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)
@@ -38,7 +38,7 @@ class ProofSigner:
 
 
 def _issued_archive(tmp_path: Path, credentials: Sequence[dict[str, Any]]) -> Archive:
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     planned = [
         PlannedCredential(
             id=c["id"],
