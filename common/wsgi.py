@@ -41,6 +41,9 @@ class ServerLimits:
     inbuf_overflow: int = 256 * 1024
 
 
+STOP_POLL_SECONDS = 0.05  # how often a serving loop checks it was asked to stop
+
+
 class WaitressServer:
     def __init__(
         self,
@@ -67,6 +70,9 @@ class WaitressServer:
             inbuf_overflow=limits.inbuf_overflow,
             asyncore_use_poll=True,  # select() cannot watch descriptors past 1024
         )
+        # waitress polls its sockets with a 1 s timeout (an int setting) and notices close() only
+        # then: every stop took up to a second. Polling every 50 ms costs nothing measurable.
+        self._server.adj.asyncore_loop_timeout = STOP_POLL_SECONDS
         self.host = host if sock is None else str(sock.getsockname()[0])
         self.port: int = int(self._server.effective_port) if sock is None else int(sock.getsockname()[1])
         self._thread: threading.Thread | None = None
