@@ -49,18 +49,29 @@ def baseline_env(ref: str, into: Path, env: dict[str, str] | None = None) -> dic
     return base
 
 
-UNDO: Final = {  # revision → the SQL that takes a SQLite archive back to the revision before it
+UNDO: Final = {  # revision → the SQL script that takes a SQLite archive back to the revision before it
     "0006": "drop index if exists ix_status_entries_set_bits",
     "0007": "drop table if exists verification_counts",
     "0008": "drop table if exists oid4vp_requests",
     "0009": "alter table credentials drop column holder_binding",
+    "0010": """
+        create table status_entries_0009 (
+            credential_id VARCHAR(80) NOT NULL, purpose VARCHAR(20) NOT NULL, list_number INTEGER NOT NULL, bit INTEGER NOT NULL,
+            value BOOLEAN NOT NULL, reason TEXT, changed_at DATETIME, PRIMARY KEY (credential_id, purpose)
+        );
+        insert into status_entries_0009 select credential_id, purpose, list_number, bit, value, reason, changed_at from status_entries;
+        drop table status_entries;
+        alter table status_entries_0009 rename to status_entries;
+        create index ix_status_entries_list_number on status_entries (list_number);
+        create index ix_status_entries_set_bits on status_entries (purpose, list_number, bit) where value = true;
+    """,
 }
 
 
 def downgraded_copy(database: Path, copy: Path, tree: Path) -> str:
     """A copy of a SQLite archive at the newest schema revision the exported ``tree`` knows: what
-    the newer revisions added (:data:`UNDO`: an index, a column) is dropped from the copy; today's
-    code does not read it. Returns the copy's URL."""
+    the newer revisions added (:data:`UNDO`: an index, a column) is dropped from the copy, a table
+    they rebuilt is rebuilt as it was; today's code does not read what they added. Returns the copy's URL."""
     import sqlite3
 
     known = sorted(p.name.split("_", 1)[0] for p in (tree / "shahada" / "migrations" / "versions").glob("[0-9]*.py"))[-1]
@@ -71,6 +82,6 @@ def downgraded_copy(database: Path, copy: Path, tree: Path) -> str:
         if current > known:
             for revision, statement in sorted(UNDO.items(), reverse=True):
                 if known < revision <= current:
-                    conn.execute(statement)
+                    conn.executescript(statement)
             conn.execute("update alembic_version set version_num = ?", (known,))
     return f"sqlite:///{copy}"

@@ -12,9 +12,9 @@
    exactly once. A signer with ``batch`` set (:class:`AgentSigner`, by default) signs a batch in a
    few requests to the plugin's batch route (``sign_batch``), the next batch being signed while
    the previous one is committed; any other signer signs one credential per request, as before.
-   Each credential's paper-seal holder binding (a scrypt of ~7 ms, ``docs/seal.md`` §5) is
-   computed in a thread of its own while the agent signs the batch (``hashlib.scrypt`` releases
-   the GIL), and stored with the signed credential: printing and the verifier then read it.
+   The paper seals' holder bindings (a scrypt of ~13 ms each, ``docs/seal.md`` §5) are not
+   computed beside the signing, which they slowed by half: ``sign_pending`` fills them once every
+   credential is signed (``bindings=False``: later, :func:`shahada.issuer.bindings.fill_bindings`).
 
 Re-importing the same file (same SHA-256, same session) resumes that import and issues nothing
 twice; a corrected PV supersedes the changed credentials only.
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from shahada.agent.admin import AdminClient
 from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.issuer.archive.store import Archive, PlannedCredential
+from shahada.issuer.bindings import fill_bindings
 from shahada.issuer.errors import IssuanceError, PVInvalidError, PVProblem
 from shahada.issuer.pv.rules import PROBLEM_LIMIT
 from shahada.issuer.pv.signable import checked_credentials
@@ -41,7 +42,6 @@ from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE
 from shahada.schemas.credential import IssuerProfile, credential_id, document_number
 from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
-from shahada.schemas.seal import credential_holder_binding
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -176,13 +176,11 @@ def store_batch(
     clock: Callable[[], dt.datetime],
     audit: AuditLog | None = None,
     operator: str = "",
-    holders: Mapping[str, bytes] | None = None,
 ) -> int:
     """Check that each signed document is its credential's, and store those still pending in one
     transaction with the batch's audit entry (``credentials.issue``, the SHA-256 of every document
-    stored) and their seals' holder bindings (``holders``, computed here when not given: see
-    :func:`holder_bindings`); returns how many were stored (0 when all were signed before: a
-    repeated batch)."""
+    stored); returns how many were stored (0 when all were signed before: a repeated batch). Their
+    seals' holder bindings are stored later (:func:`shahada.issuer.bindings.fill_bindings`)."""
 
     def record(session: Any, stored: list[tuple[str, dict[str, Any]]]) -> None:
         if audit is not None:
@@ -194,11 +192,7 @@ def store_batch(
     for (cid, _unsigned), signed in zip(batch, documents, strict=True):
         if signed.get("id") != cid or "proof" not in signed:
             raise IssuanceError(f"the agent returned an unexpected document for {cid}", code="issuance.signature")
-    if holders is None:
-        holders = holder_bindings(batch)
-    return archive.store_signed(
-        zip((cid for cid, _ in batch), documents, strict=False), issued_at=clock(), in_transaction=record, holder_bindings=holders
-    )
+    return archive.store_signed(zip((cid for cid, _ in batch), documents, strict=False), issued_at=clock(), in_transaction=record)
 
 
 def sign_listed(
@@ -236,11 +230,14 @@ def sign_pending(
     progress: Progress | None = None,
     audit: AuditLog | None = None,
     operator: str = "",
+    bindings: bool = True,
 ) -> int:
     """Sign every pending credential of an import; returns how many were signed now.
 
     ``audit`` records each committed batch (``credentials.issue``, the SHA-256 of every signed
-    document) in the batch's own transaction.
+    document) in the batch's own transaction. ``bindings``: then compute and store the import's
+    missing seal holder bindings (:func:`shahada.issuer.bindings.fill_bindings`); False leaves them
+    for later.
     """
     total = archive.count(import_id=import_id)
     done = total - archive.count(import_id=import_id, status="pending")
@@ -248,54 +245,28 @@ def sign_pending(
     if progress:
         progress(done, total)
 
-    binder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holder-binding")
-    bindings: dict[str, Future[dict[str, bytes]]] = {}
-
-    def prepare(batch: list[tuple[str, dict[str, Any]]]) -> None:
-        """Start computing the batch's holder bindings (from the unsigned documents: the signed
-        ones only add the proof) while it is being signed."""
-        if batch:
-            bindings[batch[0][0]] = binder.submit(holder_bindings, batch)
-
     def commit(batch: list[tuple[str, dict[str, Any]]], documents: list[dict[str, Any]]) -> None:
         nonlocal done, signed_now
-        started = bindings.pop(batch[0][0], None) if batch else None
-        holders = started.result() if started is not None else holder_bindings(batch)
-        changed = store_batch(archive, import_id, batch, documents, clock=clock, audit=audit, operator=operator, holders=holders)
+        changed = store_batch(archive, import_id, batch, documents, clock=clock, audit=audit, operator=operator)
         signed_now += changed
         done += changed
         if progress:
             progress(done, total)
 
     workers = max(1, concurrency)
-    with binder, ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sign") as pool:
-        try:
-            if getattr(signer, "batch", False) and callable(getattr(signer, "sign_batch", None)):
-                _sign_pipelined(archive, import_id, signer, pool, workers=workers, batch_size=batch_size, commit=commit, prepare=prepare)
-            else:
-                after = ""
-                while batch := archive.pending(import_id, limit=batch_size, after=after):
-                    after = batch[-1][0]
-                    prepare(batch)
-                    commit(batch, list(pool.map(lambda item: signer.sign(item[1]), batch)))
-        finally:
-            for future in bindings.values():
-                future.cancel()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sign") as pool:
+        if getattr(signer, "batch", False) and callable(getattr(signer, "sign_batch", None)):
+            _sign_pipelined(archive, import_id, signer, pool, workers=workers, batch_size=batch_size, commit=commit)
+        else:
+            after = ""
+            while batch := archive.pending(import_id, limit=batch_size, after=after):
+                after = batch[-1][0]
+                commit(batch, list(pool.map(lambda item: signer.sign(item[1]), batch)))
+    if bindings:
+        fill_bindings(archive, import_id=import_id)
     if archive.count(import_id=import_id, status="pending") == 0:
         archive.complete_import(import_id, at=clock())
     return signed_now
-
-
-def holder_bindings(batch: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, bytes]:
-    """The paper-seal holder binding of each credential of ``batch`` (id → 4 bytes); a credential
-    without a Code Massar (not a baccalaureate document) has none."""
-    out: dict[str, bytes] = {}
-    for cid, document in batch:
-        try:
-            out[cid] = credential_holder_binding(document)
-        except (KeyError, TypeError, UnicodeEncodeError):
-            continue
-    return out
 
 
 def _sign_pipelined(
@@ -307,14 +278,11 @@ def _sign_pipelined(
     workers: int,
     batch_size: int,
     commit: Callable[[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]], None],
-    prepare: Callable[[list[tuple[str, dict[str, Any]]]], None],
 ) -> None:
     """Sign each batch in ``workers`` batch requests at once, the next batch's requests in flight
-    while the previous batch is checked and committed (the agent signs while the archive writes);
-    ``prepare`` starts a batch's own work (the holder bindings) as its requests are sent."""
+    while the previous batch is checked and committed (the agent signs while the archive writes)."""
 
     def submit(batch: list[tuple[str, dict[str, Any]]]) -> list[Future[list[dict[str, Any]]]]:
-        prepare(batch)
         size = max(1, -(-len(batch) // workers))
         return [pool.submit(signer.sign_batch, [doc for _, doc in batch[i : i + size]]) for i in range(0, len(batch), size)]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.status import StatusChange, StatusStore
 from shahada.issuer.archive.store import ISSUED, Archive, ImportInfo, StoredCredential
+from shahada.issuer.bindings import fill_bindings
 from shahada.issuer.issuance import Progress, Signer, sign_pending
 from shahada.issuer.rectification import PVPlan, apply_supersessions, plan_pv, record_plan, superseded_by
 from shahada.proofs.types import SUITE_CONTEXTS
@@ -97,6 +98,7 @@ def issue_pv(
     on_plan: Callable[[PVPlan], None] | None = None,
     clock: Clock = utc_now,
     sign_import: Callable[[ImportInfo], int] | None = None,
+    bindings: bool = True,
 ) -> Issuance:
     """Import a PV (or rectify an issued session with a corrected one), sign every pending
     credential, revoke the superseded ones and publish the status lists.
@@ -106,6 +108,9 @@ def issue_pv(
     anything is stored (the CLI prints it); ``status`` is None for a ministry without status lists.
     ``sign_import`` signs the recorded import's pending credentials elsewhere (distributed workers,
     :mod:`shahada.workers`) and returns how many were signed, instead of :func:`sign_pending` here.
+    ``bindings``: once everything is signed, compute and store the import's paper-seal holder
+    bindings (:func:`shahada.issuer.bindings.fill_bindings`); False leaves them for later
+    (``shahada archive bindings``, or printing).
 
     Raises:
         PVInvalidError: ``pv.*`` codes; nothing is stored.
@@ -123,8 +128,11 @@ def issue_pv(
         signed = sign_import(info)
     else:
         signed = sign_pending(
-            archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator
+            archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator,
+            bindings=False,
         )
+    if bindings:
+        fill_bindings(archive, import_id=info.id)
     superseded = apply_supersessions(archive, status, audit, operator=operator, now=clock())
     published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock) if status is not None else []
     return Issuance(plan, info, signed, superseded, published)

@@ -274,6 +274,7 @@ class LocalMinistry:
         on_plan: Callable[[Any], None] | None = None,
         batch_size: int = 64,
         sign_import: Callable[[ImportInfo], int] | None = None,
+        bindings: bool = True,
     ) -> Issuance:
         """:func:`shahada.issuer.usecases.issue_pv` with this installation's parts. Another
         ``archive`` (e.g. a test's own) has no status lists: the status store is the ministry archive's."""
@@ -283,6 +284,7 @@ class LocalMinistry:
             pv, archive=archive or self.archive, year=year, signer=signer or self.signer(proof_type), issuer_did=self.identity.did,
             secret=s.id_secret, proof_type=proof_type, status=self.status if archive is None else None, operator=s.operator,
             concurrency=s.sign_concurrency, batch_size=batch_size, progress=progress, on_plan=on_plan, sign_import=sign_import,
+            bindings=bindings,
         )
 
     def publish_status(self, progress: Progress | None = None) -> list[tuple[str, int]]:

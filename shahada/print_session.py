@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from shahada.issuer.archive.store import ISSUED, Archive
-from shahada.issuer.issuance import holder_bindings
+from shahada.issuer.bindings import holder_bindings
 from shahada.issuer.seal import Sealer, seal_credentials
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
 from shahada.printing.settings import PrintSettings

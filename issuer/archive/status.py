@@ -69,13 +69,15 @@ class StatusCounter(Base):
 
 class StatusEntryRow(Base):
     __tablename__ = "status_entries"
-    # the set bits of each list (migration 0004): publishing reads them, not the list's every entry
+    # the set bits of each list (migration 0006): publishing reads them, not the list's every entry;
+    # on SQLite the rows are the primary key's B-tree (WITHOUT ROWID, migration 0010)
     __table_args__ = (
         Index("ix_status_entries_set_bits", "purpose", "list_number", "bit", sqlite_where=text(SET_BITS), postgresql_where=text(SET_BITS)),
+        {"sqlite_with_rowid": False},
     )
     credential_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
-    list_number: Mapped[int] = mapped_column(Integer, index=True)
+    list_number: Mapped[int] = mapped_column(Integer)
     bit: Mapped[int] = mapped_column(Integer)
     value: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)

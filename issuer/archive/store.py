@@ -6,11 +6,13 @@ A credential row is written twice in its life:
 
 1. when its PV is imported — all rows of one import in ONE transaction, status ``pending``,
    holding the unsigned credential (built deterministically, so a resumed run signs the same bytes);
-2. when its signature comes back from the agent — status ``issued``, holding the signed credential
-   and the holder binding of its paper seal (``holder_binding``: the scrypt of its Code Massar and
-   id, ``docs/seal.md`` §5), computed once here so that printing and the verifier read it instead of
-   paying ~7 ms a document. A row issued before that column existed has it filled the first time it
-   is printed (:meth:`Archive.store_holder_bindings`).
+2. when its signature comes back from the agent — status ``issued``, holding the signed credential.
+
+Then the holder binding of its paper seal (``holder_binding``: the scrypt of its Code Massar and id,
+``docs/seal.md`` §5) is stored, computed once so that printing and the verifier read it instead of
+paying ~13 ms a document. Signing stores none: :func:`shahada.issuer.bindings.fill_bindings`
+computes them afterwards (at the end of ``shahada issue``, or ``shahada archive bindings``); a row
+still without one has it filled the first time it is printed (:meth:`Archive.store_holder_bindings`).
 
 The primary key is the credential id, derived from (candidate, session, document type): a
 credential can never be stored twice, whatever crashes or re-runs happen.
@@ -311,9 +313,32 @@ class Archive:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def missing_holder_bindings(self, *, import_id: int | None = None) -> list[str]:
+        """The ids, ordered, of the issued credentials (of one import when given) whose seal's
+        holder binding is not stored yet (:func:`shahada.issuer.bindings.fill_bindings`)."""
+        among = () if import_id is None else (CredentialRow.import_id == import_id,)
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(CredentialRow.id)
+                    .where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
+                    .order_by(CredentialRow.id)
+                )
+            )
+
+    def issued_documents(self, ids: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(id, signed document) of those of ``ids`` that are issued, ordered by id."""
+        found: list[tuple[str, dict[str, Any]]] = []
+        with self._sessions() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(
+                    select(CredentialRow.id, CredentialRow.document).where(CredentialRow.id.in_(list(ids[start : start + 500])), CredentialRow.status == ISSUED)
+                )
+                found += [(cid, json.loads(document)) for cid, document in rows]
+        return sorted(found, key=lambda item: item[0])
+
     def store_holder_bindings(self, bindings: Mapping[str, bytes]) -> int:
-        """Store the seal's holder binding of credentials that have none yet (issued before the
-        column existed), in one transaction; a stored binding is never replaced. Returns rows changed."""
+        """Store the seal's holder binding of credentials that have none yet, in one transaction; a stored binding is never replaced. Returns rows changed."""
         changed = 0
         with self._sessions.begin() as session:
             for cid, binding in bindings.items():

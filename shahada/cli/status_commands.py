@@ -129,7 +129,7 @@ def register_status_commands(main: click.Group) -> None:
 
 
 def register_archive_commands(main: click.Group) -> None:
-    """Add ``shahada archive upgrade`` and ``shahada archive verify``."""
+    """Add ``shahada archive upgrade``, ``shahada archive bindings`` and ``shahada archive verify``."""
 
     @main.group()
     def archive() -> None:
@@ -147,6 +147,25 @@ def register_archive_commands(main: click.Group) -> None:
         except ShahadaError as err:
             _fail(err)
         click.echo(done.describe())
+
+    @archive.command("bindings")
+    @click.option("--threads", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1, 64), help="threads computing the scrypts")
+    def archive_bindings(threads: int) -> None:
+        """Compute and store the paper seal's holder binding of every issued credential that has
+        none (``shahada issue --no-bindings``); resumable. Exit 0 done, 1 on error."""
+        from shahada.cli.common import Progress, _fail, _settings
+        from shahada.database import open_archive
+        from shahada.issuer.bindings import fill_bindings
+
+        try:
+            archive_db = open_archive(_settings().archive_url)
+            try:
+                stored = fill_bindings(archive_db, threads=threads, progress=Progress("holder bindings"))
+            finally:
+                archive_db.close()
+        except ShahadaError as err:
+            _fail(err)
+        click.echo(f"holder bindings stored: {stored}")
 
     @archive.command("verify")
     @click.option("--no-signatures", is_flag=True, help="skip re-verifying every signature (faster)")

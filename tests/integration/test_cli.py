@@ -132,6 +132,35 @@ def test_bad_pv_exits_nonzero_with_the_report_and_changes_nothing(issued_home: P
     assert db_counts(issued_home) == before
 
 
+def bindings_of(home: Path) -> dict[str, bytes | None]:
+    with closing(sqlite3.connect(home / "archive.sqlite3")) as conn:
+        return dict(conn.execute("select id, holder_binding from credentials where status='issued'").fetchall())
+
+
+def test_issue_stores_every_seal_holder_binding_at_the_end(issued_home: Path) -> None:
+    from shahada.schemas.seal import credential_holder_binding
+
+    written = [json.loads(f.read_text(encoding="utf-8")) for f in (issued_home / "out" / "credentials").glob("*.json")]
+    assert written and bindings_of(issued_home) == {c["id"]: credential_holder_binding(c) for c in written}
+
+
+def test_issue_without_bindings_then_archive_bindings_stores_them(tmp_path: Path) -> None:
+    from shahada.schemas.seal import credential_holder_binding
+
+    home = tmp_path / "home"
+    result = run(home, "issue", str(SAMPLE), "--session", "2025", "--out", str(home / "out"), "--no-bindings")
+    assert result.returncode == 0, result.stderr
+    stored = bindings_of(home)
+    assert stored and set(stored.values()) == {None}  # left for later
+    result = run(home, "archive", "bindings", "--threads", "2")
+    assert result.returncode == 0, result.stderr
+    assert f"holder bindings stored: {len(stored)}" in result.stdout
+    written = [json.loads(f.read_text(encoding="utf-8")) for f in (home / "out" / "credentials").glob("*.json")]
+    assert bindings_of(home) == {c["id"]: credential_holder_binding(c) for c in written}
+    again = run(home, "archive", "bindings")
+    assert again.returncode == 0 and "holder bindings stored: 0" in again.stdout
+
+
 def test_killed_issuance_resumes_with_every_credential_exactly_once(tmp_path: Path) -> None:
     home = tmp_path / "home"
     pv = tmp_path / "pv.csv"

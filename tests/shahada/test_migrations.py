@@ -217,3 +217,64 @@ def test_an_archive_at_an_unknown_revision_is_refused(tmp_path: Path) -> None:
         upgrade(url)
     assert err.value.code == "archive.upgrade" and "9999" in err.value.message and "\n" not in err.value.message
     assert tables_of(url) == {"alembic_version"}
+
+
+def _migrate(url: str, revision: str, *, down: bool = False) -> None:
+    """``alembic upgrade/downgrade REVISION`` as :func:`upgrade` runs it (its engine, one transaction)."""
+    from alembic import command
+
+    from shahada.migrations import alembic_config, migration_engine
+
+    engine = migration_engine(url)
+    try:
+        with engine.connect() as connection, connection.begin():
+            (command.downgrade if down else command.upgrade)(alembic_config(connection=connection), revision)
+    finally:
+        engine.dispose()
+
+
+def _status_layout(url: str) -> tuple[set[str], bool | None, list[tuple[str, str, int, int, bool]]]:
+    """The indexes of ``status_entries``, whether it has a rowid (SQLite; None elsewhere), its rows."""
+    engine = sa.create_engine(url)
+    try:
+        indexes = {i["name"] for i in sa.inspect(engine).get_indexes("status_entries") if i["name"]}
+        with engine.connect() as connection:
+            rowid = None
+            if engine.dialect.name == "sqlite":
+                sql = connection.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'status_entries'")).scalar_one()
+                rowid = "WITHOUT ROWID" not in sql.upper()
+            rows = connection.execute(
+                sa.text("SELECT credential_id, purpose, list_number, bit, value FROM status_entries ORDER BY credential_id, purpose")
+            ).all()
+        return indexes, rowid, [(c, p, n, b, bool(v)) for c, p, n, b, v in rows]
+    finally:
+        engine.dispose()
+
+
+def test_0010_makes_status_entries_one_btree_and_keeps_its_rows_both_ways(url: str) -> None:
+    """From revision 0009 with entries in it: 0010 drops the list index (and on SQLite rebuilds the
+    table WITHOUT ROWID), keeping every row and the set-bits index; its downgrade gives 0009's back."""
+    _migrate(url, "0009")
+    engine = sa.create_engine(url)
+    rows = [(f"urn:uuid:{i:04d}", purpose, i % 3, (7 * i) % 101, i % 5 == 0) for i in range(40) for purpose in ("revocation", "suspension")]
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO status_entries (credential_id, purpose, list_number, bit, value) VALUES (:c, :p, :n, :b, :v)"),
+            [{"c": c, "p": p, "n": n, "b": b, "v": v} for c, p, n, b, v in rows],
+        )
+    engine.dispose()
+    sqlite = url.startswith("sqlite")
+    before = _status_layout(url)
+    assert before == ({"ix_status_entries_list_number", "ix_status_entries_set_bits"}, True if sqlite else None, sorted(rows))
+    done = upgrade(url)
+    assert (done.before, done.after) == ("0009", head_revision()) and schema_diff(url) == []
+    assert _status_layout(url) == ({"ix_status_entries_set_bits"}, False if sqlite else None, sorted(rows))
+    store = StatusStore(sa.create_engine(url), secret=b"s" * 32, origin="https://localhost:8443")
+    try:  # the set-bits index still answers publishing's query
+        bits = store.bits("revocation", 0)
+        assert {i for i in range(101) if bits.get(i)} == {b for c, p, n, b, v in rows if p == "revocation" and n == 0 and v}
+    finally:
+        store.engine.dispose()
+    _migrate(url, "0009", down=True)
+    assert revision_of(url) == "0009" and _status_layout(url) == before
+    assert upgrade(url).after == head_revision() and schema_diff(url) == []
