@@ -532,19 +532,22 @@ class StatusStore:
 
 
 def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
-    """What the public registry says of one issued credential: status and record digest."""
+    """What the public registry says of one issued credential: status and record digest. Plain
+    queries on one connection (no ORM session): a served verifier asks this for every seal."""
     from shahada.issuer.archive.store import ISSUED, CredentialRow
+    from shahada.issuer.rectification import superseded_by  # rectification builds on this module
 
-    with engine_store._sessions() as session:
-        row = session.execute(
+    with engine_store.engine.connect() as connection:
+        row = connection.execute(
             select(CredentialRow.status, CredentialRow.record_digest).where(CredentialRow.id == credential_id)
         ).one_or_none()
-    if row is None or row[0] != ISSUED:
-        return None
-    with engine_store._sessions() as session:
-        entries = session.execute(
+        if row is None or row[0] != ISSUED:
+            return None
+        entries = connection.execute(
             select(StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at).where(StatusEntryRow.credential_id == credential_id)
         ).all()
+        replacement = superseded_by(connection, credential_id)
+        signed = connection.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
     since = {purpose: changed for purpose, value, changed in entries if value}
     purpose = "revocation" if "revocation" in since else "suspension" if "suspension" in since else None
     state = {"revocation": "revoked", "suspension": "suspended", None: "valid"}[purpose]
@@ -552,13 +555,8 @@ def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, A
     changed_at = since.get(purpose) if purpose is not None else None
     if changed_at is not None:
         entry["since"] = changed_at.astimezone(dt.UTC).date().isoformat()  # the day, never the reason
-    from shahada.issuer.rectification import superseded_by  # rectification builds on this module
-
-    replacement = superseded_by(engine_store.engine, credential_id)
     if replacement is not None:
         entry["supersededBy"] = replacement
-    with engine_store._sessions() as session:
-        signed = session.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
     if signed is not None:
         entry["record"] = signed  # what a verifier relies on: the other members are a readable summary
     return entry
