@@ -26,6 +26,7 @@ permutation, so a position says nothing of the issuance order within its list of
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -34,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, and_, delete, insert, or_, select, text, update
+from sqlalchemy import Boolean, Index, Integer, Select, String, Text, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -531,27 +532,40 @@ class StatusStore:
         return [(p, n, len(d.encode())) for p, n, d in rows if d is not None]
 
 
+@functools.cache
+def _registry_query() -> Select[str, str, str, bool, dt.datetime | None, str, str]:
+    """One credential's registry answer in one query: its row, each status entry (a row each), its
+    applied supersession and its signed record (outer joins); built once, a bound parameter."""
+    from shahada.issuer.archive.store import CredentialRow
+    from shahada.issuer.rectification import Supersession  # rectification builds on this module
+
+    return (
+        select(
+            CredentialRow.status, CredentialRow.record_digest, StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at,
+            Supersession.new_id, RegistryRecordRow.jws,
+        )
+        .select_from(CredentialRow)
+        .outerjoin(StatusEntryRow, StatusEntryRow.credential_id == CredentialRow.id)
+        .outerjoin(Supersession, and_(Supersession.old_id == CredentialRow.id, Supersession.applied.is_(True)))
+        .outerjoin(RegistryRecordRow, RegistryRecordRow.credential_id == CredentialRow.id)
+        .where(CredentialRow.id == bindparam("credential_id"))
+    )
+
+
 def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
-    """What the public registry says of one issued credential: status and record digest. Plain
-    queries on one connection (no ORM session): a served verifier asks this for every seal."""
-    from shahada.issuer.archive.store import ISSUED, CredentialRow
-    from shahada.issuer.rectification import superseded_by  # rectification builds on this module
+    """What the public registry says of one issued credential: status and record digest. One
+    plain query (no ORM session): a served verifier asks this for every seal."""
+    from shahada.issuer.archive.store import ISSUED
 
     with engine_store.engine.connect() as connection:
-        row = connection.execute(
-            select(CredentialRow.status, CredentialRow.record_digest).where(CredentialRow.id == credential_id)
-        ).one_or_none()
-        if row is None or row[0] != ISSUED:
-            return None
-        entries = connection.execute(
-            select(StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at).where(StatusEntryRow.credential_id == credential_id)
-        ).all()
-        replacement = superseded_by(connection, credential_id)
-        signed = connection.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
-    since = {purpose: changed for purpose, value, changed in entries if value}
+        rows = connection.execute(_registry_query(), {"credential_id": credential_id}).all()
+    if not rows or rows[0][0] != ISSUED:
+        return None
+    since = {purpose: changed for _, _, purpose, value, changed, _, _ in rows if purpose is not None and value}
+    _, digest, _, _, _, replacement, signed = rows[0]
     purpose = "revocation" if "revocation" in since else "suspension" if "suspension" in since else None
     state = {"revocation": "revoked", "suspension": "suspended", None: "valid"}[purpose]
-    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": row[1]}
+    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": digest}
     changed_at = since.get(purpose) if purpose is not None else None
     if changed_at is not None:
         entry["since"] = changed_at.astimezone(dt.UTC).date().isoformat()  # the day, never the reason

@@ -32,6 +32,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -368,7 +369,7 @@ class Archive:
     def get(self, credential_id: str) -> StoredCredential | None:
         """One credential, read as plain columns (no ORM object: the verifier asks this per seal)."""
         with self.engine.connect() as connection:
-            row = connection.execute(select(*_STORED_COLUMNS).where(CredentialRow.id == credential_id)).one_or_none()
+            row = connection.execute(_GET, {"credential_id": credential_id}).one_or_none()
         return None if row is None else StoredCredential(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
 
     def record_printed(self, printed: Sequence[tuple[str, str]], *, at: dt.datetime) -> None:
@@ -427,6 +428,8 @@ _STORED_COLUMNS: Final = (
     CredentialRow.id, CredentialRow.kind, CredentialRow.status, CredentialRow.document_number, CredentialRow.record_digest,
     CredentialRow.document, CredentialRow.holder_binding,
 )
+
+_GET: Final = select(*_STORED_COLUMNS).where(CredentialRow.id == bindparam("credential_id"))  # built once
 
 
 def _stored(row: CredentialRow) -> StoredCredential:
