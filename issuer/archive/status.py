@@ -26,6 +26,7 @@ permutation, so a position says nothing of the issuance order within its list of
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -34,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, and_, delete, insert, or_, select, text, update
+from sqlalchemy import Boolean, Index, Integer, Select, String, Text, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -533,34 +534,45 @@ class StatusStore:
         return [(p, n, len(d.encode())) for p, n, d in rows if d is not None]
 
 
-def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
-    """What the public registry says of one issued credential: status and record digest."""
-    from shahada.issuer.archive.store import ISSUED, CredentialRow
+@functools.cache
+def _registry_query() -> Select[str, str, str, bool, dt.datetime | None, str, str]:
+    """One credential's registry answer in one query: its row, each status entry (a row each), its
+    applied supersession and its signed record (outer joins); built once, a bound parameter."""
+    from shahada.issuer.archive.store import CredentialRow
+    from shahada.issuer.rectification import Supersession  # rectification builds on this module
 
-    with engine_store._sessions() as session:
-        row = session.execute(
-            select(CredentialRow.status, CredentialRow.record_digest).where(CredentialRow.id == credential_id)
-        ).one_or_none()
-    if row is None or row[0] != ISSUED:
+    return (
+        select(
+            CredentialRow.status, CredentialRow.record_digest, StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at,
+            Supersession.new_id, RegistryRecordRow.jws,
+        )
+        .select_from(CredentialRow)
+        .outerjoin(StatusEntryRow, StatusEntryRow.credential_id == CredentialRow.id)
+        .outerjoin(Supersession, and_(Supersession.old_id == CredentialRow.id, Supersession.applied.is_(True)))
+        .outerjoin(RegistryRecordRow, RegistryRecordRow.credential_id == CredentialRow.id)
+        .where(CredentialRow.id == bindparam("credential_id"))
+    )
+
+
+def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
+    """What the public registry says of one issued credential: status and record digest. One
+    plain query (no ORM session): a served verifier asks this for every seal."""
+    from shahada.issuer.archive.store import ISSUED
+
+    with engine_store.engine.connect() as connection:
+        rows = connection.execute(_registry_query(), {"credential_id": credential_id}).all()
+    if not rows or rows[0][0] != ISSUED:
         return None
-    with engine_store._sessions() as session:
-        entries = session.execute(
-            select(StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at).where(StatusEntryRow.credential_id == credential_id)
-        ).all()
-    since = {purpose: changed for purpose, value, changed in entries if value}
+    since = {purpose: changed for _, _, purpose, value, changed, _, _ in rows if purpose is not None and value}
+    _, digest, _, _, _, replacement, signed = rows[0]
     purpose = "revocation" if "revocation" in since else "suspension" if "suspension" in since else None
     state = {"revocation": "revoked", "suspension": "suspended", None: "valid"}[purpose]
-    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": row[1]}
+    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": digest}
     changed_at = since.get(purpose) if purpose is not None else None
     if changed_at is not None:
         entry["since"] = changed_at.astimezone(dt.UTC).date().isoformat()  # the day, never the reason
-    from shahada.issuer.rectification import superseded_by  # rectification builds on this module
-
-    replacement = superseded_by(engine_store.engine, credential_id)
     if replacement is not None:
         entry["supersededBy"] = replacement
-    with engine_store._sessions() as session:
-        signed = session.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
     if signed is not None:
         entry["record"] = signed  # what a verifier relies on: the other members are a readable summary
     return entry

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     ForeignKey,
@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -391,9 +392,10 @@ class Archive:
             after = rows[-1].id
 
     def get(self, credential_id: str) -> StoredCredential | None:
-        with self._sessions() as session:
-            row = session.get(CredentialRow, credential_id)
-            return None if row is None else _stored(row)
+        """One credential, read as plain columns (no ORM object: the verifier asks this per seal)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(_GET, {"credential_id": credential_id}).one_or_none()
+        return None if row is None else StoredCredential(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
 
     def record_printed(self, printed: Sequence[tuple[str, str]], *, at: dt.datetime) -> None:
         """Record (credential id, PDF path) pairs as printed at ``at``, in one transaction. A
@@ -445,6 +447,14 @@ def _filters(
         (CredentialRow.massar, massar),
     ]
     return [column == value for column, value in wanted if value is not None]
+
+
+_STORED_COLUMNS: Final = (
+    CredentialRow.id, CredentialRow.kind, CredentialRow.status, CredentialRow.document_number, CredentialRow.record_digest,
+    CredentialRow.document, CredentialRow.holder_binding,
+)
+
+_GET: Final = select(*_STORED_COLUMNS).where(CredentialRow.id == bindparam("credential_id"))  # built once
 
 
 def _stored(row: CredentialRow) -> StoredCredential:
