@@ -7,6 +7,7 @@ plan in the archive, enqueue batches of pending credential ids, follow the archi
 pending. The archive is the only state: a task signs those of its ids still pending, in one
 transaction, so a batch delivered twice (a worker killed after signing, a message restored by the
 broker, a coordinator run again) stores nothing twice.
+:mod:`shahada.workers.publication` re-signs status lists, one task per list on the ``publish`` queue.
 """
 
-QUEUES = ("sign",)  # what a worker can take work from (``shahada worker --queues``)
+QUEUES = ("sign", "publish")  # what a worker can take work from (``shahada worker --queues``)

@@ -20,22 +20,27 @@ from shahada.common.errors import ConfigError
 from shahada.config import Settings, load_settings
 from shahada.database import open_archive
 from shahada.issuer.archive.audit import AuditLog
+from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.issuance import AgentSigner, sign_listed
 from shahada.issuer.usecases import utc_now
 from shahada.ministry import ministry_identity, open_agent
+from shahada.status_setup import status_store
 from shahada.tls import ensure_local_tls
 from shahada.workers.app import app
 
 
 @dataclass
 class WorkerInstallation:
-    """What a signing worker holds: the archive, an agent signer and what stops them."""
+    """What a signing worker holds: the archive, an agent signer and what stops them; the status
+    store (None for a did:key ministry) and the ministry's DID, for publish tasks."""
 
     archive: Archive
     signer: AgentSigner
     audit: AuditLog
     stack: ExitStack
+    status: StatusStore | None = None
+    issuer_did: str = ""
 
 
 def check_agent_settings(settings: Settings) -> None:
@@ -62,7 +67,8 @@ def open_worker(settings: Settings) -> WorkerInstallation:
     except BaseException:
         stack.close()
         raise
-    return WorkerInstallation(archive, AgentSigner(client, identity.verification_method, settings.proof_type), AuditLog(archive.engine), stack)
+    signer = AgentSigner(client, identity.verification_method, settings.proof_type)
+    return WorkerInstallation(archive, signer, AuditLog(archive.engine), stack, status_store(settings, archive), identity.did)
 
 
 _lock = threading.Lock()

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +193,52 @@ def test_two_processes_revoking_at_once_lose_no_bit_sqlite(tmp_path: Path) -> No
 
 def test_two_processes_revoking_at_once_lose_no_bit_postgresql(postgres_url: str) -> None:
     _race(postgres_url)
+
+
+class Meeting(Unsigned):
+    """Signs, waiting (up to a few seconds) until a second signature is under way: two publishers
+    that are not kept apart both sign the list, one kept waiting by the list's lock never meets
+    the first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(2)
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        signed = super().sign(credential)
+        try:
+            self.barrier.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass
+        return signed
+
+
+def _two_publishers_race(url: str) -> None:
+    first, second = store_at(url), store_at(url)  # two publishers, each its own engine (as two worker processes)
+    first.allocate(["urn:uuid:a", "urn:uuid:b"], purposes=("revocation",))
+    first.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW)
+    first.set_status("urn:uuid:a", "revocation", True, reason="fraud", at=NOW)
+    signer = Meeting()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda store: store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("revocation", 0)]), (first, second)))
+    assert signer.calls == 1  # without the lock both sign the list
+    assert sorted(results) == [[], [("revocation", 0)]]
+    assert first.pending_lists() == []
+
+
+def test_two_publishers_of_one_list_sign_it_once_sqlite(tmp_path: Path) -> None:
+    _two_publishers_race(f"sqlite:///{tmp_path / 'publishers.sqlite3'}")
+
+
+def test_two_publishers_of_one_list_sign_it_once_postgresql(postgres_url: str) -> None:
+    _two_publishers_race(postgres_url)
+
+
+def test_publish_of_given_lists_signs_only_those(tmp_path: Path) -> None:
+    store = store_at(f"sqlite:///{tmp_path / 'lists.sqlite3'}")
+    store.allocate(["urn:uuid:a"])
+    signer = Unsigned()
+    assert store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("suspension", 0), ("revocation", 7)]) == [("suspension", 0)]
+    assert store.pending_lists() == [("revocation", 0, 1)]  # not asked for: left for the next publication
+    assert store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("suspension", 0)]) == []  # published, not due
+    assert signer.calls == 1
