@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from shahada.issuer.archive.store import ISSUED, Archive
-from shahada.issuer.bindings import holder_bindings
-from shahada.issuer.seal import Sealer, seal_credentials
+from shahada.issuer.seal import Sealer, seal_archived
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
 from shahada.printing.settings import PrintSettings
 
@@ -77,8 +76,8 @@ def print_session(
     already printed is skipped. Each finished batch is recorded as printed in the archive; the
     print index of the selection (:func:`index_path`) is written once every document is printed
     (atomically: an interrupted run leaves the previous index, or none). Seals use the holder
-    bindings the archive stored at issuance; a document issued before it stored them has its
-    binding computed once and stored. ``settings``: the
+    bindings the archive stored; a document without one yet (issued before bindings were stored,
+    or whose binding is computed after signing) has it computed and stored before it is sealed. ``settings``: the
     installation's emblem and signatory (default: the neutral ones).
 
     Raises:
@@ -87,15 +86,8 @@ def print_session(
 
     holders: dict[str, bytes | None] = {}  # the stored holder bindings of the documents read, until sealed
 
-    def seal(credentials: list[Any]) -> list[str]:
-        stored = {str(c["id"]): holders.get(str(c["id"])) for c in credentials}
-        known = {cid: binding for cid, binding in stored.items() if binding is not None}
-        missing = [(str(c["id"]), c) for c in credentials if str(c["id"]) not in known]
-        if missing:  # issued before the archive stored bindings: computed once, stored for next time
-            computed = holder_bindings(missing)
-            archive.store_holder_bindings(computed)
-            known.update(computed)
-        return seal_credentials(credentials, sealer, base_url=base_url, holders=known)
+    def seal(credentials: list[Any]) -> list[str]:  # a binding not stored yet is computed and stored first
+        return seal_archived([(c, holders.get(str(c["id"]))) for c in credentials], sealer, base_url=base_url, store=archive.store_holder_bindings)
 
     def printed(batch: Batch) -> None:
         for item in batch.items:
