@@ -6,19 +6,21 @@ each credential a revocation and a suspension entry (400,000 candidates: 1.6 M e
 side runs in its own process on a fresh archive (SQLite unless ``--archive-url``, one database per
 side), with a local Ed25519 signer (eddsa-rdfc-2022, as the agent signs, without the HTTP hop):
 
-1. allocation of every entry (atomic counter + keyed permutation, 20,000 credentials a call, like
-   the imports);
+1. allocation of every entry (atomic counter + keyed permutation) in one call, as an import
+   allocates its credentials' entries, for ids that are random UUIDs, as the issuer's are (a
+   keyed hash of the candidate), not in the primary key's order;
 2. the first publication of every list (all bits 0);
 3. ``--revoke`` random credentials revoked (in one transaction: the setup of the next step), then
    one publish: every list touched is re-signed;
 4. one suspension and its publication (one list).
 
 **today** is the code of ``--baseline-ref`` (default: where this branch left ``main``, exported by
-``bench/baseline.py``); its allocation is measured on ``--baseline-candidates`` (181 s for 1.6 M
-entries when measured alone: linear in the entries) and extrapolated; **new** is this branch's code
-on all the candidates.
+``bench/baseline.py``) on as many candidates (``--baseline-candidates`` fewer: its allocation is
+extrapolated, linearly, which flatters it: random ids cost more per entry as the table grows);
+**new** is this branch's code. Each allocation prints its wall and CPU time: on a loaded machine
+the CPU time is the steadier figure.
 
-    .venv/bin/python bench/status.py [--candidates 400000] [--baseline-candidates 50000] [--revoke 10000] [--archive-url URL]
+    .venv/bin/python bench/status.py [--candidates 400000] [--baseline-candidates N] [--revoke 10000] [--archive-url URL]
 """
 
 from __future__ import annotations
@@ -40,14 +42,15 @@ from bench.baseline import baseline_env, merge_base  # noqa: E402
 
 # one side's run: argv = archive URL, candidates, revocations; prints one JSON line
 RUN = """
-import datetime as dt, json, random, sys, time
+import datetime as dt, json, random, sys, time, uuid
 sys.path.append(sys.argv[4])  # tests.support (after the code under test)
 from shahada.database import open_archive
 from shahada.issuer.archive.status import StatusStore
 from shahada.schemas.loader import PinnedDocumentLoader
 from tests.support.local_signer import LocalKey, sign_credential
 url, candidates, revoke = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-ids = [f"urn:uuid:bench-{i:08d}" for i in range(2 * candidates)]
+draw = random.Random(7)
+ids = [f"urn:uuid:{uuid.UUID(int=draw.getrandbits(128), version=4)}" for _ in range(2 * candidates)]
 archive = open_archive(url)
 store = StatusStore(archive.engine, secret=b"bench-id-secret-" * 4, origin="https://diplomes.men.gov.ma")
 key, loader = LocalKey.generate(), PinnedDocumentLoader()
@@ -57,9 +60,10 @@ class Signer:
 now = lambda: dt.datetime.now(dt.UTC)
 out = {"entries": 2 * len(ids)}
 began = time.perf_counter()
-for start in range(0, len(ids), 20_000):
-    store.allocate(ids[start : start + 20_000])
+cpu = time.process_time()
+store.allocate(ids)
 out["allocation"] = time.perf_counter() - began
+out["allocation_cpu"] = time.process_time() - cpu
 if revoke:
     began = time.perf_counter()
     out["first_lists"] = len(store.publish(Signer(), issuer=key.did_key, now=now))
@@ -92,13 +96,14 @@ def run(env: dict[str, str], cwd: Path, url: str, candidates: int, revoke: int) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=400_000)
-    parser.add_argument("--baseline-candidates", type=int, default=50_000)
+    parser.add_argument("--baseline-candidates", type=int, default=None, help="today's side on fewer candidates, its allocation extrapolated (default: as many)")
     parser.add_argument("--revoke", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--archive-url", default=None, help="a database URL; each side gets a fresh schema suffix on SQLite only")
     parser.add_argument("--baseline-ref", default=None)
     args = parser.parse_args()
     ref = args.baseline_ref or merge_base()
+    baseline_candidates = args.baseline_candidates or args.candidates
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         old_env = baseline_env(ref, work / "baseline")
@@ -106,18 +111,23 @@ def main() -> None:
         rows: list[tuple[str, dict[str, float]]] = []
         for repeat in range(args.repeats):
             for label, env, cwd, candidates in (
-                ("today", old_env, work / "baseline" / "pkg", args.baseline_candidates),
+                ("today", old_env, work / "baseline" / "pkg", baseline_candidates),
                 ("new", new_env, work, args.candidates),
             ):
                 url = args.archive_url or f"sqlite:///{work / f'{label}-{repeat}.sqlite3'}"
                 rows.append((label, run(env, cwd, url, candidates, args.revoke)))
                 print(f"{label}: {json.dumps(rows[-1][1])}", flush=True)
-    print(f"today: the code of {ref[:12]} ({args.baseline_candidates:,} candidates, extrapolated to {args.candidates:,}); new: this branch; local Ed25519 signer; SQLite")
+    print(
+        f"today: the code of {ref[:12]} ({baseline_candidates:,} candidates"
+        f"{'' if baseline_candidates == args.candidates else f', allocation extrapolated to {args.candidates:,}'}); new: this branch;"
+        f" local Ed25519 signer; SQLite; load average {os.getloadavg()[0]:.1f}"
+    )
     full = 4 * args.candidates
     for label, r in rows:
         rate = r["entries"] / r["allocation"]
         print(
-            f"{label:6} allocation {r['entries']:,.0f} entries in {r['allocation']:.1f} s ({rate:,.0f}/s) → {full:,} entries in {full / rate:.1f} s;"
+            f"{label:6} allocation {r['entries']:,.0f} entries in {r['allocation']:.1f} s ({r['allocation_cpu']:.1f} s CPU, {rate:,.0f}/s)"
+            f" → {full:,} entries in {full / rate:.1f} s;"
             f" first publication {r['first_lists']:.0f} lists {r['first']:.2f} s; after {args.revoke:,} revocations {r['day_lists']:.0f} lists"
             f" {r['day']:.2f} s ({r['day'] / max(1, r['day_lists']):.2f} s a list);"
             f" one suspension {r['one_lists']:.0f} list {r['one']:.2f} s"

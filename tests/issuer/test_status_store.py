@@ -242,3 +242,21 @@ def test_publish_of_given_lists_signs_only_those(tmp_path: Path) -> None:
     assert store.pending_lists() == [("revocation", 0, 1)]  # not asked for: left for the next publication
     assert store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("suspension", 0)]) == []  # published, not due
     assert signer.calls == 1
+
+
+def test_a_large_allocation_gives_the_positions_of_the_permutation_counter_by_counter(tmp_path: Path) -> None:
+    """Allocating many entries at once (whole-list permutations, rows written in key order) gives
+    each credential the position its counter always had: the permutation of its list, in the order
+    the ids were given (not their sorted order), continuing from the counter left before."""
+    from shahada.status.indexes import IndexPermutation
+
+    store = store_at(f"sqlite:///{tmp_path / 'large.sqlite3'}")
+    ids = [f"urn:uuid:{(7919 * i) % 10_007:05d}-large" for i in range(10_007)]  # not in sorted order
+    store.allocate(ids[:3])
+    positions = store.allocate(ids[3:])
+    permutation = {p: IndexPermutation(store._permutation(p, 0).secret, LIST_SIZE) for p in ("revocation", "suspension")}
+    for purpose, perm in permutation.items():
+        expected = [perm.permute(counter) for counter in range(3, len(ids))]
+        assert [positions[cid][purpose] for cid in ids[3:]] == [(0, bit) for bit in expected]
+        again = store.allocate(ids)  # already allocated: read back from the table, the same
+        assert [again[cid][purpose] for cid in ids[3:]] == [(0, bit) for bit in expected]

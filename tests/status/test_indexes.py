@@ -64,3 +64,15 @@ def test_the_tables_give_the_positions_of_the_hmac_definition(capacity: int) -> 
     assert [perm.permute(c) for c in counters] == expected
     with pytest.raises(ValueError):
         perm.permute_many([0, capacity])
+
+
+@pytest.mark.parametrize("capacity", [2, 3, 100, 10_000, 131_072, 200_003])
+def test_a_whole_permutation_gives_the_positions_of_the_counters_one_by_one(capacity: int) -> None:
+    """``span`` (the Feistel rounds run on the whole domain at once, then the cycle walking) hands
+    out the positions ``permute_many`` gives: allocations do not change."""
+    perm = IndexPermutation(secret=bytes(range(1, 33)), capacity=capacity)
+    assert perm.span(0, capacity) == perm.permute_many(range(capacity))
+    middle = capacity // 3
+    assert perm.span(middle, capacity - 1) == perm.permute_many(range(middle, capacity - 1)) and perm.span(middle, middle) == []
+    with pytest.raises(ValueError):
+        perm.span(0, capacity + 1)
