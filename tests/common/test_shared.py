@@ -34,13 +34,20 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """A redis-server of the test's own (never the machine's), stoppable."""
+    """A redis-server of the test's own (never the machine's) on its own port and directory, which
+    can be stopped, killed and started again (with ``appendonly``, on the data it had)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.appendonly = appendonly
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(directory), "--save", "", "--appendonly", "no"],
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory), "--save", "",
+             "--appendonly", "yes" if self.appendonly else "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port)
@@ -49,7 +56,7 @@ class RedisServer:
             try:
                 client.ping()
                 break
-            except redis.ConnectionError:
+            except (redis.ConnectionError, redis.BusyLoadingError):
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     raise
                 time.sleep(0.05)
@@ -59,6 +66,10 @@ class RedisServer:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(30)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(30)
 
 
 @pytest.fixture
