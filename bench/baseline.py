@@ -54,6 +54,7 @@ UNDO: Final = {  # revision → the SQL that takes a SQLite archive back to the 
     "0007": "drop table if exists verification_counts",
     "0008": "drop table if exists oid4vp_requests",
     "0009": "alter table credentials drop column holder_binding",
+    "0011": "drop table if exists import_failures",
 }
 
 
