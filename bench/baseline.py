@@ -67,6 +67,7 @@ UNDO: Final = {  # revision → the SQL script that takes a SQLite archive back 
         create index ix_status_entries_list_number on status_entries (list_number);
         create index ix_status_entries_set_bits on status_entries (purpose, list_number, bit) where value = true;
     """,
+    "0011": "drop table if exists import_failures",
 }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from shahada.agent.errors import AgentError
 from shahada.issuer.errors import ArchiveError
 from shahada.issuer.usecases import publish_status, utc_now
-from shahada.workers.app import app
+from shahada.workers.app import app, retry_options
 from shahada.workers.tasks import installation
 
 PUBLISH_QUEUE = "publish"
@@ -29,14 +29,7 @@ def enqueue_publication(app: Celery, lists: Sequence[tuple[str, int]]) -> list[t
     return sent
 
 
-@app.task(
-    name="shahada.publish",
-    autoretry_for=(AgentError, ArchiveError, OperationalError, requests.ConnectionError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=12,
-)
+@app.task(name="shahada.publish", autoretry_for=(AgentError, ArchiveError, OperationalError, requests.ConnectionError), **retry_options())
 def publish(purpose: str, number: int) -> bool:
     """Re-sign list ``purpose``/``number`` if it is due; returns whether this task stored it."""
     worker = installation()

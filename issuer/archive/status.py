@@ -168,6 +168,7 @@ class StatusStore:
         self._secret = secret
         self._permutations: dict[tuple[str, int], IndexPermutation] = {}
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.list_lock = list_lock  # (engine, purpose, number) → the list's lock, held while it is signed and stored
 
     # --- allocation ------------------------------------------------------------------------------
 
@@ -462,7 +463,7 @@ class StatusStore:
 
         def sign(item: tuple[str, int, int, dt.datetime | None]) -> tuple[str, int] | None:
             purpose, number, revision, _ = item
-            with list_lock(self.engine, purpose, number):
+            with self.list_lock(self.engine, purpose, number):
                 fresh = self._still_due(purpose, number, now())
                 if fresh is None:
                     return None  # another publisher signed it while this one waited
