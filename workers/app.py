@@ -27,7 +27,7 @@ def broker_options(env: Mapping[str, str]) -> dict[str, object]:
 
 def make_app(env: Mapping[str, str] | None = None) -> Celery:
     env = os.environ if env is None else env
-    app = Celery("shahada", broker=env.get("SHAHADA_BROKER_URL") or DEFAULT_BROKER, include=["shahada.workers.tasks"])
+    app = Celery("shahada", broker=env.get("SHAHADA_BROKER_URL") or DEFAULT_BROKER, include=["shahada.workers.tasks", "shahada.workers.print_tasks"])
     app.conf.update(
         broker_transport_options=broker_options(env),
         broker_connection_retry_on_startup=True,
