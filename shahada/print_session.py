@@ -14,13 +14,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.issuer.seal import Sealer, seal_archived
-from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
+from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintItem, PrintReport, document_path, print_documents
 from shahada.printing.settings import PrintSettings
 
 INDEX_COLUMNS: Final = (
@@ -53,6 +53,60 @@ def index_row(credential: Mapping[str, Any], out: Path) -> list[str]:
         _text(subject.get("familyName"), "ar"), _text(subject.get("givenName"), "ar"),
         path.relative_to(out).as_posix(),
     ]
+
+
+Render = Callable[[Batch, Mapping[str, str]], tuple[int, int]]  # shahada.printing.batch.render_batch, e.g. in a process pool
+
+
+def print_listed(
+    archive: Archive,
+    sealer: Sealer,
+    out: Path,
+    ids: Sequence[str],
+    *,
+    base_url: str,
+    render: Render,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> int:
+    """Print the issued credentials ``ids`` under ``out`` (a distributed print task's batch) and
+    record them printed. Idempotent: a document whose PDF exists is neither sealed nor rendered
+    again, and a PDF is written once, never replaced (two workers handed the same batch write each
+    file once between them). A credential whose holder binding is not in the archive yet has it
+    computed and stored before it is sealed. Returns how many PDFs this call wrote.
+
+    Raises:
+        SealFormatError, PrintingError: a document cannot be sealed or printed (nothing of the
+            batch is recorded printed).
+        AgentError: the agent could not seal.
+    """
+    stored = [c for c in archive.stored_many(list(ids)) if c.status == ISSUED]
+    items = tuple(PrintItem(document_path(out, c.document), c.document) for c in stored)
+    batch = Batch(kind="listed", academy="", index=0, items=items, path=None)
+    todo = batch.todo()
+    written = 0
+    if todo:
+        bindings = {c.id: c.holder_binding for c in stored}
+        archived = [(i.credential, bindings[str(i.credential["id"])]) for i in todo]
+        texts = seal_archived(archived, sealer, base_url=base_url, store=archive.store_holder_bindings)
+        written, _ = render(batch, {str(i.credential["id"]): t for i, t in zip(todo, texts, strict=True)})
+    archive.record_printed([(str(i.credential["id"]), str(i.path.resolve())) for i in items], at=clock())
+    return written
+
+
+def write_print_index(archive: Archive, out: Path, *, year: int, academy: str | None = None, kind: str | None = None) -> Path:
+    """The print index of a selection (:func:`index_path`), written atomically from the archive
+    (what ``shahada print --distributed`` writes once every document is printed)."""
+    target = index_path(out, year=year, academy=academy, kind=kind)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8-sig", newline="") as index:
+        writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
+        writer.writerow(INDEX_COLUMNS)
+        for credential in archive.credentials(session_year=year, academy=academy, kind=kind):
+            writer.writerow(index_row(credential.document, out))
+        index.flush()
+        os.fsync(index.fileno())
+    os.replace(partial, target)
+    return target
 
 
 def print_session(

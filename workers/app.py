@@ -43,7 +43,11 @@ def retry_options(env: Mapping[str, str] | None = None) -> dict[str, object]:
 
 def make_app(env: Mapping[str, str] | None = None) -> Celery:
     env = os.environ if env is None else env
-    app = Celery("shahada", broker=env.get("SHAHADA_BROKER_URL") or DEFAULT_BROKER, include=["shahada.workers.tasks", "shahada.workers.publication"])
+    app = Celery(
+        "shahada",
+        broker=env.get("SHAHADA_BROKER_URL") or DEFAULT_BROKER,
+        include=["shahada.workers.tasks", "shahada.workers.publication", "shahada.workers.print_tasks"],
+    )
     app.conf.update(
         broker_transport_options=broker_options(env),
         broker_connection_retry_on_startup=True,

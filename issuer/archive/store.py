@@ -417,6 +417,37 @@ class Archive:
                 session.execute(delete(PrintedRow).where(PrintedRow.credential_id.in_(ids[start : start + 500])))
             session.execute(insert(PrintedRow), [{"credential_id": cid, "path": path, "printed_at": at} for cid, path in printed])
 
+    def _printed_under(self, under: str | None) -> ColumnElement[bool]:
+        """A credential has a printed record (under the directory ``under``, when given)."""
+        condition = PrintedRow.credential_id == CredentialRow.id
+        if under is not None:
+            condition = condition & PrintedRow.path.startswith(under.rstrip("/") + "/", autoescape=True)
+        return select(PrintedRow.credential_id).where(condition).exists()
+
+    def unprinted_ids(
+        self, *, session_year: int, academy: str | None = None, kind: str | None = None, under: str | None = None
+    ) -> list[str]:
+        """The ids of the issued credentials of a selection with no printed record (none under the
+        directory ``under``, when given), ordered: what a distributed print plans."""
+        conditions = _filters(import_id=None, status=ISSUED, kind=kind, session_year=session_year, academy=academy)
+        with self._sessions() as session:
+            return list(session.scalars(select(CredentialRow.id).where(*conditions, ~self._printed_under(under)).order_by(CredentialRow.id)))
+
+    def printed_count(self, *, session_year: int, academy: str | None = None, kind: str | None = None, under: str | None = None) -> int:
+        """How many issued credentials of a selection have a printed record (under ``under``)."""
+        conditions = _filters(import_id=None, status=ISSUED, kind=kind, session_year=session_year, academy=academy)
+        with self._sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(CredentialRow).where(*conditions, self._printed_under(under))) or 0)
+
+    def stored_many(self, ids: Sequence[str]) -> list[StoredCredential]:
+        """The stored credentials of ``ids`` that exist, in the order of ``ids``."""
+        found: dict[str, StoredCredential] = {}
+        with self._sessions() as session:
+            for start in range(0, len(ids), 500):
+                for row in session.scalars(select(CredentialRow).where(CredentialRow.id.in_(ids[start : start + 500]))):
+                    found[row.id] = _stored(row)
+        return [found[cid] for cid in ids if cid in found]
+
     def get_by_number(self, document_number: str) -> StoredCredential | None:
         """The credential printed with ``document_number`` (canonical form), if any."""
         with self._sessions() as session:
