@@ -18,7 +18,7 @@ pytestmark = pytest.mark.agent
 def sealed(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[str, str]]]:
     """(credential id, QR text) of the diplomas of a small session issued into the ministry's own
     archive (with status entries), each with its holder binding stored."""
-    from shahada.issuer.issuance import holder_bindings
+    from shahada.issuer.bindings import holder_bindings
     from shahada.issuer.pv.synthetic import generate_records, write_csv
     from shahada.issuer.seal import AgentSealer, seal_credentials
     from shahada.schemas.reference import bundled_reference
