@@ -18,30 +18,44 @@ from tests.support.scrypts import scrypts  # noqa: F401 (a fixture: the seal's h
 if TYPE_CHECKING:
     from shahada.ministry import LocalMinistry
 
-# The slowest test files, slowest first (measured: README, "Tests"). `./run test` runs pytest-xdist
-# with --dist loadfile --no-loadscope-reorder: its workers take whole files in collection order, so
-# these start first and the many short files fill in around them; a long file taken last would run
-# alone at the end. tests/test_schedule.py checks they exist and come first.
+# The slowest test files, slowest first (measured with --durations and --junitxml: README,
+# "The two commands"). `./run test` runs pytest-xdist with --dist loadfile --no-loadscope-reorder: its
+# workers take whole files in collection order, so these start first and the many short files
+# fill in around them; a long file taken last would run alone at the end. tests/test_schedule.py
+# checks they exist and come first.
 SCHEDULED_FIRST: tuple[str, ...] = (
+    "tests/verifier/web/test_fuzz.py",
     "tests/workers/test_distributed.py",
     "tests/integration/test_cli.py",
-    "tests/integration/test_status_cli.py",
+    "tests/verifier/web/test_ministry.py",
+    "tests/issuer/test_agent.py",
+    "tests/shahada/test_migrations.py",
+    "tests/console/test_pages.py",
+    "tests/verifier/web/test_browser_documents.py",
+    "tests/verifier/web/test_browser_public.py",
     "tests/integration/test_oid4vp.py",
+    "tests/integration/test_status_cli.py",
+    "tests/integration/test_paper_cli.py",
+    "tests/issuer/test_status_store.py",
     "tests/console/test_browser.py",
 )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The files of :data:`SCHEDULED_FIRST` first, in that order; the others keep theirs."""
+def scheduled_first[T: pytest.Item](items: list[T], root: Path) -> list[T]:
+    """``items`` with those of :data:`SCHEDULED_FIRST` first, in that order; the others keep theirs."""
     rank = {path: i for i, path in enumerate(SCHEDULED_FIRST)}
 
-    def place(item: pytest.Item) -> int:
+    def place(item: T) -> int:
         try:
-            return rank.get(item.path.relative_to(config.rootpath).as_posix(), len(rank))
+            return rank.get(item.path.relative_to(root).as_posix(), len(rank))
         except ValueError:  # a file outside the repository
             return len(rank)
 
-    items.sort(key=place)  # stable
+    return sorted(items, key=place)  # stable
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items[:] = scheduled_first(items, config.rootpath)
 
 
 POSTGRES_ADMIN_URL = os.environ.get("SHAHADA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -222,18 +222,27 @@ def test_poison_graphs(client: FlaskClient, graph: list[dict[str, Any]]) -> None
 
 
 @pytest.fixture(scope="module")
-def bomb_client() -> Iterator[FlaskClient]:
+def bomb_workers() -> Iterator[VerifierWorkers]:
     workers = VerifierWorkers.create(INPUTS.loader, timeout=1.0, scan_nice=0)  # niced, the worker starved under load: 503
     workers.start(wait=60)
-    yield make_app(INPUTS.issuer, INPUTS.sealer, INPUTS.loader, workers=workers).test_client()
+    yield workers
     workers.close()
+
+
+@pytest.fixture(scope="module")
+def bomb_client(bomb_workers: VerifierWorkers) -> FlaskClient:
+    return make_app(INPUTS.issuer, INPUTS.sealer, INPUTS.loader, workers=bomb_workers).test_client()
 
 
 @settings(FUZZ, max_examples=12)
 @given(fills=st.integers(1, 60_000), pages=st.integers(1, 12), side=st.integers(50, 2300))
 @example(fills=1, pages=1, side=2300)  # a page past the pixel limit: 413 scan.too_large, every run
-def test_pdf_draw_op_bombs(bomb_client: FlaskClient, fills: int, pages: int, side: int) -> None:
+def test_pdf_draw_op_bombs(bomb_client: FlaskClient, bomb_workers: VerifierWorkers, fills: int, pages: int, side: int) -> None:
     """Whatever the size, a PDF is answered: no QR code, too large, or stopped with its worker."""
+    # the previous example's bomb killed its worker; its replacement (a new interpreter) can take
+    # longer than the pool's 5 s grace on a loaded machine, and the request would get 503
+    # service.busy: wait until the scan worker is up, as a service in use would have it
+    bomb_workers.scans.start(wait=120)
     response = bomb_client.post("/documents/verify", data=draw_op_bomb_pdf(fills, pages=pages, width=side, height=side), content_type="application/pdf")
     problem = response.get_json()
     assert (response.status_code, problem["code"]) in {(422, "scan.no_code"), (413, "scan.too_large"), (422, "work.timeout"), (422, "work.failed")}, problem
