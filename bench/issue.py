@@ -121,6 +121,12 @@ def main() -> None:
             print(
                 f"  ratio fast/baseline: {unbound.rate / baseline.rate:.2f} without bindings, {fast.rate / baseline.rate:.2f} with them filled at the end"
             )
+            cpu = {run.name: (run.issuer_cpu + run.agent_cpu) / run.credentials for run in (baseline, unbound, fast)}
+            print(
+                f"  CPU per credential, both processes: baseline {1000 * cpu[baseline.name]:.1f} ms, fast {1000 * cpu[unbound.name]:.1f} ms"
+                f" ({cpu[baseline.name] / cpu[unbound.name]:.2f}x less; steadier than rates on a loaded machine),"
+                f" with bindings {1000 * cpu[fast.name]:.1f} ms"
+            )
             print(f"  load average: {os.getloadavg()[0]:.1f}")
             for run in (baseline, unbound, fast):
                 print(
