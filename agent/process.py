@@ -18,7 +18,11 @@ when configured). This module starts it with:
   profile's auto-respond flags (see :class:`DIDComm`).
 
 ``AgentProcess.start()`` waits for ``/status/ready`` with a timeout and raises ``AgentStartError``
-pointing at the agent's log file if it never gets there; ``stop()`` terminates it cleanly.
+pointing at the agent's log file if it never gets there; ``stop()`` terminates it cleanly. Agents
+sharing one PostgreSQL wallet (the distributed workers) may start together on a wallet not yet
+provisioned: the ones that lose that race exit during start (:func:`lost_provisioning_race`
+recognises their output) and are started again, up to :data:`MAX_STARTS` starts in all; by then the
+winner has provisioned the wallet and they open it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,18 @@ from shahada.agent.errors import AgentStartError
 from shahada.common.errors import ConfigError
 
 PLUGIN_MODULE = "shahada.agent.plugin"
+MAX_STARTS: Final = 4  # starts of an agent that lost the wallet provisioning race, in all
+
+# What Askar (through ACA-Py 1.7) writes when several agents create the same PostgreSQL store at once
+# (e.g. 'relation "config" does not exist' or '... already exists' while another one creates it).
+_PROVISIONING_RACE: Final = "multiple instances attempting to create the same store at the same time"
+_GAVE_UP_OPENING: Final = "Failed to open or provision store after retries"
+
+
+def lost_provisioning_race(output: str) -> bool:
+    """Whether an agent's output of one start shows it died because another agent was provisioning
+    the same wallet at the same time (and not for any other reason)."""
+    return _PROVISIONING_RACE in output and _GAVE_UP_OPENING in output
 
 # What a child Python process needs from its parent's environment to run as the parent would:
 # where programs are, the locale and time zone, the temporary directory, the CA bundle. Nothing
@@ -224,6 +240,25 @@ class AgentProcess:
         if self._process is not None:
             return self.client
         self.config.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        starts = 1
+        while True:
+            offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+            try:
+                return self._start_once()
+            except AgentStartError:
+                if starts == MAX_STARTS or not lost_provisioning_race(self._log_since(offset)):
+                    raise
+            starts += 1
+
+    def _log_since(self, offset: int) -> str:
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(offset)
+                return log.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def _start_once(self) -> AdminClient:
         with open(self.log_path, "ab") as log:
             log.write(f"\n--- shahada: starting agent on admin port {self.admin_port} ---\n".encode())
             log.flush()

@@ -5,7 +5,8 @@ temporary folder laid out as the installed ``shahada`` package (``[tool.setuptoo
 that commit's pyproject.toml) and returns an environment whose ``PYTHONPATH`` puts it first: a
 subprocess started with it (``python -m shahada.cli …``, or ``python -c``) runs the old code with
 this virtual environment's libraries. The editable install's finder comes after ``sys.path``, so
-the exported tree wins.
+the exported tree wins. :data:`BEFORE_ISSUE_13` is main as it was before issue 13's speed work
+(the baseline of that issue's goals).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Final
 
 ROOT = Path(__file__).resolve().parent.parent
+BEFORE_ISSUE_13: Final = "845047739a5e28f3b12b327d46d6ad87150fc4e2"  # main before issue 13's speed work (the merge of trust, before fastsign)
 
 
 def merge_base(ref: str = "main") -> str:
@@ -65,6 +67,7 @@ UNDO: Final = {  # revision → the SQL script that takes a SQLite archive back 
         create index ix_status_entries_list_number on status_entries (list_number);
         create index ix_status_entries_set_bits on status_entries (purpose, list_number, bit) where value = true;
     """,
+    "0011": "drop table if exists import_failures",
 }
 
 

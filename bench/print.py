@@ -4,7 +4,9 @@
   before Typst (``bench/weasyprint_baseline.py``: template environment, stylesheet and fonts set up
   again every time), one process. Timed on the first ``--naive`` documents (it is slow);
 - one renderer: one ``shahada.printing.pdf.Renderer`` (one Typst compiler) in this process,
-  one PDF/A per document: what one core typesets;
+  one PDF/A per document: what one core typesets, one document a compile;
+- the same renderer typesetting 25 documents a compile and splitting the PDF/A into one PDF/A
+  file each (``Renderer.pdf_each``, what the batch printer does);
 - batch printer (``shahada.printing.batch.print_documents``): seals through the agent (batched
   requests, ahead of rendering, *included* in its time), one ``Renderer`` per worker process, one
   worker per core, one PDF/A per document written atomically: ``shahada print``;
@@ -48,7 +50,7 @@ from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.seal import AgentSealer, seal_credentials
 from shahada.printing.batch import print_documents
-from shahada.printing.pdf import Renderer, write_atomic
+from shahada.printing.pdf import PER_COMPILE, Renderer, write_atomic
 from shahada.schemas.credential import MINISTRY_NAME, IssuerProfile, build_diploma, build_transcript
 from shahada.schemas.reference import bundled_reference
 from shahada.schemas.seal import credential_holder_binding
@@ -139,6 +141,15 @@ def main() -> None:
                         write_atomic(out / name_of(credential), renderer.pdf(credential, text))
                 rows.append((repeat, "one Typst renderer (1 process, PDF/A)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
 
+                out = work / f"each-{repeat}"
+                started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
+                with Renderer() as renderer:
+                    for start in range(0, len(credentials), args.batch_size):
+                        chunk = list(zip(credentials, seals, strict=True))[start : start + args.batch_size]
+                        for (credential, _), data in zip(chunk, renderer.pdf_each(chunk), strict=True):
+                            write_atomic(out / name_of(credential), data)
+                rows.append((repeat, f"one renderer, {PER_COMPILE} a compile + split (1 process)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
+
                 out = work / f"batch-{repeat}"
                 started, cpu = time.perf_counter(), cpu_seconds(agent_pid)
                 report = print_documents(iter(credentials), out, seal=seal, total=len(credentials), jobs=args.jobs, batch_size=args.batch_size)
@@ -159,7 +170,7 @@ def main() -> None:
                 )  # fmt: skip
                 rows.append((repeat, f"batch printer ({args.jobs} workers, seals made before)", len(credentials), time.perf_counter() - started, cpu_seconds(agent_pid) - cpu))
                 assert report.rendered == len(credentials)
-                for folder in ("naive", "renderer", "batch", "stored", "rendering"):
+                for folder in ("naive", "renderer", "each", "batch", "stored", "rendering"):
                     shutil.rmtree(work / f"{folder}-{repeat}", ignore_errors=True)
         finally:
             agent.stop()

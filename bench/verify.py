@@ -1,40 +1,45 @@
-"""Verification throughput: the verifier service next to ACA-Py's own verifier, in the same run.
+"""Verification throughput of ``shahada serve verifier``: the service before issue 13 next to this
+branch's, in the same run.
 
 A local ministry (a fresh ACA-Py agent with the project's plugin, its did:web on the loopback HTTPS
-site, an archive) issues a synthetic session twice: with Ed25519Signature2020, the suite ACA-Py's
-``/vc/credentials/verify`` verifies, and with the default eddsa-rdfc-2022. Its diplomas are sealed
-for printing. Then ``shahada serve verifier`` (waitress, its own process, ``--threads``) serves the
-installation's verifier, and ``--clients`` concurrent clients on loopback send ``--requests``
-requests to each target, cycling over the same documents:
+site, an archive with status lists) issues a synthetic session with eddsa-rdfc-2022 and seals its
+diplomas for printing. Then ``shahada serve verifier`` (waitress, its own processes, ``--threads``)
+serves the installation's verifier, as:
 
-- service ``POST /credentials/verify`` and ACA-Py ``POST /vc/credentials/verify``, the same
-  Ed25519Signature2020 credentials (ACA-Py checks signature and issuer key only; the service also
-  checks contexts, trust, schema, validity dates and the archive);
-- service ``POST /credentials/verify`` and the plugin's ``POST /shahada/di/verify`` (inside the
-  agent), the same eddsa-rdfc-2022 credentials;
-- service ``GET <QR URL>``: the printed seals, as a phone opens them (the HTML page), and
-  ``POST /seals/verify``.
+- **before**: the code of ``--baseline-ref`` (default :data:`bench.baseline.BEFORE_ISSUE_13`, the
+  service as it was before issue 13's work; exported by ``bench/baseline.py``), one process as it
+  was served, on a copy of the home whose archive is taken back to that code's schema;
+- **main** (with ``--main``): where this branch left ``main``, one process, likewise;
+- **new×1** and **new×2**: this branch, one process and ``--processes`` processes sharing the port.
 
-Two services answer the service targets, in the same run: **today's** (the code of
-``--baseline-ref``, by default where this branch left ``main``, exported by ``bench/baseline.py``,
-one process as it was served) and **this branch's** (``--processes`` service processes sharing the
-port). The service targets are measured ``--repeats`` times, alternating the two.
+Targets, measured ``--repeats`` times each (the services alternating), after ``--warmup`` requests:
 
-Every answer is checked (verified true), then requests/s and p50/p99 latency are printed, with the
-ratios.
+- ``POST /credentials/verify`` (the VC API), ``--clients`` clients, closed loop (each client sends
+  its next request when the answer came);
+- ``POST /seals/verify`` (a printed seal), closed loop with each of ``--seal-clients`` (8 and 16);
+- the same seals **paced**: ``--seal-rate`` requests/s spread over the clients (an open loop: each
+  request has its planned start, and its latency counts from then, the wait for a free client
+  included), with each of ``--seal-clients``.
 
-    .venv/bin/python bench/verify.py [--candidates 60] [--clients 8] [--requests 400] [--threads 4]
-        [--processes 2] [--repeats 2] [--baseline-ref REF] [--no-agent-targets]
+Every answer is checked (verified true); requests/s, p50/p99 latency and the service's CPU time per
+request (its processes and their workers, from /proc) are printed per repeat, then the medians and
+the ratios of the medians. The services' stderr is drained all along (a full pipe would stall them)
+and its last lines are shown if a service fails.
+
+    .venv/bin/python bench/verify.py [--candidates 60] [--clients 8] [--requests 400] [--seal-requests 900]
+        [--seal-clients 8 16] [--seal-rate 300] [--threads 8] [--processes 2] [--repeats 3] [--warmup 40]
+        [--baseline-ref REF] [--main] [--agent-targets]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import re
-import select
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,9 +53,9 @@ from typing import Any
 import requests
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    from baseline import baseline_env, downgraded_copy, merge_base  # bench/baseline.py, next to this script
+    from baseline import BEFORE_ISSUE_13, baseline_env, downgraded_copy, merge_base  # bench/baseline.py, next to this script
 else:  # pragma: no cover - imported as bench.verify
-    from bench.baseline import baseline_env, downgraded_copy, merge_base
+    from bench.baseline import BEFORE_ISSUE_13, baseline_env, downgraded_copy, merge_base
 
 from shahada.config import load_settings
 from shahada.issuer.pv.synthetic import generate_records, write_csv
@@ -60,6 +65,7 @@ from shahada.ministry import LocalMinistry
 from shahada.schemas.reference import bundled_reference
 
 Request = Callable[[requests.Session, int], bool]  # (session, i) → whether the answer was right
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Result:
     seconds: float
     latencies: tuple[float, ...]
     failures: int
+    cpu_seconds: float  # of the service's processes (and their workers) while measured
 
     @property
     def rate(self) -> float:
@@ -78,20 +85,94 @@ class Result:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds / self.requests * 1000
+
 
 FIRST_FAILURE: dict[str, str] = {}  # target → the first wrong answer, shown at the end
 
 
-def load(name: str, request: Request, *, clients: int, total: int) -> Result:
-    """``total`` requests by ``clients`` threads, each with its own keep-alive session."""
+class Service:
+    """A ``shahada serve verifier`` process (and its children), its stderr drained by a thread."""
+
+    def __init__(self, label: str, env: dict[str, str], threads: int, processes: int = 1, cwd: Path | None = None) -> None:
+        self.label = label
+        command = [sys.executable, "-c", "from shahada.cli import main; main()", "serve", "verifier", "--port", "0", "--threads", str(threads)]
+        if processes > 1:
+            command += ["--processes", str(processes)]
+        self.process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, cwd=cwd or tempfile.gettempdir())
+        self.tail: collections.deque[str] = collections.deque(maxlen=40)
+        self._url: list[str] = []
+        self._started = threading.Event()
+        self._drain = threading.Thread(target=self._read, daemon=True)
+        self._drain.start()
+        if not self._started.wait(90) or not self._url:
+            self.stop()
+            raise SystemExit(f"the {label} verifier service did not start:\n{''.join(self.tail)}")
+        self.url = self._url[0]
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:  # drained until the process ends: a full pipe would stall its logging
+            self.tail.append(line)
+            if not self._url:
+                found = re.search(r"verifier: (http://127\.0\.0\.1:\d+)/", line)
+                if found:
+                    self._url.append(found.group(1))
+                    self._started.set()
+        self._started.set()
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the service's process tree (children that ended are counted by
+        their parent's cutime/cstime once waited for)."""
+        children: dict[int, list[int]] = collections.defaultdict(list)
+        stats: dict[int, list[str]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = fields
+            children[int(fields[1])].append(int(entry))
+        total, todo = 0, [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            fields = stats.get(pid)
+            if fields is not None:
+                total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+            todo.extend(children.get(pid, ()))
+        return total / TICKS
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._drain.join(timeout=5)
+
+
+def measure(name: str, request: Request, service: Service, *, clients: int, total: int, warmup: int, rate: float | None = None) -> Result:
+    """``total`` requests by ``clients`` threads with keep-alive sessions: closed loop, or with
+    ``rate`` paced (request i planned at i/rate s; its latency counted from then)."""
+    sessions = [requests.Session() for _ in range(clients)]
+    for session in sessions:
+        session.trust_env = False
+    for i in range(warmup):  # caches, connections, first imports: not measured
+        request(sessions[i % clients], i)
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
     counter = iter(range(total))
+    started = time.perf_counter() + 0.05
 
-    def worker() -> None:
-        session = requests.Session()
-        session.trust_env = False
+    def worker(session: requests.Session) -> None:
         mine: list[float] = []
         bad = 0
         while True:
@@ -99,55 +180,38 @@ def load(name: str, request: Request, *, clients: int, total: int) -> Result:
                 i = next(counter, None)
             if i is None:
                 break
-            started = time.perf_counter()
+            planned = started + i / rate if rate else time.perf_counter()
+            wait = planned - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
             try:
                 ok = request(session, i)
             except requests.RequestException:  # a timeout: a failure, timed, not a dead client
                 ok = False
-            mine.append(time.perf_counter() - started)
+            mine.append(time.perf_counter() - planned)
             bad += 0 if ok else 1
         with lock:
             latencies.extend(mine)
             failures[0] += bad
         session.close()
 
-    for i in range(min(clients, 4)):  # warm-up: caches, connections, first imports
-        request(requests.Session(), i)
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(s,)) for s in sessions]
+    cpu = service.cpu_seconds()
+    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(name, total, time.perf_counter() - started, tuple(latencies), failures[0])
+    seconds = time.perf_counter() - max(began, started if rate else began)
+    return Result(name, total, seconds, tuple(latencies), failures[0], service.cpu_seconds() - cpu)
 
 
 def issue(ministry: LocalMinistry, pv: Path, proof_type: str) -> list[dict[str, Any]]:
-    outcome = issue_pv(  # with status entries and the registry's signed records, as the service checks them
+    outcome = issue_pv(  # with status entries, holder bindings and the registry's signed records, as the service checks them
         pv, archive=ministry.archive, year=2025, signer=ministry.signer(proof_type), issuer_did=ministry.identity.did,
         secret=ministry.settings.id_secret, proof_type=proof_type, status=ministry.status, operator="bench", concurrency=4,
     )
     return [c.document for c in ministry.archive.credentials(import_id=outcome.info.id)]
-
-
-def start_service(env: dict[str, str], threads: int, processes: int = 1, cwd: Path | None = None) -> tuple[subprocess.Popen[str], str]:
-    """``shahada serve verifier`` of this branch, or with ``cwd`` (an exported tree, see
-    bench/baseline.py) of that tree, as it was served (no ``--processes`` option)."""
-    command = [sys.executable, "-c", "from shahada.cli import main; main()", "serve", "verifier", "--port", "0", "--threads", str(threads)]
-    if processes > 1:
-        command += ["--processes", str(processes)]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, cwd=cwd or tempfile.gettempdir())
-    assert process.stderr is not None
-    deadline, seen = time.monotonic() + 60, ""
-    while time.monotonic() < deadline and process.poll() is None:
-        if select.select([process.stderr], [], [], 0.5)[0]:
-            line = process.stderr.readline()
-            seen += line
-            found = re.search(r"verifier: (http://127\.0\.0\.1:\d+)/", line)
-            if found:
-                return process, found.group(1)
-    process.kill()
-    raise SystemExit(f"the verifier service did not start:\n{seen}")
 
 
 def _answered(url: str, response: requests.Response, ok: bool) -> bool:
@@ -172,88 +236,99 @@ def post_seal(url: str, seals: Sequence[str]) -> Request:
     return request
 
 
-def get_page(urls: Sequence[str]) -> Request:
-    def request(session: requests.Session, i: int) -> bool:
-        url = urls[i % len(urls)]
-        response = session.get(url, headers={"Accept-Language": "ar"}, timeout=60)
-        return _answered(url, response, response.status_code == 200 and 'data-verdict="valid"' in response.text)
-
-    return request
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=60)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400, help="requests per target")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads of each service process")
-    parser.add_argument("--processes", type=int, default=2, help="processes of this branch's service")
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--baseline-ref", default=None, help="today's code (default: git merge-base HEAD main)")
-    parser.add_argument("--no-baseline", action="store_true", help="this branch's service only (today's stopped answering seals under load once)")
-    parser.add_argument("--no-agent-targets", action="store_true", help="skip ACA-Py's and the plugin's verify routes")
+    parser.add_argument("--clients", type=int, default=8, help="clients of the VC API target")
+    parser.add_argument("--requests", type=int, default=400, help="VC API requests per service and repeat")
+    parser.add_argument("--seal-requests", type=int, default=900, help="seal requests per target and repeat")
+    parser.add_argument("--seal-clients", type=int, nargs="+", default=[8, 16])
+    parser.add_argument("--seal-rate", type=float, default=300.0, help="requests/s of the paced seal targets")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads of each service process")
+    parser.add_argument("--processes", type=int, default=2, help="processes of this branch's second service")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests before each target")
+    parser.add_argument("--baseline-ref", default=BEFORE_ISSUE_13, help="the service before issue 13 (default %(default)s)")
+    parser.add_argument("--main", action="store_true", help="also today's main (git merge-base HEAD main), one process")
+    parser.add_argument("--agent-targets", action="store_true", help="also the plugin's POST /shahada/di/verify inside the agent")
     args = parser.parse_args()
-    ref = args.baseline_ref or merge_base()
+    refs = {"before": args.baseline_ref} | ({"main": merge_base()} if args.main else {})
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "SHAHADA_HOME": str(home), "SHAHADA_OPERATOR": "bench", "PYTHONUNBUFFERED": "1"}
-        old_home = Path(tmp) / "home-today"  # today's service gets a copy of the home, its archive at today's schema
-        old_env = baseline_env(ref, Path(tmp) / "baseline", {**env, "SHAHADA_HOME": str(old_home)})
+        old = {label: (Path(tmp) / f"home-{label}", Path(tmp) / f"code-{label}") for label in refs}
+        old_env = {label: baseline_env(ref, old[label][1], {**env, "SHAHADA_HOME": str(old[label][0])}) for label, ref in refs.items()}
         settings = load_settings(env)
         pv = Path(tmp) / "pv.csv"
-        write_csv(generate_records(args.candidates, seed=11, reference=bundled_reference(), year=2025), pv)
+        write_csv(generate_records(args.candidates, seed=12, reference=bundled_reference(), year=2025), pv)
+        services: list[Service] = []
         with LocalMinistry(settings) as ministry:
             assert ministry.agent is not None
-            legacy = issue(ministry, pv, "Ed25519Signature2020")
-            write_csv(generate_records(args.candidates, seed=12, reference=bundled_reference(), year=2025), pv)
             rdfc = issue(ministry, pv, "eddsa-rdfc-2022")
-            shutil.copytree(home, old_home, ignore=shutil.ignore_patterns("archive.sqlite3*", "agent"))
-            downgraded_copy(home / "archive.sqlite3", old_home / "archive.sqlite3", Path(tmp) / "baseline" / "pkg")
-            services = [] if args.no_baseline else [("today", *start_service(old_env, args.threads, cwd=Path(tmp) / "baseline" / "pkg"))]
-            services.append(("new", *start_service(env, args.threads, args.processes)))
+            ministry.publish_status()
+            for old_home, code in old.values():
+                shutil.copytree(home, old_home, ignore=shutil.ignore_patterns("archive.sqlite3*", "agent"))
+                downgraded_copy(home / "archive.sqlite3", old_home / "archive.sqlite3", code / "pkg")
             try:
+                for label in refs:
+                    services.append(Service(label, old_env[label], args.threads, cwd=old[label][1] / "pkg"))
+                services.append(Service("new×1", env, args.threads))
+                services.append(Service(f"new×{args.processes}", env, args.threads, args.processes))
                 diplomas = [c for c in rdfc if "BaccalaureateDiploma" in c["type"]]
-                seals = seal_credentials(diplomas, AgentSealer(ministry.client, ministry.identity.verification_method), base_url="HTTP://127.0.0.1:1/V/")
-                admin = {"X-API-Key": ministry.agent.api_key}
-
-                def targets(label: str, url: str) -> list[tuple[str, Request]]:
-                    port = url.rsplit(":", 1)[1]
-                    mine = [s.replace("HTTP://127.0.0.1:1/", f"HTTP://127.0.0.1:{port}/") for s in seals]
-                    return [
-                        (f"{label:6}service POST /credentials/verify  Ed25519Signature2020", post_verify(f"{url}/credentials/verify", legacy)),
-                        (f"{label:6}service POST /credentials/verify  eddsa-rdfc-2022", post_verify(f"{url}/credentials/verify", rdfc)),
-                        (f"{label:6}service GET  QR URL (HTML page)   seal", get_page([s.replace("HTTP://127.0.0.1", "http://127.0.0.1") for s in mine])),
-                        (f"{label:6}service POST /seals/verify        seal", post_seal(f"{url}/seals/verify", mine)),
-                    ]
-
+                holders = {c.id: c.holder_binding for c in ministry.archive.credentials() if c.holder_binding is not None}
+                seals = seal_credentials(diplomas, AgentSealer(ministry.client, ministry.identity.verification_method), base_url="HTTP://127.0.0.1:1/V/", holders=holders)
                 results: dict[str, list[Result]] = {}
+                many = services[-1]
                 for _ in range(args.repeats):
-                    for label, _process, url in services:
-                        for name, request in targets(label, url):
-                            results.setdefault(name, []).append(load(name, request, clients=args.clients, total=args.requests))
-                if not args.no_agent_targets:
-                    agent_targets = [
-                        ("ACA-Py POST /vc/credentials/verify     Ed25519Signature2020", post_verify(f"{ministry.agent.admin_url}/vc/credentials/verify", legacy, headers=admin)),
-                        ("plugin POST /shahada/di/verify         eddsa-rdfc-2022", post_verify(f"{ministry.agent.admin_url}/shahada/di/verify", rdfc, "securedDocument", headers=admin)),
-                    ]
-                    for name, request in agent_targets:
-                        results[name] = [load(name, request, clients=args.clients, total=args.requests)]
+                    for service in services:
+                        name = f"{service.label:7} POST /credentials/verify  {args.clients:2} clients"
+                        results.setdefault(name, []).append(
+                            measure(name, post_verify(f"{service.url}/credentials/verify", rdfc), service, clients=args.clients, total=args.requests, warmup=args.warmup)
+                        )
+                    for service in (*services[: len(refs)], many):
+                        port = service.url.rsplit(":", 1)[1]
+                        mine = [s.replace("HTTP://127.0.0.1:1/", f"HTTP://127.0.0.1:{port}/") for s in seals]
+                        for clients in args.seal_clients:
+                            for rate in (None, args.seal_rate):
+                                how = f"paced {rate:.0f}/s" if rate else "closed loop"
+                                name = f"{service.label:7} POST /seals/verify        {clients:2} clients {how}"
+                                results.setdefault(name, []).append(
+                                    measure(name, post_seal(f"{service.url}/seals/verify", mine), service, clients=clients, total=args.seal_requests, warmup=args.warmup, rate=rate)
+                                )
+                if args.agent_targets:
+                    admin = {"X-API-Key": ministry.agent.api_key}
+                    name = "plugin POST /shahada/di/verify (inside the agent)"
+                    request = post_verify(f"{ministry.agent.admin_url}/shahada/di/verify", rdfc, "securedDocument", headers=admin)
+                    results[name] = [measure(name, request, many, clients=args.clients, total=args.requests, warmup=args.warmup)]
+            except BaseException:
+                for service in services:
+                    print(f"--- last stderr lines of the {service.label} service:\n{''.join(service.tail)}", file=sys.stderr)
+                raise
             finally:
-                for _label, process, _url in services:
-                    process.send_signal(signal.SIGTERM)
-                    process.communicate(timeout=30)
-    print(f"documents: {len(legacy)} Ed25519Signature2020 and {len(rdfc)} eddsa-rdfc-2022 credentials, {len(seals)} sealed diplomas")
-    print(f"{args.clients} concurrent clients on loopback, {args.requests} requests per target and repeat; each service compares each document with the ministry's archive (SQLite)")
-    print(f"today: the code of {ref[:12]}, 1 process, {args.threads} threads; new: this branch, {args.processes} processes of {args.threads} threads")
-    print(f"{'target':62}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+                for service in services:
+                    service.stop()
+    load = os.getloadavg()
+    print(f"documents: {len(rdfc)} eddsa-rdfc-2022 credentials, {len(seals)} sealed diplomas; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"services of {args.threads} threads: " + "; ".join(f"{label}: the code of {ref[:12]}, 1 process" for label, ref in refs.items())
+          + f"; new×1, new×{args.processes}: this branch, 1 and {args.processes} processes")
+    print(f"each answer compared with the ministry's archive (SQLite); {args.warmup} warm-up requests before each target; CPU: the service's processes per request")
+    print(f"{'target':66}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms':>8}{'failed':>8}")
     for name, runs in results.items():
         for r in runs:
-            print(f"{name:62}{r.rate:8.1f}{r.percentile(50):9.1f}{r.percentile(99):9.1f}{r.failures:8d}")
+            print(f"{name:66}{r.rate:8.1f}{r.percentile(50):9.1f}{r.percentile(99):9.1f}{r.cpu_ms:8.2f}{r.failures:8d}")
+    print(f"\nmedians of {args.repeats} repeats")
+    print(f"{'target':66}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms':>8}")
+    medians: dict[str, float] = {}
+    for name, runs in results.items():
+        medians[name] = statistics.median(r.rate for r in runs)
+        p50, p99, cpu = (statistics.median(f(r) for r in runs) for f in (lambda r: r.percentile(50), lambda r: r.percentile(99), lambda r: r.cpu_ms))
+        print(f"{name:66}{medians[name]:8.1f}{p50:9.1f}{p99:9.1f}{cpu:8.2f}")
+    print()
     for name in results:
-        if name.startswith("today"):
-            new = "new   " + name.removeprefix("today ")
-            ratios = ", ".join(f"{n.rate / t.rate:.2f}x" for t, n in zip(results[name], results[new], strict=True))
-            print(f"ratio new/today {name.removeprefix('today ').strip():50} {ratios} req/s (repeat by repeat)")
+        label = name.split(" ", 1)[0]
+        if label in refs:
+            for new in (n for n in results if n.startswith("new") and n.split(" ", 1)[1].strip() == name.split(" ", 1)[1].strip()):
+                print(f"ratio {new.split(' ', 1)[0]}/{label:7} {name.split(' ', 1)[1].strip():52} {medians[new] / medians[name]:.2f}x req/s (medians)")
     for where, answer in FIRST_FAILURE.items():
         print(f"first wrong answer from {where}: {answer}")
     if any(r.failures for runs in results.values() for r in runs):

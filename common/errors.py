@@ -51,3 +51,14 @@ class ConfigError(ShahadaError):
     """Missing or unsafe configuration (e.g. no wallet key in production)."""
 
     code = "config.invalid"
+
+
+class RateLimitedError(ShahadaError):
+    """A client has used its allowance (429): every web layer answers with ``Retry-After``."""
+
+    code = "rate.limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

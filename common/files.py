@@ -38,6 +38,29 @@ def write_private(path: Path, data: bytes) -> None:
         raise
 
 
+def write_private_once(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (mode 0600) unless it exists: the file appears whole (a
+    temporary file hard-linked to its name), and of several writers racing on one name, on one
+    machine or sharing a filesystem, exactly one writes it. Returns whether this call wrote it.
+
+    Raises:
+        OSError: the directory or the file cannot be written.
+    """
+    if path.exists():
+        return False
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.link(tmp, path)  # fails when the name exists: never replaces what another writer wrote
+    except FileExistsError:
+        return False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return True
+
+
 def generated_secret(path: Path) -> str:
     """The secret stored at ``path``, generated once (32 random bytes, URL-safe) when there is none.
 

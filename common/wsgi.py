@@ -11,14 +11,24 @@ connections, idle connections closed after ``channel_timeout``, and a body refus
 soon as ``max_request_body_size`` bytes have arrived (chunked bodies included: counted as they
 come, never buffered whole). What waitress cannot do — limits per client address, slow-client
 (slowloris) protection, TLS — is the job of the proxy in front (README, "Deploying").
+
+Under load waitress logs "Task queue depth is N" for every request that waits for a thread; the
+``waitress.queue`` logger is throttled (:class:`QueueWarnings`) to one line per ``interval``
+seconds that says how many were held back. :meth:`WaitressServer.serve` freezes the objects made at
+start-up (``gc.freeze()``: imports, settings, contexts, templates), so the collections triggered by
+each request's garbage no longer walk them.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Final, Self
 
 from waitress.server import create_server
 
@@ -39,6 +49,47 @@ class ServerLimits:
     cleanup_interval: int = 5
     max_request_body_size: int = 1 << 20
     inbuf_overflow: int = 256 * 1024
+
+
+STOP_POLL_SECONDS = 0.05  # how often a serving loop checks it was asked to stop
+
+
+QUEUE_LOGGER: Final = "waitress.queue"
+
+
+class QueueWarnings(logging.Filter):
+    """Lets one "Task queue depth" warning through per ``interval`` seconds; the next one that
+    passes says how many were held back meanwhile. Thread-safe (waitress warns from any thread)."""
+
+    def __init__(self, interval: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.interval = interval
+        self.clock = clock
+        self._last: float | None = None
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self.clock()
+        with self._lock:
+            if self._last is not None and now - self._last < self.interval:
+                self._held += 1
+                return False
+            held, self._held, self._last = self._held, 0, now
+        if held:
+            record.msg = f"{record.msg} ({held} more such warnings in the last {self.interval:g} s)"
+        return True
+
+
+def throttle_queue_warnings(interval: float = 10.0) -> QueueWarnings:
+    """The :class:`QueueWarnings` filter of the ``waitress.queue`` logger (added once)."""
+    logger = logging.getLogger(QUEUE_LOGGER)
+    for existing in logger.filters:
+        if isinstance(existing, QueueWarnings):
+            return existing
+    added = QueueWarnings(interval)
+    logger.addFilter(added)
+    return added
 
 
 class WaitressServer:
@@ -67,17 +118,24 @@ class WaitressServer:
             inbuf_overflow=limits.inbuf_overflow,
             asyncore_use_poll=True,  # select() cannot watch descriptors past 1024
         )
+        # waitress polls its sockets with a 1 s timeout (an int setting) and notices close() only
+        # then: every stop took up to a second. Polling every 50 ms costs nothing measurable.
+        self._server.adj.asyncore_loop_timeout = STOP_POLL_SECONDS
         self.host = host if sock is None else str(sock.getsockname()[0])
         self.port: int = int(self._server.effective_port) if sock is None else int(sock.getsockname()[1])
         self._thread: threading.Thread | None = None
         self._ident = ident
+        throttle_queue_warnings()
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def serve(self) -> None:
-        """Serve until KeyboardInterrupt (the CLI turns SIGTERM into one)."""
+        """Serve until KeyboardInterrupt (the CLI turns SIGTERM into one); what exists by now is
+        frozen out of the garbage collector's reach (``gc.freeze``)."""
+        gc.collect()
+        gc.freeze()
         self._server.run()
 
     def start(self) -> Self:

@@ -78,10 +78,7 @@ def ensure_did_web(client: AdminClient, did: str, *, fragment: str = KEY_FRAGMEN
             bound = client.fetch_key(multikey)  # bound by another agent on the same wallet meanwhile
             if bound is None or bound.kid != kid:
                 raise
-    try:
-        vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")
-    except AgentError:
-        vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")  # created by another agent meanwhile: now found
+    vc_api = client.ensure_key(f"{did}#{VC_API_KEY_FRAGMENT}")  # created once even by agents asking at once
     return MinistryIdentity(did=did, verification_method=kid, public_key=public_key, vc_api_public_key=public_key_from_multikey(vc_api.multikey))
 
 

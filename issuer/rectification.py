@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, String, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shahada.common.db import Base, UTCDateTime
@@ -340,10 +340,14 @@ def apply_supersessions(archive: Archive, status: StatusStore | None, audit: Aud
     return len(pending)
 
 
-def superseded_by(engine: Engine, credential_id: str) -> str | None:
-    """The id of the credential that replaced ``credential_id``, if any (for the registry)."""
-    with Session(engine) as session:
-        return session.scalar(select(Supersession.new_id).where(Supersession.old_id == credential_id, Supersession.applied.is_(True)))
+def superseded_by(bind: Engine | Connection, credential_id: str) -> str | None:
+    """The id of the credential that replaced ``credential_id``, if any (for the registry); read
+    on ``bind``, an engine or a connection already open (one plain query, no ORM session)."""
+    query = select(Supersession.new_id).where(Supersession.old_id == credential_id, Supersession.applied.is_(True))
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return connection.scalar(query)
+    return bind.scalar(query)
 
 
 __all__: Sequence[str] = ("Change", "PVPlan", "apply_supersessions", "plan_pv", "record_plan", "superseded_by")

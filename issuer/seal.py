@@ -9,10 +9,11 @@ wallet key, and ``seal_text`` puts the verifier's base URL in front. Seals are d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Protocol
 
 from shahada.agent.admin import AdminClient
+from shahada.schemas.seal import credential_holder_binding
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.text import seal_text
 
@@ -60,3 +61,34 @@ def seal_credentials(
     known = holders or {}
     contents = [SealContent.from_credential(c, holder=known.get(str(c.get("id")))) for c in credentials]
     return [seal_text(cose, base_url) for cose in sealer.seal(contents)]
+
+
+def seal_archived(
+    archived: Sequence[tuple[Mapping[str, Any], bytes | None]],
+    sealer: Sealer,
+    *,
+    base_url: str,
+    store: Callable[[Mapping[str, bytes]], object],
+) -> list[str]:
+    """The QR texts of archived credentials, each given with the holder binding the archive holds
+    for it (None: not stored yet — issued before bindings were stored, or its binding is still
+    being computed after signing). A missing binding is computed here and handed to ``store``
+    (``Archive.store_holder_bindings``, which never replaces one) before anything is sealed, so no
+    document is printed without its binding in the archive.
+
+    Raises:
+        SealFormatError: ``seal.malformed``, a credential lacks a printed field.
+        AgentError: the agent could not sign.
+    """
+    known = {str(c["id"]): binding for c, binding in archived if binding is not None}
+    computed: dict[str, bytes] = {}
+    for credential, binding in archived:
+        if binding is None:
+            try:
+                computed[str(credential["id"])] = credential_holder_binding(credential)
+            except (KeyError, TypeError, UnicodeEncodeError):
+                continue  # no Code Massar: seal_credentials refuses it (seal.malformed)
+    if computed:
+        store(computed)
+        known.update(computed)
+    return seal_credentials([c for c, _ in archived], sealer, base_url=base_url, holders=known)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,17 +139,25 @@ def issue_pv(
 
 
 def publish_status(
-    status: StatusStore, signer: Signer, *, issuer_did: str, proof_type: str, clock: Clock = utc_now, progress: Progress | None = None
+    status: StatusStore,
+    signer: Signer,
+    *,
+    issuer_did: str,
+    proof_type: str,
+    clock: Clock = utc_now,
+    progress: Progress | None = None,
+    lists: Sequence[tuple[str, int]] | None = None,
 ) -> list[tuple[str, int]]:
     """Re-sign and store every status list with pending changes or whose validity window is half
     gone (W3C Bitstring Status List 1.0), then sign the public registry's record of every credential
-    that has none (when ``signer`` can sign records: :class:`~shahada.issuer.issuance.AgentSigner`);
-    returns the (purpose, number) lists published; ``progress`` sees (lists done, lists due)."""
+    that has none (when ``signer`` can sign records: :class:`~shahada.issuer.issuance.AgentSigner`).
+    With ``lists``, only those of these lists that are due, and no registry record; returns the (purpose, number) lists published;
+    ``progress`` sees (lists done, lists due)."""
     published = status.publish(
-        signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())), progress=progress
+        signer, issuer=issuer_did, now=clock, extra_contexts=tuple(SUITE_CONTEXTS.get(proof_type, ())), progress=progress, lists=lists
     )
     sign_records = getattr(signer, "sign_records", None)
-    if callable(sign_records):
+    if callable(sign_records) and lists is None:
         status.publish_registry(sign_records, issuer=issuer_did, now=clock)
     return published
 
@@ -266,12 +274,15 @@ def change_status(
     operator: str,
     reason: str | None,
     clock: Clock = utc_now,
+    publish_lists: Callable[[list[tuple[str, int]]], list[tuple[str, int]]] | None = None,
 ) -> StatusUpdate:
     """Revoke (``revocation``, True), suspend (``suspension``, True) or unsuspend (``suspension``,
     False) an issued credential, then publish the lists.
 
     The bit, its list's pending revision and the audit entry are one transaction; if publishing
     fails the change is kept, and :func:`publish_status` (or the next change) publishes it.
+    ``publish_lists`` publishes elsewhere instead (the changed list, e.g. as a task of the
+    ``publish`` queue, :mod:`shahada.workers.publication`) and returns the lists it took.
 
     Raises:
         StatusError: ``status.disabled`` (no status lists), ``status.unknown`` (no such issued
@@ -292,5 +303,7 @@ def change_status(
                 session, operator=operator, action=ACTIONS[(purpose, value)], subject=credential_id, reason=reason or "", at=now,
                 details={"purpose": purpose, "value": value, "list": change.list_number, "bit": change.bit},
             )
+    if publish_lists is not None:
+        return StatusUpdate(change, publish_lists([(purpose, change.list_number)]))
     published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock)
     return StatusUpdate(change, published)

@@ -68,7 +68,7 @@ def pdf(number: str) -> Response:
     printer = portal().printer
     if printer is None:
         raise UnavailableError("this installation prints no PDF", code="print.unavailable")
-    return _download(printer.pdf(credential.document), "application/pdf", f"{credential.document_number}.pdf")
+    return _download(printer.pdf(credential.document, holder=credential.holder_binding), "application/pdf", f"{credential.document_number}.pdf")
 
 
 @bp.get("/documents/<number>.json")

@@ -37,9 +37,10 @@ class StatusSource(Protocol):
 
 
 class DocumentPrinter(Protocol):
-    """Makes the printed PDF of a signed credential."""
+    """Makes the printed PDF of a signed credential (``holder``: its seal's holder binding as the
+    archive stored it; None: computed)."""
 
-    def pdf(self, credential: Mapping[str, Any]) -> bytes: ...
+    def pdf(self, credential: Mapping[str, Any], *, holder: bytes | None = None) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +161,18 @@ class SealedPrinter:
         self.settings = settings  # shahada.printing.settings.PrintSettings; None: the neutral emblem and signatory
         self.workers = WorkerPool(limits)
 
-    def pdf(self, credential: Mapping[str, Any]) -> bytes:
-        """Raises:
+    def pdf(self, credential: Mapping[str, Any], *, holder: bytes | None = None) -> bytes:
+        """``holder``: the seal's holder binding the archive stored at issuance (no scrypt); None:
+        computed (~7 ms), for a document archived before its binding was stored.
+
+        Raises:
         AgentError: the agent could not seal; PrintingError (print.*): the document cannot be printed;
         UnavailableError (print.busy, 503): the rendering went past its limits or found no free worker.
         """
         from shahada.portal.errors import UnavailableError
 
-        [seal] = seal_credentials([credential], self.sealer, base_url=self.base_url)
+        holders = {str(credential.get("id")): holder} if holder is not None else None
+        [seal] = seal_credentials([credential], self.sealer, base_url=self.base_url, holders=holders)
         try:
             return self.workers.run(render_task, self.settings, dict(credential), seal, what="making the PDF")
         except WorkError as err:

@@ -8,7 +8,8 @@ Designed for a national session (hundreds of thousands of pages):
   with one :class:`~shahada.printing.pdf.Renderer` (templates, stylesheet and fonts loaded once);
 - resumable: a document whose PDF exists is neither sealed nor rendered again, a batch whose PDF
   exists is skipped; every file is written atomically, so an interrupted run leaves only whole
-  files and a rerun finishes the rest.
+  files and a rerun finishes the rest; a document's PDF is written once (never replaced), even by
+  two workers handed the same batch (``shahada print --distributed``).
 
 Layout of ``out``::
 
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from shahada.printing.errors import PrintingError, SealingError
-from shahada.printing.pdf import Renderer, write_atomic
+from shahada.printing.pdf import Renderer, backgrounds, write_atomic, write_once
 from shahada.printing.settings import PrintSettings
 
 DEFAULT_BATCH_SIZE: Final = 100
@@ -103,20 +104,27 @@ def plan_batches(credentials: Iterable[Mapping[str, Any]], out: Path, *, batch_s
 _renderer: Renderer | None = None
 
 
-def _init_worker(settings: PrintSettings | None = None) -> None:
+def _init_worker(settings: PrintSettings | None = None, drawn: Mapping[str, bytes] | None = None) -> None:
     global _renderer
-    _renderer = Renderer(settings)
+    _renderer = Renderer(settings, backgrounds=drawn)
+
+
+def render_pool(jobs: int, settings: PrintSettings | None = None) -> ProcessPoolExecutor:
+    """``jobs`` rendering processes (``spawn``: no fork of a threaded parent), each with one
+    :class:`Renderer`; the security backgrounds are drawn once, here, and handed to them."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings, backgrounds()))
 
 
 def render_batch(batch: Batch, seals: Mapping[str, str]) -> tuple[int, int]:
     """Render a batch (in a worker): the missing document PDFs (PDF/A) and, if asked, the batch
     PDF (all its pages typeset in one go). Returns (documents rendered, batch PDFs written)."""
     renderer = _renderer or Renderer()
+    todo = batch.todo()
+    files = renderer.pdf_each((i.credential, seals[str(i.credential["id"])]) for i in todo)  # 25 a compile, split
     rendered = 0
-    for item in batch.items:
-        if not item.path.exists():
-            write_atomic(item.path, renderer.pdf(item.credential, seals[str(item.credential["id"])]))
-            rendered += 1
+    for item, data in zip(todo, files, strict=True):
+        rendered += write_once(item.path, data)  # another worker handed the same batch may have written it meanwhile
     if batch.path is not None and not batch.path.exists():
         title = f"{batch.kind} {batch.academy} {batch.index}"
         write_atomic(batch.path, renderer.pdf_many(((i.credential, seals[str(i.credential["id"])]) for i in batch.items), title=title))
@@ -180,8 +188,7 @@ def print_documents(
             if progress:
                 progress(done, total)
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+    with render_pool(jobs, settings) as pool:
         try:
             for batch in plan_batches(credentials, out, batch_size=batch_size, batch_pdf=batch_pdf):
                 report.documents += len(batch.items)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 from shahada.issuer.archive.store import ISSUED, Archive
-from shahada.issuer.bindings import holder_bindings
-from shahada.issuer.seal import Sealer, seal_credentials
-from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintReport, document_path, print_documents
+from shahada.issuer.seal import Sealer, seal_archived
+from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintItem, PrintReport, document_path, print_documents
 from shahada.printing.settings import PrintSettings
 
 INDEX_COLUMNS: Final = (
@@ -56,6 +55,60 @@ def index_row(credential: Mapping[str, Any], out: Path) -> list[str]:
     ]
 
 
+Render = Callable[[Batch, Mapping[str, str]], tuple[int, int]]  # shahada.printing.batch.render_batch, e.g. in a process pool
+
+
+def print_listed(
+    archive: Archive,
+    sealer: Sealer,
+    out: Path,
+    ids: Sequence[str],
+    *,
+    base_url: str,
+    render: Render,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> int:
+    """Print the issued credentials ``ids`` under ``out`` (a distributed print task's batch) and
+    record them printed. Idempotent: a document whose PDF exists is neither sealed nor rendered
+    again, and a PDF is written once, never replaced (two workers handed the same batch write each
+    file once between them). A credential whose holder binding is not in the archive yet has it
+    computed and stored before it is sealed. Returns how many PDFs this call wrote.
+
+    Raises:
+        SealFormatError, PrintingError: a document cannot be sealed or printed (nothing of the
+            batch is recorded printed).
+        AgentError: the agent could not seal.
+    """
+    stored = [c for c in archive.stored_many(list(ids)) if c.status == ISSUED]
+    items = tuple(PrintItem(document_path(out, c.document), c.document) for c in stored)
+    batch = Batch(kind="listed", academy="", index=0, items=items, path=None)
+    todo = batch.todo()
+    written = 0
+    if todo:
+        bindings = {c.id: c.holder_binding for c in stored}
+        archived = [(i.credential, bindings[str(i.credential["id"])]) for i in todo]
+        texts = seal_archived(archived, sealer, base_url=base_url, store=archive.store_holder_bindings)
+        written, _ = render(batch, {str(i.credential["id"]): t for i, t in zip(todo, texts, strict=True)})
+    archive.record_printed([(str(i.credential["id"]), str(i.path.resolve())) for i in items], at=clock())
+    return written
+
+
+def write_print_index(archive: Archive, out: Path, *, year: int, academy: str | None = None, kind: str | None = None) -> Path:
+    """The print index of a selection (:func:`index_path`), written atomically from the archive
+    (what ``shahada print --distributed`` writes once every document is printed)."""
+    target = index_path(out, year=year, academy=academy, kind=kind)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8-sig", newline="") as index:
+        writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
+        writer.writerow(INDEX_COLUMNS)
+        for credential in archive.credentials(session_year=year, academy=academy, kind=kind):
+            writer.writerow(index_row(credential.document, out))
+        index.flush()
+        os.fsync(index.fileno())
+    os.replace(partial, target)
+    return target
+
+
 def print_session(
     archive: Archive,
     sealer: Sealer,
@@ -77,8 +130,8 @@ def print_session(
     already printed is skipped. Each finished batch is recorded as printed in the archive; the
     print index of the selection (:func:`index_path`) is written once every document is printed
     (atomically: an interrupted run leaves the previous index, or none). Seals use the holder
-    bindings the archive stored at issuance; a document issued before it stored them has its
-    binding computed once and stored. ``settings``: the
+    bindings the archive stored; a document without one yet (issued before bindings were stored,
+    or whose binding is computed after signing) has it computed and stored before it is sealed. ``settings``: the
     installation's emblem and signatory (default: the neutral ones).
 
     Raises:
@@ -87,15 +140,8 @@ def print_session(
 
     holders: dict[str, bytes | None] = {}  # the stored holder bindings of the documents read, until sealed
 
-    def seal(credentials: list[Any]) -> list[str]:
-        stored = {str(c["id"]): holders.get(str(c["id"])) for c in credentials}
-        known = {cid: binding for cid, binding in stored.items() if binding is not None}
-        missing = [(str(c["id"]), c) for c in credentials if str(c["id"]) not in known]
-        if missing:  # issued before the archive stored bindings: computed once, stored for next time
-            computed = holder_bindings(missing)
-            archive.store_holder_bindings(computed)
-            known.update(computed)
-        return seal_credentials(credentials, sealer, base_url=base_url, holders=known)
+    def seal(credentials: list[Any]) -> list[str]:  # a binding not stored yet is computed and stored first
+        return seal_archived([(c, holders.get(str(c["id"]))) for c in credentials], sealer, base_url=base_url, store=archive.store_holder_bindings)
 
     def printed(batch: Batch) -> None:
         for item in batch.items:

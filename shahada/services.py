@@ -44,6 +44,7 @@ from shahada.console import Ministry as ConsoleMinistry
 from shahada.console import create_app as create_console_app
 from shahada.console.errors import SettingsError as ConsoleSettingsError
 from shahada.console.settings import SECRET_ENV as CONSOLE_SECRET_ENV
+from shahada.issuer.archive.store import Archive
 from shahada.issuer.delivery import WalletDelivery
 from shahada.issuer.seal import AgentSealer
 from shahada.ministry import LocalMinistry, LocalSite, ministry_did_of
@@ -54,6 +55,8 @@ from shahada.portal.errors import SettingsError as PortalSettingsError
 from shahada.portal.otp import OTPSender, OutboxSender
 from shahada.portal.settings import SECRET_ENV, PortalSettings
 from shahada.status_setup import ministry_status_origins, site_origin
+from shahada.verifier.result import Check
+from shahada.verifier.seal import SealStatus
 from shahada.verifier.traffic import Traffic, database_sink
 from shahada.verifier.web import SERVICE_KEY, Records, VerifierService, VerifierSettings, create_app
 from shahada.verifier.web.errors import SettingsError
@@ -161,8 +164,38 @@ def installation_verifier(settings: Settings, env: Mapping[str, str] | None = No
         traffic = stack.enter_context(verification_traffic(settings.archive_url if lookup is not None else None))
         app = create_app(service_settings, records=records, oid4vp=oid4vp, traffic=traffic, metrics_token=metrics_token(settings, env or {}))
         service: VerifierService = app.config[SERVICE_KEY]
+        if lookup is not None:  # the ministry's seals: their status read from the archive, not fetched from its site
+            service.registry = archive_registry(settings, lookup.archive, ministry, others=service.registry)
         stack.callback(service.close)  # stops its worker processes, ending any stuck task
         yield InstallationVerifier(app, service_settings, ministry, records is not None, service)
+
+
+@dataclass(frozen=True, slots=True)
+class MinistryRegistry:
+    """A printed seal's status (:class:`~shahada.verifier.seal.SealStatus`): the ministry's own seals
+    from its archive (``ministry``), any other trusted issuer's from ``others`` (its registry)."""
+
+    ministry_did: str
+    ministry: SealStatus
+    others: SealStatus
+
+    def seal_status(self, credential_id: str, issuer: str) -> Check | None:
+        return (self.ministry if issuer == self.ministry_did else self.others).seal_status(credential_id, issuer)
+
+
+def archive_registry(settings: Settings, archive: Archive, ministry_did: str, *, others: SealStatus) -> SealStatus:
+    """The registry of a verifier beside the archive: the ministry's seals are looked up in the
+    archive (:meth:`~shahada.issuer.archive.status.StatusStore.registry_entry`: status, supersession;
+    one plain query each) instead of fetched from its site, whose answer the archive made anyway;
+    other issuers' through ``others``. ``others`` as it is for a did:key ministry, which has no
+    status lists (nothing revoked)."""
+    from shahada.status_setup import status_store
+    from shahada.verifier.registry import RegistryChecker
+
+    store = status_store(settings, archive)
+    if store is None:
+        return others
+    return MinistryRegistry(ministry_did, RegistryChecker({ministry_did: frozenset({site_origin(settings)})}, lookup=store.registry_entry), others)
 
 
 OID4VP_SECRET_ENV = "SHAHADA_VERIFIER_OID4VP_SECRET"

@@ -18,6 +18,32 @@ from tests.support.scrypts import scrypts  # noqa: F401 (a fixture: the seal's h
 if TYPE_CHECKING:
     from shahada.ministry import LocalMinistry
 
+# The slowest test files, slowest first (measured: README, "Tests"). `./run test` runs pytest-xdist
+# with --dist loadfile --no-loadscope-reorder: its workers take whole files in collection order, so
+# these start first and the many short files fill in around them; a long file taken last would run
+# alone at the end. tests/test_schedule.py checks they exist and come first.
+SCHEDULED_FIRST: tuple[str, ...] = (
+    "tests/workers/test_distributed.py",
+    "tests/integration/test_cli.py",
+    "tests/integration/test_status_cli.py",
+    "tests/integration/test_oid4vp.py",
+    "tests/console/test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files of :data:`SCHEDULED_FIRST` first, in that order; the others keep theirs."""
+    rank = {path: i for i, path in enumerate(SCHEDULED_FIRST)}
+
+    def place(item: pytest.Item) -> int:
+        try:
+            return rank.get(item.path.relative_to(config.rootpath).as_posix(), len(rank))
+        except ValueError:  # a file outside the repository
+            return len(rank)
+
+    items.sort(key=place)  # stable
+
+
 POSTGRES_ADMIN_URL = os.environ.get("SHAHADA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

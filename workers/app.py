@@ -3,7 +3,11 @@
 ``SHAHADA_BROKER_URL`` (default ``redis://127.0.0.1:6379/0``), ``SHAHADA_BROKER_PREFIX`` (a key
 prefix of the installation's own, so that several installations or test runs share one Redis),
 ``SHAHADA_BROKER_VISIBILITY`` (seconds after which a message taken by a worker that died unacked
-is handed to another worker; default 300, far above a batch's few seconds).
+is handed to another worker; default 300, far above a batch's few seconds),
+``SHAHADA_WORKER_MAX_RETRIES`` (retries of a task whose agent, archive or broker failed, with
+exponential backoff and jitter; default 12) and ``SHAHADA_WORKER_RETRY_MAX_DELAY`` (the longest
+wait between two, seconds; default 60): past them the batch has failed for good
+(:mod:`shahada.issuer.archive.failures`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from shahada.workers import QUEUES
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
+
 def broker_options(env: Mapping[str, str]) -> dict[str, object]:
     options: dict[str, object] = {"visibility_timeout": float(env.get("SHAHADA_BROKER_VISIBILITY") or 300)}
     prefix = env.get("SHAHADA_BROKER_PREFIX")
@@ -25,9 +30,24 @@ def broker_options(env: Mapping[str, str]) -> dict[str, object]:
     return options
 
 
+def retry_options(env: Mapping[str, str] | None = None) -> dict[str, object]:
+    """The tasks' retry policy (Celery task options) from the environment."""
+    env = os.environ if env is None else env
+    return {
+        "retry_backoff": True,
+        "retry_backoff_max": int(env.get("SHAHADA_WORKER_RETRY_MAX_DELAY") or 60),
+        "retry_jitter": True,
+        "max_retries": int(env.get("SHAHADA_WORKER_MAX_RETRIES") or 12),
+    }
+
+
 def make_app(env: Mapping[str, str] | None = None) -> Celery:
     env = os.environ if env is None else env
-    app = Celery("shahada", broker=env.get("SHAHADA_BROKER_URL") or DEFAULT_BROKER, include=["shahada.workers.tasks"])
+    app = Celery(
+        "shahada",
+        broker=env.get("SHAHADA_BROKER_URL") or DEFAULT_BROKER,
+        include=["shahada.workers.tasks", "shahada.workers.publication", "shahada.workers.print_tasks"],
+    )
     app.conf.update(
         broker_transport_options=broker_options(env),
         broker_connection_retry_on_startup=True,

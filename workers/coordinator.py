@@ -4,7 +4,10 @@ workers: batches of pending credential ids on the ``sign`` queue, progress read 
 
 Interrupted and run again, the same file resumes its import and the pending ids are enqueued again;
 a batch delivered twice signs only what is still pending. When nothing moves for ``stall`` seconds
-(every worker gone, the broker restarted and its messages lost) the pending ids are enqueued again.
+(``--requeue-after``: every worker gone, the broker restarted and its messages lost) the pending
+ids are enqueued again. A batch that failed for good (its retries exhausted) marks the import
+failed (:mod:`shahada.issuer.archive.failures`): the coordinator stops with the reason, and its next
+run clears the mark and enqueues every pending id again, the failed batch's included.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from collections.abc import Callable
 
 from celery import Celery
 
+from shahada.issuer.archive.failures import clear_failure, failure_of
 from shahada.issuer.archive.store import Archive, ImportInfo
+from shahada.issuer.errors import IssuanceError
 from shahada.issuer.issuance import Progress
 from shahada.issuer.usecases import Clock, utc_now
 
@@ -41,9 +46,14 @@ def distributed_signing(
     monotonic: Callable[[], float] = time.monotonic,
 ) -> Callable[[ImportInfo], int]:
     """The ``sign_import`` step of :func:`~shahada.issuer.usecases.issue_pv` done by the workers:
-    returns when no credential of the import is pending (how many were signed meanwhile)."""
+    returns when no credential of the import is pending (how many were signed meanwhile).
+
+    Raises:
+        IssuanceError: ``issuance.batch_failed``, a batch failed for good (see the module docstring).
+    """
 
     def sign_import(info: ImportInfo) -> int:
+        clear_failure(archive.engine, info.id)  # a new run retries the batches that failed for good
         total = archive.count(import_id=info.id)
         pending = archive.count(import_id=info.id, status="pending")
         start_pending = pending
@@ -56,6 +66,13 @@ def distributed_signing(
             if not pending:
                 break
             time.sleep(poll)
+            failed = failure_of(archive.engine, info.id)
+            if failed is not None:
+                raise IssuanceError(
+                    f"a signing batch failed for good ({failed.batch}): {failed.reason}. {total - pending} of {total} credentials "
+                    "are signed and stay so; fix the cause and run the same command again: it signs the rest, exactly once",
+                    code="issuance.batch_failed",
+                )
             now_pending = archive.count(import_id=info.id, status="pending")
             if now_pending != pending:
                 pending, moved = now_pending, monotonic()

@@ -26,6 +26,7 @@ permutation, so a position says nothing of the issuance order within its list of
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -36,7 +37,7 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, and_, delete, insert, or_, select, text, update
+from sqlalchemy import Boolean, Index, Integer, Select, String, Text, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -44,6 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shahada.common.db import Base, UTCDateTime
+from shahada.issuer.archive.locks import list_lock
 from shahada.issuer.archive.store import PlannedCredential
 from shahada.issuer.errors import ArchiveError
 from shahada.schemas.registry import RECORD_TYPE
@@ -165,6 +167,7 @@ class StatusStore:
         self._secret = secret
         self._permutations: dict[tuple[str, int], IndexPermutation] = {}
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.list_lock = list_lock  # (engine, purpose, number) → the list's lock, held while it is signed and stored
 
     # --- allocation ------------------------------------------------------------------------------
 
@@ -382,9 +385,10 @@ class StatusStore:
             ).all()
         return [(p, n, r) for p, n, r in rows]
 
-    def due_lists(self, now: dt.datetime) -> list[tuple[str, int, int, dt.datetime | None]]:
-        """(purpose, number, revision, validFrom of the stored list) of every list to sign at ``now``:
-        those with pending changes, and those whose window is half gone (or that have none)."""
+    def due_lists(self, now: dt.datetime, lists: Sequence[tuple[str, int]] | None = None) -> list[tuple[str, int, int, dt.datetime | None]]:
+        """(purpose, number, revision, validFrom of the stored list) of every list to sign at ``now``
+        (of ``lists`` only, when given): those with pending changes, and those whose window is half
+        gone (or that have none)."""
         renew_before = now + self.validity / 2
         with self._sessions() as session:
             rows = session.execute(
@@ -398,7 +402,23 @@ class StatusStore:
                 )
                 .order_by(StatusListRow.purpose, StatusListRow.number)
             ).all()
-        return [(p, n, r, f) for p, n, r, f in rows]
+        wanted = None if lists is None else set(lists)
+        return [(p, n, r, f) for p, n, r, f in rows if wanted is None or (p, n) in wanted]
+
+    def _still_due(self, purpose: str, number: int, now: dt.datetime) -> tuple[int, dt.datetime | None] | None:
+        """(revision, validFrom of the stored list) of one list if it is still to sign at ``now``,
+        read afresh (under its lock: another publisher may have signed it meanwhile), else None."""
+        with self._sessions() as session:
+            row = session.execute(
+                select(StatusListRow.revision, StatusListRow.published_revision, StatusListRow.valid_from, StatusListRow.valid_until)
+                .where(StatusListRow.purpose == purpose, StatusListRow.number == number)
+            ).one_or_none()
+        if row is None:
+            return None
+        revision, published, valid_from, valid_until = row
+        if revision > published or valid_until is None or valid_until <= now + self.validity / 2:
+            return revision, valid_from
+        return None
 
     def bits(self, purpose: str, number: int) -> Bitstring:
         return self.bits_of([(purpose, number)])[(purpose, number)]
@@ -427,45 +447,56 @@ class StatusStore:
         extra_contexts: tuple[str, ...] = (),
         progress: Callable[[int, int], None] | None = None,
         concurrency: int = 4,
+        lists: Sequence[tuple[str, int]] | None = None,
     ) -> list[tuple[str, int]]:
         """Re-sign every list with pending changes (changes are batched per list), and every list
-        whose validity window is half gone, even unchanged; no other.
+        whose validity window is half gone, even unchanged; no other (and only those of ``lists``,
+        when given: one publish task per list, :mod:`shahada.workers.publication`).
 
-        The revision is read *before* the bits: a change committed while signing leaves the list
-        pending, for the next call. Each new list's ``validFrom`` is later than the stored one's, and
-        a list is stored only over an older revision or an older ``validFrom`` of the same revision,
-        so two publishers racing never put an older list back. The bits of every due list are read
-        in one query per purpose, and up to ``concurrency`` lists are signed at once (the signer
-        must allow it, as the agent does); each list is stored as soon as it is signed. Returns the
-        (purpose, number) lists published, in order; ``progress`` is called with (lists published,
-        lists due) after each one.
+        Each list is signed and stored under its lock (:func:`~shahada.issuer.archive.locks.list_lock`),
+        after reading it again: two publishers never sign one list at once, and the second finds
+        it published and signs nothing. The revision is read *before* the bits: a change committed
+        while signing leaves the list pending, for the next call. Each new list's ``validFrom`` is
+        later than the stored one's, and a list is stored only over an older revision or an older
+        ``validFrom`` of the same revision, so no older list is ever put back. The bits of every
+        due list are read in one query per purpose (again, for one list, if its revision moved
+        before its lock was taken), and up to ``concurrency`` lists are signed at once (the signer
+        must allow it, as the agent does). Returns the (purpose, number) lists published, in order;
+        ``progress`` is called with (lists done, lists due) after each one.
         """
-        due = self.due_lists(now())
+        due = self.due_lists(now(), lists)
         if not due:
             return []
         bits = self.bits_of([(purpose, number) for purpose, number, _, _ in due])
 
-        def sign(item: tuple[str, int, int, dt.datetime | None]) -> tuple[str, int, int, dict[str, Any], dt.datetime, dt.datetime]:
-            purpose, number, revision, previous = item
-            url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
-            moment = now().astimezone(dt.UTC)
-            valid_from = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # validFrom carries milliseconds
-            if previous is not None and valid_from <= previous:
-                valid_from = previous + dt.timedelta(milliseconds=1)  # strictly newer than what verifiers may have seen
-            valid_until = valid_from + self.validity
-            unsigned = list_credential(
-                url=url, issuer=issuer, purpose=purpose, bits=bits[(purpose, number)], valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
-                ttl_ms=self.ttl_ms, extra_contexts=extra_contexts,
-            )
-            return purpose, number, revision, signer.sign(unsigned), valid_from, valid_until
+        def sign(item: tuple[str, int, int, dt.datetime | None]) -> tuple[str, int] | None:
+            purpose, number, revision, _ = item
+            with self.list_lock(self.engine, purpose, number):
+                fresh = self._still_due(purpose, number, now())
+                if fresh is None:
+                    return None  # another publisher signed it while this one waited
+                current, previous = fresh
+                listed = bits[(purpose, number)] if current == revision else self.bits(purpose, number)
+                url = list_url(self.origin, purpose, number)  # type: ignore[arg-type]
+                moment = now().astimezone(dt.UTC)
+                valid_from = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # validFrom carries milliseconds
+                if previous is not None and valid_from <= previous:
+                    valid_from = previous + dt.timedelta(milliseconds=1)  # strictly newer than what verifiers may have seen
+                valid_until = valid_from + self.validity
+                unsigned = list_credential(
+                    url=url, issuer=issuer, purpose=purpose, bits=listed, valid_from=valid_from, valid_until=valid_until,  # type: ignore[arg-type]
+                    ttl_ms=self.ttl_ms, extra_contexts=extra_contexts,
+                )
+                self._store_list(purpose, number, current, signer.sign(unsigned), valid_from, valid_until, now())
+            return purpose, number
 
         published: list[tuple[str, int]] = []
         with ThreadPoolExecutor(max(1, min(concurrency, len(due))), thread_name_prefix="shahada-status-sign") as pool:
-            for purpose, number, revision, signed, valid_from, valid_until in pool.map(sign, due):
-                self._store_list(purpose, number, revision, signed, valid_from, valid_until, now())
-                published.append((purpose, number))
+            for done, stored in enumerate(pool.map(sign, due), start=1):
+                if stored is not None:
+                    published.append(stored)
                 if progress is not None:
-                    progress(len(published), len(due))
+                    progress(done, len(due))
         return published
 
     def _store_list(
@@ -567,34 +598,45 @@ class StatusStore:
         return [(p, n, len(d.encode())) for p, n, d in rows if d is not None]
 
 
-def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
-    """What the public registry says of one issued credential: status and record digest."""
-    from shahada.issuer.archive.store import ISSUED, CredentialRow
+@functools.cache
+def _registry_query() -> Select[str, str, str, bool, dt.datetime | None, str, str]:
+    """One credential's registry answer in one query: its row, each status entry (a row each), its
+    applied supersession and its signed record (outer joins); built once, a bound parameter."""
+    from shahada.issuer.archive.store import CredentialRow
+    from shahada.issuer.rectification import Supersession  # rectification builds on this module
 
-    with engine_store._sessions() as session:
-        row = session.execute(
-            select(CredentialRow.status, CredentialRow.record_digest).where(CredentialRow.id == credential_id)
-        ).one_or_none()
-    if row is None or row[0] != ISSUED:
+    return (
+        select(
+            CredentialRow.status, CredentialRow.record_digest, StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at,
+            Supersession.new_id, RegistryRecordRow.jws,
+        )
+        .select_from(CredentialRow)
+        .outerjoin(StatusEntryRow, StatusEntryRow.credential_id == CredentialRow.id)
+        .outerjoin(Supersession, and_(Supersession.old_id == CredentialRow.id, Supersession.applied.is_(True)))
+        .outerjoin(RegistryRecordRow, RegistryRecordRow.credential_id == CredentialRow.id)
+        .where(CredentialRow.id == bindparam("credential_id"))
+    )
+
+
+def registry_entry(engine_store: StatusStore, credential_id: str) -> dict[str, Any] | None:
+    """What the public registry says of one issued credential: status and record digest. One
+    plain query (no ORM session): a served verifier asks this for every seal."""
+    from shahada.issuer.archive.store import ISSUED
+
+    with engine_store.engine.connect() as connection:
+        rows = connection.execute(_registry_query(), {"credential_id": credential_id}).all()
+    if not rows or rows[0][0] != ISSUED:
         return None
-    with engine_store._sessions() as session:
-        entries = session.execute(
-            select(StatusEntryRow.purpose, StatusEntryRow.value, StatusEntryRow.changed_at).where(StatusEntryRow.credential_id == credential_id)
-        ).all()
-    since = {purpose: changed for purpose, value, changed in entries if value}
+    since = {purpose: changed for _, _, purpose, value, changed, _, _ in rows if purpose is not None and value}
+    _, digest, _, _, _, replacement, signed = rows[0]
     purpose = "revocation" if "revocation" in since else "suspension" if "suspension" in since else None
     state = {"revocation": "revoked", "suspension": "suspended", None: "valid"}[purpose]
-    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": row[1]}
+    entry: dict[str, Any] = {"id": credential_id, "status": state, "recordDigest": digest}
     changed_at = since.get(purpose) if purpose is not None else None
     if changed_at is not None:
         entry["since"] = changed_at.astimezone(dt.UTC).date().isoformat()  # the day, never the reason
-    from shahada.issuer.rectification import superseded_by  # rectification builds on this module
-
-    replacement = superseded_by(engine_store.engine, credential_id)
     if replacement is not None:
         entry["supersededBy"] = replacement
-    with engine_store._sessions() as session:
-        signed = session.scalar(select(RegistryRecordRow.jws).where(RegistryRecordRow.credential_id == credential_id))
     if signed is not None:
         entry["record"] = signed  # what a verifier relies on: the other members are a readable summary
     return entry

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     ForeignKey,
@@ -405,9 +405,10 @@ class Archive:
             after = rows[-1].id
 
     def get(self, credential_id: str) -> StoredCredential | None:
-        with self._sessions() as session:
-            row = session.get(CredentialRow, credential_id)
-            return None if row is None else _stored(row)
+        """One credential, read as plain columns (no ORM object: the verifier asks this per seal)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(_GET, {"credential_id": credential_id}).one_or_none()
+        return None if row is None else StoredCredential(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
 
     def record_printed(self, printed: Sequence[tuple[str, str]], *, at: dt.datetime) -> None:
         """Record (credential id, PDF path) pairs as printed at ``at``, in one transaction. A
@@ -428,6 +429,37 @@ class Archive:
             for start in range(0, len(ids), 500):
                 session.execute(delete(PrintedRow).where(PrintedRow.credential_id.in_(ids[start : start + 500])))
             session.execute(insert(PrintedRow), [{"credential_id": cid, "path": path, "printed_at": at} for cid, path in printed])
+
+    def _printed_under(self, under: str | None) -> ColumnElement[bool]:
+        """A credential has a printed record (under the directory ``under``, when given)."""
+        condition = PrintedRow.credential_id == CredentialRow.id
+        if under is not None:
+            condition = condition & PrintedRow.path.startswith(under.rstrip("/") + "/", autoescape=True)
+        return select(PrintedRow.credential_id).where(condition).exists()
+
+    def unprinted_ids(
+        self, *, session_year: int, academy: str | None = None, kind: str | None = None, under: str | None = None
+    ) -> list[str]:
+        """The ids of the issued credentials of a selection with no printed record (none under the
+        directory ``under``, when given), ordered: what a distributed print plans."""
+        conditions = _filters(import_id=None, status=ISSUED, kind=kind, session_year=session_year, academy=academy)
+        with self._sessions() as session:
+            return list(session.scalars(select(CredentialRow.id).where(*conditions, ~self._printed_under(under)).order_by(CredentialRow.id)))
+
+    def printed_count(self, *, session_year: int, academy: str | None = None, kind: str | None = None, under: str | None = None) -> int:
+        """How many issued credentials of a selection have a printed record (under ``under``)."""
+        conditions = _filters(import_id=None, status=ISSUED, kind=kind, session_year=session_year, academy=academy)
+        with self._sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(CredentialRow).where(*conditions, self._printed_under(under))) or 0)
+
+    def stored_many(self, ids: Sequence[str]) -> list[StoredCredential]:
+        """The stored credentials of ``ids`` that exist, in the order of ``ids``."""
+        found: dict[str, StoredCredential] = {}
+        with self._sessions() as session:
+            for start in range(0, len(ids), 500):
+                for row in session.scalars(select(CredentialRow).where(CredentialRow.id.in_(ids[start : start + 500]))):
+                    found[row.id] = _stored(row)
+        return [found[cid] for cid in ids if cid in found]
 
     def get_by_number(self, document_number: str) -> StoredCredential | None:
         """The credential printed with ``document_number`` (canonical form), if any."""
@@ -459,6 +491,14 @@ def _filters(
         (CredentialRow.massar, massar),
     ]
     return [column == value for column, value in wanted if value is not None]
+
+
+_STORED_COLUMNS: Final = (
+    CredentialRow.id, CredentialRow.kind, CredentialRow.status, CredentialRow.document_number, CredentialRow.record_digest,
+    CredentialRow.document, CredentialRow.holder_binding,
+)
+
+_GET: Final = select(*_STORED_COLUMNS).where(CredentialRow.id == bindparam("credential_id"))  # built once
 
 
 def _stored(row: CredentialRow) -> StoredCredential:

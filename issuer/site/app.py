@@ -25,6 +25,7 @@ from wsgiref.types import WSGIApplication
 
 from flask import Flask, Response, abort
 
+from shahada.common.wsgi import STOP_POLL_SECONDS
 from shahada.issuer.site.status import StatusLists, register_status_routes
 from shahada.schemas.loader import PinnedDocumentLoader, schemas_dir
 
@@ -107,7 +108,8 @@ class SiteServer:
         self._server = _ThreadedTLSServer((host, port), _QuietHandler)
         self._server.set_app(app)
         self._server.socket = context.wrap_socket(self._server.socket, server_side=True, do_handshake_on_connect=False)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="shahada-site", daemon=True)
+        # serve_forever checks for shutdown() every poll_interval (0.5 s by default: every stop waited)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": STOP_POLL_SECONDS}, name="shahada-site", daemon=True)
 
     @property
     def port(self) -> int:

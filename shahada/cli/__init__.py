@@ -41,7 +41,8 @@ def main() -> None:
 
 
 def _issue(
-    ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None], *, distributed: bool = False, batch_size: int = 64, bindings: bool = True
+    ministry: Any, pv: Path, year: int, progress: Callable[[int, int], None], *, distributed: bool = False, batch_size: int = 64,
+    requeue_after: float = 300, bindings: bool = True
 ) -> Any:
     """:func:`shahada.issuer.usecases.issue_pv` with the installation's parts; the diff of a
     rectification is printed on stderr before anything is stored. ``distributed``: the signing is
@@ -57,7 +58,9 @@ def _issue(
         from shahada.workers.app import app
         from shahada.workers.coordinator import distributed_signing
 
-        sign_import = distributed_signing(app, ministry.archive, operator=ministry.settings.operator, batch_size=batch_size, progress=progress)
+        sign_import = distributed_signing(
+            app, ministry.archive, operator=ministry.settings.operator, batch_size=batch_size, progress=progress, stall=requeue_after
+        )
     return ministry.issue(pv, year, progress=progress, on_plan=announce, sign_import=sign_import, batch_size=batch_size, bindings=bindings)
 
 
@@ -78,8 +81,10 @@ def _write_credentials(archive: Any, import_id: int, out: Path) -> int:
 @click.option("--dry-run", is_flag=True, help="only report what the PV changes (new, changed credentials and fields)")
 @click.option("--distributed", is_flag=True, help="sign with the `shahada worker` processes on the broker (SHAHADA_BROKER_URL); rerun to resume")
 @click.option("--batch-size", default=64, type=click.IntRange(1, 5000), show_default=True, help="credentials per signing batch (per task when distributed)")
+@click.option("--requeue-after", default=300.0, type=click.FloatRange(1, 86400), show_default=True,
+              help="distributed: seconds without progress after which the pending batches are enqueued again (workers gone, broker restarted)")
 @click.option("--no-bindings", is_flag=True, help="leave the paper seals' holder bindings (a scrypt each) for `shahada archive bindings` or printing")
-def issue(pv: Path, session: int, out: Path, dry_run: bool, distributed: bool, batch_size: int, no_bindings: bool) -> None:
+def issue(pv: Path, session: int, out: Path, dry_run: bool, distributed: bool, batch_size: int, requeue_after: float, no_bindings: bool) -> None:
     """Validate a PV, sign its credentials through the agent, archive and write them. A corrected
     PV of an issued session supersedes the changed credentials only (rectification)."""
     from shahada.ministry import LocalMinistry
@@ -93,7 +98,9 @@ def issue(pv: Path, session: int, out: Path, dry_run: bool, distributed: bool, b
                 plan = plan_issue(pv, archive=ministry.archive, year=session, issuer_did=ministry.identity.did, secret=s.id_secret, proof_type=s.proof_type)
                 click.echo(plan.report())
                 return
-            outcome = _issue(ministry, pv, session, Progress("signing"), distributed=distributed, batch_size=batch_size, bindings=not no_bindings)
+            outcome = _issue(
+                ministry, pv, session, Progress("signing"), distributed=distributed, batch_size=batch_size, requeue_after=requeue_after, bindings=not no_bindings
+            )
             written = _write_credentials(ministry.archive, outcome.info.id, out)
     except ShahadaError as err:
         _fail(err, "nothing was issued")

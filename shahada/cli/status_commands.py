@@ -32,9 +32,12 @@ _VERBS: dict[tuple[str, bool], tuple[str, str]] = {
 }
 
 
-def _change(reference: str, purpose: Purpose, value: bool, reason: str | None, *, yes: bool, year: int | None, kind: str | None) -> None:
+def _change(
+    reference: str, purpose: Purpose, value: bool, reason: str | None, *, yes: bool, year: int | None, kind: str | None, distributed: bool = False
+) -> None:
     """Find the documents ``reference`` names, show them, ask, then change each one's status
-    through :func:`shahada.issuer.usecases.change_status`."""
+    through :func:`shahada.issuer.usecases.change_status` (``distributed``: the changed lists are
+    published by publish tasks of the workers, :mod:`shahada.workers.publication`)."""
     from shahada.cli.common import _fail, _settings
     from shahada.issuer.usecases import change_status, find_documents
     from shahada.ministry import LocalMinistry
@@ -55,14 +58,22 @@ def _change(reference: str, purpose: Purpose, value: bool, reason: str | None, *
                 warning = " This cannot be undone." if purpose == "revocation" else ""
                 click.confirm(f"{verb.capitalize()} {len(targets)} document(s) (reason: {reason})?{warning}", abort=True, err=True)
             s = ministry.settings
+            publish_lists = None
+            if distributed:
+                from functools import partial
+
+                from shahada.workers.app import app
+                from shahada.workers.publication import enqueue_publication
+
+                publish_lists = partial(enqueue_publication, app)
             for document in targets:
                 update = change_status(
                     document.id, purpose, value, archive=ministry.archive, status=ministry.status, signer=ministry.signer(),
-                    issuer_did=ministry.identity.did, proof_type=s.proof_type, operator=s.operator, reason=reason,
+                    issuer_did=ministry.identity.did, proof_type=s.proof_type, operator=s.operator, reason=reason, publish_lists=publish_lists,
                 )
                 state = done if update.change.changed else f"already {done}"
                 lists = ", ".join(f"{p}/{n}" for p, n in update.published) or "none"
-                click.echo(f"{document.document_number} ({document.id}): {state}; lists published: {lists}")
+                click.echo(f"{document.document_number} ({document.id}): {state}; lists {'queued for publication' if distributed else 'published'}: {lists}")
     except ShahadaError as err:
         _fail(err)
 
@@ -77,6 +88,7 @@ def _reference_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--session", "year", type=click.IntRange(2000, 2100), default=None, help="only documents of this session (with a Code Massar)"),
         click.option("--kind", type=click.Choice(["diploma", "transcript"]), default=None, help="only this kind of document"),
         click.option("--yes", "-y", is_flag=True, help="do not ask for confirmation (scripts)"),
+        click.option("--distributed", is_flag=True, help="publish the changed lists with the `shahada worker` processes (publish queue)"),
     )):
         command = option(command)
     return command
@@ -88,23 +100,23 @@ def register_status_commands(main: click.Group) -> None:
     @main.command(epilog=_REFERENCE_HELP)
     @_reference_options
     @click.option("--reason", required=True, help="why (kept in the archive)")
-    def revoke(reference: str, reason: str, year: int | None, kind: str | None, yes: bool) -> None:
+    def revoke(reference: str, reason: str, year: int | None, kind: str | None, yes: bool, distributed: bool) -> None:
         """Revoke documents for good (revocation bit set, list republished), after showing whose they are."""
-        _change(reference, "revocation", True, reason, yes=yes, year=year, kind=kind)
+        _change(reference, "revocation", True, reason, yes=yes, year=year, kind=kind, distributed=distributed)
 
     @main.command(epilog=_REFERENCE_HELP)
     @_reference_options
     @click.option("--reason", required=True, help="why (kept in the archive)")
-    def suspend(reference: str, reason: str, year: int | None, kind: str | None, yes: bool) -> None:
+    def suspend(reference: str, reason: str, year: int | None, kind: str | None, yes: bool, distributed: bool) -> None:
         """Suspend documents (reversible with ``unsuspend``), after showing whose they are."""
-        _change(reference, "suspension", True, reason, yes=yes, year=year, kind=kind)
+        _change(reference, "suspension", True, reason, yes=yes, year=year, kind=kind, distributed=distributed)
 
     @main.command(epilog=_REFERENCE_HELP)
     @_reference_options
     @click.option("--reason", default="suspension lifted", show_default=True, help="why (kept in the archive)")
-    def unsuspend(reference: str, reason: str, year: int | None, kind: str | None, yes: bool) -> None:
+    def unsuspend(reference: str, reason: str, year: int | None, kind: str | None, yes: bool, distributed: bool) -> None:
         """Lift documents' suspension, after showing whose they are."""
-        _change(reference, "suspension", False, reason, yes=yes, year=year, kind=kind)
+        _change(reference, "suspension", False, reason, yes=yes, year=year, kind=kind, distributed=distributed)
 
     @main.group()
     def status() -> None:

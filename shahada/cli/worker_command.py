@@ -17,13 +17,15 @@ def _queues(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 @click.command("worker")
 @click.option("--queues", default=",".join(QUEUES), show_default=True, callback=_queues, help="the queues this worker takes work from")
-@click.option("--concurrency", default=4, type=click.IntRange(1, 256), show_default=True, help="batches signed at once (threads)")
+@click.option("--concurrency", default=4, type=click.IntRange(1, 256), show_default=True,
+              help="batches in hand at once (threads); print batches are rendered by one process per core")  # fmt: skip
 @click.option("--loglevel", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 def worker_command(queues: str, concurrency: int, loglevel: str) -> None:
-    """Take batches from the broker (SHAHADA_BROKER_URL, default redis://127.0.0.1:6379/0) and sign
-    them through the installation's agent into its archive (opened before the first batch is
-    taken), until stopped (SIGTERM finishes the
-    batches in hand; a killed worker's batches go to another worker)."""
+    """Take batches from the broker (SHAHADA_BROKER_URL, default redis://127.0.0.1:6379/0): on the
+    sign queue, sign them through the installation's agent into its archive; on the print queue,
+    seal them through the agent and write their PDFs (each once) under the directory the
+    coordinator names. The agent and archive are opened before the first batch is taken; runs until
+    stopped (SIGTERM finishes the batches in hand; a killed worker's batches go to another worker)."""
     from shahada.cli.common import _fail, _settings
     from shahada.common.errors import ShahadaError
     from shahada.workers.app import app

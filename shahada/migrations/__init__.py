@@ -72,6 +72,7 @@ def schema_metadata() -> MetaData:
     import shahada.console.accounts
     import shahada.console.workflow
     import shahada.issuer.archive.audit
+    import shahada.issuer.archive.failures
     import shahada.issuer.archive.publication
     import shahada.issuer.archive.status
     import shahada.issuer.archive.store

@@ -18,12 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shahada.console import Accounts, Ministry, create_app
-from shahada.database import open_archive
 from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.reference import bundled_reference
+from tests.support.archives import fresh_archive
 from tests.support.local_signer import LocalKey, sign_credential
 
 SECRET = "console-test-secret-" + "x" * 32
@@ -116,7 +116,7 @@ def post(client: FlaskClient, url: str, *, data: dict[str, Any] | None = None, *
 
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[Setup]:
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     status = StatusStore(archive.engine, secret=ID_SECRET, origin="https://diplomes.men.gov.ma")
     key = LocalKey.from_seed(b"k" * 32)
     clock = Clock()

@@ -28,7 +28,6 @@ import pytest
 
 from shahada.common.wsgi import WaitressServer
 from shahada.console import Accounts, Ministry, create_app
-from shahada.database import open_archive
 from shahada.issuer.archive.publication import results_open
 from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import ISSUED, Archive
@@ -38,6 +37,7 @@ from shahada.print_session import print_session
 from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import status_store
 from tests.console.conftest import ACADEMIES, PASSWORD
+from tests.support.archives import fresh_archive
 from tests.support.browser import LOCALES, PHONE
 
 pytestmark = pytest.mark.agent
@@ -64,7 +64,7 @@ class RunningConsole:
 @pytest.fixture(scope="module")
 def running_console(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningConsole]:
     work = tmp_path_factory.mktemp("console-browser")
-    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = fresh_archive(work / "archive.sqlite3")
     status = status_store(ministry.settings, archive)
     assert status is not None
     s = ministry.settings

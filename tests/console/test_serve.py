@@ -1,6 +1,6 @@
 """``shahada console add-user`` and ``shahada serve console`` as an operator runs them: the first
 administrator and an operator created from the command line (password from the environment, TOTP
-secret printed once), then the command in its own process over the test session's agent, an
+secret printed once; in this process, ``tests.support.cli.invoke``), then ``serve console`` in its own process over the test session's agent, an
 operator signing in over HTTP and uploading a PV, SIGTERM stopping it."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import requests
 
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
+from tests.support.cli import invoke
 
 pytestmark = pytest.mark.agent
 SHAHADA = str(Path(sys.executable).with_name("shahada"))
@@ -39,7 +40,7 @@ def environment(home: Path, ministry: Any) -> dict[str, str]:
 
 
 def add_user(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([SHAHADA, "console", "add-user", *args], env=env, capture_output=True, text=True, timeout=120)
+    done = invoke(env, "console", "add-user", *args)
     assert done.returncode == 0, done.stderr
     found = re.search(r"TOTP secret \(shown once\): ([A-Z2-7]+)", done.stdout)
     assert found and "otpauth://totp/" in done.stdout, done.stdout
@@ -49,13 +50,11 @@ def add_user(env: dict[str, str], *args: str) -> str:
 def test_add_user_refuses_a_short_password_and_a_second_account_of_the_same_name(tmp_path: Path, ministry: Any) -> None:
     env = environment(tmp_path / "home", ministry)
     add_user(env, "root", "--role", "administrator")
-    again = subprocess.run([SHAHADA, "console", "add-user", "root", "--role", "auditor"], env=env, capture_output=True, text=True, timeout=120)
+    again = invoke(env, "console", "add-user", "root", "--role", "auditor")
     assert again.returncode == 1 and "error [form.account]" in again.stderr
-    short = subprocess.run([SHAHADA, "console", "add-user", "omar", "--role", "auditor"], env={**env, "SHAHADA_CONSOLE_PASSWORD": "short"},
-                           capture_output=True, text=True, timeout=120)
+    short = invoke({**env, "SHAHADA_CONSOLE_PASSWORD": "short"}, "console", "add-user", "omar", "--role", "auditor")
     assert short.returncode == 1 and "error [form.password]" in short.stderr
-    academy = subprocess.run([SHAHADA, "console", "add-user", "amina", "--role", "academy_operator", "--academy", "zz"], env=env, capture_output=True,
-                             text=True, timeout=120)
+    academy = invoke(env, "console", "add-user", "amina", "--role", "academy_operator", "--academy", "zz")
     assert academy.returncode == 2 and "unknown academy" in academy.stderr
 
 

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from shahada.common.wsgi import WaitressServer
 from shahada.console import Ministry, create_app
-from shahada.database import open_archive
 from shahada.issuer.archive.status import StatusStore
 from shahada.portal.store import ShareAccessRow, ShareRow
 from shahada.printing.qr import make_qr
@@ -32,6 +31,7 @@ from shahada.schemas.seal.text import seal_text
 from shahada.verifier.traffic import Traffic, database_sink
 from shahada.verifier.web import SERVICE_KEY
 from tests.console.conftest import ACADEMIES, PASSWORD
+from tests.support.archives import fresh_archive
 from tests.support.browser import LOCALES, PHONE
 from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey, sign_credential
@@ -86,7 +86,7 @@ def log_share_use(archive: Any) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_dashboard_shows_real_verification_traffic(browser: Any, shots: Path, tmp_path: Path, lang: str) -> None:
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     key, sealer, loader = LocalKey.generate(), LocalSealer(), PinnedDocumentLoader()
     verifier = make_app(key, sealer, loader)
     service = verifier.config[SERVICE_KEY]

@@ -17,6 +17,7 @@ from shahada.issuer.issuance import AgentSigner
 from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
+from tests.support.archives import fresh_archive
 from tests.support.cli import share_agent
 from tests.support.mutations import altered, leaves
 
@@ -32,7 +33,7 @@ def issue(ministry: Any, pv: Path, archive: Archive, signer: Any = None, year: i
 
 @pytest.fixture(scope="module")
 def sample_issued(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, Any]]:
-    archive = open_archive(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path_factory.mktemp("sample") / "archive.sqlite3")
     yield archive, issue(ministry, SAMPLE, archive)
     archive.close()
 
@@ -72,7 +73,7 @@ def test_ed25519_signature_2020_stays_selectable(ministry: Any, tmp_path: Path, 
     the project's verifier and the agent's own verifier accept."""
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(4, seed=21, reference=bundled_reference(), year=2025), pv)
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     request.addfinalizer(archive.close)
     outcome = issue(ministry, pv, archive, proof_type="Ed25519Signature2020")
     stored = [c.document for c in archive.credentials(import_id=outcome.info.id)]
@@ -157,7 +158,7 @@ class FlakySigner:
 def test_interrupted_issuance_resumes_exactly_once(ministry: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(60, seed=11, reference=bundled_reference(), year=2024), pv)
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     request.addfinalizer(archive.close)
     signer = AgentSigner(ministry.client, ministry.identity.verification_method)
     with pytest.raises(KeyboardInterrupt):

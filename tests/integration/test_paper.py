@@ -15,7 +15,6 @@ import pytest
 import requests
 
 from shahada.agent.errors import AgentRequestError
-from shahada.database import open_archive
 from shahada.did.document import DIDDocument
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.seal import AgentSealer, seal_credentials
@@ -26,6 +25,7 @@ from shahada.schemas.seal.names import name_codes
 from shahada.schemas.seal.text import seal_bytes, seal_text
 from shahada.verifier.scan import read_qr_texts
 from shahada.verifier.seal import SealVerification, StaticResolver, verify_seal
+from tests.support.archives import fresh_archive
 from tests.support.local_sealer import LocalSealer
 
 pytestmark = pytest.mark.agent
@@ -35,7 +35,7 @@ BASE = "HTTPS://DIPLOMES.MEN.GOV.MA/V/"
 
 @pytest.fixture(scope="module")
 def archive(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    archive = open_archive(f"sqlite:///{tmp_path_factory.mktemp('paper') / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path_factory.mktemp("paper") / "archive.sqlite3")
     ministry.issue(SAMPLE, 2025, archive=archive, batch_size=16)
     yield archive
     archive.close()

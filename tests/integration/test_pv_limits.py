@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from shahada.database import open_archive
 from shahada.issuer.pv.reader import read_pv
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.pv.text import CELL_MAX_LENGTH, text_problem
 from shahada.schemas.jsonschema import check_signable
 from shahada.schemas.reference import bundled_reference
+from tests.support.archives import fresh_archive
 
 pytestmark = pytest.mark.agent
 REF = bundled_reference()
@@ -60,7 +60,7 @@ def test_a_pv_at_the_limits_that_passes_the_check_issues_every_credential(minist
     assert len(records) == 40 and {r.stream for r in records} == set(REF.streams)
     expected = len(records) + sum(1 for r in records if r.admitted)
 
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     try:
         outcome = ministry.issue(pv, YEAR, archive=archive, batch_size=16)
         assert outcome.signed == expected

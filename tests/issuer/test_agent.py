@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import requests
 
 from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentRequestError, AgentStartError, AgentUnavailableError
-from shahada.agent.process import AgentConfig, AgentProcess, PostgresWallet
+from shahada.agent.process import MAX_STARTS, AgentConfig, AgentProcess, PostgresWallet, lost_provisioning_race
 from shahada.common.errors import ConfigError
 from shahada.issuer.identity import ensure_did_web
 from shahada.schemas.loader import PinnedDocumentLoader
@@ -114,6 +115,54 @@ def test_start_failure_points_at_the_log(tmp_path: Path) -> None:
     assert not wrong.running
 
 
+# One start of an agent that lost the race (ACA-Py 1.7 on a PostgreSQL wallet created by a second
+# agent at the same moment), as its log shows it (abridged).
+LOST_RACE_LOG = """--- shahada: starting agent on admin port 48913 ---
+2026-12-03 06:55:27,295 acapy_agent.askar.store WARNING Askar backend error: Error fetching store configuration
+Caused by: error returned from database: relation "config" does not exist. This may indicate multiple instances attempting to create the same store at the same time or a misconfigured backend.
+2026-12-03 06:55:28,846 acapy_agent.commands.start ERROR Unexpected exception during execution
+Traceback (most recent call last):
+acapy_agent.core.error.ProfileError: Failed to open or provision store after retries
+"""
+WRONG_KEY_LOG = """--- shahada: starting agent on admin port 40000 ---
+2026-12-03 06:55:28,846 acapy_agent.commands.start ERROR Unexpected exception during execution
+acapy_agent.core.error.ProfileError: Error opening store
+Caused by: Error decrypting profile key
+"""
+
+
+def test_a_start_lost_to_another_agent_provisioning_the_wallet_is_recognised() -> None:
+    assert lost_provisioning_race(LOST_RACE_LOG)
+    assert lost_provisioning_race(LOST_RACE_LOG.replace("does not exist", "already exists"))
+    assert not lost_provisioning_race(WRONG_KEY_LOG)
+    assert not lost_provisioning_race("")
+    # Askar recovered after a warning (the agent then started or died of something else)
+    assert not lost_provisioning_race(LOST_RACE_LOG.replace("Failed to open or provision store after retries", "Error opening store"))
+
+
+def _fake_agent(tmp_path: Path, output: str) -> AgentConfig:
+    """An 'aca-py' that counts its starts and dies printing ``output``."""
+    script = tmp_path / "fake-aca-py"
+    (tmp_path / "output.txt").write_text(output)
+    script.write_text(f'#!/bin/sh\necho start >> "{tmp_path}/starts"\ncat "{tmp_path}/output.txt"\nexit 1\n')
+    script.chmod(0o755)
+    return AgentConfig(work_dir=tmp_path / "home", wallet_name="w", wallet_key="k", executable=script, startup_timeout=30)
+
+
+def test_an_agent_that_lost_the_provisioning_race_is_started_again(tmp_path: Path) -> None:
+    with pytest.raises(AgentStartError) as err:
+        AgentProcess(_fake_agent(tmp_path, LOST_RACE_LOG)).start()
+    assert (tmp_path / "starts").read_text().count("start") == MAX_STARTS == 4
+    assert "agent.log" in str(err.value)
+
+
+def test_other_start_failures_are_not_retried(tmp_path: Path) -> None:
+    with pytest.raises(AgentStartError) as err:
+        AgentProcess(_fake_agent(tmp_path, WRONG_KEY_LOG)).start()
+    assert (tmp_path / "starts").read_text().count("start") == 1
+    assert "Error decrypting profile key" in str(err.value)
+
+
 def test_stop_ends_the_process_and_client_maps_connection_errors(tmp_path: Path) -> None:
     agent = AgentProcess(AgentConfig(work_dir=tmp_path, wallet_name="w", wallet_key="k"))
     client = agent.start()
@@ -137,6 +186,9 @@ def test_postgres_wallet_keeps_the_ministry_did_across_restarts(tmp_path: Path) 
     try:
         with AgentProcess(config) as client:
             first = ensure_did_web(client, did)
+            with ThreadPoolExecutor(max_workers=12) as pool:  # the key route's transaction on PostgreSQL
+                keys = list(pool.map(lambda _: client.ensure_key(f"{did}#race"), range(12)))
+            assert {k.multikey for k in keys} == {keys[0].multikey}
         with AgentProcess(config) as client:
             second = ensure_did_web(client, did)
             assert client.get_did(did) is not None

@@ -10,6 +10,7 @@ import pytest
 from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.errors import ArchiveError
+from tests.support.archives import migrated_sqlite
 
 NOW = dt.datetime(2025, 7, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -33,7 +34,7 @@ def planned(n: int, prefix: str = "c") -> list[PlannedCredential]:
 @pytest.fixture(params=["sqlite", "postgres"])
 def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+        url = migrated_sqlite(tmp_path / "archive.sqlite3")
     else:
         url = request.getfixturevalue("postgres_url")
     arch = open_archive(url)

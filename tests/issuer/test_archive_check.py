@@ -8,7 +8,6 @@ from contextlib import closing
 from pathlib import Path
 
 from shahada.cli.status_commands import ArchiveSignatures
-from shahada.database import open_archive
 from shahada.did.document import DIDDocument, build_did_document
 from shahada.issuer.archive.audit import AuditLog
 from shahada.issuer.archive.check import Problem, check_archive
@@ -16,6 +15,7 @@ from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.usecases import issue_pv
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.reference import bundled_reference
+from tests.support.archives import fresh_archive
 from tests.support.local_signer import LocalKey, LocalSigner
 
 DID = "did:web:diplomes.men.gov.ma"
@@ -26,7 +26,7 @@ def test_worker_processes_find_the_same_problems_in_the_same_order(tmp_path: Pat
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(12, seed=4, reference=bundled_reference(), year=2025), pv)
     database = tmp_path / "archive.sqlite3"
-    archive = open_archive(f"sqlite:///{database}")
+    archive = fresh_archive(database)
     try:
         issue_pv(
             pv, archive=archive, year=2025, signer=LocalSigner(key, f"{DID}#key-1", loader), issuer_did=DID, secret=b"s" * 32,

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from shahada.database import open_archive
 from shahada.issuer.archive.audit import AuditLog
+from tests.support.archives import fresh_archive
 
 NOW = dt.datetime(2025, 7, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def log(tmp_path: Path) -> Iterator[AuditLog]:
-    archive = open_archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    archive = fresh_archive(tmp_path / "a.sqlite3")
     audit = AuditLog(archive.engine)
     with archive.engine.begin() as conn:
         from sqlalchemy.orm import Session

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive, CredentialRow, PlannedCredential
 from shahada.issuer.issuance import sign_pending
-from shahada.issuer.seal import seal_credentials
+from shahada.issuer.seal import seal_archived, seal_credentials
 from shahada.paper import ArchiveReader
 from shahada.print_session import print_session
 from shahada.schemas.seal import SealContent, credential_holder_binding, holder_binding
 from shahada.schemas.seal.errors import SealFormatError
 from shahada.verifier.seal import ArchivedDocument, ArchivedSeals, verify_seal
 from tests.printing.conftest import documents
+from tests.support.archives import fresh_archive
 from tests.support.local_sealer import MINISTRY_DID, PRODUCTION_BASE, LocalSealer
 
 NOW = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)
@@ -38,7 +38,7 @@ class ProofSigner:
 
 
 def _issued_archive(tmp_path: Path, credentials: Sequence[dict[str, Any]]) -> Archive:
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     planned = [
         PlannedCredential(
             id=c["id"],
@@ -68,6 +68,21 @@ def test_a_seal_made_with_the_stored_binding_is_the_seal_made_the_old_way() -> N
     assert seal_credentials(credentials, sealer, base_url=PRODUCTION_BASE, holders=stored) == old
     for credential in credentials:
         assert stored[credential["id"]] == holder_binding(credential["credentialSubject"]["massarCode"], credential["id"])
+
+
+def test_a_binding_missing_from_the_archive_is_computed_and_stored_before_sealing() -> None:
+    """A print worker may see a credential whose binding is not stored yet (computed after
+    signing): it computes it, hands it to the archive before sealing, and seals the same bytes."""
+    sealer = LocalSealer()
+    credentials = list(documents().values())
+    old = seal_credentials(credentials, sealer, base_url=PRODUCTION_BASE)
+    given = [(c, credential_holder_binding(c) if i % 2 else None) for i, c in enumerate(credentials)]
+    stored: list[dict[str, bytes]] = []
+    assert seal_archived(given, sealer, base_url=PRODUCTION_BASE, store=lambda b: stored.append(dict(b))) == old
+    assert stored == [{c["id"]: credential_holder_binding(c) for c, binding in given if binding is None}]
+    stored.clear()
+    seal_archived([(c, credential_holder_binding(c)) for c in credentials], sealer, base_url=PRODUCTION_BASE, store=lambda b: stored.append(dict(b)))
+    assert stored == []  # all stored: nothing computed, nothing stored
 
 
 def test_a_stored_binding_of_another_length_is_refused() -> None:

@@ -4,11 +4,14 @@ publication."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import subprocess
 import sys
 import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +114,16 @@ def test_lists_carry_a_short_window_and_publish_renews_them_before_it_ends(tmp_p
     assert store.publish(signer, issuer="did:web:x", now=lambda: renewal) == [("revocation", 0)]
     assert _window(store) == ("2025-07-01T12:00:00.001Z", "2025-07-02T12:00:00.001Z")
     # two publishers racing: the slower one, which started earlier, does not put its older list back
+    # (the lists' locks keep publishers apart; this one ignores them, as a release before them
+    # would during a rolling upgrade, and the conditional store still keeps the newer list)
     first, second = renewal + dt.timedelta(hours=13), renewal + dt.timedelta(hours=14)
+    unlocked = store_at(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    unlocked.list_lock = lambda *_: contextlib.nullcontext()
 
     class Overtaken(Unsigned):
         def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
             if self.calls == 0:  # while this publisher signs, another one publishes a newer list
-                store.publish(Unsigned(), issuer="did:web:x", now=lambda: second)
+                unlocked.publish(Unsigned(), issuer="did:web:x", now=lambda: second)
             return super().sign(credential)
 
     store.publish(Overtaken(), issuer="did:web:x", now=lambda: first)
@@ -191,6 +198,55 @@ def test_two_processes_revoking_at_once_lose_no_bit_sqlite(tmp_path: Path) -> No
 
 def test_two_processes_revoking_at_once_lose_no_bit_postgresql(postgres_url: str) -> None:
     _race(postgres_url)
+
+
+class Meeting(Unsigned):
+    """Signs, waiting (up to a few seconds) until a second signature is under way: two publishers
+    that are not kept apart both sign the list, one kept waiting by the list's lock never meets
+    the first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(2)
+
+    def sign(self, credential: dict[str, Any]) -> dict[str, Any]:
+        signed = super().sign(credential)
+        try:
+            self.barrier.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass
+        return signed
+
+
+def _two_publishers_race(url: str) -> None:
+    first, second = store_at(url), store_at(url)  # two publishers, each its own engine (as two worker processes)
+    first.allocate(["urn:uuid:a", "urn:uuid:b"], purposes=("revocation",))
+    first.publish(Unsigned(), issuer="did:web:x", now=lambda: NOW)
+    first.set_status("urn:uuid:a", "revocation", True, reason="fraud", at=NOW)
+    signer = Meeting()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda store: store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("revocation", 0)]), (first, second)))
+    assert signer.calls == 1  # without the lock both sign the list
+    assert sorted(results) == [[], [("revocation", 0)]]
+    assert first.pending_lists() == []
+
+
+def test_two_publishers_of_one_list_sign_it_once_sqlite(tmp_path: Path) -> None:
+    _two_publishers_race(f"sqlite:///{tmp_path / 'publishers.sqlite3'}")
+
+
+def test_two_publishers_of_one_list_sign_it_once_postgresql(postgres_url: str) -> None:
+    _two_publishers_race(postgres_url)
+
+
+def test_publish_of_given_lists_signs_only_those(tmp_path: Path) -> None:
+    store = store_at(f"sqlite:///{tmp_path / 'lists.sqlite3'}")
+    store.allocate(["urn:uuid:a"])
+    signer = Unsigned()
+    assert store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("suspension", 0), ("revocation", 7)]) == [("suspension", 0)]
+    assert store.pending_lists() == [("revocation", 0, 1)]  # not asked for: left for the next publication
+    assert store.publish(signer, issuer="did:web:x", now=lambda: NOW, lists=[("suspension", 0)]) == []  # published, not due
+    assert signer.calls == 1
 
 
 def test_a_large_allocation_gives_the_positions_of_the_permutation_counter_by_counter(tmp_path: Path) -> None:

@@ -71,12 +71,19 @@ def test_one_page_the_right_size_and_nothing_outside_it(name: str, rendered: dic
         assert probe.y + probe.height <= bottom + 0.13, (name, probe.kind, probe.text)
 
 
+
+def raster(pdf: Path, *, dpi: int, gray: bool = False, page: int = 1, into: Path | None = None) -> Image.Image:
+    """One page of ``pdf`` rasterised by pdftoppm, as pixels: a PPM (PGM in ``gray``), which
+    pdftoppm writes without compressing (a PNG cost ten times as much for the same pixels)."""
+    stem = into if into is not None else pdf.with_suffix("")
+    colour = ["-gray"] if gray else []
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), *colour, "-singlefile", str(pdf), str(stem)], check=True)
+    return Image.open(stem.with_name(stem.name + (".pgm" if gray else ".ppm")))
+
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_qr_code_read_from_a_150_dpi_raster_verifies_offline(name: str, rendered: dict[str, tuple[Path, Layout, str]], sealer: LocalSealer) -> None:
     path, _, seal = rendered[name]
-    png = path.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(png)], check=True)
-    codes = zxingcpp.read_barcodes(Image.open(f"{png}.png"), formats=zxingcpp.BarcodeFormat.QRCode)
+    codes = zxingcpp.read_barcodes(raster(path, dpi=150), formats=zxingcpp.BarcodeFormat.QRCode)
     assert [c.text for c in codes] == [seal]
     assert codes[0].ec_level == "Q"
     result = verify_seal(codes[0].text, trusted_issuers=frozenset({MINISTRY_DID}), resolver=sealer.resolver())
@@ -91,8 +98,7 @@ def test_a_qr_code_once_missed_beside_the_border_band_is_read(renderer: Renderer
     away. The whole page is read, as a scan is."""
     seal = (Path(__file__).parent / "seal-beside-the-band.txt").read_text(encoding="ascii").strip()
     (tmp_path / "page.pdf").write_bytes(renderer.pdf(DOCUMENTS["transcript-ajourne"], seal))
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "page.pdf"), str(tmp_path / "page")], check=True)
-    codes = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png").convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    codes = zxingcpp.read_barcodes(raster(tmp_path / "page.pdf", dpi=150).convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     assert [c.text for c in codes] == [seal]
 
 
@@ -133,8 +139,7 @@ def test_the_security_background_is_copied_into_the_pdf_as_is_and_once_a_file(re
     batch = renderer.pdf_many([(c, seal_of(c, sealer)) for c in diplomas])
     assert batch.count(guilloche_jpeg(*BACKGROUND_MM["diploma"])) == 1
     (tmp_path / "batch.pdf").write_bytes(batch)
-    subprocess.run(["pdftoppm", "-r", "50", "-f", "3", "-l", "3", "-png", "-singlefile", str(tmp_path / "batch.pdf"), str(tmp_path / "page")], check=True)
-    page = Image.open(tmp_path / "page.png").convert("RGB")
+    page = raster(tmp_path / "batch.pdf", dpi=50, page=3).convert("RGB")
     # the band runs 2.2 to 6.7 mm inside the body's padding box: tinted, neither white nor text
     band = page.crop((page.width // 3, 0, 2 * page.width // 3, round(20 * 50 / 25.4)))
     colours = [band.getpixel((x, y)) for x in range(band.width) for y in range(band.height)]
@@ -217,8 +222,7 @@ def test_the_letterhead_lines_stand_apart(name: str, rendered: dict[str, tuple[P
     reach far above and below its letters) and 0.4 mm between two French lines."""
     path, layout, _ = rendered[name]
     dpi = 200
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
-    page = Image.open(tmp_path / "page.png").convert("L")
+    page = raster(path, dpi=dpi, gray=True, into=tmp_path / "page").convert("L")
     scale = dpi / 25.4
     columns = [p for p in layout.probes if p.kind in ("letterhead-fr", "letterhead-ar")]
     assert [c.kind for c in columns] == ["letterhead-fr", "letterhead-ar"]
@@ -284,10 +288,8 @@ def test_the_configured_emblem_and_signatory_are_printed(sealer: LocalSealer, tm
     for value in ("مدير الأكاديمية", "السيدة مثال", "حرر بالرشيدية في"):
         assert _arabic(value) in _arabic(flat), value
     # the red emblem is drawn at the head of the page, centred
-    png = tmp_path / "page"
     (tmp_path / "page.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(tmp_path / "page.pdf"), str(png)], check=True)
-    image = Image.open(f"{png}.png").convert("RGB")
+    image = raster(tmp_path / "page.pdf", dpi=50).convert("RGB")
     red = [(x, y) for x in range(image.width) for y in range(image.height // 4) if image.getpixel((x, y)) == (204, 0, 0)]
     assert red and abs(sum(x for x, _ in red) / len(red) - image.width / 2) < image.width * 0.05
 
@@ -377,8 +379,7 @@ def test_arabic_vowel_marks_stand_clear_of_the_label_above(rendered: dict[str, t
     path, layout, _ = rendered["diploma-diacritics"]
     subject = _subject(DOCUMENTS["diploma-diacritics"])
     dpi = 300
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
-    page = Image.open(tmp_path / "page.png").convert("L")
+    page = raster(path, dpi=dpi, gray=True, into=tmp_path / "page").convert("L")
     scale = dpi / 25.4
     for label, value in (("الاسم العائلي", subject["familyName"][1]["@value"]), ("الاسم الشخصي", subject["givenName"][1]["@value"])):
         above = next(p for p in layout.probes if p.text == label)

@@ -6,7 +6,7 @@ import stat
 import threading
 from pathlib import Path
 
-from shahada.common.files import generated_secret, private_dir, write_private
+from shahada.common.files import generated_secret, private_dir, write_private, write_private_once
 from shahada.config import load_settings
 from shahada.printing.pdf import write_atomic
 
@@ -50,3 +50,27 @@ def test_a_generated_secret_is_created_once_even_by_racing_processes(tmp_path: P
         t.join()
     assert len(set(seen)) == 1 and len(seen[0]) >= 40
     assert mode(path) == 0o600 and mode(path.parent) == 0o700
+
+
+def test_a_file_written_once_is_written_by_exactly_one_of_racing_writers(tmp_path: Path) -> None:
+    """Two print workers handed the same batch (a redelivered message) race on each PDF: one
+    writes it, the others leave it as it is (never replaced: same inode, first content)."""
+    path = tmp_path / "print" / "diploma" / "CS" / "D1.pdf"
+    barrier = threading.Barrier(8)
+    wrote: list[tuple[int, bool]] = []
+
+    def write(n: int) -> None:
+        barrier.wait()
+        wrote.append((n, write_private_once(path, f"%PDF writer {n}".encode() * 20_000)))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [n for n, written in wrote if written]
+    assert len(winners) == 1 and len(wrote) == 8
+    assert path.read_bytes() == f"%PDF writer {winners[0]}".encode() * 20_000 and mode(path) == 0o600
+    inode = path.stat().st_ino
+    assert write_private_once(path, b"again") is False and path.stat().st_ino == inode
+    assert sorted(p.name for p in path.parent.iterdir()) == ["D1.pdf"]  # no temporary file left

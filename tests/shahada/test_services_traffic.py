@@ -12,11 +12,11 @@ from shahada.config import load_settings
 from shahada.database import open_archive
 from shahada.services import metrics_token, verification_traffic
 from shahada.verifier.traffic import VerificationCount
+from tests.support.archives import migrated_sqlite
 
 
 def test_counts_go_to_the_reachable_archive(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
-    open_archive(url).close()
+    url = migrated_sqlite(tmp_path / "archive.sqlite3")
     with verification_traffic(url) as traffic:
         assert traffic.sink is not None
         traffic.record("seal", "valid")

@@ -9,7 +9,7 @@ work costs, not an agent start. Each home keeps its own DID, archive and site.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,4 +67,16 @@ def run(home: Path, *args: str, timeout: float = 300, input: str | None = None) 
     env.update(SHAHADA_HOME=str(home), SHAHADA_OPERATOR="cli-test")
     env.update({k: v for k, v in _agent.items() if k.startswith("SHAHADA_")})
     result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False, input=input)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def invoke(env: Mapping[str, str], *args: str, input: str | None = None) -> Ran:
+    """``shahada ARGS`` in this process with exactly the ``SHAHADA_*`` variables of ``env`` (the
+    others this process has are unset for the call), as ``subprocess.run([shahada, *args], env=env)``
+    would run it, without the cost of a new interpreter importing the project."""
+    from shahada.cli import main
+
+    environment: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SHAHADA_")}
+    environment.update({k: v for k, v in env.items() if k.startswith("SHAHADA_")})
+    result = CliRunner().invoke(main, list(args), env=environment, catch_exceptions=False, input=input)
     return Ran(result.exit_code, result.stdout, result.stderr)

@@ -114,14 +114,33 @@ def test_a_killed_worker_and_coordinator_leave_every_credential_issued_once(env:
             [SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(out), "--distributed", "--batch-size", "8"],
             env=env, capture_output=True, timeout=300,
         )
+        assert again.returncode == 0, again.stderr.decode()
+        assert "resumed an earlier import of this file" in again.stdout.decode()
+        assert "signing: " in again.stderr.decode()  # live progress, read from the archive
+        check_exactly_once(url, out, env, candidates=400)
+        # the workers store no seal holder binding; the coordinator fills them all once signing is done
+        assert count(url, "SELECT count(*) FROM credentials WHERE holder_binding IS NULL") == 0
+        revoked_by_a_publish_task(url, out, env)
     finally:
         stop(workers)
-    assert again.returncode == 0, again.stderr.decode()
-    assert "resumed an earlier import of this file" in again.stdout.decode()
-    assert "signing: " in again.stderr.decode()  # live progress, read from the archive
-    check_exactly_once(url, out, env, candidates=400)
-    # the workers store no seal holder binding; the coordinator fills them all once signing is done
-    assert count(url, "SELECT count(*) FROM credentials WHERE holder_binding IS NULL") == 0
+
+
+def revoked_by_a_publish_task(url: str, out: Path, env: dict[str, str]) -> None:
+    """``revoke --distributed`` stores the bit and queues its list; the surviving worker re-signs
+    the list, and the verifier then finds the document revoked."""
+    diploma = sorted((out / "credentials").glob("diploma-*.json"))[0]
+    number = diploma.stem.removeprefix("diploma-")
+    revoked = subprocess.run(
+        [SHAHADA, "revoke", number, "--reason", "fraud", "--yes", "--distributed"], env=env, capture_output=True, timeout=300
+    )
+    assert revoked.returncode == 0, revoked.stderr.decode()
+    assert "lists queued for publication: revocation/0" in revoked.stdout.decode()
+    deadline = time.monotonic() + 120
+    while count(url, "SELECT count(*) FROM status_lists WHERE revision > published_revision") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert count(url, "SELECT count(*) FROM status_lists WHERE revision > published_revision") == 0, "no worker published the list"
+    verified = subprocess.run([SHAHADA, "verify", str(diploma)], env=env, capture_output=True, timeout=120)
+    assert verified.returncode == 1 and "REVOKED" in verified.stdout.decode(), verified.stdout.decode() + verified.stderr.decode()
 
 
 def check_exactly_once(url: str, out: Path, env: dict[str, str], *, candidates: int) -> None:

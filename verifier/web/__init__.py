@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from shahada.common.errors import RateLimitedError
 from shahada.common.problems import render_error
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier.checks import Resolver
@@ -99,7 +100,7 @@ def create_app(
     app.config["MAX_FORM_PARTS"] = 16
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    app.config[LOOKUP_KEY] = (status_by_number, LookupLimiter(settings.lookup_per_client, settings.lookup_window))
+    app.config[LOOKUP_KEY] = (status_by_number, LookupLimiter(settings.lookup_per_client, settings.lookup_window, store=service.shared))
     app.register_blueprint(lookup.bp)
     app.config[METRICS_TOKEN_KEY] = metrics_token
     app.register_blueprint(counting.bp)
@@ -120,9 +121,10 @@ def _utc_now() -> dt.datetime:
 def _render(err: Exception) -> Any:
     """The one error handler: problem+json for the API (and anything asking for JSON), an error
     page in the reader's language for the pages."""
-    if api.wants_problem(request):
-        return render_error(err, logger=LOGGER)
-    return pages.error_page(err, logger=LOGGER)
+    response = render_error(err, logger=LOGGER) if api.wants_problem(request) else pages.error_page(err, logger=LOGGER)
+    if isinstance(err, RateLimitedError):  # every 429 says when to come back
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
 
 
 def _secure(response: Response) -> Response:

@@ -16,7 +16,10 @@ Values are UUID version 4 strings (RFC 9562 §5.4, 122 random bits from the OS):
 the challenge from ``POST /challenges`` in a DIDComm present-proof request to a wallet, and ACA-Py
 refuses a DIF presentation request whose challenge is not a UUID4.
 
-In memory and per process: waitress serves one process with threads. Bounded, and so that no client
+:class:`ChallengeStore` is in memory, per process: waitress serves one process with threads.
+:class:`SharedChallengeStore` keeps them in a shared store (``[verifier] redis_url``: Redis), so
+that a challenge issued by one process of the service is redeemed once by any (issue 14). The
+memory store is bounded, and so that no client
 can evict another's challenges (issue 17: 10,001 anonymous ``POST /challenges`` used to push every
 pending challenge out):
 
@@ -44,7 +47,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["Challenge", "ChallengeLimitError", "ChallengeStore", "Redemption"]
+from shahada.common.shared import SharedStore
+
+__all__ = ["Challenge", "ChallengeLimitError", "ChallengeStore", "Redemption", "SharedChallengeStore"]
 
 Redemption = Literal["ok", "challenge.unknown", "challenge.expired", "challenge.replayed"]
 MAX_CHALLENGE_CHARS: Final = 256
@@ -168,3 +173,69 @@ class ChallengeStore:
         while len(self._entries) >= self._max:  # the oldest of the client holding the most
             biggest = max(self._held.values(), key=len)
             self._forget(next(iter(biggest)))
+
+
+_REDEEMED: Final = "redeemed"
+
+
+class SharedChallengeStore:
+    """:class:`ChallengeStore`'s issue, redeem and peek on a :class:`~shahada.common.shared.SharedStore`
+    (Redis), for a service of several processes. Each challenge is one key holding its expiry
+    (wall-clock seconds: the processes may be on different machines), kept for twice ``ttl`` so
+    that an expired one is told apart from an unknown one; redeeming swaps it atomically for a mark,
+    so that of two processes redeeming it at once one gets ``ok``, the other ``challenge.replayed``.
+    Each client may create ``per_client`` challenges per ``ttl`` seconds (a fixed window, shared).
+
+    Raises (every method): SharedUnavailableError (``shared.unavailable``, 503): the store cannot
+    be reached.
+    """
+
+    def __init__(
+        self,
+        store: SharedStore,
+        *,
+        ttl: float,
+        per_client: int = 100,
+        clock: Callable[[], float] = time.time,
+        token: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._store = store
+        self._ttl = ttl
+        self._per_client = max(1, per_client)
+        self._clock = clock
+        self._token = token
+
+    def issue(self, client: str = "") -> Challenge:
+        """A new challenge for ``client``.
+
+        Raises:
+            ChallengeLimitError: ``client`` created ``per_client`` challenges in this window.
+        """
+        made, wait = self._store.hit(f"challenge-rate:{client}", self._ttl)
+        if made > self._per_client:
+            raise ChallengeLimitError(f"too many challenges from this client; retry in {wait} s", retry_after=wait)
+        value = self._token()
+        self._store.put(f"challenge:{value}", repr(self._clock() + self._ttl), max(1.0, 2 * self._ttl))
+        return Challenge(value, self._ttl)
+
+    def redeem(self, value: str) -> Redemption:
+        if len(value) > MAX_CHALLENGE_CHARS:
+            return "challenge.unknown"
+        key = f"challenge:{value}"
+        before = self._store.swap(key, _REDEEMED)
+        if before is None:
+            return "challenge.unknown"
+        if before == _REDEEMED:
+            return "challenge.replayed"
+        if self._clock() >= float(before):
+            self._store.delete(key)
+            return "challenge.expired"
+        return "ok"
+
+    def peek(self, value: str) -> Redemption:
+        found = self._store.get(f"challenge:{value}") if len(value) <= MAX_CHALLENGE_CHARS else None
+        if found is None:
+            return "challenge.unknown"
+        if found == _REDEEMED:
+            return "challenge.replayed"
+        return "challenge.expired" if self._clock() >= float(found) else "ok"

@@ -21,6 +21,7 @@ A credential, presentation or seal that fails verification is not an error: it i
     │                                                                credential or seal text
     ├── PayloadTooLargeError          request.too_large  a body past the configured limit         413
     └── TooManyRequestsError          challenge.rate_limited  a client asked for too many challenges 429
+                                                              (a common.errors.RateLimitedError: Retry-After)
 
 Errors of other domains reach the same handler with their own codes and statuses: ``scan.*``
 (a photo or PDF without a readable QR code, 422; ``scan.too_large`` 413), ``seal.*`` (a text that
@@ -29,7 +30,7 @@ is no seal, 422; ``seal.oversized`` 413).
 
 from __future__ import annotations
 
-from shahada.common.errors import ShahadaError
+from shahada.common.errors import RateLimitedError, ShahadaError
 
 
 class VerifierServiceError(ShahadaError):
@@ -57,6 +58,6 @@ class PayloadTooLargeError(VerifierServiceError, ValueError):
     http_status = 413
 
 
-class TooManyRequestsError(VerifierServiceError):
+class TooManyRequestsError(VerifierServiceError, RateLimitedError):
     code = "challenge.rate_limited"
     http_status = 429

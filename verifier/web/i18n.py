@@ -236,6 +236,11 @@ CATALOGUE: Final[Mapping[str, _T]] = {
         "fr": "La recherche par numéro n'est pas proposée sur ce site.",
         "en": "Look-up by number is not offered on this site.",
     },
+    "code.shared.unavailable": {
+        "ar": "الخدمة غير متاحة مؤقتا. أعد المحاولة بعد قليل.",
+        "fr": "Le service est momentanément indisponible. Réessayez dans un instant.",
+        "en": "The service is briefly unavailable. Try again in a moment.",
+    },
     # --- outcomes ------------------------------------------------------------------------------
     "outcome.passed": {"ar": "ناجح", "fr": "réussi", "en": "passed"},
     "outcome.failed": {"ar": "فاشل", "fr": "échoué", "en": "failed"},

@@ -24,17 +24,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from flask import Blueprint, Response, current_app, request
 
-from shahada.common.errors import ShahadaError
+from shahada.common.errors import RateLimitedError, ShahadaError
 from shahada.common.problems import problem
+from shahada.common.shared import MemoryShared, SharedStore
 from shahada.schemas.identifiers import normalize_document_number
 from shahada.verifier.web.api import client_address, read_body, service
 from shahada.verifier.web.display import format_date
@@ -54,13 +53,9 @@ _EARLIEST_BIRTH: Final = dt.date(1900, 1, 1)
 bp = Blueprint("lookup", __name__)
 
 
-class LookupRateLimitedError(VerifierServiceError):
+class LookupRateLimitedError(VerifierServiceError, RateLimitedError):
     code = "lookup.rate_limited"
     http_status = 429
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class LookupUnavailableError(VerifierServiceError):
@@ -70,34 +65,32 @@ class LookupUnavailableError(VerifierServiceError):
 
 @dataclass
 class LookupLimiter:
-    """A fixed window per client: ``per_client`` look-ups every ``window`` seconds, for at most
-    ``clients`` clients at once (the oldest windows are forgotten first)."""
+    """A fixed window per client: ``per_client`` look-ups every ``window`` seconds, counted in a
+    :class:`~shahada.common.shared.SharedStore` — this process's memory (at most ``clients``
+    clients, the oldest windows forgotten first) unless ``store`` is shared (Redis: every process
+    of the service counts against one window)."""
 
     per_client: int
     window: float
     clients: int = 100_000
     clock: Callable[[], float] = time.monotonic
-    _seen: OrderedDict[str, tuple[float, int]] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    store: SharedStore | None = None
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            self.store = MemoryShared(max_keys=self.clients, clock=self.clock)
 
     def take(self, client: str) -> None:
         """Count one look-up of ``client``.
 
         Raises:
             LookupRateLimitedError (lookup.rate_limited, 429): its window is used up.
+            SharedUnavailableError (shared.unavailable, 503): the shared store cannot be reached.
         """
-        now = self.clock()
-        with self._lock:
-            started, used = self._seen.pop(client, (now, 0))
-            if now - started >= self.window:
-                started, used = now, 0
-            if used >= self.per_client:
-                self._seen[client] = (started, used)
-                wait = max(1, int(started + self.window - now + 0.999))
-                raise LookupRateLimitedError(f"too many look-ups from this address; retry in {wait} s", retry_after=wait)
-            self._seen[client] = (started, used + 1)
-            while len(self._seen) > self.clients:
-                self._seen.popitem(last=False)
+        assert self.store is not None
+        used, wait = self.store.hit(f"lookup:{client}", self.window)
+        if used > self.per_client:
+            raise LookupRateLimitedError(f"too many look-ups from this address; retry in {wait} s", retry_after=wait)
 
 
 @dataclass(frozen=True, slots=True)

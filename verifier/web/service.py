@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from shahada.common import jsontext
 from shahada.common.isolation import Deadline
+from shahada.common.shared import SharedStore, open_shared
 from shahada.did.document import DIDDocument
 from shahada.did.errors import DIDError
 from shahada.did.resolve import DIDResolver
@@ -50,7 +51,7 @@ from shahada.verifier.status import StatusChecker, StatusListFetcher
 from shahada.verifier.traffic import Traffic
 from shahada.verifier.verdict import Verdict, verdict
 from shahada.verifier.verify import DEFAULT_SUITES, verify_credential
-from shahada.verifier.web.challenges import Challenge, ChallengeLimitError, ChallengeStore, Redemption
+from shahada.verifier.web.challenges import Challenge, ChallengeLimitError, ChallengeStore, Redemption, SharedChallengeStore
 from shahada.verifier.web.counting import counted, upload_kind
 from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, TooManyRequestsError, UnprocessableInputError
 from shahada.verifier.web.settings import VerifierSettings
@@ -236,8 +237,11 @@ class VerifierService:
         self.archived_seals = ArchivedSeals()  # seal content of credentials archived without their binding, once each (scrypt)
         self.clock = clock
         self.reference = reference or bundled_reference()
-        self.challenges = ChallengeStore(
-            ttl=settings.challenge_ttl, max_entries=settings.challenge_entries, per_client=settings.challenges_per_client
+        self.shared: SharedStore = open_shared(settings.redis_url, prefix=settings.redis_prefix)  # challenges, look-up windows
+        self.challenges: ChallengeStore | SharedChallengeStore = (
+            SharedChallengeStore(self.shared, ttl=settings.challenge_ttl, per_client=settings.challenges_per_client)
+            if settings.redis_url
+            else ChallengeStore(ttl=settings.challenge_ttl, max_entries=settings.challenge_entries, per_client=settings.challenges_per_client)
         )
         self.shares = ShareFetcher(timeout=settings.share_timeout, max_bytes=settings.share_max_bytes, verify_tls=settings.did_verify_tls)
         self.suites: frozenset[str] = DEFAULT_SUITES
@@ -258,6 +262,9 @@ class VerifierService:
             self.workers.close()
         self.shares.close()
         self.traffic.close()  # the last counts written
+        close_shared = getattr(self.shared, "close", None)
+        if callable(close_shared):
+            close_shared()
         if self.network_resolver is not None:
             self.network_resolver.close()
 
@@ -338,12 +345,13 @@ class VerifierService:
         """A one-time challenge for ``client`` (its address).
 
         Raises:
-            TooManyRequestsError (challenge.rate_limited, 429): the client asked for too many.
+            TooManyRequestsError (challenge.rate_limited, 429, Retry-After): the client asked for too many.
+            SharedUnavailableError (shared.unavailable, 503): the shared store (Redis) cannot be reached.
         """
         try:
             return self.challenges.issue(client)
         except ChallengeLimitError as err:
-            raise TooManyRequestsError(err.message, code="challenge.rate_limited") from err
+            raise TooManyRequestsError(err.message, retry_after=err.retry_after, code="challenge.rate_limited") from err
 
     @counted("presentation")
     def verify_presentation(

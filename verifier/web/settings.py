@@ -43,6 +43,11 @@ work_memory            1024         MiB of address space a worker may use
 lookup_per_client      20           look-ups by document number one client address (an IPv6 one by
                                     its /64) may make per lookup_window
 lookup_window          600          seconds of that window
+redis_url              ""           a Redis server (``redis://host:6379/0``) holding the challenges and
+                                    the look-up windows, shared by every process of the service (any
+                                    process answers any request; Redis down: 503 ``shared.unavailable``);
+                                    empty: each process keeps its own in memory
+redis_prefix           "shahada:"   the prefix of this service's Redis keys
 ministry_did           ""           the DID whose seals and credentials the pages attribute to the
                                     ministry by name (the installation's own DID)
 =====================  ===========  =================================================================
@@ -93,6 +98,8 @@ class VerifierSettings:
     ministry_did: str = ""
     lookup_per_client: int = 20
     lookup_window: float = 600.0
+    redis_url: str = ""
+    redis_prefix: str = "shahada:"
 
     def __post_init__(self) -> None:
         if not self.trusted_issuers:

@@ -66,16 +66,20 @@ class VerifierWorkers:
     scans: WorkerPool
 
     @classmethod
-    def create(cls, loader: PinnedDocumentLoader, *, processes: int = 2, scan_processes: int = 1, timeout: float = 5.0, memory_mib: int = 1024) -> VerifierWorkers:
+    def create(
+        cls, loader: PinnedDocumentLoader, *, processes: int = 2, scan_processes: int = 1, timeout: float = 5.0, memory_mib: int = 1024, scan_nice: int = SCAN_NICE
+    ) -> VerifierWorkers:
         """Pools of ``processes`` and ``scan_processes`` workers; each task killed past ``timeout``
-        seconds (wall clock, and as many CPU seconds), each worker limited to ``memory_mib``."""
+        seconds (wall clock, and as many CPU seconds), each worker limited to ``memory_mib``. The
+        scan workers run ``scan_nice`` nicer than the service (tests on a loaded machine pass 0: a
+        niced worker then gets so little CPU that a genuine page misses its wall-clock timeout)."""
 
         def limits(count: int, nice: int) -> WorkLimits:
             return WorkLimits(processes=count, timeout=timeout, cpu_seconds=max(1, round(timeout)), memory_bytes=memory_mib << 20, nice=nice)
 
         return cls(
             signatures=WorkerPool(limits(processes, 0), initializer=start_worker, initargs=(loader,)),
-            scans=WorkerPool(limits(scan_processes, SCAN_NICE)),
+            scans=WorkerPool(limits(scan_processes, scan_nice)),
         )
 
     def start(self, *, wait: float = 0.0) -> None:

@@ -24,13 +24,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shahada.database import open_archive
 from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive, StoredCredential
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.issuer.usecases import issue_pv
 from shahada.portal import OutboxSender, SealedPrinter, create_app
 from shahada.schemas.reference import bundled_reference
+from tests.support.archives import fresh_archive
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 
 SECRET = "portal-test-secret-" + "x" * 32
@@ -131,7 +131,7 @@ def candidates(archive: Archive) -> list[Candidate]:
 def archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive file with 8 candidates issued, built once and copied for each test."""
     work = tmp_path_factory.mktemp("portal-archive")
-    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = fresh_archive(work / "archive.sqlite3")
     issue_session(archive, rows=8, seed=606, work=work, signer=MarkerSigner())
     archive.close()
     return work / "archive.sqlite3"
@@ -141,7 +141,7 @@ def archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def archive(archive_template: Path, tmp_path: Path) -> Iterator[Archive]:
     path = tmp_path / "archive.sqlite3"
     shutil.copyfile(archive_template, path)
-    opened = open_archive(f"sqlite:///{path}")
+    opened = Archive(f"sqlite:///{path}")  # a copy of a template at the newest schema
     yield opened
     opened.close()
 

@@ -25,7 +25,6 @@ import pytest
 import requests
 
 from shahada.common.wsgi import WaitressServer
-from shahada.database import open_archive
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.delivery import WalletDelivery, decode_invitation
 from shahada.issuer.pv.synthetic import generate_records, write_csv
@@ -36,6 +35,7 @@ from shahada.schemas.reference import bundled_reference
 from shahada.status_setup import status_store
 from shahada.verifier.scan import read_qr_texts
 from tests.issuer.portal.conftest import Candidate, candidates, last_code
+from tests.support.archives import fresh_archive
 
 pytestmark = pytest.mark.agent
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +69,7 @@ def running_portal(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     work = tmp_path_factory.mktemp("portal-browser")
     pv = work / "pv.csv"
     write_csv(generate_records(6, seed=707, reference=bundled_reference(), year=2025, rattrapage_share=0), pv)
-    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = fresh_archive(work / "archive.sqlite3")
     status = status_store(ministry.settings, archive)
     assert status is not None
     issue_pv(

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from shahada.common.isolation import WorkLimits
 from shahada.issuer.archive.status import StatusStore
+from shahada.issuer.archive.store import Archive, CredentialRow
 from shahada.portal.documents import SealedPrinter
 from shahada.verifier.scan import read_qr_texts
 from shahada.verifier.seal import verify_seal
@@ -134,3 +136,22 @@ def test_a_revoked_or_suspended_document_is_never_handed_out(
         assert words in page and f'data-code="document.{state}"' in page and not response.data.startswith(b"%PDF")
     other = graduate.of_kind("transcript")
     assert client.get(f"/documents/{other.document_number}.pdf").status_code == 200  # the others still are
+
+
+def test_the_pdfs_seal_carries_the_holder_binding_the_archive_stored(
+    client: FlaskClient, graduate: Candidate, outbox: Path, sealer: LocalSealer, archive: Archive
+) -> None:
+    """Issue 13: the portal seals with the binding stored at issuance instead of recomputing the
+    scrypt per PDF. A marker binding stored in the archive is the one the PDF's seal carries (the
+    seal is then, rightly, not the Code Massar's: this proves where the binding came from)."""
+    diploma = graduate.of_kind("diploma")
+    marker = b"\x5a\xa5\x0f\xf0"
+    with archive.engine.begin() as connection:
+        connection.execute(update(CredentialRow).where(CredentialRow.id == diploma.id).values(holder_binding=marker))
+    sign_in(client, graduate, outbox)
+    response = client.get(f"/documents/{diploma.document_number}.pdf")
+    assert response.status_code == 200
+    [qr] = read_qr_texts(response.data)
+    result = verify_seal(qr, resolver=sealer.resolver(), trusted_issuers=frozenset({MINISTRY_DID}))
+    assert result.content is not None and result.content.credential_id == diploma.id
+    assert result.content.holder == marker

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from shahada.migrations import upgrade
 from shahada.portal.errors import RateLimitedError
 from shahada.portal.ratelimit import RateLimiter, Rule
 from shahada.portal.store import PortalStore
+from tests.support.archives import migrated_sqlite
 
 T0 = dt.datetime(2025, 7, 10, 9, 0, tzinfo=dt.UTC)
 KEY = b"r" * 32
@@ -27,8 +27,7 @@ def at(seconds: float) -> dt.datetime:
 
 @pytest.fixture
 def limiter(tmp_path: Path) -> Iterator[RateLimiter]:
-    url = f"sqlite:///{tmp_path / 'rate.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "rate.sqlite3")
     engine = create_engine(url)
     yield RateLimiter(PortalStore(engine), KEY)
     engine.dispose()
@@ -91,8 +90,7 @@ def test_subjects_are_stored_as_keyed_hashes_only(limiter: RateLimiter, tmp_path
 
 def test_two_processes_share_the_limits(tmp_path: Path) -> None:
     """Two portal processes have their own engines on one database: what one counts, the other sees."""
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "shared.sqlite3")
     engines = [create_engine(url), create_engine(url)]
     try:
         first, second = (RateLimiter(PortalStore(e), KEY) for e in engines)

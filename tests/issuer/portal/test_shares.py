@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from shahada.migrations import upgrade
 from shahada.portal.errors import GoneError, NotFoundError
 from shahada.portal.shares import Shares, share_document, token_sha256, truncate_address
 from shahada.portal.store import PortalStore
+from tests.support.archives import migrated_sqlite
 
 T0 = dt.datetime(2025, 7, 10, 9, 0, tzinfo=dt.UTC)
 IDS = ["urn:uuid:diploma", "urn:uuid:transcript"]
@@ -22,8 +22,7 @@ IDS = ["urn:uuid:diploma", "urn:uuid:transcript"]
 
 @pytest.fixture
 def shares(tmp_path: Path) -> Iterator[Shares]:
-    url = f"sqlite:///{tmp_path / 'shares.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "shares.sqlite3")
     engine = create_engine(url)
     yield Shares(PortalStore(engine))
     engine.dispose()

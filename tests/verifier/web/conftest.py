@@ -25,6 +25,7 @@ from shahada.services import verifier_settings
 from shahada.verifier.seal import StaticResolver
 from shahada.verifier.web import create_app
 from shahada.verifier.web.workers import VerifierWorkers
+from tests.support.archives import fresh_archive
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey
 from tests.support.presentations import make_presentation, sign_presentation
@@ -190,7 +191,6 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     """A small session (6 candidates) issued by the real agent into its own archive, and the
     verifier service serving it: trust list, did:web resolution over HTTPS with the local CA, and
     the archive as the ministry's records."""
-    from shahada.database import open_archive
     from shahada.issuer.archive.store import ISSUED
     from shahada.issuer.pv.synthetic import generate_records, write_csv
     from shahada.schemas.reference import bundled_reference
@@ -199,7 +199,7 @@ def running_verifier(ministry: Any, tmp_path_factory: pytest.TempPathFactory) ->
     work = tmp_path_factory.mktemp("verifier-service")
     pv = work / "pv.csv"
     write_csv(generate_records(6, seed=404, reference=bundled_reference(), year=2025), pv)
-    archive = open_archive(f"sqlite:///{work / 'archive.sqlite3'}")
+    archive = fresh_archive(work / "archive.sqlite3")
     issued = ministry.issue(pv, 2025, archive=archive, batch_size=16)
     credentials = [c.document for c in archive.credentials(import_id=issued.info.id)]
     assert any("BaccalaureateDiploma" in c["type"] for c in credentials)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -81,7 +80,7 @@ def test_shahada_serve_verifier(ministry: Any) -> None:
     shahada = Path(sys.executable).parent / "shahada"
     process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True)
     try:
-        url = _wait_for_url(process)
+        url, _ = _wait_for_url(process)
         assert requests.get(url + "/healthz", timeout=10).json() == {"status": "ok"}
         assert "/credentials/verify" in requests.get(url + "/openapi.json", timeout=10).json()["paths"]
         page = requests.get(url + "/", headers={"Accept-Language": "ar"}, timeout=10)
@@ -113,7 +112,7 @@ def test_shahada_serve_verifier_in_two_processes(running_verifier: RunningVerifi
     shahada = Path(sys.executable).parent / "shahada"
     process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", "0", "--processes", "2"], env=env, stderr=subprocess.PIPE, text=True)
     try:
-        url = _wait_for_url(process)
+        url, _ = _wait_for_url(process)
         servers = _children(process.pid)
         assert len(servers) == 2
         credential = running_verifier.diploma()
@@ -156,7 +155,7 @@ def test_oid4vp_requests_are_shared_by_the_processes_through_the_archive(ministr
     process = subprocess.Popen([str(shahada), "serve", "verifier", "--port", str(port), "--processes", "2"], env=env, stderr=subprocess.PIPE, text=True)
     statuses: list[tuple[int, str]] = []
     try:
-        url = _wait_for_url(process)
+        url, started = _wait_for_url(process, until="OpenID4VP requests:")
         made = [requests.post(url + "/oid4vp/requests", json={}, timeout=60).json()["id"] for _ in range(6)]
         for request_id in made:
             for _ in range(3):  # new connections: the kernel hands them to either process
@@ -167,7 +166,7 @@ def test_oid4vp_requests_are_shared_by_the_processes_through_the_archive(ministr
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=60)
     assert statuses == [(200, "application/oauth-authz-req+jwt")] * 18, (statuses, err)
-    assert "OpenID4VP requests: kept in the archive database" in err, err
+    assert "OpenID4VP requests: kept in the archive database" in started + err, started + err
 
 
 def test_sigterm_stops_the_verifier_with_a_request_stuck_in_a_worker(ministry: Any) -> None:
@@ -190,7 +189,7 @@ def test_sigterm_stops_the_verifier_with_a_request_stuck_in_a_worker(ministry: A
             stuck["error"] = err
 
     try:
-        url = _wait_for_url(process)
+        url, _ = _wait_for_url(process)
         assert requests.get(url + "/healthz", timeout=10).status_code == 200
         attack = threading.Thread(target=bomb)
         attack.start()
@@ -207,18 +206,23 @@ def test_sigterm_stops_the_verifier_with_a_request_stuck_in_a_worker(ministry: A
     assert stuck.get("code") == "service.busy" or "error" in stuck, stuck
 
 
-def _wait_for_url(process: subprocess.Popen[str]) -> str:
+def _wait_for_url(process: subprocess.Popen[str], *, until: str = "") -> tuple[str, str]:
+    """The verifier's URL from its start-up lines, and every line read until then (a later
+    ``communicate()`` returns only the lines after them); with ``until``, reading goes on to the
+    line that holds it (with ``--processes``, the parent prints the URL while its children are
+    still starting: the first child announces itself later). Lines are read as they come; the
+    command is killed if they have not come within two minutes (then its output ends)."""
     assert process.stderr is not None
-    deadline = time.monotonic() + 60
-    seen = ""
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stderr], [], [], 0.5)
-        if ready:
-            line = process.stderr.readline()
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
+    seen, url = "", ""
+    try:
+        for line in process.stderr:
             seen += line
             found = re.search(r"verifier: (http://127\.0\.0\.1:\d+)/", line)
-            if found:
-                return found.group(1)
-        if process.poll() is not None:
-            break
+            url = url or (found.group(1) if found else "")
+            if url and until in seen:
+                return url, seen
+    finally:
+        watchdog.cancel()
     raise AssertionError(f"the verifier did not start: {seen}")
