@@ -35,7 +35,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import repeat
-from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import Boolean, Index, Integer, Select, String, Text, and_, bindparam, delete, insert, or_, select, text, update
@@ -234,11 +233,13 @@ class StatusStore:
             ArchiveError: ``archive.status`` when the database refuses.
         """
         result: dict[str, dict[str, tuple[int, int]]] = {cid: {} for cid in credential_ids}
+        every = list(credential_ids)
+        every_sorted: list[int] = []  # the indexes of ``every`` in id order, once for all purposes
         try:
             with self._sessions.begin() as session, self._page_cache(session):
                 known = self._existing(session, credential_ids)
                 for purpose in purposes:
-                    fresh: list[str] = list(credential_ids) if not known else []
+                    fresh: list[str] = every if not known else []
                     for cid in credential_ids if known else ():
                         position = known.get((cid, purpose))
                         if position is None:
@@ -257,9 +258,16 @@ class StatusStore:
                     positions = self._positions(purpose, end - len(fresh), len(fresh))
                     for cid, position in zip(fresh, positions, strict=True):
                         result[cid][purpose] = position
-                    rows: list[tuple[str, str, int, int, bool]] = [(cid, purpose, number, bit, False) for cid, (number, bit) in zip(fresh, positions, strict=True)]
-                    rows.sort(key=itemgetter(0))  # primary-key order: the table's pages written one after the other
-                    self._insert_entries(session, rows)
+                    # written in primary-key order: the table's pages filled one after the other
+                    if fresh is every:
+                        every_sorted = every_sorted or sorted(range(len(every)), key=every.__getitem__)
+                        order = every_sorted
+                    else:
+                        order = sorted(range(len(fresh)), key=fresh.__getitem__)
+                    self._insert_entries(
+                        session,
+                        [(cid, purpose, number, bit, False) for cid, (number, bit) in zip(map(fresh.__getitem__, order), map(positions.__getitem__, order), strict=True)],
+                    )
                     numbers = sorted({number for number, _ in positions})
                     self._insert_ignore(
                         session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     ForeignKey,
@@ -32,6 +32,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     bindparam,
@@ -284,24 +285,36 @@ class Archive:
         ``in_transaction`` (the audit entry of the batch) runs in the same transaction, given the
         credentials actually changed from pending to issued.
         """
-        changed = 0
-        stored: list[tuple[str, dict[str, Any]]] = []
+        items = list(signed)
+        bindings = holder_bindings or {}
+        table = cast(Table, CredentialRow.__table__)
         with self._sessions.begin() as session:
-            for cid, document in signed:
-                result = session.execute(
-                    update(CredentialRow)
-                    .where(CredentialRow.id == cid, CredentialRow.status == PENDING)
-                    .values(
-                        status=ISSUED, document=json.dumps(document, ensure_ascii=False, sort_keys=True), issued_at=issued_at,
-                        holder_binding=(holder_bindings or {}).get(cid),
-                    )
+            # one statement claims the batch's still-pending rows (RETURNING: which ones, whatever
+            # another process did meanwhile), one executemany writes their documents
+            claimed: set[str] = set()
+            for start in range(0, len(items), 500):
+                chunk = [cid for cid, _ in items[start : start + 500]]
+                claimed.update(
+                    session.execute(
+                        update(table).where(table.c.id.in_(chunk), table.c.status == PENDING).values(status=ISSUED, issued_at=issued_at).returning(table.c.id)
+                    ).scalars()
                 )
-                changed += result.rowcount  # type: ignore[attr-defined]
-                if result.rowcount:  # type: ignore[attr-defined]
+            stored: list[tuple[str, dict[str, Any]]] = []
+            for cid, document in items:
+                if cid in claimed:
+                    claimed.discard(cid)  # an id given twice is stored once, as a second UPDATE would change nothing
                     stored.append((cid, document))
+            if stored:
+                session.execute(
+                    update(table).where(table.c.id == bindparam("stored_id")).values(document=bindparam("stored_document"), holder_binding=bindparam("stored_binding")),
+                    [
+                        {"stored_id": cid, "stored_document": json.dumps(document, ensure_ascii=False, sort_keys=True), "stored_binding": bindings.get(cid)}
+                        for cid, document in stored
+                    ],
+                )
             if in_transaction is not None and stored:
                 in_transaction(session, stored)
-        return changed
+        return len(stored)
 
     def replace_signed(self, credential_id: str, document: dict[str, Any], *, kind: str, issued_at: dt.datetime) -> bool:
         """Replace the signed document of an issued credential of ``kind`` (the VC API issuer signing

@@ -118,6 +118,8 @@ def test_a_killed_worker_and_coordinator_leave_every_credential_issued_once(env:
         assert "resumed an earlier import of this file" in again.stdout.decode()
         assert "signing: " in again.stderr.decode()  # live progress, read from the archive
         check_exactly_once(url, out, env, candidates=400)
+        # the workers store no seal holder binding; the coordinator fills them all once signing is done
+        assert count(url, "SELECT count(*) FROM credentials WHERE holder_binding IS NULL") == 0
         revoked_by_a_publish_task(url, out, env)
     finally:
         stop(workers)
