@@ -16,9 +16,10 @@ What is detected, with stable codes:
 
 With ``processes`` > 1 the per-credential work (parsing the stored document, its two digests and
 its signature) runs in that many worker processes (``spawn``: nothing of a threaded parent is
-forked), ``BATCH`` credentials a task and at most two tasks a worker in flight, while this process
-streams the rows, keeps the order and reports progress; the problems found are the same, in the
-same order. ``verify`` is then sent to each worker once, so it must pickle (no closure).
+forked; started first, so that they boot while this process checks the audit chain), ``BATCH``
+credentials a task and at most two tasks a worker in flight, while this process streams the rows as
+plain columns (no ORM objects), keeps the order and reports progress; the problems found are the
+same, in the same order. ``verify`` is then sent to each worker once, so it must pickle (no closure).
 """
 
 from __future__ import annotations
@@ -98,39 +99,56 @@ def _check_batch(batch: list[_Stored]) -> list[list[Problem]]:
     return [_check_one(stored, _verify[0]) for stored in batch]
 
 
-def _checked(items: Iterable[Problem | _Stored | tuple[Problem, ...]], verify: Verify | None, processes: int) -> Iterator[Problem | list[Problem] | tuple[Problem, ...]]:
-    """For each item in order: a Problem as it is, a credential's problems (a list, maybe empty), a
-    row not issued as ``_NOT_ISSUED``; the credentials checked in ``processes`` worker processes."""
+def _ready() -> None:
+    """A task that does nothing: submitting it makes the pool start a worker now."""
+
+
+def _started_pool(verify: Verify | None, processes: int) -> ProcessPoolExecutor | None:
+    """``processes`` worker processes, started now (None for 1: the work runs here). A worker takes
+    a second or more to start (imports, the loader): they start while this process replays the
+    audit trail, which at national size takes as long."""
     if processes <= 1:
+        return None
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(verify,))
+    for _ in range(processes):
+        pool.submit(_ready)
+    return pool
+
+
+def _checked(
+    items: Iterable[Problem | _Stored | tuple[Problem, ...]], verify: Verify | None, pool: ProcessPoolExecutor | None, processes: int
+) -> Iterator[Problem | list[Problem] | tuple[Problem, ...]]:
+    """For each item in order: a Problem as it is, a credential's problems (a list, maybe empty), a
+    row not issued as ``_NOT_ISSUED``; the credentials checked in ``pool``'s ``processes`` workers."""
+    if pool is None:
         for item in items:
             yield _check_one(item, verify) if isinstance(item, _Stored) else item
         return
     pending: deque[tuple[list[Problem | _Stored | tuple[Problem, ...]], Future[list[list[Problem]]]]] = deque()
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(verify,)) as pool:
 
-        def submit(group: list[Problem | _Stored | tuple[Problem, ...]]) -> None:
-            pending.append((group, pool.submit(_check_batch, [g for g in group if isinstance(g, _Stored)])))
+    def submit(group: list[Problem | _Stored | tuple[Problem, ...]]) -> None:
+        pending.append((group, pool.submit(_check_batch, [g for g in group if isinstance(g, _Stored)])))
 
-        def drain() -> Iterator[Problem | list[Problem] | tuple[Problem, ...]]:
-            group, future = pending.popleft()
-            results = iter(future.result())
-            for item in group:
-                yield next(results) if isinstance(item, _Stored) else item
+    def drain() -> Iterator[Problem | list[Problem] | tuple[Problem, ...]]:
+        group, future = pending.popleft()
+        results = iter(future.result())
+        for item in group:
+            yield next(results) if isinstance(item, _Stored) else item
 
-        group: list[Problem | _Stored | tuple[Problem, ...]] = []
-        stored = 0
-        for item in items:
-            group.append(item)
-            stored += isinstance(item, _Stored)
-            if stored >= BATCH:
-                submit(group)
-                group, stored = [], 0
-                while len(pending) >= 2 * processes:
-                    yield from drain()
-        if group:
+    group: list[Problem | _Stored | tuple[Problem, ...]] = []
+    stored = 0
+    for item in items:
+        group.append(item)
+        stored += isinstance(item, _Stored)
+        if stored >= BATCH:
             submit(group)
-        while pending:
-            yield from drain()
+            group, stored = [], 0
+            while len(pending) >= 2 * processes:
+                yield from drain()
+    if group:
+        submit(group)
+    while pending:
+        yield from drain()
 
 
 def _replay(audit: AuditLog) -> _Expected:
@@ -163,6 +181,18 @@ def check_archive(
             ``PROGRESS_EVERY`` credentials and at the end.
         processes: worker processes for the per-credential checks (1: in this process).
     """
+    pool = _started_pool(verify, processes)
+    try:
+        yield from _check_archive(archive, audit, status, verify, progress, pool, processes)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _check_archive(
+    archive: Archive, audit: AuditLog, status: StatusStore | None, verify: Verify | None, progress: Callable[[int, int], None] | None,
+    pool: ProcessPoolExecutor | None, processes: int,
+) -> Iterator[Problem]:
     for problem in audit.verify_chain():
         yield Problem(problem.code, f"audit:{problem.seq}", problem.message)
     expected = _replay(audit)
@@ -173,18 +203,20 @@ def check_archive(
     with Session(archive.engine) as session:
 
         def rows() -> Iterator[Problem | _Stored | tuple[Problem, ...]]:
-            for row in session.scalars(select(CredentialRow).order_by(CredentialRow.id)).yield_per(1000):
-                by_import.setdefault(row.import_id, []).append((row.id, row.record_digest))
-                recorded = expected.documents.get(row.id)
-                if row.status != ISSUED:
+            columns = select(CredentialRow.id, CredentialRow.import_id, CredentialRow.status, CredentialRow.record_digest, CredentialRow.document)
+            # plain columns, streamed (no ORM object per row, none kept by the session)
+            for cid, import_id, state, digest, document in session.execute(columns.order_by(CredentialRow.id).execution_options(yield_per=1000)):
+                by_import.setdefault(import_id, []).append((cid, digest))
+                recorded = expected.documents.get(cid)
+                if state != ISSUED:
                     if recorded is not None:
-                        yield Problem("archive.status_mismatch", row.id, f"recorded as issued but its row says {row.status!r}")
+                        yield Problem("archive.status_mismatch", cid, f"recorded as issued but its row says {state!r}")
                     yield _NOT_ISSUED
                     continue
-                seen.add(row.id)
-                yield _Stored(row.id, row.document, recorded, row.record_digest)
+                seen.add(cid)
+                yield _Stored(cid, document, recorded, digest)
 
-        for found in _checked(rows(), verify, processes):
+        for found in _checked(rows(), verify, pool, processes):
             if isinstance(found, Problem):
                 yield found
                 continue
@@ -197,17 +229,18 @@ def check_archive(
             if recorded_import is not None and records_sha256(digests) != recorded_import:
                 yield Problem("archive.digest_mismatch", f"import:{import_id}", "the import's records differ from those it recorded")
         for cid in sorted(set(expected.documents) - seen):
-            exists = session.get(CredentialRow, cid)
+            exists = session.scalar(select(CredentialRow.id).where(CredentialRow.id == cid))
             if exists is None:
                 yield Problem("archive.status_mismatch", cid, "recorded as issued but missing from the archive")
         if status is None:
             return
-        for entry in session.scalars(select(StatusEntryRow)).yield_per(5000):
-            want = expected.bits.get((entry.credential_id, entry.purpose), False)
-            if bool(entry.value) != want:
+        bits = select(StatusEntryRow.credential_id, StatusEntryRow.purpose, StatusEntryRow.value).execution_options(yield_per=5000)
+        for credential_id, purpose, value in session.execute(bits):
+            want = expected.bits.get((credential_id, purpose), False)
+            if bool(value) != want:
                 yield Problem(
-                    "archive.status_mismatch", entry.credential_id,
-                    f"its {entry.purpose} bit is {int(entry.value)}, the audited operations say {int(want)}",
+                    "archive.status_mismatch", credential_id,
+                    f"its {purpose} bit is {int(value)}, the audited operations say {int(want)}",
                 )
         lists = session.execute(select(StatusListRow).where(StatusListRow.document.is_not(None))).scalars().all()
     for listed in lists:

@@ -60,3 +60,38 @@ def test_worker_processes_find_the_same_problems_in_the_same_order(tmp_path: Pat
         assert calls[-1] == (len(rows), len(rows))
     finally:
         archive.close()
+
+
+def test_the_check_streams_plain_columns_not_orm_objects(tmp_path: Path) -> None:
+    """At national size an ORM object per credential (identity map, attribute state) costs memory
+    and time for nothing: the rows are read as plain columns. Fails if any credential or status
+    entry is loaded as an ORM object."""
+    from sqlalchemy import event
+
+    from shahada.issuer.archive.status import StatusEntryRow
+    from shahada.issuer.archive.store import CredentialRow
+
+    key, loader = LocalKey.generate(), PinnedDocumentLoader()
+    pv = tmp_path / "pv.csv"
+    write_csv(generate_records(4, seed=5, reference=bundled_reference(), year=2025), pv)
+    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    loaded: list[object] = []
+
+    def count(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    try:
+        issue_pv(
+            pv, archive=archive, year=2025, signer=LocalSigner(key, f"{DID}#key-1", loader), issuer_did=DID, secret=b"s" * 32,
+            proof_type="eddsa-rdfc-2022", status=None, operator="test", concurrency=1,
+        )
+        for row in (CredentialRow, StatusEntryRow):
+            event.listen(row, "load", count)
+        try:
+            assert list(check_archive(archive, AuditLog(archive.engine), None, None)) == []
+        finally:
+            for row in (CredentialRow, StatusEntryRow):
+                event.remove(row, "load", count)
+        assert archive.count() >= 5 and loaded == []
+    finally:
+        archive.close()
