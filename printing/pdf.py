@@ -18,6 +18,7 @@ interrupted run never leaves a half-written PDF under its final name.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 import tempfile
@@ -48,6 +49,7 @@ PER_COMPILE: Final = 25  # documents typeset in one compile by pdf_each (bench/p
 FONTS: Final = ("DejaVu Serif", "Amiri")  # Debian's fonts-dejavu-core/-extra and fonts-hosny-amiri
 
 Standard = Literal["a-2u"] | None
+_LUMA: Final = bytes.maketrans(b"10", b"\x00\xff")  # a QR module: "1" dark (0), "0" light (255), 8-bit grey
 
 
 def templates_dir() -> Path:
@@ -169,11 +171,27 @@ class Renderer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _write_documents(self, documents: list[PrintedDocument], title: str) -> list[Path]:
+        """documents.json for the template, and each QR code's pixels in a file of its own beside
+        it (the template reads them as bytes: building them from the module string in Typst's
+        interpreter cost more than the rest of the page). Returns the files written."""
+        written = [self._documents]
+        data = []
+        for document in documents:
+            item = template_data(document)
+            pixels = item["qr"].pop("modules").encode("ascii").translate(_LUMA)
+            name = f"qr-{hashlib.sha256(pixels).hexdigest()[:24]}.raw"  # by content: a file is never read for another code
+            (self._root / name).write_bytes(pixels)
+            written.append(self._root / name)
+            item["qr"]["file"] = name
+            data.append(item)
+        self._documents.write_text(json.dumps({"title": title, "documents": data}, ensure_ascii=False), encoding="utf-8")
+        return written
+
     def _compile(self, documents: list[PrintedDocument], *, standard: Standard, title: str, inspect: bool = False) -> bytes:
         """One PDF of ``documents``, a page each. The documents go to the template through a file,
         not ``sys.inputs``: a new input would invalidate all that Typst memoized."""
-        data = {"title": title, "documents": [template_data(d) for d in documents]}
-        self._documents.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        written = self._write_documents(documents, title)
         try:
             pdf, warnings = self.compiler.compile_with_warnings(
                 format="pdf", sys_inputs={"inspect": "1" if inspect else ""}, pdf_standards=standard or [], pdf_tags=False
@@ -181,7 +199,8 @@ class Renderer:
         except typst.TypstError as err:
             raise TemplateError(f"template {TEMPLATE}: {err}") from err
         finally:
-            self._documents.unlink(missing_ok=True)  # personal data: kept no longer than the compilation
+            for path in written:  # personal data: kept no longer than the compilation
+                path.unlink(missing_ok=True)
         for warning in warnings:  # an unknown font is a warning to Typst, and a wrong-looking paper to us
             raise TemplateError(f"template {TEMPLATE}: {warning.message}")
         assert isinstance(pdf, bytes)
@@ -214,11 +233,12 @@ class Renderer:
         """The page of one document as laid out, with the template's probes (for the tests)."""
         document = view(credential, seal, module_mm=self.module_mm)
         data = self._compile([document], standard=None, title="", inspect=True)
-        self._documents.write_text(json.dumps({"title": "", "documents": [template_data(document)]}, ensure_ascii=False), encoding="utf-8")
+        written = self._write_documents([document], "")
         try:
             found = json.loads(self.compiler.query("<probe>", field="value"))
         finally:
-            self._documents.unlink(missing_ok=True)
+            for path in written:
+                path.unlink(missing_ok=True)
         pdf = pypdfium2.PdfDocument(data)
         try:
             pages = len(pdf)
