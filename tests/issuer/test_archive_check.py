@@ -74,7 +74,7 @@ def test_the_check_streams_plain_columns_not_orm_objects(tmp_path: Path) -> None
     key, loader = LocalKey.generate(), PinnedDocumentLoader()
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(4, seed=5, reference=bundled_reference(), year=2025), pv)
-    archive = open_archive(f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = fresh_archive(tmp_path / "archive.sqlite3")
     loaded: list[object] = []
 
     def count(target: object, _context: object) -> None:
