@@ -21,6 +21,7 @@ from typing import Final
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE_ISSUE_13: Final = "845047739a5e28f3b12b327d46d6ad87150fc4e2"  # main before issue 13's speed work (the merge of trust, before fastsign)
+BEFORE_NATIONAL_STATUS: Final = "647c03f74f08cd17c126695153bf54a57f00f52f"  # main before status allocation at national size (migration 0010, whole-list permutations)
 
 
 def merge_base(ref: str = "main") -> str:

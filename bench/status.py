@@ -14,7 +14,7 @@ side), with a local Ed25519 signer (eddsa-rdfc-2022, as the agent signs, without
    one publish: every list touched is re-signed;
 4. one suspension and its publication (one list).
 
-**today** is the code of ``--baseline-ref`` (default: where this branch left ``main``, exported by
+**before** is the code of ``--baseline-ref`` (default: ``BEFORE_NATIONAL_STATUS``, main before migration 0010, exported by
 ``bench/baseline.py``) on as many candidates (``--baseline-candidates`` fewer: its allocation is
 extrapolated, linearly, which flatters it: random ids cost more per entry as the table grows);
 **new** is this branch's code. Each allocation prints its wall and CPU time: on a loaded machine
@@ -38,7 +38,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.baseline import baseline_env, merge_base  # noqa: E402
+from bench.baseline import BEFORE_NATIONAL_STATUS, baseline_env  # noqa: E402
 
 # one side's run: argv = archive URL, candidates, revocations; prints one JSON line
 RUN = """
@@ -100,9 +100,9 @@ def main() -> None:
     parser.add_argument("--revoke", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--archive-url", default=None, help="a database URL; each side gets a fresh schema suffix on SQLite only")
-    parser.add_argument("--baseline-ref", default=None)
+    parser.add_argument("--baseline-ref", default=BEFORE_NATIONAL_STATUS, help="the code before the national-size status work (default %(default)s)")
     args = parser.parse_args()
-    ref = args.baseline_ref or merge_base()
+    ref = args.baseline_ref
     baseline_candidates = args.baseline_candidates or args.candidates
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
