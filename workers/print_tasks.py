@@ -20,6 +20,7 @@ import functools
 import json
 import os
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Final
@@ -68,7 +69,7 @@ def _stop_pool(**_: Any) -> None:
             _pool = None
 
 
-def _render(batch: Batch, seals: Any) -> tuple[int, int]:
+def _render(batch: Batch, seals: Mapping[str, str]) -> tuple[int, int]:
     return rendering_pool().submit(render_batch, batch, seals).result()
 
 
