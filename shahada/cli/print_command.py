@@ -26,10 +26,10 @@ from shahada.common.errors import ShahadaError
 @click.option("--batch-size", default=100, type=click.IntRange(1, 5000), show_default=True, help="documents per batch")
 @click.option("--jobs", default=None, type=click.IntRange(1, 256), help="worker processes (default: one per core)")
 @click.option("--distributed", is_flag=True, help="print with the `shahada worker` processes on the broker's print queue (SHAHADA_BROKER_URL); rerun to resume")
-@click.option("--stall", default=300.0, type=click.FloatRange(1, 86400), show_default=True,
+@click.option("--requeue-after", default=300.0, type=click.FloatRange(1, 86400), show_default=True,
               help="with --distributed: seconds without progress before unprinted batches are enqueued again (at most 3 times)")  # fmt: skip
 def print_command(
-    year: int, out: Path, academy: str | None, kind: str, batch_pdf: bool, batch_size: int, jobs: int | None, distributed: bool, stall: float
+    year: int, out: Path, academy: str | None, kind: str, batch_pdf: bool, batch_size: int, jobs: int | None, distributed: bool, requeue_after: float
 ) -> None:
     """Render every issued document of a session as PDF (rerun to resume)."""
     from shahada.cli.common import Progress, _fail, _settings
@@ -37,7 +37,7 @@ def print_command(
     if distributed:
         if batch_pdf:
             raise click.UsageError("--batch-pdf is not available with --distributed (each worker prints one PDF per document)")
-        _print_distributed(year, out, academy, None if kind == "all" else kind, batch_size, stall)
+        _print_distributed(year, out, academy, None if kind == "all" else kind, batch_size, requeue_after)
         return
     from shahada.issuer.seal import AgentSealer
     from shahada.ministry import LocalMinistry
@@ -73,7 +73,7 @@ def print_command(
     click.echo(f"print index (document number → candidate, file): {report.index}")
 
 
-def _print_distributed(year: int, out: Path, academy: str | None, kind: str | None, batch_size: int, stall: float) -> None:
+def _print_distributed(year: int, out: Path, academy: str | None, kind: str | None, batch_size: int, requeue_after: float) -> None:
     """``shahada print --distributed``: plan from the archive, enqueue, follow, write the index;
     exit 1 when a batch could not be printed (its record under OUT/.print-failures/)."""
     import sys
@@ -89,7 +89,7 @@ def _print_distributed(year: int, out: Path, academy: str | None, kind: str | No
     try:
         archive = open_archive(_settings().archive_url)
         try:
-            report = print_distributed(app, archive, out, year=year, academy=academy, kind=kind, batch_size=batch_size, progress=Progress("printing"), stall=stall)
+            report = print_distributed(app, archive, out, year=year, academy=academy, kind=kind, batch_size=batch_size, progress=Progress("printing"), stall=requeue_after)
             index = None if report.failed else write_print_index(archive, out, year=year, academy=academy, kind=kind)
         finally:
             archive.close()
