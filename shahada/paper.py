@@ -48,6 +48,7 @@ _SEAL_TEXT: Final = re.compile(r"(?:^|[/#=:])[A-Za-z2-7]{16,}\s*$")
 _MARKS: Final = {"passed": "✓", "failed": "✗", "skipped": "·"}
 WORK_TIMEOUT: Final = 30.0  # seconds of one task (a genuine PDF page takes about 0.3 s to read)
 WORK_MEMORY: Final = 1 << 30  # bytes of address space of the worker
+WORKER_START_WAIT: Final = 60.0  # seconds a command waits for its worker process to start
 
 
 def cli_work_limits(timeout: float = WORK_TIMEOUT) -> WorkLimits:
@@ -73,7 +74,19 @@ def read_qr_isolated(data: bytes, timeout: float = WORK_TIMEOUT) -> list[str]:
     from shahada.verifier.web.workers import scan_task
 
     with WorkerPool(cli_work_limits(timeout)) as pool:
+        _start(pool)
         return pool.run(scan_task, data, what="reading the file's QR code")
+
+
+def _start(pool: WorkerPool) -> None:
+    """Wait until the command's one worker is up before its task's clock starts: a new interpreter
+    can take longer than the task's timeout on a loaded machine, and the operator's own file would
+    get ``service.busy``. A worker not up within :data:`WORKER_START_WAIT` seconds is reported so
+    by ``run``."""
+    try:
+        pool.start(wait=WORKER_START_WAIT)
+    except TimeoutError:
+        pass
 
 
 def _is_file(path: Path) -> bool:
