@@ -44,7 +44,11 @@ from shahada.common.errors import ShahadaError
 __all__ = ["Deadline", "WorkBusyError", "WorkError", "WorkLimits", "WorkTimeoutError", "WorkerPool"]
 
 _SPAWN: Final = multiprocessing.get_context("spawn")
-_RESPAWN_GRACE: Final = 5.0  # seconds a task may wait for a worker being started
+# Seconds a task may wait, beyond its own timeout, for a worker being started (a new interpreter
+# importing the canonicalizer and the schemas: ~1-3 s on a quiet machine, over 10 s seen at load
+# 16-20, where 5 s answered genuine requests 503 service.busy). Bounded, so a pool that cannot
+# start still answers.
+_RESPAWN_GRACE: Final = 30.0
 
 
 class WorkError(ShahadaError):
