@@ -185,8 +185,8 @@ class MinistryRegistry:
 
 def archive_registry(settings: Settings, archive: Archive, ministry_did: str, *, others: SealStatus) -> SealStatus:
     """The registry of a verifier beside the archive: the ministry's seals are looked up in the
-    archive (:meth:`~shahada.issuer.archive.status.StatusStore.registry_entry`: status, supersession;
-    one plain query each) instead of fetched from its site, whose answer the archive made anyway;
+    archive (:meth:`~shahada.issuer.archive.status.StatusStore.registry_entry`: status and
+    supersession in one plain query) instead of fetched from its site, whose answer the archive made anyway;
     other issuers' through ``others``. ``others`` as it is for a did:key ministry, which has no
     status lists (nothing revoked)."""
     from shahada.status_setup import status_store
