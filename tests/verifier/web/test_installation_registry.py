@@ -48,22 +48,6 @@ def no_site_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(RegistryChecker, "_entry", unreachable)
 
 
-@pytest.fixture
-def scrypts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every holder binding computed (scrypt) from now on, by credential id."""
-    from shahada.schemas.seal import content
-
-    computed: list[str] = []
-    original = content.holder_binding
-
-    def counted(massar: str, credential_id: str) -> bytes:
-        computed.append(credential_id)
-        return original(massar, credential_id)
-
-    monkeypatch.setattr(content, "holder_binding", counted)
-    return computed
-
-
 def verify(ministry: Any, text: str) -> dict[str, Any]:
     from shahada.services import installation_verifier
 
