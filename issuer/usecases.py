@@ -131,10 +131,10 @@ def issue_pv(
             archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator,
             bindings=False,
         )
-    if bindings:
-        fill_bindings(archive, import_id=info.id)
     superseded = apply_supersessions(archive, status, audit, operator=operator, now=clock())
     published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock) if status is not None else []
+    if bindings:  # last: the superseded credentials are revoked and published first, whatever becomes of this long pass
+        fill_bindings(archive, import_id=info.id)
     return Issuance(plan, info, signed, superseded, published)
 
 
