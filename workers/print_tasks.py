@@ -22,12 +22,11 @@ import os
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Final
 
-import requests
 from celery.signals import worker_shutdown
-from sqlalchemy.exc import OperationalError
 
 from shahada.agent.errors import AgentError
 from shahada.common.errors import ShahadaError
@@ -36,8 +35,9 @@ from shahada.config import Settings, load_settings
 from shahada.issuer.seal import AgentSealer
 from shahada.print_session import print_listed
 from shahada.printing.batch import Batch, render_batch, render_pool
-from shahada.workers.app import app
-from shahada.workers.tasks import installation
+from shahada.printing.errors import TemplateError
+from shahada.workers.app import app, retry_options
+from shahada.workers.tasks import RETRYABLE, installation
 
 FAILURES: Final = ".print-failures"  # under the output directory: one JSON file per failed batch
 
@@ -69,8 +69,35 @@ def _stop_pool(**_: Any) -> None:
             _pool = None
 
 
+def _discard_pool(broken: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is broken:
+            _pool = None
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _render_once(batch: Batch, seals: Mapping[str, str]) -> tuple[int, int]:
+    pool = rendering_pool()
+    try:
+        return pool.submit(render_batch, batch, seals).result()
+    except BrokenProcessPool:
+        _discard_pool(pool)  # the next call starts a new pool
+        raise
+
+
 def _render(batch: Batch, seals: Mapping[str, str]) -> tuple[int, int]:
-    return rendering_pool().submit(render_batch, batch, seals).result()
+    """The batch rendered in this worker's pool. A rendering process that died (out of memory,
+    killed) broke the pool: it is replaced and the batch rendered once more; dying again, the
+    batch is refused (print.template, recorded as a failed batch) and the worker keeps printing."""
+    try:
+        return _render_once(batch, seals)
+    except BrokenProcessPool:
+        pass
+    try:
+        return _render_once(batch, seals)
+    except BrokenProcessPool as err:
+        raise TemplateError(f"the rendering process died twice on the {batch.kind} batch {batch.academy}-{batch.index} (memory, or killed)") from err
 
 
 def failure_path(out: Path, name: str) -> Path:
@@ -85,14 +112,7 @@ def record_failure(out: Path, name: str, ids: list[str], code: str, message: str
     return path
 
 
-@app.task(
-    name="shahada.print",
-    autoretry_for=(AgentError, OperationalError, requests.ConnectionError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=12,
-)
+@app.task(name="shahada.print", autoretry_for=RETRYABLE, **retry_options())
 def print_batch(ids: list[str], out: str, name: str) -> int:
     """Print the archived credentials ``ids`` under ``out``; returns how many PDFs this task wrote."""
     worker = installation()
