@@ -45,7 +45,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -414,6 +414,12 @@ class Archive:
         """Record (credential id, PDF path) pairs as printed at ``at``, in one transaction. A
         document already recorded at the same path keeps its first record (a resumed run finds it
         printed); printed elsewhere, the new record replaces the earlier one."""
+        try:
+            self._record_printed(printed, at=at)
+        except IntegrityError:  # another worker recorded some of them meanwhile (a batch delivered twice): read again
+            self._record_printed(printed, at=at)
+
+    def _record_printed(self, printed: Sequence[tuple[str, str]], *, at: dt.datetime) -> None:
         if not printed:
             return
         with self._sessions.begin() as session:
@@ -434,7 +440,8 @@ class Archive:
         """A credential has a printed record (under the directory ``under``, when given)."""
         condition = PrintedRow.credential_id == CredentialRow.id
         if under is not None:
-            condition = condition & PrintedRow.path.startswith(under.rstrip("/") + "/", autoescape=True)
+            prefix = under.rstrip("/") + "/"  # compared exactly (LIKE ignores case on SQLite, not on PostgreSQL)
+            condition = condition & (func.substr(PrintedRow.path, 1, len(prefix)) == prefix)
         return select(PrintedRow.credential_id).where(condition).exists()
 
     def unprinted_ids(
