@@ -278,6 +278,7 @@ class AgentProcess:
             code = self._process.poll()
             if code is not None:
                 self._process = None
+                self._client.close()  # a restart (lost provisioning race) makes its own
                 raise AgentStartError(f"the ACA-Py agent exited with status {code} during start-up; see {self.log_path}:\n{self._log_tail()}")
             if self._client.is_ready():
                 return self._client
