@@ -13,11 +13,15 @@ wait between two, seconds; default 60): past them the batch has failed for good
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import kombu.exceptions
+import redis.exceptions
 from celery import Celery
 
 from shahada.workers import QUEUES
+from shahada.workers.errors import BrokerUnavailableError
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
@@ -64,3 +68,13 @@ def make_app(env: Mapping[str, str] | None = None) -> Celery:
 
 
 app = make_app()
+
+
+def send(app: Celery, task: str, args: Sequence[Any], *, queue: str) -> None:
+    """``app.send_task``, a broker that cannot be reached (after kombu's own retries) reported as
+    :class:`BrokerUnavailableError`, not a traceback: what was stored stays, and the command, run
+    again once the broker is back, resumes."""
+    try:
+        app.send_task(task, args=tuple(args), queue=queue)
+    except (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError) as err:
+        raise BrokerUnavailableError(f"the broker cannot be reached ({err}); start it (SHAHADA_BROKER_URL) and run the command again: it resumes") from err

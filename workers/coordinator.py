@@ -22,6 +22,7 @@ from shahada.issuer.archive.store import Archive, ImportInfo
 from shahada.issuer.errors import IssuanceError
 from shahada.issuer.issuance import Progress
 from shahada.issuer.usecases import Clock, utc_now
+from shahada.workers.app import send
 
 
 def enqueue_pending(app: Celery, archive: Archive, import_id: int, *, operator: str, batch_size: int) -> int:
@@ -29,7 +30,7 @@ def enqueue_pending(app: Celery, archive: Archive, import_id: int, *, operator: 
     ids = archive.pending_ids(import_id)
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     for batch in batches:
-        app.send_task("shahada.sign", args=(import_id, batch, operator), queue="sign")
+        send(app, "shahada.sign", (import_id, batch, operator), queue="sign")
     return len(batches)
 
 

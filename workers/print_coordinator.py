@@ -23,6 +23,7 @@ from pathlib import Path
 from celery import Celery
 
 from shahada.issuer.archive.store import ISSUED, Archive
+from shahada.workers.app import send
 from shahada.workers.print_tasks import FAILURES, failure_path, record_failure
 
 Progress = Callable[[int, int], None]
@@ -90,7 +91,7 @@ def print_distributed(
     report.planned = len(ids)
     batches = {batch_name(year, n, ids[i : i + batch_size]): ids[i : i + batch_size] for n, i in enumerate(range(0, len(ids), batch_size))}
     for name, batch in batches.items():
-        app.send_task("shahada.print", args=(batch, under, name), queue="print")
+        send(app, "shahada.print", (batch, under, name), queue="print")
     report.batches = len(batches)
     attempts = dict.fromkeys(batches, 0)
     done, moved = -1, monotonic()
@@ -117,7 +118,7 @@ def print_distributed(
                     continue
                 attempts[name] += 1
                 report.requeued += 1
-                app.send_task("shahada.print", args=(remaining, under, name), queue="print")
+                send(app, "shahada.print", (remaining, under, name), queue="print")
             moved = monotonic()
         time.sleep(poll)
     report.failed = read_failures(out)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from shahada.agent.errors import AgentError
 from shahada.issuer.errors import ArchiveError
 from shahada.issuer.usecases import publish_status, utc_now
-from shahada.workers.app import app, retry_options
+from shahada.workers.app import app, retry_options, send
 from shahada.workers.tasks import installation
 
 PUBLISH_QUEUE = "publish"
@@ -25,7 +25,7 @@ def enqueue_publication(app: Celery, lists: Sequence[tuple[str, int]]) -> list[t
     """One ``shahada.publish`` message per (purpose, number) list; returns the lists sent."""
     sent = sorted(set(lists))
     for purpose, number in sent:
-        app.send_task("shahada.publish", args=(purpose, number), queue=PUBLISH_QUEUE)
+        send(app, "shahada.publish", (purpose, number), queue=PUBLISH_QUEUE)
     return sent
 
 
