@@ -140,7 +140,21 @@ def _bind_error(host: str, port: int, err: OSError, option: str = "--port") -> C
 
 
 def _serve_until_stopped(server: Any) -> None:
-    """Serve until Ctrl-C or SIGTERM (which :func:`_stop_on_sigterm` turns into Ctrl-C)."""
+    """Serve until Ctrl-C or SIGTERM (which :func:`_stop_on_sigterm` turns into Ctrl-C).
+
+    SIGTERM also closes the server from a thread, so that its loop returns even when the
+    KeyboardInterrupt lands where Python ignores exceptions (a finalizer run by the garbage
+    collector: seen as "Exception ignored in: <function _collection_gced …>", and a
+    ``serve verifier --processes 2`` child that never stopped)."""
+    installed = signal.getsignal(signal.SIGTERM)
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=server.stop, name="shahada-stop", daemon=True).start()
+        if callable(installed):
+            installed(signum, frame)  # the command's own stops, then KeyboardInterrupt
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
     try:
         server.serve()
     except KeyboardInterrupt:
