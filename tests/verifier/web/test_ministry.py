@@ -164,7 +164,12 @@ def test_oid4vp_requests_are_shared_by_the_processes_through_the_archive(ministr
                     statuses.append((found.status_code, found.headers["Content-Type"]))
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=60)
+        try:
+            _, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # still a failure, without leaving the service to the next tests
+            process.kill()
+            process.communicate()
+            raise
     assert statuses == [(200, "application/oauth-authz-req+jwt")] * 18, (statuses, err)
     assert "OpenID4VP requests: kept in the archive database" in started + err, started + err
 
