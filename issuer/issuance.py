@@ -13,8 +13,8 @@
    few requests to the plugin's batch route (``sign_batch``), the next batch being signed while
    the previous one is committed; any other signer signs one credential per request, as before.
    The paper seals' holder bindings (a scrypt of ~13 ms each, ``docs/seal.md`` §5) are not
-   computed beside the signing, which they slowed by half: ``sign_pending`` fills them once every
-   credential is signed (``bindings=False``: later, :func:`shahada.issuer.bindings.fill_bindings`).
+   computed beside the signing, which they slowed by half: :func:`shahada.issuer.bindings.fill_bindings`
+   computes them once every credential is signed (``issue_pv`` runs it last).
 
 Re-importing the same file (same SHA-256, same session) resumes that import and issues nothing
 twice; a corrected PV supersedes the changed credentials only.
@@ -33,7 +33,6 @@ from typing import Any, Protocol
 from shahada.agent.admin import AdminClient
 from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.issuer.archive.store import Archive, PlannedCredential
-from shahada.issuer.bindings import fill_bindings
 from shahada.issuer.errors import IssuanceError, PVInvalidError, PVProblem
 from shahada.issuer.pv.rules import PROBLEM_LIMIT
 from shahada.issuer.pv.signable import checked_credentials
@@ -230,14 +229,13 @@ def sign_pending(
     progress: Progress | None = None,
     audit: AuditLog | None = None,
     operator: str = "",
-    bindings: bool = True,
 ) -> int:
     """Sign every pending credential of an import; returns how many were signed now.
 
     ``audit`` records each committed batch (``credentials.issue``, the SHA-256 of every signed
-    document) in the batch's own transaction. ``bindings``: then compute and store the import's
-    missing seal holder bindings (:func:`shahada.issuer.bindings.fill_bindings`); False leaves them
-    for later.
+    document) in the batch's own transaction. The seal holder bindings are not computed here
+    (:func:`shahada.issuer.bindings.fill_bindings`, which :func:`shahada.issuer.usecases.issue_pv`
+    runs last).
     """
     total = archive.count(import_id=import_id)
     done = total - archive.count(import_id=import_id, status="pending")
@@ -262,8 +260,6 @@ def sign_pending(
             while batch := archive.pending(import_id, limit=batch_size, after=after):
                 after = batch[-1][0]
                 commit(batch, list(pool.map(lambda item: signer.sign(item[1]), batch)))
-    if bindings:
-        fill_bindings(archive, import_id=import_id)
     if archive.count(import_id=import_id, status="pending") == 0:
         archive.complete_import(import_id, at=clock())
     return signed_now

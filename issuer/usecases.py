@@ -128,8 +128,7 @@ def issue_pv(
         signed = sign_import(info)
     else:
         signed = sign_pending(
-            archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator,
-            bindings=False,
+            archive, info.id, signer, clock=clock, batch_size=batch_size, concurrency=concurrency, progress=progress, audit=audit, operator=operator
         )
     superseded = apply_supersessions(archive, status, audit, operator=operator, now=clock())
     published = publish_status(status, signer, issuer_did=issuer_did, proof_type=proof_type, clock=clock) if status is not None else []

@@ -50,7 +50,9 @@ def _signed_archive(tmp_path: Path, credentials: Sequence[dict[str, Any]], *, bi
     info = archive.record_import(
         session_year=year, filename="pv.csv", file_sha256="b" * 64, operator="op", imported_at=NOW, record_count=len(planned), credentials=planned
     )
-    sign_pending(archive, info.id, ProofSigner(), clock=lambda: NOW, batch_size=2, bindings=bindings)
+    sign_pending(archive, info.id, ProofSigner(), clock=lambda: NOW, batch_size=2)
+    if bindings:  # as issue_pv does after signing
+        fill_bindings(archive, import_id=info.id)
     return archive, info.id
 
 
@@ -102,7 +104,7 @@ def test_an_interrupted_fill_resumes_with_what_is_missing(tmp_path: Path, scrypt
 
 def test_the_seals_are_the_bytes_of_the_bindings_computed_beside_signing(tmp_path: Path) -> None:
     credentials = list(documents().values())
-    archive, _ = _signed_archive(tmp_path, credentials, bindings=True)  # sign_pending fills them at the end by default
+    archive, _ = _signed_archive(tmp_path, credentials, bindings=True)  # filled after signing, as issue_pv does
     sealer = LocalSealer()
     stored = _stored(archive, [c["id"] for c in credentials])
     known = {cid: binding for cid, binding in stored.items() if binding is not None}

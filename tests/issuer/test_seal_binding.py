@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from shahada.issuer.archive.store import Archive, CredentialRow, PlannedCredential
+from shahada.issuer.bindings import fill_bindings
 from shahada.issuer.issuance import sign_pending
 from shahada.issuer.seal import seal_archived, seal_credentials
 from shahada.paper import ArchiveReader
@@ -57,6 +58,7 @@ def _issued_archive(tmp_path: Path, credentials: Sequence[dict[str, Any]]) -> Ar
         session_year=year, filename="pv.csv", file_sha256="a" * 64, operator="op", imported_at=NOW, record_count=len(planned), credentials=planned
     )
     sign_pending(archive, info.id, ProofSigner(), clock=lambda: NOW, batch_size=2)
+    fill_bindings(archive, import_id=info.id)  # as issue_pv does after signing
     return archive
 
 
