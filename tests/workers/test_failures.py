@@ -82,19 +82,25 @@ def test_redis_a_worker_and_an_agent_killed_mid_session_leave_every_credential_i
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         running = lambda: coordinator.poll() is None  # noqa: E731
+
+        def ended(when: str) -> str:
+            """Why the coordinator ended early: its own output and the workers' logs."""
+            _, err = coordinator.communicate(timeout=60)
+            logs = "".join(f"\n--- worker-{n}.log:\n" + (tmp_path / f"worker-{n}.log").read_text()[-1500:] for n in (1, 2))
+            return f"the run ended {when} (exit {coordinator.returncode}): {err.decode()[-2000:]}{logs}"
         wait_for(lambda: issued() >= 40 or not running(), "the first batches")
-        assert running() and issued() < total(), "the run ended before anything could be killed"
+        assert running() and issued() < total(), ended("before anything could be killed")
         broker.kill()  # the broker dies with its messages in hand (appendonly: most survive)
         time.sleep(2)
         broker.start()
         mark = issued()
         wait_for(lambda: issued() >= mark + 40 or not running(), "progress after Redis came back")
-        assert running() and issued() < total(), "the run ended before a worker could be killed"
+        assert running() and issued() < total(), ended("before a worker could be killed")
         os.killpg(workers[0].pid, signal.SIGKILL)  # a worker and its agent, batches in hand
         workers[0].wait(10)
         mark = issued()
         wait_for(lambda: issued() >= mark + 16 or not running(), "progress after the worker was killed")
-        assert running() and issued() < total(), "the run ended before an agent could be killed"
+        assert running() and issued() < total(), ended("before an agent could be killed")
         os.kill(agent_of(workers[1]), signal.SIGKILL)  # the other worker's agent, mid-batch: the worker starts another
         stdout, stderr = coordinator.communicate(timeout=900)
         assert coordinator.returncode == 0, stderr.decode()[-3000:]
