@@ -23,21 +23,23 @@ if TYPE_CHECKING:
 # workers take whole files in collection order, so these start first and the many short files
 # fill in around them; a long file taken last would run alone at the end. tests/test_schedule.py
 # checks they exist and come first.
-SCHEDULED_FIRST: tuple[str, ...] = (  # by their mean time over two parallel runs at load 10-17
+SCHEDULED_FIRST: tuple[str, ...] = (  # by their time in one parallel run at load 8 (--durations=0, summed per file)
     "tests/workers/test_distributed.py",
-    "tests/console/test_browser.py",
-    "tests/integration/test_cli.py",
     "tests/verifier/web/test_fuzz.py",
-    "tests/verifier/web/test_ministry.py",
+    "tests/integration/test_cli.py",
+    "tests/workers/test_failures.py",
+    "tests/console/test_browser.py",
     "tests/integration/test_status_cli.py",
-    "tests/console/test_pages.py",
-    "tests/integration/test_oid4vp.py",
+    "tests/workers/test_print_distributed.py",
     "tests/issuer/test_agent.py",
-    "tests/integration/test_paper_cli.py",
-    "tests/shahada/test_migrations.py",
+    "tests/verifier/web/test_ministry.py",
     "tests/issuer/test_status_store.py",
-    "tests/verifier/web/test_browser_public.py",
+    "tests/integration/test_oid4vp.py",
+    "tests/console/test_pages.py",
+    "tests/shahada/test_migrations.py",
     "tests/verifier/web/test_browser_documents.py",
+    "tests/integration/test_paper_cli.py",
+    "tests/verifier/web/test_browser_public.py",
 )
 
 
