@@ -111,7 +111,7 @@ def test_archive_verify_detects_edits_by_hand(home: Path) -> None:
     edited = json.loads(str(document))
     edited["credentialSubject"]["generalAverage"] = "19.99"
     _sql(home, "update credentials set document = ? where id = ?", json.dumps(edited, ensure_ascii=False, sort_keys=True), cid)
-    result = run(home, "archive", "verify")
+    result = run(home, "archive", "verify", "--processes", "1")  # the parallel path ran above; each pool start costs seconds
     _sql(home, "update credentials set document = ? where id = ?", document, cid)
     assert result.returncode == 1
     assert f"[archive.document_altered] {cid}" in result.stdout
@@ -120,7 +120,7 @@ def test_archive_verify_detects_edits_by_hand(home: Path) -> None:
     # a revocation bit cleared by hand (the published list is left alone)
     revoked = _sql(home, "select credential_id from status_entries where purpose = 'revocation' and value = 1")[0][0]
     _sql(home, "update status_entries set value = 0 where credential_id = ? and purpose = 'revocation'", revoked)
-    result = run(home, "archive", "verify", "--no-signatures")
+    result = run(home, "archive", "verify", "--no-signatures", "--processes", "1")
     _sql(home, "update status_entries set value = 1 where credential_id = ? and purpose = 'revocation'", revoked)
     assert result.returncode == 1
     assert f"[archive.status_mismatch] {revoked}" in result.stdout and "[status.list_mismatch]" in result.stdout
@@ -128,10 +128,10 @@ def test_archive_verify_detects_edits_by_hand(home: Path) -> None:
     # the audit trail itself rewritten: the reason of the revocation
     seq, reason = _sql(home, "select seq, reason from audit_log where action = 'status.revoke'")[0]
     _sql(home, "update audit_log set reason = 'clerical' where seq = ?", seq)
-    result = run(home, "archive", "verify", "--no-signatures")
+    result = run(home, "archive", "verify", "--no-signatures", "--processes", "1")
     _sql(home, "update audit_log set reason = ? where seq = ?", reason, seq)
     assert result.returncode == 1 and f"[audit.altered] audit:{seq}" in result.stdout
-    assert run(home, "archive", "verify", "--no-signatures").returncode == 0
+    assert run(home, "archive", "verify", "--no-signatures", "--processes", "1").returncode == 0
 
 
 def _corrected_pv(source: Path, target: Path) -> str:
