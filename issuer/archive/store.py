@@ -74,7 +74,7 @@ class PVImport(Base):
 class CredentialRow(Base):
     __tablename__ = "credentials"
     __table_args__ = (
-        Index("ix_credentials_import_status", "import_id", "status"),
+        Index("ix_credentials_import_status", "import_id", "status", "id"),  # pending pages in id order (migration 0012)
         Index("ix_credentials_massar", "massar"),
     )
 

@@ -80,3 +80,32 @@ def test_same_file_cannot_be_imported_twice(archive: Archive) -> None:
     with pytest.raises(ArchiveError):
         record(archive, planned(1, prefix="e"))
     assert archive.count() == 1
+
+
+def test_a_page_of_pending_credentials_is_one_index_range_in_id_order(tmp_path: Path) -> None:
+    """Signing reads an import's pending credentials a page at a time (``id > last LIMIT n``). The
+    page must be a range of the index in id order: with ``(import_id, status)`` only, SQLite found
+    every pending row of the import for each page and sorted them (a temporary B-tree), and a
+    658,693-credential session signed at 15 credentials/s (migration 0012)."""
+    import sqlalchemy
+
+    archive = open_archive(migrated_sqlite(tmp_path / "archive.sqlite3"))
+    try:
+        info = record(archive, planned(50))
+        statements: list[tuple[str, object]] = []
+
+        def seen(conn: object, cursor: object, statement: str, parameters: object, context: object, executemany: bool) -> None:
+            if statement.lstrip().upper().startswith("SELECT") and "credentials" in statement:
+                statements.append((statement, parameters))
+
+        sqlalchemy.event.listen(archive.engine, "before_cursor_execute", seen)
+        page = archive.pending(info.id, limit=10, after="urn:uuid:c-00020")
+        sqlalchemy.event.remove(archive.engine, "before_cursor_execute", seen)
+        assert [cid for cid, _ in page] == [f"urn:uuid:c-{i:05d}" for i in range(21, 31)]
+        [(statement, parameters)] = statements
+        with archive.engine.connect() as conn:
+            plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))  # type: ignore[arg-type]
+        assert "USING INDEX ix_credentials_import_status (import_id=? AND status=? AND id>?)" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    finally:
+        archive.close()
