@@ -42,8 +42,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from weasyprint_baseline import render_weasyprint
-
 from shahada.agent.process import AgentConfig, AgentProcess
 from shahada.issuer.identity import ensure_did_key
 from shahada.issuer.pv.reader import read_pv
@@ -104,6 +102,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
+    # imported here, not at the top: the batch printer's workers (spawn) import this script again as
+    # their main module, and WeasyPrint there cost each worker ~0.7 s of CPU that `shahada print` does not pay
+    from weasyprint_baseline import render_weasyprint
+
     rows: list[tuple[int, str, int, float, float]] = []  # repeat, label, pages, wall seconds, CPU seconds
     with tempfile.TemporaryDirectory(prefix="shahada-bench-print-") as tmp:
         work = Path(tmp)

@@ -155,6 +155,7 @@ class Renderer:
         (root / "settings.json").write_text(settings_json, encoding="utf-8")
         self._documents = root / "documents.json"
         self.compiler = typst.Compiler(root / TEMPLATE, root=root, sys_inputs={"inspect": ""})
+        self._inspecting = False  # the compiler's sys.inputs: set again only when they change
 
     @property
     def compiler_root(self) -> Path:
@@ -172,30 +173,34 @@ class Renderer:
         self.close()
 
     def _write_documents(self, documents: list[PrintedDocument], title: str) -> list[Path]:
-        """documents.json for the template, and each QR code's pixels in a file of its own beside
-        it (the template reads them as bytes: building them from the module string in Typst's
-        interpreter cost more than the rest of the page). Returns the files written."""
-        written = [self._documents]
+        """documents.json for the template, and the QR codes' pixels, one after the other, in one
+        file beside it (the template reads each code's slice as bytes: building them from the
+        module string in Typst's interpreter cost more than the rest of the page; one file a
+        compile, not one a code). Returns the files written."""
         data = []
+        pixels = bytearray()
         for document in documents:
             item = template_data(document)
-            pixels = item["qr"].pop("modules").encode("ascii").translate(_LUMA)
-            name = f"qr-{hashlib.sha256(pixels).hexdigest()[:24]}.raw"  # by content: a file is never read for another code
-            (self._root / name).write_bytes(pixels)
-            written.append(self._root / name)
-            item["qr"]["file"] = name
+            code = item["qr"].pop("modules").encode("ascii").translate(_LUMA)
+            item["qr"]["offset"] = len(pixels)
+            pixels += code
             data.append(item)
+        qr = self._root / f"qr-{hashlib.sha256(pixels).hexdigest()[:24]}.raw"  # by content: a file is never read for other codes
+        qr.write_bytes(pixels)
+        for item in data:
+            item["qr"]["file"] = qr.name
         self._documents.write_text(json.dumps({"title": title, "documents": data}, ensure_ascii=False), encoding="utf-8")
-        return written
+        return [self._documents, qr]
 
     def _compile(self, documents: list[PrintedDocument], *, standard: Standard, title: str, inspect: bool = False) -> bytes:
         """One PDF of ``documents``, a page each. The documents go to the template through a file,
         not ``sys.inputs``: a new input would invalidate all that Typst memoized."""
         written = self._write_documents(documents, title)
+        # sys.inputs passed again rebuild Typst's standard library (~1 ms a compile): only when they change
+        inputs = ... if inspect == self._inspecting else {"inspect": "1" if inspect else ""}
+        self._inspecting = inspect
         try:
-            pdf, warnings = self.compiler.compile_with_warnings(
-                format="pdf", sys_inputs={"inspect": "1" if inspect else ""}, pdf_standards=standard or [], pdf_tags=False
-            )
+            pdf, warnings = self.compiler.compile_with_warnings(format="pdf", sys_inputs=inputs, pdf_standards=standard or [], pdf_tags=False)
         except typst.TypstError as err:
             raise TemplateError(f"template {TEMPLATE}: {err}") from err
         finally:

@@ -20,7 +20,7 @@ from PIL import Image
 
 from shahada.printing.errors import EmblemError, QRCodeError
 from shahada.printing.guilloche import guilloche_jpeg
-from shahada.printing.pdf import BACKGROUND_MM, Layout, Renderer, halves, render_naive, write_atomic
+from shahada.printing.pdf import BACKGROUND_MM, Layout, Renderer, halves, render_naive, view, write_atomic
 from shahada.printing.qr import make_qr
 from shahada.printing.settings import DEFAULT_EMBLEM, PrintSettings, verification_website
 from shahada.schemas.reference import bundled_reference
@@ -388,3 +388,26 @@ def test_arabic_vowel_marks_stand_clear_of_the_label_above(rendered: dict[str, t
         box = (round(name.x * scale), round(above.y * scale), round((name.x + (name.available or 0)) * scale), round((name.y + name.height) * scale))
         gap = _vertical_gap_mm(page, box, round((above.y + above.height) * scale), dpi)  # split: the label's line box bottom
         assert gap >= 0.25, (label, value, gap)
+
+
+def test_a_compile_after_inspect_carries_no_probes(sealer: LocalSealer) -> None:
+    """The renderer sets Typst's sys.inputs again only when inspect changes: the first compile
+    after an inspection must lay out without probes, the next inspection with them."""
+    renderer = Renderer()
+    credential = DOCUMENTS["diploma-long-names"]
+    seal = seal_of(credential, sealer)
+
+    def probes() -> list[Any]:
+        written = renderer._write_documents([view(credential, seal)], "")
+        try:
+            return list(json.loads(renderer.compiler.query("<probe>", field="value")))
+        finally:
+            for path in written:
+                path.unlink(missing_ok=True)
+
+    renderer.pdf(credential, seal)
+    assert probes() == []
+    assert renderer.inspect(credential, seal).probes
+    renderer.pdf(credential, seal)
+    assert probes() == []
+    assert renderer.inspect(credential, seal).probes and probes()

@@ -120,3 +120,36 @@ def test_a_pdf_without_one_page_a_title_or_its_metadata_is_refused(renderer: Ren
     with pytest.raises(TemplateError, match="not PDF/A"):
         split_pages(plain, ["a", "b"])
     assert len(split_pages(plain, ["a", "b"], pdf_a=False)) == 2
+
+
+def test_a_nested_page_tree_is_refused_and_each_file_holds_only_its_page() -> None:
+    """The split writes each file from the page tree's root: a page under an intermediate node
+    (which could give it resources or a media box) is refused, never cut without them; and a
+    catalog entry pointing at other pages (an outline) does not drag them into a file."""
+    nested = pikepdf.new()
+    for _ in range(2):
+        nested.add_blank_page()
+    root = nested.Root.Pages
+    node = nested.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Kids=pikepdf.Array(list(root.Kids)), Count=2, Parent=root))
+    for kid in node.Kids:
+        kid.Parent = node
+    root.Kids = pikepdf.Array([node])
+    out = io.BytesIO()
+    nested.save(out)
+    with pytest.raises(TemplateError, match="not flat"):
+        split_pages(out.getvalue(), ["a", "b"], pdf_a=False)
+
+    flat = pikepdf.new()
+    for _ in range(3):
+        flat.add_blank_page()
+    flat.Root.Outlines = flat.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Pages=pikepdf.Array(list(flat.Root.Pages.Kids))))
+    out = io.BytesIO()
+    flat.save(out)
+    files = split_pages(out.getvalue(), ["a", "b", "c"], pdf_a=False)
+    ids = set()
+    for data, title in zip(files, ["a", "b", "c"], strict=True):
+        with pikepdf.open(io.BytesIO(data)) as one:
+            assert len(one.pages) == 1 and "/Outlines" not in one.Root and str(one.docinfo.Title) == title
+            assert sum(1 for o in one.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Page") == 1
+            ids.add(bytes(one.trailer.ID[0]))
+    assert len(ids) == 3  # a file identifier of its own each
