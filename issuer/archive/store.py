@@ -268,19 +268,12 @@ class Archive:
 
     def import_digests(self, session: Session, import_id: int) -> Iterator[tuple[str, str]]:
         """(id, record digest) of every credential of an import, read on ``session`` (the import's
-        transaction, before it commits) a chunk at a time, ordered by id as Python orders strings
-        (by code point, whatever the database's collation): what the ``pv.import`` audit entry hashes."""
+        transaction, before it commits) in one query streamed :data:`IMPORT_CHUNK` rows at a time
+        (a server-side cursor on PostgreSQL), ordered by id as Python orders strings (by code point,
+        whatever the database's collation): what the ``pv.import`` audit entry hashes."""
         column = CredentialRow.id.collate("C") if self.engine.dialect.name == "postgresql" else CredentialRow.id
-        after: str | None = None
-        while True:
-            query = select(CredentialRow.id, CredentialRow.record_digest).where(CredentialRow.import_id == import_id)
-            if after is not None:
-                query = query.where(column > after)
-            rows = session.execute(query.order_by(column).limit(IMPORT_CHUNK)).all()
-            if not rows:
-                return
-            yield from ((cid, digest) for cid, digest in rows)
-            after = rows[-1][0]
+        query = select(CredentialRow.id, CredentialRow.record_digest).where(CredentialRow.import_id == import_id).order_by(column)
+        yield from ((cid, digest) for cid, digest in session.execute(query.execution_options(yield_per=IMPORT_CHUNK)))
 
     def pending(
         self, import_id: int, *, limit: int, after: str = "", ids: Sequence[str] | None = None

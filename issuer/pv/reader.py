@@ -128,6 +128,7 @@ def iter_pv_bytes(
         if opened is None:
             raise PVInvalidError(log.report(), source=filename)
         rows, source = opened
+    del data  # the rows hold what they still need (a CSV's decoded text): not the bytes as well, for the whole reading
     with closing(rows):
         yield from _validate(rows, reference, year, source, log, build)
     if log.total:
