@@ -5,7 +5,11 @@
 2. ``plan_credentials`` builds every unsigned credential (a transcript per candidate, a diploma
    per admitted candidate) with pure functions; ids are stable per (candidate, session, type).
 3. ``shahada.issuer.rectification`` compares them with the archive and ``Archive.record_import``
-   stores the import and the new or superseding credentials in one transaction.
+   stores the import and the new or superseding credentials in one transaction. Both read the PV a
+   record at a time (``iter_pv_bytes``) and build a chunk of credentials at a time
+   (:class:`CredentialPlanner`): the plan keeps counts and changes, the import builds the new
+   credentials again from the same file and writes them as they come; no step keeps a credential
+   for the whole run (a national session's would take gigabytes, README "the national-size run").
 4. ``sign_pending`` signs pending credentials through the agent, a batch at a time, each batch
    committed in one transaction. Killing the process at any moment loses at most the uncommitted
    batches (two when pipelined); running again signs what is still pending: every credential

@@ -17,6 +17,12 @@ Importing a PV compares every credential it yields with the *current* credential
 :func:`record_plan` stores the import, the superseding credentials and the pending supersessions,
 with their audit entries, in one transaction; :func:`apply_supersessions` revokes the superseded
 credentials whose replacements are issued — idempotent, so a run killed in between resumes.
+
+Both read the PV :data:`PLAN_CHUNK` records at a time and compare each chunk with the archive's
+credentials of its candidates, as they stood at the last import when the plan was made (so reading
+the plan's new credentials again, as :func:`record_plan` does, finds the same ones). A plan keeps
+its counts, its changes and their superseding credentials, not its new credentials: those are built
+again from the file, checked to be the same file (:class:`NewCredentials`).
 """
 
 from __future__ import annotations

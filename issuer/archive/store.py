@@ -356,17 +356,25 @@ class Archive:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def missing_holder_bindings(self, *, import_id: int | None = None) -> list[str]:
+    def missing_holder_bindings(self, *, import_id: int | None = None, after: str = "", limit: int | None = None) -> list[str]:
         """The ids, ordered, of the issued credentials (of one import when given) whose seal's
-        holder binding is not stored yet (:func:`shahada.issuer.bindings.fill_bindings`)."""
+        holder binding is not stored yet (:func:`shahada.issuer.bindings.fill_bindings`): those
+        with an id > ``after``, the first ``limit`` of them when given (a page: a national
+        session's every id would be tens of megabytes)."""
+        among = () if import_id is None else (CredentialRow.import_id == import_id,)
+        query = select(CredentialRow.id).where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), CredentialRow.id > after, *among)
+        with self._sessions() as session:
+            return list(session.scalars(query.order_by(CredentialRow.id).limit(limit)))
+
+    def count_missing_holder_bindings(self, *, import_id: int | None = None) -> int:
+        """How many :meth:`missing_holder_bindings` would list."""
         among = () if import_id is None else (CredentialRow.import_id == import_id,)
         with self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(CredentialRow.id)
-                    .where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
-                    .order_by(CredentialRow.id)
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(CredentialRow).where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
                 )
+                or 0
             )
 
     def issued_documents(self, ids: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
