@@ -461,10 +461,17 @@ def record_plan(
                     details={"changes": [{"old": c.old_id, "new": c.new_id, "fields": list(c.fields)} for c in plan.changes]},
                 )
 
+    prepare = None
+    if status is not None and count:
+        reserved = status.reserve(count)  # committed now: the import's long transaction locks no counter
+
+        def prepare(session: Session, chunk: list[PlannedCredential]) -> list[PlannedCredential]:
+            return status.attach_in(session, chunk, reserved)
+
     return archive.record_import(
         session_year=plan.year, filename=plan.filename, file_sha256=plan.sha256, operator=operator, imported_at=now.replace(microsecond=0),
         record_count=plan.records, credentials=credentials, in_transaction=in_transaction,
-        prepare=status.attach_in if status is not None else None, setup=status.allocation_cache if status is not None else None,
+        prepare=prepare, setup=status.allocation_cache if status is not None else None,
     )
 
 

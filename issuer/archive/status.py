@@ -132,6 +132,27 @@ class StatusChange:
     bit: int
 
 
+class Reservation:
+    """Counters taken ahead (:meth:`StatusStore.reserve`): the next one of each purpose, handed
+    out in order by :meth:`take`, up to the number reserved."""
+
+    def __init__(self, first: dict[str, int], count: int) -> None:
+        self._next = dict(first)
+        self._end = {purpose: start + count for purpose, start in first.items()}
+
+    def take(self, purpose: str, count: int) -> int:
+        """The first of the next ``count`` counters of ``purpose``.
+
+        Raises:
+            ArchiveError: ``archive.status``, more than was reserved.
+        """
+        first = self._next[purpose]
+        if first + count > self._end[purpose]:
+            raise ArchiveError(f"more {purpose} status indexes asked for than were reserved", code="archive.status")
+        self._next[purpose] = first + count
+        return first
+
+
 class Signer(Protocol):  # shahada.issuer.issuance.Signer, restated: issuance imports this module's users
     def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
 
@@ -245,7 +266,38 @@ class StatusStore:
         except SQLAlchemyError as err:
             raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
 
-    def _allocate(self, session: Session, credential_ids: Sequence[str], purposes: Sequence[Purpose]) -> dict[str, dict[str, tuple[int, int]]]:
+    def _counters(self, session: Session, purpose: str, count: int) -> int:
+        """Take ``count`` counters of ``purpose`` in ``session`` (its row locked until it ends); the first one."""
+        self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
+        end = session.execute(
+            update(StatusCounter).where(StatusCounter.purpose == purpose).values(next=StatusCounter.next + count).returning(StatusCounter.next)
+        ).scalar_one()
+        return int(end) - count
+
+    def reserve(self, count: int, purposes: Sequence[Purpose] = PURPOSES) -> Reservation:
+        """Take ``count`` counters of each purpose now, in a short transaction of its own, for an
+        import to allocate from in its long one (:meth:`attach_in`) without holding the counters'
+        rows locked meanwhile (on PostgreSQL another allocation would wait for the whole import).
+        What the import does not use, or all of it if the import fails, is never handed out: bits
+        no credential has, as in a list not yet full (the lists of the range are created now, so
+        a failed import may leave one that holds no credential, published empty).
+
+        Raises:
+            ArchiveError: ``archive.status`` when the database refuses.
+        """
+        try:
+            with self._sessions.begin() as session:
+                first: dict[str, int] = {purpose: self._counters(session, purpose, count) for purpose in purposes}
+                numbers = [(p, n) for p, start in first.items() for n in range(start // LIST_SIZE, (start + count - 1) // LIST_SIZE + 1)]
+                # the lists' rows too: inserted by the import, another allocation into the same list would wait for it
+                self._insert_ignore(session, StatusListRow, [{"purpose": p, "number": n, "revision": 1, "published_revision": 0} for p, n in numbers])
+                return Reservation(first, count)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"status indexes could not be reserved: {err}", code="archive.status") from err
+
+    def _allocate(
+        self, session: Session, credential_ids: Sequence[str], purposes: Sequence[Purpose], reserved: Reservation | None = None
+    ) -> dict[str, dict[str, tuple[int, int]]]:
         result: dict[str, dict[str, tuple[int, int]]] = {cid: {} for cid in credential_ids}
         every = list(credential_ids)
         every_sorted: list[int] = []  # the indexes of ``every`` in id order, once for all purposes
@@ -260,14 +312,8 @@ class StatusStore:
                     result[cid][purpose] = position
             if not fresh:
                 continue
-            self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
-            end = session.execute(
-                update(StatusCounter)
-                .where(StatusCounter.purpose == purpose)
-                .values(next=StatusCounter.next + len(fresh))
-                .returning(StatusCounter.next)
-            ).scalar_one()
-            positions = self._positions(purpose, end - len(fresh), len(fresh))
+            first = reserved.take(purpose, len(fresh)) if reserved is not None else self._counters(session, purpose, len(fresh))
+            positions = self._positions(purpose, first, len(fresh))
             for cid, position in zip(fresh, positions, strict=True):
                 result[cid][purpose] = position
             # written in primary-key order: the table's pages filled one after the other
@@ -321,10 +367,19 @@ class StatusStore:
         """``planned`` with a ``credentialStatus`` (one entry per purpose, §2.1) in each document."""
         return self._attach(planned, self.allocate([c.id for c in planned], purposes), purposes)
 
-    def attach_in(self, session: Session, planned: Sequence[PlannedCredential]) -> list[PlannedCredential]:
-        """:meth:`attach`, allocating in ``session``: an import's transaction, a chunk of its
-        credentials at a time (``Archive.record_import``'s ``prepare``; its ``setup`` is :meth:`allocation_cache`)."""
-        return self._attach(planned, self.allocate([c.id for c in planned], PURPOSES, session=session), PURPOSES)
+    def attach_in(self, session: Session, planned: Sequence[PlannedCredential], reserved: Reservation) -> list[PlannedCredential]:
+        """:meth:`attach`, allocating in ``session`` from ``reserved`` (:meth:`reserve`): an import's
+        transaction, a chunk of its credentials at a time (``Archive.record_import``'s ``prepare``;
+        its ``setup`` is :meth:`allocation_cache`). Ids already allocated keep theirs, as ever.
+
+        Raises:
+            ArchiveError: ``archive.status`` when the database refuses, or more is asked than reserved.
+        """
+        try:
+            positions = self._allocate(session, [c.id for c in planned], PURPOSES, reserved)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
+        return self._attach(planned, positions, PURPOSES)
 
     def allocation_cache(self, session: Session) -> AbstractContextManager[None]:
         """The larger SQLite page cache of an allocation, on ``session``'s connection for the block."""

@@ -182,3 +182,24 @@ def test_a_pv_changed_after_its_plan_stores_nothing(tmp_path: Path) -> None:
         assert archive.imports() == [] and archive.count() == 0
     finally:
         archive.close()
+
+
+def test_an_import_allocates_from_counters_reserved_beforehand(archive: Archive) -> None:
+    """The import's long transaction takes no counter: another allocation meanwhile (the VC API
+    issuer's) gets the counters after the reserved ones at once, and the import stays within them."""
+    status = StatusStore(archive.engine, secret=SECRET, origin="https://diplomes.men.gov.ma")
+    reserved = status.reserve(3)
+    ids = [f"urn:uuid:r-{i}" for i in range(3)]
+    concurrent = archive.engine.dialect.name == "postgresql"  # SQLite has one writer at a time, whatever the counters
+    meanwhile = {} if concurrent else status.allocate(["urn:uuid:other"])
+    with Session(archive.engine) as session, session.begin():
+        attached = status.attach_in(session, planned(ids[:2]), reserved)
+        if concurrent:  # another connection, while the import's transaction is open: it does not wait for it
+            meanwhile = status.allocate(["urn:uuid:other"])
+        attached += status.attach_in(session, planned(ids[2:]), reserved)
+        with pytest.raises(ArchiveError):
+            status.attach_in(session, planned(["urn:uuid:r-3"]), reserved)
+    for purpose in ("revocation", "suspension"):
+        assert meanwhile["urn:uuid:other"][purpose] == status._position(purpose, 3)
+        entries = [next(e for e in c.document["credentialStatus"] if e["statusPurpose"] == purpose) for c in attached]
+        assert [int(e["statusListIndex"]) for e in entries] == [status._position(purpose, n)[1] for n in range(3)]
