@@ -15,7 +15,7 @@ document that still has none (``shahada.print_session``); the verifier computes 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -51,11 +51,10 @@ def fill_bindings(
     ``threads`` (default: one per core) compute a batch's bindings together while the previous
     batch is committed; each batch is one transaction. ``progress`` sees (done, total) after each.
     """
-    ids = archive.missing_holder_bindings(import_id=import_id)
-    total, done, stored = len(ids), 0, 0
+    total, done, stored = archive.count_missing_holder_bindings(import_id=import_id), 0, 0
     if progress:
         progress(done, total)
-    if not ids:
+    if not total:
         return 0
     workers = max(1, threads or os.cpu_count() or 1)
 
@@ -66,11 +65,19 @@ def fill_bindings(
             size = max(1, -(-len(documents) // workers))
             return [pool.submit(holder_bindings, documents[i : i + size]) for i in range(0, len(documents), size)]
 
-        chunks = [ids[i : i + batch_size] for i in range(0, total, batch_size)]
-        running, following = start(chunks[0]), []
+        def pages() -> Iterator[list[str]]:  # a page of ids at a time, read as the previous one is computed
+            after = ""
+            while page := archive.missing_holder_bindings(import_id=import_id, after=after, limit=batch_size):
+                yield page
+                after = page[-1]
+
+        chunks = pages()
+        chunk = next(chunks, [])
+        running, following = start(chunk), []
         try:
-            for index, chunk in enumerate(chunks):
-                following = start(chunks[index + 1]) if index + 1 < len(chunks) else []
+            while chunk:
+                upcoming = next(chunks, [])
+                following = start(upcoming) if upcoming else []
                 computed: dict[str, bytes] = {}
                 for future in running:
                     computed.update(future.result())
@@ -78,7 +85,7 @@ def fill_bindings(
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-                running = following
+                running, chunk = following, upcoming
         finally:
             for future in (*running, *following):
                 future.cancel()

@@ -5,7 +5,11 @@
 2. ``plan_credentials`` builds every unsigned credential (a transcript per candidate, a diploma
    per admitted candidate) with pure functions; ids are stable per (candidate, session, type).
 3. ``shahada.issuer.rectification`` compares them with the archive and ``Archive.record_import``
-   stores the import and the new or superseding credentials in one transaction.
+   stores the import and the new or superseding credentials in one transaction. Both read the PV a
+   record at a time (``iter_pv_bytes``) and build a chunk of credentials at a time
+   (:class:`CredentialPlanner`): the plan keeps counts and changes, the import builds the new
+   credentials again from the same file and writes them as they come; no step keeps a credential
+   for the whole run (a national session's would take gigabytes, README "the national-size run").
 4. ``sign_pending`` signs pending credentials through the agent, a batch at a time, each batch
    committed in one transaction. Killing the process at any moment loses at most the uncommitted
    batches (two when pipelined); running again signs what is still pending: every credential
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +39,11 @@ from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.errors import IssuanceError, PVInvalidError, PVProblem
 from shahada.issuer.pv.rules import PROBLEM_LIMIT
-from shahada.issuer.pv.signable import checked_credentials
+from shahada.issuer.pv.signable import build_credentials, checked_credentials
 from shahada.proofs.canonical import jcs
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, SUITE_CONTEXTS
-from shahada.schemas.credential import IssuerProfile, credential_id, document_number
+from shahada.schemas.credential import IssuerProfile, Kind, credential_id, document_number
+from shahada.schemas.errors import CredentialBuildError
 from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
 
@@ -110,7 +115,7 @@ def record_digest(credential: dict[str, Any]) -> str:
 
 
 def plan_credentials(
-    records: Sequence[PVRecord],
+    records: Iterable[PVRecord],
     *,
     year: int,
     issuer: IssuerProfile,
@@ -129,33 +134,84 @@ def plan_credentials(
         PVInvalidError: ``pv.invalid`` (naming ``source``, the PV's file name) with a ``pv.credential``
             problem per credential that could not be signed, at its record's row.
     """
-    extra = SUITE_CONTEXTS.get(proof_type, ())
-    planned: list[PlannedCredential] = []
-    problems: list[PVProblem] = []
-    for record in records:
-        built, found = checked_credentials(
-            record, issuer=issuer, year=year, issued_at=issued_at, secret=secret, reference=reference, extra_contexts=extra
-        )
-        problems += [PVProblem(record.row, column, "pv.credential", message) for column, message in found]
-        if problems:
-            continue
-        for kind, document in built:
-            cid = credential_id(record.massar, year, record.session, kind, secret=secret)
-            planned.append(
-                PlannedCredential(
-                    id=cid,
-                    kind=kind,
-                    session_kind=record.session,
-                    massar=record.massar,
-                    academy=record.academy,
-                    document_number=document_number(cid, kind, year),
-                    record_digest=record_digest(document),
-                    document=document,
+    planner = CredentialPlanner(year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
+    planned = planner.plan(records)
+    planner.check(source)
+    return planned
+
+
+class CredentialPlanner:
+    """:func:`plan_credentials` a chunk of records at a time (issuance plans a national PV so, keeping
+    no chunk): the problems of every chunk are kept, and once there is one no credential is built.
+    :meth:`check` raises them after the last chunk."""
+
+    def __init__(
+        self,
+        *,
+        year: int,
+        issuer: IssuerProfile,
+        issued_at: dt.datetime,
+        secret: bytes,
+        reference: Reference,
+        proof_type: str,
+        check: bool = True,
+        digests: bool = True,
+    ) -> None:
+        """``check`` False: build without the JSON Schema and size checks (credentials built again
+        from a file already checked); ``digests`` False: ``record_digest`` left empty, for the caller
+        to compute where it needs one (a plan compares only the credentials the archive has)."""
+        self.year, self.issuer, self.issued_at, self.secret, self.reference = year, issuer, issued_at, secret, reference
+        self.extra = SUITE_CONTEXTS.get(proof_type, ())
+        self.check_each, self.digests = check, digests
+        self.problems: list[PVProblem] = []
+
+    def plan(self, records: Iterable[PVRecord]) -> list[PlannedCredential]:
+        """The credentials of ``records``, in order (none once a problem was found in any chunk)."""
+        planned: list[PlannedCredential] = []
+        problems = self.problems
+        year, secret = self.year, self.secret
+        for record in records:
+            if self.check_each:
+                built, found = checked_credentials(
+                    record, issuer=self.issuer, year=year, issued_at=self.issued_at, secret=secret, reference=self.reference, extra_contexts=self.extra
+                )
+            else:
+                built, found = self._built(record)
+            problems += [PVProblem(record.row, column, "pv.credential", message) for column, message in found]
+            if problems:
+                continue
+            for kind, document in built:
+                cid = credential_id(record.massar, year, record.session, kind, secret=secret)
+                planned.append(
+                    PlannedCredential(
+                        id=cid,
+                        kind=kind,
+                        session_kind=record.session,
+                        massar=record.massar,
+                        academy=record.academy,
+                        document_number=document_number(cid, kind, year),
+                        record_digest=record_digest(document) if self.digests else "",
+                        document=document,
+                    )
+                )
+        return planned if not problems else []
+
+    def _built(self, record: PVRecord) -> tuple[list[tuple[Kind, dict[str, Any]]], list[tuple[str | None, str]]]:
+        try:
+            built = list(
+                build_credentials(
+                    record, issuer=self.issuer, year=self.year, issued_at=self.issued_at, secret=self.secret, reference=self.reference, extra_contexts=self.extra
                 )
             )
-    if problems:
-        raise PVInvalidError(problems[:PROBLEM_LIMIT], source=source)
-    return planned
+        except CredentialBuildError as err:
+            return [], [(None, f"no credential can be built from this row: {err}")]
+        return built, []
+
+    def check(self, source: str) -> None:
+        """Raises:
+        PVInvalidError: ``pv.invalid`` naming ``source``, with the problems found so far."""
+        if self.problems:
+            raise PVInvalidError(self.problems[:PROBLEM_LIMIT], source=source)
 
 
 def file_sha256(path: Path) -> str:

@@ -17,28 +17,37 @@ Importing a PV compares every credential it yields with the *current* credential
 :func:`record_plan` stores the import, the superseding credentials and the pending supersessions,
 with their audit entries, in one transaction; :func:`apply_supersessions` revokes the superseded
 credentials whose replacements are issued — idempotent, so a run killed in between resumes.
+
+Both read the PV :data:`PLAN_CHUNK` records at a time and compare each chunk with the archive's
+credentials of its candidates, as they stood at the last import when the plan was made (so reading
+the plan's new credentials again, as :func:`record_plan` does, finds the same ones). A plan keeps
+its counts, its changes and their superseding credentials, not its new credentials: those are built
+again from the file, checked to be the same file (:class:`NewCredentials`).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import batched
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, insert, select, update
+from sqlalchemy import Boolean, Integer, String, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shahada.common.db import Base, UTCDateTime
-from shahada.issuer.archive.audit import AuditLog, records_sha256
+from shahada.issuer.archive.audit import AuditLog, sorted_records_sha256
 from shahada.issuer.archive.status import StatusStore
-from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential
-from shahada.issuer.issuance import file_sha256, plan_credentials, record_digest
-from shahada.issuer.pv.reader import read_pv
+from shahada.issuer.archive.store import ISSUED, Archive, CredentialRow, ImportInfo, PlannedCredential, PVImport
+from shahada.issuer.errors import ArchiveError
+from shahada.issuer.issuance import CredentialPlanner, file_sha256, record_digest
+from shahada.issuer.pv.reader import iter_pv_bytes
 from shahada.schemas.credential import IssuerProfile
 from shahada.schemas.identifiers import credential_id, document_number
 from shahada.schemas.records import PVRecord
@@ -77,8 +86,8 @@ class PVPlan:
     sha256: str
     year: int
     records: int
-    new: list[PlannedCredential]
-    superseding: list[PlannedCredential]
+    new: Collection[PlannedCredential]  # built again from the file each time it is read (NewCredentials)
+    superseding: list[PlannedCredential]  # one per change: kept
     changes: list[Change]
     unchanged: int
     resumed: ImportInfo | None = None  # the same file was imported before
@@ -182,14 +191,26 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k) and k != "credentialSubject.documentNumber"))
 
 
-def _current(archive: Archive, year: int) -> dict[tuple[str, str, str], tuple[int, str, str]]:
-    """(massar, session, kind) → (revisions so far, current id, current record digest)."""
-    with Session(archive.engine) as session:
-        superseded = set(session.scalars(select(Supersession.old_id)))
-        rows = session.execute(
-            select(CredentialRow.id, CredentialRow.massar, CredentialRow.session_kind, CredentialRow.kind, CredentialRow.record_digest)
-            .where(CredentialRow.session_year == year)
-        ).all()
+PLAN_CHUNK = 1000  # PV records planned at a time: their credentials, and one archive lookup for them
+
+
+def _current(
+    session: Session, year: int, massars: Collection[str], upto_import: int
+) -> dict[tuple[str, str, str], tuple[int, str, str]]:
+    """(massar, session, kind) → (revisions so far, current id, current record digest) of the
+    candidates ``massars``, as the archive stood when import ``upto_import`` was the last (what a
+    plan compares with, however often its credentials are read again)."""
+    rows = session.execute(
+        select(CredentialRow.id, CredentialRow.massar, CredentialRow.session_kind, CredentialRow.kind, CredentialRow.record_digest)
+        .where(CredentialRow.session_year == year, CredentialRow.massar.in_(list(massars)), CredentialRow.import_id <= upto_import)
+    ).all()
+    if not rows:
+        return {}
+    superseded = set(
+        session.scalars(
+            select(Supersession.old_id).where(Supersession.old_id.in_([row[0] for row in rows]), Supersession.import_id <= upto_import)
+        )
+    )
     found: dict[tuple[str, str, str], tuple[int, str, str]] = {}
     counts: dict[tuple[str, str, str], int] = {}
     for cid, massar, session_kind, kind, digest in rows:
@@ -198,6 +219,144 @@ def _current(archive: Archive, year: int) -> dict[tuple[str, str, str], tuple[in
         if cid not in superseded:
             found[key] = (0, cid, digest)
     return {key: (counts[key], cid, digest) for key, (_, cid, digest) in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanInputs:
+    """What planning a PV needs, kept so that its new credentials can be built again."""
+
+    path: Path
+    sha256: str
+    year: int
+    issuer: IssuerProfile
+    secret: bytes
+    reference: Reference
+    proof_type: str
+    issued_at: dt.datetime
+    upto_import: int  # the last import when the plan was made: the archive it compares with
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """A chunk of records planned: their credentials sorted by what becomes of them."""
+
+    records: int
+    new: list[PlannedCredential]
+    superseding: list[PlannedCredential]
+    changes: list[Change]
+    withdrawn: list[Change]
+    unchanged: int
+
+
+def _planned_chunks(archive: Archive, inputs: _PlanInputs, session: Session | None, *, diffs: bool, again: bool = False) -> Iterator[_Chunk]:
+    """The PV at ``inputs.path`` planned :data:`PLAN_CHUNK` records at a time, compared with the
+    archive as of ``inputs.upto_import`` (read on ``session``, or short sessions of its own):
+    nothing of a chunk is kept once the next one is read. ``diffs``: the changes with their fields
+    (reads each changed credential's stored document). ``again``: the file was planned before (its
+    credentials are not checked again, and each new one's record digest is computed).
+
+    Raises:
+        PVInvalidError: ``pv.*`` codes, once the last record is read (chunks before it were yielded).
+        ArchiveError: ``archive.import``, the file is no longer the one planned.
+    """
+    data = inputs.path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != inputs.sha256:
+        raise ArchiveError(f"the import of {inputs.path.name} could not be recorded; nothing was stored: the file changed while it was read", code="archive.import")
+    records = iter_pv_bytes(data, filename=inputs.path.name, reference=inputs.reference, year=inputs.year, build=False)
+    del data  # the reader holds what it still needs
+    planner = CredentialPlanner(
+        year=inputs.year, issuer=inputs.issuer, issued_at=inputs.issued_at, secret=inputs.secret, reference=inputs.reference, proof_type=inputs.proof_type,
+        check=not again, digests=again,
+    )
+    for batch in batched(records, PLAN_CHUNK, strict=False):
+        planned = planner.plan(batch)
+        if not planned:  # a problem, in this chunk or before: the rest is only checked, and the problems raised at the end
+            continue
+        massars = {record.massar for record in batch}
+        if session is None:
+            with Session(archive.engine) as own:
+                current = _current(own, inputs.year, massars, inputs.upto_import)
+        else:
+            current = _current(session, inputs.year, massars, inputs.upto_import)
+        yield _classify(archive, inputs, batch, planned, current, diffs=diffs)
+    planner.check(inputs.path.name)
+
+
+def _classify(
+    archive: Archive,
+    inputs: _PlanInputs,
+    records: Sequence[PVRecord],
+    planned: list[PlannedCredential],
+    current: dict[tuple[str, str, str], tuple[int, str, str]],
+    *,
+    diffs: bool,
+) -> _Chunk:
+    year, secret = inputs.year, inputs.secret
+    chunk = _Chunk(len(records), [], [], [], [], 0)
+    for credential in planned:
+        key = (credential.massar, credential.session_kind, credential.kind)
+        if key not in current:
+            chunk.new.append(credential)
+            continue
+        if not credential.record_digest:  # planned without (only the archive's are compared)
+            credential = replace(credential, record_digest=record_digest(credential.document))
+        revisions, current_id, current_digest = current[key]
+        if at_revision(credential, revisions - 1, year=year, secret=secret).record_digest == current_digest:
+            chunk.unchanged += 1
+            continue
+        replacement = at_revision(credential, revisions, year=year, secret=secret)
+        chunk.superseding.append(replacement)
+        if diffs:
+            stored = archive.get(current_id)
+            previous = stored.document if stored else {}
+            fields, values = changed_fields(previous, replacement.document), changed_values(previous, replacement.document)
+        else:
+            fields, values = (), ()
+        chunk.changes.append(Change(credential.massar, credential.kind, credential.session_kind, current_id, replacement.id, fields, values))
+    chunk.withdrawn = _withdrawn_diplomas(records, planned, current, chunk.superseding)
+    return chunk
+
+
+class NewCredentials(Collection[PlannedCredential]):
+    """A plan's new credentials: counted when the plan is made, built again from its file (checked
+    to be the same file) each time they are read, a chunk at a time, and compared with the archive as
+    it stood then; none is kept (a national session's would take gigabytes)."""
+
+    def __init__(self, archive: Archive, inputs: _PlanInputs, count: int) -> None:
+        self._archive, self._inputs, self._count = archive, inputs, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[PlannedCredential]:
+        return self.read(None)
+
+    def __contains__(self, item: object) -> bool:
+        return any(item == credential for credential in self)
+
+    def read(self, session: Session | None) -> Iterator[PlannedCredential]:
+        """The credentials, in the plan's order, the archive read on ``session`` (an import's
+        transaction) or on short sessions of their own.
+
+        Raises:
+            ArchiveError: ``archive.import``, the file or the archive's credentials of its
+                candidates are no longer what the plan saw.
+        """
+        count = 0
+        for chunk in _planned_chunks(self._archive, self._inputs, session, diffs=False, again=True):
+            count += len(chunk.new)
+            yield from chunk.new
+        if count != self._count:
+            raise ArchiveError(
+                f"the import of {self._inputs.path.name} could not be recorded; nothing was stored: {count} new credentials, {self._count} planned",
+                code="archive.import",
+            )
+
+
+def last_import(archive: Archive) -> int:
+    """The id of the archive's last import (0: none yet)."""
+    with Session(archive.engine) as session:
+        return int(session.scalar(select(func.max(PVImport.id))) or 0)
 
 
 def plan_pv(
@@ -211,7 +370,9 @@ def plan_pv(
     proof_type: str,
     now: dt.datetime,
 ) -> PVPlan:
-    """The diff of a PV against the archive; stores nothing.
+    """The diff of a PV against the archive; stores nothing. The PV is read a chunk of records at
+    a time and only the counts, the changes and their superseding credentials are kept: the new
+    credentials are built again when they are read (:class:`NewCredentials`).
 
     Raises:
         PVInvalidError: ``pv.*`` codes, as for any import.
@@ -220,38 +381,21 @@ def plan_pv(
     existing = archive.find_import(year, sha)
     if existing is not None:
         return PVPlan(path.name, sha, year, existing.record_count, [], [], [], 0, resumed=existing)
-    records = read_pv(path, reference=reference, year=year, build=False)  # plan_credentials builds and checks them
     issued_at = now.astimezone(dt.UTC).replace(microsecond=0)
-    planned = plan_credentials(
-        records, year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type, source=path.name
-    )
-    current = _current(archive, year)
-    new: list[PlannedCredential] = []
+    inputs = _PlanInputs(path, sha, year, issuer, secret, reference, proof_type, issued_at, last_import(archive))
+    records = new = unchanged = 0
     superseding: list[PlannedCredential] = []
     changes: list[Change] = []
-    unchanged = 0
-    for credential in planned:
-        key = (credential.massar, credential.session_kind, credential.kind)
-        if key not in current:
-            new.append(credential)
-            continue
-        revisions, current_id, current_digest = current[key]
-        if at_revision(credential, revisions - 1, year=year, secret=secret).record_digest == current_digest:
-            unchanged += 1
-            continue
-        replacement = at_revision(credential, revisions, year=year, secret=secret)
-        stored = archive.get(current_id)
-        previous = stored.document if stored else {}
-        fields = changed_fields(previous, replacement.document)
-        superseding.append(replacement)
-        changes.append(
-            Change(
-                credential.massar, credential.kind, credential.session_kind, current_id, replacement.id, fields,
-                changed_values(previous, replacement.document),
-            )
-        )
-    changes += _withdrawn_diplomas(records, planned, current, superseding)
-    return PVPlan(path.name, sha, year, len(records), new, superseding, changes, unchanged)
+    withdrawn: list[Change] = []
+    for chunk in _planned_chunks(archive, inputs, None, diffs=True):
+        records += chunk.records
+        new += len(chunk.new)
+        unchanged += chunk.unchanged
+        superseding += chunk.superseding
+        changes += chunk.changes
+        withdrawn += chunk.withdrawn
+    changes += sorted(withdrawn, key=lambda c: (c.massar, c.session_kind, c.kind))
+    return PVPlan(path.name, sha, year, records, NewCredentials(archive, inputs, new), superseding, changes, unchanged)
 
 
 def _withdrawn_diplomas(
@@ -279,23 +423,32 @@ def record_plan(
     archive: Archive,
     operator: str,
     now: dt.datetime,
-    attach_status: Callable[[list[PlannedCredential]], list[PlannedCredential]] | None,
+    status: StatusStore | None,
     audit: AuditLog | None,
 ) -> ImportInfo:
-    """Store the import, its new and superseding credentials, the pending supersessions and the
-    audit entries (``pv.import``, ``credentials.rectify``) in one transaction."""
+    """Store the import, its new and superseding credentials (with their status entries allocated,
+    when ``status`` is given), the pending supersessions and the audit entries (``pv.import``,
+    ``credentials.rectify``) in one transaction. The new credentials are built again from the file,
+    a chunk at a time, and written as they come (:class:`NewCredentials`): none is kept."""
     if plan.resumed is not None:
         return plan.resumed
-    fresh = plan.new + plan.superseding
-    if attach_status is not None and fresh:
-        fresh = attach_status(fresh)
+    count = len(plan.new) + len(plan.superseding)
+
+    def credentials(session: Session) -> Iterator[PlannedCredential]:
+        yield from plan.new.read(session) if isinstance(plan.new, NewCredentials) else plan.new
+        yield from plan.superseding
 
     def in_transaction(session: Session, info: ImportInfo) -> None:
+        if info.credential_count != count:  # NewCredentials checks as much; a plan built by hand may not
+            raise ArchiveError(
+                f"the import of {plan.filename} could not be recorded; nothing was stored: {info.credential_count} credentials, {count} planned",
+                code="archive.import",
+            )
         if audit is not None:
             audit.append(
                 session, operator=operator, action="pv.import", subject=f"import:{info.id}", reason="PV import", at=now,
                 details={"filename": plan.filename, "fileSha256": plan.sha256, "sessionYear": plan.year, "records": plan.records,
-                         "credentials": len(fresh), "recordsSha256": records_sha256([(c.id, c.record_digest) for c in fresh])},
+                         "credentials": count, "recordsSha256": sorted_records_sha256(archive.import_digests(session, info.id))},
             )
         if plan.changes:
             session.execute(
@@ -308,9 +461,17 @@ def record_plan(
                     details={"changes": [{"old": c.old_id, "new": c.new_id, "fields": list(c.fields)} for c in plan.changes]},
                 )
 
+    prepare = None
+    if status is not None and count:
+        reserved = status.reserve(count)  # committed now: the import's long transaction locks no counter
+
+        def prepare(session: Session, chunk: list[PlannedCredential]) -> list[PlannedCredential]:
+            return status.attach_in(session, chunk, reserved)
+
     return archive.record_import(
         session_year=plan.year, filename=plan.filename, file_sha256=plan.sha256, operator=operator, imported_at=now.replace(microsecond=0),
-        record_count=plan.records, credentials=fresh, in_transaction=in_transaction,
+        record_count=plan.records, credentials=credentials, in_transaction=in_transaction,
+        prepare=prepare, setup=status.allocation_cache if status is not None else None,
     )
 
 
@@ -350,4 +511,4 @@ def superseded_by(bind: Engine | Connection, credential_id: str) -> str | None:
     return bind.scalar(query)
 
 
-__all__: Sequence[str] = ("Change", "PVPlan", "apply_supersessions", "plan_pv", "record_plan", "superseded_by")
+__all__: Sequence[str] = ("Change", "NewCredentials", "PVPlan", "apply_supersessions", "plan_pv", "record_plan", "superseded_by")

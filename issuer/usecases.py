@@ -121,9 +121,7 @@ def issue_pv(
     plan = plan_issue(pv, archive=archive, year=year, issuer_did=issuer_did, secret=secret, proof_type=proof_type, reference=reference, now=now)
     if on_plan is not None:
         on_plan(plan)
-    info = record_plan(
-        plan, archive=archive, operator=operator, now=now, attach_status=status.attach if status is not None else None, audit=audit
-    )
+    info = record_plan(plan, archive=archive, operator=operator, now=now, status=status, audit=audit)
     if sign_import is not None:
         signed = sign_import(info)
     else:

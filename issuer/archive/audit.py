@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,5 +176,15 @@ def document_sha256(document: dict[str, Any]) -> str:
 
 def records_sha256(digests: list[tuple[str, str]]) -> str:
     """SHA-256 over the sorted (credential id, record digest) pairs of an import."""
-    text = "\n".join(f"{cid} {digest}" for cid, digest in sorted(digests))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sorted_records_sha256(sorted(digests))
+
+
+def sorted_records_sha256(digests: Iterable[tuple[str, str]]) -> str:
+    """:func:`records_sha256` of pairs already sorted, read once and kept by none (an import's, from
+    the archive a chunk at a time: ``Archive.import_digests``)."""
+    hashed = hashlib.sha256()
+    separator = b""
+    for cid, digest in digests:
+        hashed.update(separator + f"{cid} {digest}".encode())
+        separator = b"\n"
+    return hashed.hexdigest()

@@ -32,7 +32,7 @@ import hmac
 import json
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any, Protocol
@@ -132,6 +132,27 @@ class StatusChange:
     bit: int
 
 
+class Reservation:
+    """Counters taken ahead (:meth:`StatusStore.reserve`): the next one of each purpose, handed
+    out in order by :meth:`take`, up to the number reserved."""
+
+    def __init__(self, first: dict[str, int], count: int) -> None:
+        self._next = dict(first)
+        self._end = {purpose: start + count for purpose, start in first.items()}
+
+    def take(self, purpose: str, count: int) -> int:
+        """The first of the next ``count`` counters of ``purpose``.
+
+        Raises:
+            ArchiveError: ``archive.status``, more than was reserved.
+        """
+        first = self._next[purpose]
+        if first + count > self._end[purpose]:
+            raise ArchiveError(f"more {purpose} status indexes asked for than were reserved", code="archive.status")
+        self._next[purpose] = first + count
+        return first
+
+
 class Signer(Protocol):  # shahada.issuer.issuance.Signer, restated: issuance imports this module's users
     def sign(self, credential: dict[str, Any]) -> dict[str, Any]: ...
 
@@ -223,8 +244,13 @@ class StatusStore:
         for start in range(0, len(rows), 20_000):
             connection.exec_driver_sql(statement, rows[start : start + 20_000])
 
-    def allocate(self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES) -> dict[str, dict[str, tuple[int, int]]]:
+    def allocate(
+        self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES, *, session: Session | None = None
+    ) -> dict[str, dict[str, tuple[int, int]]]:
         """A (list, bit) per credential and purpose, allocated once: ids already allocated keep theirs.
+
+        ``session``: allocate in that transaction (an import's, a chunk of its credentials at a
+        time: :meth:`attach_in`), committed with it; by default in a transaction of its own.
 
         Returns:
             credential id → purpose → (list number, bit index).
@@ -232,48 +258,78 @@ class StatusStore:
         Raises:
             ArchiveError: ``archive.status`` when the database refuses.
         """
+        try:
+            if session is not None:
+                return self._allocate(session, credential_ids, purposes)
+            with self._sessions.begin() as own, self._page_cache(own):
+                return self._allocate(own, credential_ids, purposes)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
+
+    def _counters(self, session: Session, purpose: str, count: int) -> int:
+        """Take ``count`` counters of ``purpose`` in ``session`` (its row locked until it ends); the first one."""
+        self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
+        end = session.execute(
+            update(StatusCounter).where(StatusCounter.purpose == purpose).values(next=StatusCounter.next + count).returning(StatusCounter.next)
+        ).scalar_one()
+        return int(end) - count
+
+    def reserve(self, count: int, purposes: Sequence[Purpose] = PURPOSES) -> Reservation:
+        """Take ``count`` counters of each purpose now, in a short transaction of its own, for an
+        import to allocate from in its long one (:meth:`attach_in`) without holding the counters'
+        rows locked meanwhile (on PostgreSQL another allocation would wait for the whole import).
+        What the import does not use, or all of it if the import fails, is never handed out: bits
+        no credential has, as in a list not yet full (the lists of the range are created now, so
+        a failed import may leave one that holds no credential, published empty).
+
+        Raises:
+            ArchiveError: ``archive.status`` when the database refuses.
+        """
+        try:
+            with self._sessions.begin() as session:
+                first: dict[str, int] = {purpose: self._counters(session, purpose, count) for purpose in purposes}
+                numbers = [(p, n) for p, start in first.items() for n in range(start // LIST_SIZE, (start + count - 1) // LIST_SIZE + 1)]
+                # the lists' rows too: inserted by the import, another allocation into the same list would wait for it
+                self._insert_ignore(session, StatusListRow, [{"purpose": p, "number": n, "revision": 1, "published_revision": 0} for p, n in numbers])
+                return Reservation(first, count)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"status indexes could not be reserved: {err}", code="archive.status") from err
+
+    def _allocate(
+        self, session: Session, credential_ids: Sequence[str], purposes: Sequence[Purpose], reserved: Reservation | None = None
+    ) -> dict[str, dict[str, tuple[int, int]]]:
         result: dict[str, dict[str, tuple[int, int]]] = {cid: {} for cid in credential_ids}
         every = list(credential_ids)
         every_sorted: list[int] = []  # the indexes of ``every`` in id order, once for all purposes
-        try:
-            with self._sessions.begin() as session, self._page_cache(session):
-                known = self._existing(session, credential_ids)
-                for purpose in purposes:
-                    fresh: list[str] = every if not known else []
-                    for cid in credential_ids if known else ():
-                        position = known.get((cid, purpose))
-                        if position is None:
-                            fresh.append(cid)
-                        else:
-                            result[cid][purpose] = position
-                    if not fresh:
-                        continue
-                    self._insert_ignore(session, StatusCounter, [{"purpose": purpose, "next": 0}])
-                    end = session.execute(
-                        update(StatusCounter)
-                        .where(StatusCounter.purpose == purpose)
-                        .values(next=StatusCounter.next + len(fresh))
-                        .returning(StatusCounter.next)
-                    ).scalar_one()
-                    positions = self._positions(purpose, end - len(fresh), len(fresh))
-                    for cid, position in zip(fresh, positions, strict=True):
-                        result[cid][purpose] = position
-                    # written in primary-key order: the table's pages filled one after the other
-                    if fresh is every:
-                        every_sorted = every_sorted or sorted(range(len(every)), key=every.__getitem__)
-                        order = every_sorted
-                    else:
-                        order = sorted(range(len(fresh)), key=fresh.__getitem__)
-                    self._insert_entries(
-                        session,
-                        [(cid, purpose, number, bit, False) for cid, (number, bit) in zip(map(fresh.__getitem__, order), map(positions.__getitem__, order), strict=True)],
-                    )
-                    numbers = sorted({number for number, _ in positions})
-                    self._insert_ignore(
-                        session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]
-                    )
-        except SQLAlchemyError as err:
-            raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
+        known = self._existing(session, credential_ids)
+        for purpose in purposes:
+            fresh: list[str] = every if not known else []
+            for cid in credential_ids if known else ():
+                position = known.get((cid, purpose))
+                if position is None:
+                    fresh.append(cid)
+                else:
+                    result[cid][purpose] = position
+            if not fresh:
+                continue
+            first = reserved.take(purpose, len(fresh)) if reserved is not None else self._counters(session, purpose, len(fresh))
+            positions = self._positions(purpose, first, len(fresh))
+            for cid, position in zip(fresh, positions, strict=True):
+                result[cid][purpose] = position
+            # written in primary-key order: the table's pages filled one after the other
+            if fresh is every:
+                every_sorted = every_sorted or sorted(range(len(every)), key=every.__getitem__)
+                order = every_sorted
+            else:
+                order = sorted(range(len(fresh)), key=fresh.__getitem__)
+            self._insert_entries(
+                session,
+                [(cid, purpose, number, bit, False) for cid, (number, bit) in zip(map(fresh.__getitem__, order), map(positions.__getitem__, order), strict=True)],
+            )
+            numbers = sorted({number for number, _ in positions})
+            self._insert_ignore(
+                session, StatusListRow, [{"purpose": purpose, "number": n, "revision": 1, "published_revision": 0} for n in numbers]
+            )
         return result
 
     @contextmanager
@@ -309,7 +365,29 @@ class StatusStore:
 
     def attach(self, planned: Sequence[PlannedCredential], purposes: Sequence[Purpose] = PURPOSES) -> list[PlannedCredential]:
         """``planned`` with a ``credentialStatus`` (one entry per purpose, §2.1) in each document."""
-        positions = self.allocate([c.id for c in planned], purposes)
+        return self._attach(planned, self.allocate([c.id for c in planned], purposes), purposes)
+
+    def attach_in(self, session: Session, planned: Sequence[PlannedCredential], reserved: Reservation) -> list[PlannedCredential]:
+        """:meth:`attach`, allocating in ``session`` from ``reserved`` (:meth:`reserve`): an import's
+        transaction, a chunk of its credentials at a time (``Archive.record_import``'s ``prepare``;
+        its ``setup`` is :meth:`allocation_cache`). Ids already allocated keep theirs, as ever.
+
+        Raises:
+            ArchiveError: ``archive.status`` when the database refuses, or more is asked than reserved.
+        """
+        try:
+            positions = self._allocate(session, [c.id for c in planned], PURPOSES, reserved)
+        except SQLAlchemyError as err:
+            raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
+        return self._attach(planned, positions, PURPOSES)
+
+    def allocation_cache(self, session: Session) -> AbstractContextManager[None]:
+        """The larger SQLite page cache of an allocation, on ``session``'s connection for the block."""
+        return self._page_cache(session)
+
+    def _attach(
+        self, planned: Sequence[PlannedCredential], positions: dict[str, dict[str, tuple[int, int]]], purposes: Sequence[Purpose]
+    ) -> list[PlannedCredential]:
         attached = []
         for credential in planned:
             entries = [status_entry(self.origin, p, *positions[credential.id][p]) for p in purposes]

@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from itertools import batched
 from typing import Any, Final, cast
 
 from sqlalchemy import (
@@ -54,6 +56,7 @@ from shahada.issuer.errors import ArchiveError
 
 PENDING = "pending"
 ISSUED = "issued"
+IMPORT_CHUNK: Final = 2000  # credentials built, allocated and written at a time by an import (none kept)
 
 
 class PVImport(Base):
@@ -199,16 +202,23 @@ class Archive:
         operator: str,
         imported_at: dt.datetime,
         record_count: int,
-        credentials: Sequence[PlannedCredential],
+        credentials: Iterable[PlannedCredential] | Callable[[Session], Iterable[PlannedCredential]],
         in_transaction: Callable[[Session, ImportInfo], None] | None = None,
+        prepare: Callable[[Session, list[PlannedCredential]], list[PlannedCredential]] | None = None,
+        setup: Callable[[Session], AbstractContextManager[object]] | None = None,
     ) -> ImportInfo:
         """Store an import and all its planned credentials atomically (all or nothing).
 
+        ``credentials`` are read and written :data:`IMPORT_CHUNK` at a time, none kept: an iterable,
+        or a function of the import's session that returns one (to read the archive in the same
+        transaction). ``prepare`` sees each chunk in the transaction before it is written and returns
+        what to write instead (the status entries allocated, :meth:`StatusStore.attach_in`);
+        ``setup`` wraps the transaction's work (a larger SQLite page cache while allocating).
         ``in_transaction`` runs inside the same transaction once the rows are written (the audit
-        entry of the import, :mod:`shahada.issuer.archive.audit`); if it raises, nothing is stored.
+        entry of the import, :mod:`shahada.issuer.archive.audit`); if any of them raises, nothing is stored.
         """
         try:
-            with self._sessions.begin() as session:
+            with self._sessions.begin() as session, setup(session) if setup is not None else nullcontext():
                 pv_import = PVImport(
                     session_year=session_year,
                     filename=filename,
@@ -216,35 +226,54 @@ class Archive:
                     operator=operator,
                     imported_at=imported_at,
                     record_count=record_count,
-                    credential_count=len(credentials),
-                    completed_at=None if credentials else imported_at,
+                    credential_count=0,
+                    completed_at=None,
                 )
                 session.add(pv_import)
                 session.flush()
-                rows = [
-                    {
-                        "id": c.id,
-                        "import_id": pv_import.id,
-                        "kind": c.kind,
-                        "session_year": session_year,
-                        "session_kind": c.session_kind,
-                        "massar": c.massar,
-                        "academy": c.academy,
-                        "document_number": c.document_number,
-                        "record_digest": c.record_digest,
-                        "status": PENDING,
-                        "document": json.dumps(c.document, ensure_ascii=False, sort_keys=True),
-                        "issued_at": None,
-                    }
-                    for c in credentials
-                ]
-                for start in range(0, len(rows), 2000):
-                    session.execute(insert(CredentialRow), rows[start : start + 2000])
+                import_id = pv_import.id
+                count = 0
+                for chunk in batched(credentials(session) if callable(credentials) else credentials, IMPORT_CHUNK, strict=False):
+                    planned = prepare(session, list(chunk)) if prepare is not None else chunk
+                    session.execute(
+                        insert(CredentialRow),
+                        [
+                            {
+                                "id": c.id,
+                                "import_id": import_id,
+                                "kind": c.kind,
+                                "session_year": session_year,
+                                "session_kind": c.session_kind,
+                                "massar": c.massar,
+                                "academy": c.academy,
+                                "document_number": c.document_number,
+                                "record_digest": c.record_digest,
+                                "status": PENDING,
+                                "document": json.dumps(c.document, ensure_ascii=False, sort_keys=True),
+                                "issued_at": None,
+                            }
+                            for c in planned
+                        ],
+                    )
+                    count += len(planned)
+                    del chunk, planned  # before the next chunk is built
+                pv_import.credential_count = count
+                pv_import.completed_at = None if count else imported_at
+                session.flush()
                 if in_transaction is not None:
                     in_transaction(session, _import_info(pv_import))
                 return _import_info(pv_import)
         except SQLAlchemyError as err:
             raise ArchiveError(f"the import of {filename} could not be recorded; nothing was stored: {err}", code="archive.import") from err
+
+    def import_digests(self, session: Session, import_id: int) -> Iterator[tuple[str, str]]:
+        """(id, record digest) of every credential of an import, read on ``session`` (the import's
+        transaction, before it commits) in one query streamed :data:`IMPORT_CHUNK` rows at a time
+        (a server-side cursor on PostgreSQL), ordered by id as Python orders strings (by code point,
+        whatever the database's collation): what the ``pv.import`` audit entry hashes."""
+        column = CredentialRow.id.collate("C") if self.engine.dialect.name == "postgresql" else CredentialRow.id
+        query = select(CredentialRow.id, CredentialRow.record_digest).where(CredentialRow.import_id == import_id).order_by(column)
+        yield from ((cid, digest) for cid, digest in session.execute(query.execution_options(yield_per=IMPORT_CHUNK)))
 
     def pending(
         self, import_id: int, *, limit: int, after: str = "", ids: Sequence[str] | None = None
@@ -327,17 +356,25 @@ class Archive:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def missing_holder_bindings(self, *, import_id: int | None = None) -> list[str]:
+    def missing_holder_bindings(self, *, import_id: int | None = None, after: str = "", limit: int | None = None) -> list[str]:
         """The ids, ordered, of the issued credentials (of one import when given) whose seal's
-        holder binding is not stored yet (:func:`shahada.issuer.bindings.fill_bindings`)."""
+        holder binding is not stored yet (:func:`shahada.issuer.bindings.fill_bindings`): those
+        with an id > ``after``, the first ``limit`` of them when given (a page: a national
+        session's every id would be tens of megabytes)."""
+        among = () if import_id is None else (CredentialRow.import_id == import_id,)
+        query = select(CredentialRow.id).where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), CredentialRow.id > after, *among)
+        with self._sessions() as session:
+            return list(session.scalars(query.order_by(CredentialRow.id).limit(limit)))
+
+    def count_missing_holder_bindings(self, *, import_id: int | None = None) -> int:
+        """How many :meth:`missing_holder_bindings` would list."""
         among = () if import_id is None else (CredentialRow.import_id == import_id,)
         with self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(CredentialRow.id)
-                    .where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
-                    .order_by(CredentialRow.id)
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(CredentialRow).where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
                 )
+                or 0
             )
 
     def issued_documents(self, ids: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:

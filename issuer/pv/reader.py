@@ -32,7 +32,7 @@ from shahada.issuer.pv.signable import CheckingProfile
 from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
 
-__all__ = ["MAX_ROWS", "PROBLEM_CODES", "parse_pv_bytes", "pv_columns", "read_pv"]
+__all__ = ["MAX_ROWS", "PROBLEM_CODES", "iter_pv_bytes", "parse_pv_bytes", "pv_columns", "read_pv"]
 
 MAX_ROWS: Final = 500_000  # candidate rows in one PV; a national session has about 400,000
 MAX_COLUMNS: Final = 256  # a sheet's widest row; a PV has 47 columns
@@ -105,6 +105,17 @@ def parse_pv_bytes(
 
     XLSX is recognised by its zip signature, anything else is read as CSV.
     """
+    return list(iter_pv_bytes(data, filename=filename, reference=reference, year=year, build=build))
+
+
+def iter_pv_bytes(
+    data: bytes, *, filename: str, reference: Reference, year: int | None = None, build: bool = True
+) -> Iterator[PVRecord]:
+    """:func:`parse_pv_bytes` one record at a time, in file order, for a caller that keeps none of
+    them (issuance plans a national PV in chunks). The checks are the same, and so is the outcome:
+    once the last row is read, a PV with any problem raises :class:`PVInvalidError` (every problem
+    found), so the records seen before it must not be used unless the iteration ends normally.
+    """
     log = ProblemLog()
     year = date.today().year if year is None else year
     if data.startswith(_ZIP_MAGIC):
@@ -117,40 +128,37 @@ def parse_pv_bytes(
         if opened is None:
             raise PVInvalidError(log.report(), source=filename)
         rows, source = opened
+    del data  # the rows hold what they still need (a CSV's decoded text): not the bytes as well, for the whole reading
     with closing(rows):
-        records = _validate(rows, reference, year, source, log, build)
+        yield from _validate(rows, reference, year, source, log, build)
     if log.total:
         raise PVInvalidError(log.report(), source=filename)
-    return records
 
 
-def _validate(rows: Rows, reference: Reference, year: int, source: _Source, log: ProblemLog, build: bool) -> list[PVRecord]:
+def _validate(rows: Rows, reference: Reference, year: int, source: _Source, log: ProblemLog, build: bool) -> Iterator[PVRecord]:
     try:
-        return _check_rows(rows, reference, year, source, log, build)
+        yield from _check_rows(rows, reference, year, source, log, build)
     except _Unreadable as err:
         log.add(err.row, None, err.code, err.message)
-        return []
     except csv.Error as err:
         log.add(None, None, "pv.format", f"the CSV cannot be parsed: {err}")
-        return []
 
 
-def _check_rows(rows: Rows, reference: Reference, year: int, source: _Source, log: ProblemLog, build: bool) -> list[PVRecord]:
+def _check_rows(rows: Rows, reference: Reference, year: int, source: _Source, log: ProblemLog, build: bool) -> Iterator[PVRecord]:
     first = next(rows, None)
     if first is None or not any(first[1]):
         log.add(None, None, "pv.empty", "the first line is empty: it must hold the header")
-        return []
+        return
     header = first[1]
     expected = pv_columns(reference)
     if _matching(header, expected) < len(expected) // 2 and _header_below(rows, expected, log):
-        return []
+        return
     index = _check_header(header, expected, source.broken, log)
     if index is None:
-        return []
+        return
     width = len(index)
     checker = RowChecker(reference, index, year=year, decimal_comma=source.decimal_comma, log=log)
     signable = CheckingProfile(reference, year) if build else None
-    records: list[PVRecord] = []
     count = 0
     not_utf8: list[int] = []  # lines skipped as not UTF-8 (another encoding)
     damaged: dict[str, list[int]] = {}  # "lost" | "mojibake" → lines whose Arabic was damaged
@@ -184,7 +192,7 @@ def _check_rows(rows: Rows, reference: Reference, year: int, source: _Source, lo
             for column, message in problems:
                 log.add(line, column, "pv.credential", message)
         else:
-            records.append(record)
+            yield record
     arabic_lost = bool(damaged.get("lost"))
     if not_utf8:  # one diagnosis: the rows whose Arabic the other encoding lost are part of it
         not_utf8 = sorted(not_utf8 + [line for lines in damaged.values() for line in lines])
@@ -195,7 +203,6 @@ def _check_rows(rows: Rows, reference: Reference, year: int, source: _Source, lo
         log.lead(None, None, "pv.encoding", not_utf8_message(source.encoding, len(not_utf8), not_utf8[0], arabic_lost=arabic_lost))
     if not count:
         log.add(None, None, "pv.empty", "the file has a header but no candidate row")
-    return records
 
 
 def _matching(names: list[str], expected: tuple[str, ...]) -> int:
