@@ -610,12 +610,13 @@ class StatusStore:
         from shahada.issuer.rectification import Supersession  # rectification builds on this module
 
         signed = 0
+        after = ""  # the pages go on from the last id seen: restarting from the first each time read every recorded row again
         while True:
             with self._sessions() as session:
                 rows = session.execute(
                     select(CredentialRow.id, CredentialRow.record_digest)
                     .outerjoin(RegistryRecordRow, RegistryRecordRow.credential_id == CredentialRow.id)
-                    .where(CredentialRow.status == ISSUED, RegistryRecordRow.credential_id.is_(None))
+                    .where(CredentialRow.id > after, CredentialRow.status == ISSUED, RegistryRecordRow.credential_id.is_(None))
                     .order_by(CredentialRow.id)
                     .limit(batch)
                 ).all()
@@ -649,6 +650,7 @@ class StatusStore:
                     session, RegistryRecordRow, [{"credential_id": r["id"], "jws": j, "signed_at": now()} for r, j in zip(records, signatures, strict=True)]
                 )
             signed += len(records)
+            after = rows[-1][0]
 
     def forget_registry_record(self, session: Session, credential_id: str) -> None:
         """Drop a credential's signed record inside ``session`` (its record changed): the next
