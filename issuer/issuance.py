@@ -39,11 +39,10 @@ from shahada.issuer.archive.audit import AuditLog, document_sha256
 from shahada.issuer.archive.store import Archive, PlannedCredential
 from shahada.issuer.errors import IssuanceError, PVInvalidError, PVProblem
 from shahada.issuer.pv.rules import PROBLEM_LIMIT
-from shahada.issuer.pv.signable import build_credentials, checked_credentials
+from shahada.issuer.pv.signable import checked_credentials
 from shahada.proofs.canonical import jcs
 from shahada.proofs.types import DATA_INTEGRITY_CRYPTOSUITES, DEFAULT_PROOF_TYPE, SUITE_CONTEXTS
-from shahada.schemas.credential import IssuerProfile, Kind, credential_id, document_number
-from shahada.schemas.errors import CredentialBuildError
+from shahada.schemas.credential import IssuerProfile, credential_id, document_number
 from shahada.schemas.records import PVRecord
 from shahada.schemas.reference import Reference
 
@@ -171,12 +170,10 @@ class CredentialPlanner:
         problems = self.problems
         year, secret = self.year, self.secret
         for record in records:
-            if self.check_each:
-                built, found = checked_credentials(
-                    record, issuer=self.issuer, year=year, issued_at=self.issued_at, secret=secret, reference=self.reference, extra_contexts=self.extra
-                )
-            else:
-                built, found = self._built(record)
+            built, found = checked_credentials(
+                record, issuer=self.issuer, year=year, issued_at=self.issued_at, secret=secret, reference=self.reference,
+                extra_contexts=self.extra, check=self.check_each,
+            )
             problems += [PVProblem(record.row, column, "pv.credential", message) for column, message in found]
             if problems:
                 continue
@@ -195,17 +192,6 @@ class CredentialPlanner:
                     )
                 )
         return planned if not problems else []
-
-    def _built(self, record: PVRecord) -> tuple[list[tuple[Kind, dict[str, Any]]], list[tuple[str | None, str]]]:
-        try:
-            built = list(
-                build_credentials(
-                    record, issuer=self.issuer, year=self.year, issued_at=self.issued_at, secret=self.secret, reference=self.reference, extra_contexts=self.extra
-                )
-            )
-        except CredentialBuildError as err:
-            return [], [(None, f"no credential can be built from this row: {err}")]
-        return built, []
 
     def check(self, source: str) -> None:
         """Raises:

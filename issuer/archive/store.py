@@ -361,21 +361,14 @@ class Archive:
         holder binding is not stored yet (:func:`shahada.issuer.bindings.fill_bindings`): those
         with an id > ``after``, the first ``limit`` of them when given (a page: a national
         session's every id would be tens of megabytes)."""
-        among = () if import_id is None else (CredentialRow.import_id == import_id,)
-        query = select(CredentialRow.id).where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), CredentialRow.id > after, *among)
+        query = select(CredentialRow.id).where(*_missing_binding(import_id), CredentialRow.id > after)
         with self._sessions() as session:
             return list(session.scalars(query.order_by(CredentialRow.id).limit(limit)))
 
     def count_missing_holder_bindings(self, *, import_id: int | None = None) -> int:
         """How many :meth:`missing_holder_bindings` would list."""
-        among = () if import_id is None else (CredentialRow.import_id == import_id,)
         with self._sessions() as session:
-            return int(
-                session.scalar(
-                    select(func.count()).select_from(CredentialRow).where(CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
-                )
-                or 0
-            )
+            return int(session.scalar(select(func.count()).select_from(CredentialRow).where(*_missing_binding(import_id))) or 0)
 
     def issued_documents(self, ids: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
         """(id, signed document) of those of ``ids`` that are issued, ordered by id."""
@@ -514,6 +507,12 @@ class Archive:
     def imports(self) -> list[ImportInfo]:
         with self._sessions() as session:
             return [_import_info(r) for r in session.scalars(select(PVImport).order_by(PVImport.id))]
+
+
+def _missing_binding(import_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """The issued credentials (of one import when given) whose seal's holder binding is not stored."""
+    among = () if import_id is None else (CredentialRow.import_id == import_id,)
+    return (CredentialRow.status == ISSUED, CredentialRow.holder_binding.is_(None), *among)
 
 
 def _filters(

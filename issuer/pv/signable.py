@@ -97,8 +97,10 @@ def checked_credentials(
     secret: bytes,
     reference: Reference,
     extra_contexts: Sequence[str] = (),
+    check: bool = True,
 ) -> tuple[list[tuple[Kind, dict[str, Any]]], list[Problem]]:
-    """Build ``record``'s credentials and check each one (JSON Schema, size).
+    """Build ``record``'s credentials and check each one (JSON Schema, size; ``check`` False: build
+    only, for credentials built again from a file already checked).
 
     Returns:
         The credentials, (kind, unsigned document), and a (column, message) per problem; the
@@ -112,7 +114,8 @@ def checked_credentials(
             extra_contexts=extra_contexts,
         ):  # fmt: skip
             built.append((kind, document))
-            found += [_located(kind, problem) for problem in check_signable(document)]
+            if check:
+                found += [_located(kind, problem) for problem in check_signable(document)]
     except CredentialBuildError as err:
         found.append((None, f"no credential can be built from this row: {_without_row(str(err))}"))
     return built, found
