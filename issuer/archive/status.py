@@ -244,13 +244,9 @@ class StatusStore:
         for start in range(0, len(rows), 20_000):
             connection.exec_driver_sql(statement, rows[start : start + 20_000])
 
-    def allocate(
-        self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES, *, session: Session | None = None
-    ) -> dict[str, dict[str, tuple[int, int]]]:
-        """A (list, bit) per credential and purpose, allocated once: ids already allocated keep theirs.
-
-        ``session``: allocate in that transaction (an import's, a chunk of its credentials at a
-        time: :meth:`attach_in`), committed with it; by default in a transaction of its own.
+    def allocate(self, credential_ids: Sequence[str], purposes: Sequence[Purpose] = PURPOSES) -> dict[str, dict[str, tuple[int, int]]]:
+        """A (list, bit) per credential and purpose, allocated once, in a transaction of its own: ids
+        already allocated keep theirs (an import allocates in its own transaction: :meth:`attach_in`).
 
         Returns:
             credential id → purpose → (list number, bit index).
@@ -259,10 +255,8 @@ class StatusStore:
             ArchiveError: ``archive.status`` when the database refuses.
         """
         try:
-            if session is not None:
+            with self._sessions.begin() as session, self._page_cache(session):
                 return self._allocate(session, credential_ids, purposes)
-            with self._sessions.begin() as own, self._page_cache(own):
-                return self._allocate(own, credential_ids, purposes)
         except SQLAlchemyError as err:
             raise ArchiveError(f"status indexes could not be allocated: {err}", code="archive.status") from err
 
