@@ -135,6 +135,7 @@ def test_a_session_from_pv_to_results_day_with_two_accounts(browser: Any, runnin
         assert "pv.massar" in operator.locator("table.problems").inner_text()
         operator.fill("#filter", "massar")
         operator.click("form.filter button")
+        operator.wait_for_url("**filter=massar*")  # a GET form: the filtered page, not the one before it
         rows = operator.locator("table.problems tbody tr")
         assert rows.count() >= 1 and all("massar" in rows.nth(i).inner_text().lower() for i in range(rows.count()))
         with operator.expect_download() as download:
