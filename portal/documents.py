@@ -24,6 +24,7 @@ from typing import Any, Final, Literal, Protocol
 from shahada.common.isolation import WorkerPool, WorkError, WorkLimits
 from shahada.issuer.archive.store import ISSUED, Archive, StoredCredential
 from shahada.issuer.seal import Sealer, seal_credentials
+from shahada.printing.pdf import render_in_worker
 from shahada.verifier.web.settings import Language
 
 Status = Literal["valid", "revoked", "suspended"]
@@ -135,20 +136,6 @@ def statuses(credentials: Sequence[StoredCredential], source: StatusSource | Non
 # one worker (one Typst compiler renders one document at a time), 30 s of wall clock and CPU for a
 # document that takes about 10 ms once the worker has loaded its fonts, 1 GiB; a request waits at most 10 s for the worker
 RENDER_LIMITS: Final = WorkLimits(processes=1, timeout=30.0, cpu_seconds=30, memory_bytes=1 << 30, max_wait=10.0, nice=5)
-_renderers: dict[Any, Any] = {}  # in each worker: one renderer (templates, stylesheet, fonts) per settings
-
-
-def render_task(settings: Any, credential: Mapping[str, Any], seal: str) -> bytes:
-    """Runs in the worker: the PDF of ``credential`` with the QR code of ``seal``."""
-    from shahada.printing.pdf import Renderer  # Typst loads fonts: only in the worker
-
-    renderer = _renderers.get(settings)
-    if renderer is None:
-        renderer = _renderers[settings] = Renderer(settings)
-    data: bytes = renderer.pdf(credential, seal)
-    return data
-
-
 class SealedPrinter:
     """The printed PDF, as ``shahada print`` makes it: sealed by ``sealer`` (the agent), the QR
     code pointing at ``base_url`` (the installation's ``verify_base_url``), rendered in a limited
@@ -174,7 +161,7 @@ class SealedPrinter:
         holders = {str(credential.get("id")): holder} if holder is not None else None
         [seal] = seal_credentials([credential], self.sealer, base_url=self.base_url, holders=holders)
         try:
-            return self.workers.run(render_task, self.settings, dict(credential), seal, what="making the PDF")
+            return self.workers.run(render_in_worker, self.settings, dict(credential), seal, what="making the PDF")
         except WorkError as err:
             raise UnavailableError(f"the PDF cannot be made now ({err.message}); try again later", code="print.busy") from err
 

@@ -264,6 +264,20 @@ def render_naive(credential: Mapping[str, Any], seal: str, settings: PrintSettin
         return renderer.pdf(credential, seal)
 
 
+_worker_renderers: dict[Any, Renderer] = {}  # in a worker process: one renderer per settings
+
+
+def render_in_worker(settings: PrintSettings | None, credential: Mapping[str, Any], seal: str) -> bytes:
+    """A task for a worker process (the portal's PDFs, :class:`shahada.common.isolation.WorkerPool`):
+    the PDF of ``credential`` with the QR code of ``seal``, by this process's renderer for
+    ``settings`` (made at its first document: Typst loads the fonts once). It lives here, not in
+    the portal, so that a worker imports printing only, not the portal's web application."""
+    renderer = _worker_renderers.get(settings)
+    if renderer is None:
+        renderer = _worker_renderers[settings] = Renderer(settings)
+    return renderer.pdf(credential, seal)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename.
 

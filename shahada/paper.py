@@ -59,7 +59,7 @@ def cli_work_limits(timeout: float = WORK_TIMEOUT) -> WorkLimits:
 @contextmanager
 def isolated_signatures(loader: PinnedDocumentLoader, timeout: float = WORK_TIMEOUT) -> Iterator[SignatureCheck]:
     """A signature check run in a limited worker process (started at the first check)."""
-    from shahada.verifier.web.workers import IsolatedSignatureCheck, start_worker
+    from shahada.verifier.workers import IsolatedSignatureCheck, start_worker
 
     with WorkerPool(cli_work_limits(timeout), initializer=start_worker, initargs=(loader,)) as pool:
         yield IsolatedSignatureCheck(pool, Deadline.after(4 * timeout))
@@ -71,7 +71,7 @@ def read_qr_isolated(data: bytes, timeout: float = WORK_TIMEOUT) -> list[str]:
     Raises:
         ScanError (scan.*): no QR code, an unreadable file; WorkError (work.timeout, work.failed).
     """
-    from shahada.verifier.web.workers import scan_task
+    from shahada.verifier.workers import scan_task
 
     with WorkerPool(cli_work_limits(timeout)) as pool:
         _start(pool)

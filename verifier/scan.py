@@ -5,7 +5,7 @@ QR codes (ISO/IEC 18004) are located and decoded by zxing-cpp; PDF pages are ras
 first bytes (PNG, JPEG, PDF signatures), never from its name. Input is bounded: at most 50 MB,
 40 megapixels an image, the first 10 pages of a PDF, one page in memory at a time. Time, CPU and
 memory are bounded by the caller: the verifier service runs this in a limited worker process
-(:mod:`shahada.verifier.web.workers`).
+(:mod:`shahada.verifier.workers`).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from shahada.verifier.web.oid4vp import OID4VP_KEY, Oid4vpRequests
 from shahada.verifier.web.oid4vp import bp as oid4vp_bp
 from shahada.verifier.web.service import Records, Report, VerifierService
 from shahada.verifier.web.settings import VerifierSettings
-from shahada.verifier.web.workers import VerifierWorkers
+from shahada.verifier.workers import VerifierWorkers
 
 __all__ = [
     "BadRequestError",

@@ -12,7 +12,7 @@ seal raises a domain error with its code (422/413), rendered as problem+json or 
 Bounded work: each verification has a deadline (``request_timeout``); the work on foreign input
 that can be made expensive — the ``signature`` check (JSON-LD, RDFC-1.0 with its limits, JCS) and
 reading a PDF's or a photo's QR codes — runs in the service's worker processes
-(:class:`~shahada.verifier.web.workers.VerifierWorkers`: memory, CPU and time limits, killed past them), so a hostile request costs one
+(:class:`~shahada.verifier.workers.VerifierWorkers`: memory, CPU and time limits, killed past them), so a hostile request costs one
 worker for a bounded time and never a request thread's for ever (``work.timeout``,
 ``work.failed``, ``service.busy``).
 """
@@ -55,7 +55,7 @@ from shahada.verifier.web.challenges import Challenge, ChallengeLimitError, Chal
 from shahada.verifier.web.counting import counted, upload_kind
 from shahada.verifier.web.errors import PayloadTooLargeError, SettingsError, TooManyRequestsError, UnprocessableInputError
 from shahada.verifier.web.settings import VerifierSettings
-from shahada.verifier.web.workers import IsolatedSignatureCheck, VerifierWorkers, scan_task
+from shahada.verifier.workers import IsolatedSignatureCheck, VerifierWorkers, scan_task
 
 __all__ = ["Records", "Report", "VerifierService", "Warning", "verdict_of"]
 

@@ -24,7 +24,7 @@ from shahada.schemas.seal.text import seal_text
 from shahada.services import verifier_settings
 from shahada.verifier.seal import StaticResolver
 from shahada.verifier.web import create_app
-from shahada.verifier.web.workers import VerifierWorkers
+from shahada.verifier.workers import VerifierWorkers
 from tests.support.archives import fresh_archive
 from tests.support.local_sealer import MINISTRY_DID, LocalSealer
 from tests.support.local_signer import LocalKey

@@ -30,7 +30,7 @@ from flask.testing import FlaskClient
 
 from shahada.common.wsgi import ServerLimits, WaitressServer
 from shahada.schemas.loader import PinnedDocumentLoader
-from shahada.verifier.web.workers import VerifierWorkers
+from shahada.verifier.workers import VerifierWorkers
 from tests.support.attacks import LONE_SURROGATE, draw_op_bomb_pdf, poison_graph
 from tests.support.local_sealer import LocalSealer
 from tests.support.local_signer import LocalKey

@@ -28,7 +28,7 @@ from shahada.printing.qr import make_qr
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.schemas.seal.content import SealContent
 from shahada.schemas.seal.text import seal_text
-from shahada.verifier.web.workers import VerifierWorkers
+from shahada.verifier.workers import VerifierWorkers
 from tests.support.attacks import draw_op_bomb_pdf
 from tests.support.canonicalization import counting_canonicalization
 from tests.support.local_sealer import LocalSealer
