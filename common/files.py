@@ -6,9 +6,12 @@ other accounts of the machine. Existing directories are tightened, not only new 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -59,6 +62,24 @@ def write_private_once(path: Path, data: bytes) -> bool:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return True
+
+
+@contextmanager
+def held_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock (``flock``) on the file ``path`` (created 0600), held for the ``with``
+    block: processes of one machine sharing a data directory take turns. Threads take turns too,
+    each opening the file on its own.
+
+    Raises:
+        OSError: the lock file cannot be created.
+    """
+    private_dir(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def generated_secret(path: Path) -> str:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 from shahada.agent.process import PostgresWallet, free_port
 from shahada.common.errors import ConfigError, ShahadaError
-from shahada.common.files import generated_secret, private_dir
+from shahada.common.files import generated_secret, private_dir, write_private_once
 from shahada.proofs.types import DEFAULT_PROOF_TYPE, PROOF_TYPES
 
 if TYPE_CHECKING:
@@ -139,8 +139,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     home = Path(env.get("SHAHADA_HOME") or DEFAULT_HOME).expanduser().resolve()
     private_dir(home)  # an existing home is tightened too: it holds the archive, the wallet and the secrets
     config_path = home / "config.toml"
-    if not config_path.exists():
-        config_path.write_text(_default_config(free_port(), free_port()), encoding="utf-8")
+    # processes starting together on a new home all read the one file the first of them wrote
+    # (otherwise each could pick its own ports, hence its own did:web)
+    write_private_once(config_path, _default_config(free_port(), free_port()).encode())
     try:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:

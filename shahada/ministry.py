@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import ssl
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from shahada.agent.admin import AdminClient
 from shahada.agent.errors import AgentUnavailableError
 from shahada.agent.process import AgentConfig, AgentProcess, DIDComm
 from shahada.common.errors import ConfigError
+from shahada.common.files import write_private
 from shahada.config import Settings
 from shahada.database import open_archive
 from shahada.did.resolve import DIDResolver
@@ -98,6 +100,8 @@ def start_local_site(
     )
     try:
         return SiteServer(app, host=settings.site_host, port=settings.site_port, cert=tls.server_cert, key=tls.server_key).start()
+    except ssl.SSLError as err:  # an OSError too, but not a port another program holds
+        raise ConfigError(f"cannot serve the ministry's site with the certificate and key of {tls.server_cert.parent}: {err}", code="config.tls") from err
     except OSError as err:
         if _serves_document(settings, tls, did_document):
             return None  # another command of this installation (e.g. `shahada serve verifier`) serves the same site
@@ -245,9 +249,7 @@ class LocalMinistry:
         self.agent, self.client = open_agent(s, self.tls, self._stack)
         self.identity = ministry_identity(s, self.client)
         document = self.identity.did_document()
-        site_dir = s.home / "site"
-        site_dir.mkdir(exist_ok=True)
-        (site_dir / "did.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+        write_private(s.home / "site" / "did.json", json.dumps(document, indent=2).encode())  # whole for the site's readers
         self.archive = open_archive(s.archive_url)  # upgraded to the current schema first
         self._stack.callback(self.archive.close)
         self.status = status_store(s, self.archive)

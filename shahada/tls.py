@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from shahada.common.files import held_lock, write_private
+
 
 @dataclass(frozen=True, slots=True)
 class TLSFiles:
@@ -30,11 +32,19 @@ def _name(common_name: str) -> x509.Name:
 
 
 def ensure_local_tls(directory: Path, *, hostnames: tuple[str, ...] = ("localhost",), days: int = 825) -> TLSFiles:
-    """Create (once) a local CA and a server certificate for ``hostnames`` and 127.0.0.1."""
+    """Create (once) a local CA and a server certificate for ``hostnames`` and 127.0.0.1.
+
+    Processes sharing a data directory (a coordinator and its workers starting together) take turns
+    under a lock, so they all find one CA, one certificate and its key: without it, each made its
+    own set and one could read another's certificate with its own key (``KEY_VALUES_MISMATCH``)."""
     files = TLSFiles(directory / "ca.pem", directory / "server.pem", directory / "server.key")
-    if files.ca_cert.exists() and files.server_cert.exists() and files.server_key.exists():
-        return files
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with held_lock(directory / ".lock"):
+        if not (files.ca_cert.exists() and files.server_cert.exists() and files.server_key.exists()):
+            _create(files, hostnames, days)
+    return files
+
+
+def _create(files: TLSFiles, hostnames: tuple[str, ...], days: int) -> None:
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Shahada local CA")
@@ -68,10 +78,7 @@ def ensure_local_tls(directory: Path, *, hostnames: tuple[str, ...] = ("localhos
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    files.server_key.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    files.server_key.chmod(0o600)
-    files.server_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    files.ca_cert.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return files
+    # each file appears whole (the key never readable by others, even for a moment); the CA last
+    write_private(files.server_key, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    write_private(files.server_cert, cert.public_bytes(serialization.Encoding.PEM))
+    write_private(files.ca_cert, ca.public_bytes(serialization.Encoding.PEM))

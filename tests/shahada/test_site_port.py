@@ -43,3 +43,16 @@ def test_a_port_held_by_another_program_is_one_clear_error_naming_it(tmp_path: P
             start_local_site(settings, tls, document, PinnedDocumentLoader())
     assert caught.value.code == "config.site_port"
     assert f"{settings.site_host}:{settings.site_port}" in caught.value.message and "site_port" in caught.value.message
+
+
+def test_a_certificate_and_key_that_do_not_match_are_named_as_such_not_as_a_busy_port(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    settings, tls, document = _settings(tmp_path)
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    tls.server_key.write_bytes(other)
+    with pytest.raises(ConfigError) as caught:
+        start_local_site(settings, tls, document, PinnedDocumentLoader())
+    assert caught.value.code == "config.tls"
+    assert str(tls.server_cert.parent) in caught.value.message and "port" not in caught.value.message
