@@ -7,7 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy
@@ -118,12 +118,21 @@ def postgres_url() -> Iterator[str]:
         drop_database(name)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium through Playwright (tests/support/browser.py)."""
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Any]:
+    """One chromium for a test process (its start is a second or two of CPU across its processes)."""
     from tests.support.browser import launched_chromium
 
     yield from launched_chromium()
+
+
+@pytest.fixture(scope="module")
+def browser(_chromium: Any) -> Iterator[Any]:
+    """Debian's chromium through Playwright (tests/support/browser.py): the process's one browser,
+    every context a module opened closed after it (no page of one module runs on into the next)."""
+    yield _chromium
+    for context in list(_chromium.contexts):
+        context.close()
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from shahada.wallet.exchanges import Exchanges, did_authenticator
 from shahada.wallet.web import create_app as create_wallet_app
 from shahada.wallet.web import mounted
 from tests.issuer.portal.conftest import last_code
-from tests.issuer.portal.test_browser import LOCALES, PHONE, WORDS, browser, shots  # noqa: F401 (fixtures, shared)
+from tests.issuer.portal.test_browser import LOCALES, PHONE, WORDS
 from tests.support.sessions import issue_with_status
 from tests.support.wallet_issuer import new_holder, oid4vci_wallet
 
@@ -91,7 +91,7 @@ def sign_in(page: Any, running: Running) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_one_qr_code_offers_every_protocol_and_a_wallet_takes_the_chosen_diploma(
-    ministry: Any, browser: Any, running: Running, shots: Path, lang: str  # noqa: F811 (the fixtures of test_browser)
+    ministry: Any, browser: Any, running: Running, shots: Path, lang: str
 ) -> None:
     context = browser.new_context(locale=LOCALES[lang], viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     page = context.new_page()

@@ -13,8 +13,6 @@ the reference ones: ``SHAHADA_SCREENSHOTS=docs/verifier pytest tests/verifier/we
 from __future__ import annotations
 
 import copy
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,24 +31,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 PHONE = {"width": 412, "height": 915}
 VERDICTS = {"ar": "صالحة", "fr": "Valide", "en": "Valid"}
 LOCALES = {"ar": "ar-MA", "fr": "fr-FR", "en": "en-US"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("SHAHADA_SCREENSHOTS")
-    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture(scope="module")

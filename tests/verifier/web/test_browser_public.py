@@ -38,7 +38,7 @@ from shahada.verifier.registry import RegistryChecker
 from shahada.verifier.scan import read_qr_texts
 from shahada.verifier.web import create_app
 from tests.support.sessions import admitted, issue_with_status, revoke_and_publish
-from tests.verifier.web.test_browser import CHROMIUM, CHROMIUM_ARGS, LOCALES, PHONE
+from tests.verifier.web.test_browser import LOCALES, PHONE
 
 pytestmark = pytest.mark.agent
 YEAR = 2033  # no other module issues this session
@@ -80,24 +80,6 @@ def printed(ministry: Any, tmp_path_factory: pytest.TempPathFactory) -> Printed:
     pdf = work / "genuine.pdf"
     pdf.write_bytes(Renderer().pdf(diplomas[0].document, texts[0]))
     return Printed(pdf, dict(zip(("valid", "revoked", "suspended"), texts, strict=True)))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("SHAHADA_SCREENSHOTS")
-    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def open_page(browser: Any, lang: str, url: str) -> Any:
