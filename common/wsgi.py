@@ -144,8 +144,18 @@ class WaitressServer:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop listening, let the requests being served finish (``timeout`` seconds at most) and
+        their answers go out, then close the connections left (idle keep-alive ones): the serving
+        loop runs while any is open, so a client's pooled connection kept it, and this call,
+        waiting for ``timeout``."""
         self._server.close()
-        self._server.task_dispatcher.shutdown()
+        self._server.task_dispatcher.shutdown(timeout=timeout)
+        channels: dict[int, Any] = self._server._map
+        deadline = time.monotonic() + min(timeout, 1.0)
+        while any(getattr(c, "total_outbufs_len", 0) for c in list(channels.values())) and time.monotonic() < deadline:
+            time.sleep(0.01)  # answers still being written
+        for channel in list(channels.values()):
+            channel.handle_close()  # its buffers too (a large answer spills to a temporary file)
         if self._thread is not None:
             self._thread.join(timeout)
 
