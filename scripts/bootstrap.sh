@@ -10,9 +10,9 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 # --- system packages: Arabic-capable fonts for the printed documents, poppler for PDF checks,
 #     HarfBuzz's subsetter (for bench/print.py's WeasyPrint baseline: it embeds font subsets ten times
 #     faster than with fontTools; the product typesets with Typst, which subsets fonts itself),
-#     chromium for the verifier's browser tests (Playwright drives Debian's build; never `playwright install`) ---
+#     chromium's headless shell for the browser tests (Playwright drives Debian's build; never `playwright install`) ---
 need_pkgs=()
-for pkg in fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra poppler-utils libharfbuzz-subset0 chromium; do
+for pkg in fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra poppler-utils libharfbuzz-subset0 chromium-headless-shell; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$pkg")
 done
 if ((${#need_pkgs[@]})); then

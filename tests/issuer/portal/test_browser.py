@@ -37,8 +37,6 @@ from tests.issuer.portal.conftest import Candidate, candidates, last_code
 from tests.support.archives import fresh_archive
 
 pytestmark = pytest.mark.agent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PHONE = {"width": 412, "height": 915}
 LOCALES = {"ar": "ar-MA", "fr": "fr-FR"}
 WORDS = {

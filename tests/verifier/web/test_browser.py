@@ -26,8 +26,6 @@ from shahada.verifier.scan import read_qr_texts
 from tests.verifier.web.conftest import RunningVerifier
 
 pytestmark = pytest.mark.agent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PHONE = {"width": 412, "height": 915}
 VERDICTS = {"ar": "صالحة", "fr": "Valide", "en": "Valid"}
 LOCALES = {"ar": "ar-MA", "fr": "fr-FR", "en": "en-US"}
