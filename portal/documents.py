@@ -146,7 +146,7 @@ class SealedPrinter:
         self.sealer = sealer
         self.base_url = base_url
         self.settings = settings  # shahada.printing.settings.PrintSettings; None: the neutral emblem and signatory
-        self.workers = WorkerPool(limits)
+        self.workers = WorkerPool(limits, preload=("shahada.printing.pdf",))
 
     def pdf(self, credential: Mapping[str, Any], *, holder: bytes | None = None) -> bytes:
         """``holder``: the seal's holder binding the archive stored at issuance (no scrypt); None:

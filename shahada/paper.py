@@ -61,7 +61,7 @@ def isolated_signatures(loader: PinnedDocumentLoader, timeout: float = WORK_TIME
     """A signature check run in a limited worker process (started at the first check)."""
     from shahada.verifier.workers import IsolatedSignatureCheck, start_worker
 
-    with WorkerPool(cli_work_limits(timeout), initializer=start_worker, initargs=(loader,)) as pool:
+    with WorkerPool(cli_work_limits(timeout), initializer=start_worker, initargs=(loader,), preload=("shahada.verifier.workers",)) as pool:
         yield IsolatedSignatureCheck(pool, Deadline.after(4 * timeout))
 
 
@@ -73,7 +73,7 @@ def read_qr_isolated(data: bytes, timeout: float = WORK_TIMEOUT) -> list[str]:
     """
     from shahada.verifier.workers import scan_task
 
-    with WorkerPool(cli_work_limits(timeout)) as pool:
+    with WorkerPool(cli_work_limits(timeout), preload=("shahada.verifier.workers",)) as pool:
         _start(pool)
         return pool.run(scan_task, data, what="reading the file's QR code")
 

@@ -82,8 +82,8 @@ class VerifierWorkers:
             return WorkLimits(processes=count, timeout=timeout, cpu_seconds=max(1, round(timeout)), memory_bytes=memory_mib << 20, nice=nice)
 
         return cls(
-            signatures=WorkerPool(limits(processes, 0), initializer=start_worker, initargs=(loader,)),
-            scans=WorkerPool(limits(scan_processes, scan_nice)),
+            signatures=WorkerPool(limits(processes, 0), initializer=start_worker, initargs=(loader,), preload=(__name__,)),
+            scans=WorkerPool(limits(scan_processes, scan_nice), preload=(__name__,)),
         )
 
     def start(self, *, wait: float = 0.0) -> None:
