@@ -14,10 +14,11 @@ from typing import Any
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shahada.console import Accounts, Ministry, create_app
+from shahada.console import Accounts, Ministry, accounts, create_app
 from shahada.issuer.archive.status import StatusStore
 from shahada.issuer.archive.store import Archive
 from shahada.issuer.pv.synthetic import generate_records, write_csv
@@ -27,6 +28,17 @@ from tests.support.archives import fresh_archive
 from tests.support.local_signer import LocalKey, sign_credential
 
 SECRET = "console-test-secret-" + "x" * 32
+# Argon2id at its smallest costs for the console's tests (time 1, 1 MiB, 1 lane): at the production
+# cost (RFC 9106's low-memory profile: time 3, 64 MiB, 4 lanes, ~0.1 s of CPU a hash) the hashing of
+# their sign-ins was half of their CPU. A test marked production_password_hash keeps the real cost.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("production_password_hash") is None:
+        monkeypatch.setattr(accounts, "_HASHER", FAST_HASHER)
+        monkeypatch.setattr(accounts, "_DUMMY_HASH", FAST_HASHER.hash("an account that does not exist"))
 ID_SECRET = b"c" * 32
 NOW = dt.datetime(2025, 7, 1, 8, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery staple"

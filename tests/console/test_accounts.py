@@ -18,12 +18,15 @@ from shahada.issuer.archive.audit import AuditLog
 from tests.console.conftest import ACADEMIES, PASSWORD, Setup, code
 
 
+@pytest.mark.production_password_hash
 def test_the_password_is_stored_as_an_argon2id_hash(setup: Setup) -> None:
-    setup.account("aya", "approver")
+    staff = setup.account("aya", "approver")
     with Session(setup.archive.engine) as session:
         row = session.scalars(select(StaffAccount)).one()
-    assert row.password_hash.startswith("$argon2id$")
+    assert row.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106, low-memory profile
     assert PASSWORD not in row.password_hash
+    actor, _ = setup.accounts.sign_in("aya", PASSWORD, code(staff, setup.clock), address="10.0.0.1", now=setup.clock())
+    assert actor.role == "approver"
 
 
 @pytest.mark.parametrize(
