@@ -12,9 +12,11 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 #     faster than with fontTools; the product typesets with Typst, which subsets fonts itself),
 #     chromium's headless shell for the browser tests (Playwright drives Debian's build; never `playwright install`) ---
 need_pkgs=()
-for pkg in fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra poppler-utils libharfbuzz-subset0 chromium-headless-shell; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$pkg")
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra poppler-utils libharfbuzz-subset0; do
+  installed "$pkg" || need_pkgs+=("$pkg")
 done
+installed chromium-headless-shell || installed chromium || need_pkgs+=(chromium-headless-shell)
 if ((${#need_pkgs[@]})); then
   if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
     log "missing system packages: ${need_pkgs[*]} (run as root or install them)"; exit 1
@@ -22,6 +24,10 @@ if ((${#need_pkgs[@]})); then
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
   log "installing system packages: ${need_pkgs[*]}"
   $SUDO apt-get update -qq >/dev/null
+  # a release without the headless shell's package: the full chromium (tests/support/browser.py takes either)
+  if [[ " ${need_pkgs[*]} " == *" chromium-headless-shell "* ]] && ! apt-cache show chromium-headless-shell >/dev/null 2>&1; then
+    need_pkgs=("${need_pkgs[@]/#chromium-headless-shell/chromium}")
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
