@@ -59,6 +59,10 @@ def write_private_once(path: Path, data: bytes) -> bool:
         os.link(tmp, path)  # fails when the name exists: never replaces what another writer wrote
     except FileExistsError:
         return False
+    except FileNotFoundError:  # the temporary file was removed as an orphan: the name was written meanwhile
+        if path.exists():
+            return False
+        raise
     finally:
         Path(tmp).unlink(missing_ok=True)
     return True

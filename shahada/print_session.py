@@ -21,6 +21,7 @@ from typing import Any, Final
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.issuer.seal import Sealer, seal_archived
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintItem, PrintReport, document_path, print_documents
+from shahada.printing.pdf import remove_orphans
 from shahada.printing.settings import PrintSettings
 
 INDEX_COLUMNS: Final = (
@@ -98,15 +99,26 @@ def write_print_index(archive: Archive, out: Path, *, year: int, academy: str | 
     (what ``shahada print --distributed`` writes once every document is printed)."""
     target = index_path(out, year=year, academy=academy, kind=kind)
     partial = target.with_name(target.name + ".partial")
+    directories: set[Path] = set()
     with partial.open("w", encoding="utf-8-sig", newline="") as index:
         writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
         writer.writerow(INDEX_COLUMNS)
         for credential in archive.credentials(session_year=year, academy=academy, kind=kind):
             writer.writerow(index_row(credential.document, out))
+            directories.add(document_path(out, credential.document).parent)
         index.flush()
         os.fsync(index.fileno())
     os.replace(partial, target)
+    _remove_orphans(directories)
     return target
+
+
+def _remove_orphans(directories: set[Path]) -> None:
+    """What a process killed while writing a PDF left (:func:`shahada.printing.pdf.remove_orphans`):
+    with the print index, at the end of a run."""
+    for directory in sorted(directories):
+        if directory.is_dir():
+            remove_orphans(directory)
 
 
 def print_session(
@@ -153,6 +165,7 @@ def print_session(
     partial = target.with_name(target.name + ".partial")
     total = archive.count(status=ISSUED, session_year=year, academy=academy, kind=kind)
     stored = archive.credentials(session_year=year, academy=academy, kind=kind)
+    directories: set[Path] = set()
     with partial.open("w", encoding="utf-8-sig", newline="") as index:  # the BOM: spreadsheets then read the Arabic as UTF-8
         writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
         writer.writerow(INDEX_COLUMNS)
@@ -160,6 +173,7 @@ def print_session(
         def documents() -> Iterator[Mapping[str, Any]]:
             for credential in stored:
                 writer.writerow(index_row(credential.document, out))
+                directories.add(document_path(out, credential.document).parent)
                 holders[credential.id] = credential.holder_binding
                 yield credential.document
 
@@ -170,5 +184,6 @@ def print_session(
         index.flush()
         os.fsync(index.fileno())
     os.replace(partial, target)
+    _remove_orphans(directories)
     report.index = target
     return report

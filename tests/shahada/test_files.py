@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import threading
 from pathlib import Path
 
+import pytest
+
 from shahada.common.files import generated_secret, private_dir, write_private, write_private_once
 from shahada.config import load_settings
-from shahada.printing.pdf import write_atomic
+from shahada.printing.pdf import remove_orphans, write_atomic
 
 
 def mode(path: Path) -> int:
@@ -74,3 +77,34 @@ def test_a_file_written_once_is_written_by_exactly_one_of_racing_writers(tmp_pat
     inode = path.stat().st_ino
     assert write_private_once(path, b"again") is False and path.stat().st_ino == inode
     assert sorted(p.name for p in path.parent.iterdir()) == ["D1.pdf"]  # no temporary file left
+
+
+def test_what_a_writer_killed_mid_write_leaves_is_removed_once_its_document_exists(tmp_path: Path) -> None:
+    """A worker SIGKILLed between creating its temporary file and linking it leaves a partial PDF
+    (personal data) under a hidden name; the print index's writer removes it once the document was
+    written by another, and leaves one whose document is still missing (it may be a live writer's)."""
+    directory = tmp_path / "print" / "diploma" / "CS"
+    directory.mkdir(parents=True)
+    (directory / "BAC-2025-D-1.pdf").write_bytes(b"%PDF whole")
+    orphan = directory / ".BAC-2025-D-1.pdf.k3j_9x2a.tmp"
+    orphan.write_bytes(b"%PDF half")
+    pending = directory / ".BAC-2025-D-2.pdf.a8s7d6f5.tmp"
+    pending.write_bytes(b"%PDF being written")
+    assert remove_orphans(directory) == 1
+    assert not orphan.exists() and pending.exists() and (directory / "BAC-2025-D-1.pdf").read_bytes() == b"%PDF whole"
+
+
+def test_a_write_whose_temporary_file_was_removed_as_an_orphan_is_another_writers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The removal above races with a late writer of the same document (a batch delivered again):
+    its temporary file gone, it finds the document written and reports it written by another."""
+    path = tmp_path / "print" / "D1.pdf"
+    real_link = os.link
+
+    def link(src: str, dst: str) -> None:  # meanwhile: another writer wrote the document, and its orphans were removed
+        Path(dst).write_bytes(b"%PDF the other writer's")
+        os.unlink(src)
+        real_link(src, dst)
+
+    monkeypatch.setattr(os, "link", link)
+    assert write_private_once(path, b"%PDF mine") is False
+    assert path.read_bytes() == b"%PDF the other writer's" and not list(path.parent.glob("*.tmp"))
