@@ -21,7 +21,6 @@ import sqlalchemy
 
 from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
-from tests.conftest import drop_database
 from tests.support.cli import invoke, share_agent
 
 pytestmark = [pytest.mark.agent, pytest.mark.postgres]
@@ -163,29 +162,3 @@ def check_exactly_once(url: str, out: Path, env: dict[str, str], *, candidates: 
     for file in files[:: max(1, len(files) // 3)][:3]:  # a sample, through Shahada's verifier, status included
         verified = invoke(env, "verify", str(file))  # in this process: an interpreter less per check
         assert verified.returncode == 0, verified.stdout + verified.stderr
-
-
-def test_workers_with_their_own_agents_on_one_postgres_wallet(tmp_path: Path, postgres_url: str, prefix: str) -> None:
-    """No agent_admin_url: the coordinator and each worker start an agent, all three on one Askar
-    wallet in PostgreSQL, so the ministry's key exists once and every agent signs with it."""
-    wallet = f"shahada_wallet_{uuid.uuid4().hex[:10]}"
-    env = environment(
-        tmp_path / "home", postgres_url, prefix,
-        SHAHADA_WALLET_POSTGRES="127.0.0.1:5432", SHAHADA_WALLET_PG_USER="postgres", SHAHADA_WALLET_NAME=wallet,
-    )
-    pv = tmp_path / "pv.csv"
-    write_csv(generate_records(100, seed=15, reference=bundled_reference(), year=2025), pv)
-    out = tmp_path / "out"
-    workers = [worker(env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
-    try:
-        ran = subprocess.run(
-            [SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(out), "--distributed", "--batch-size", "8"],
-            env=env, capture_output=True, timeout=600,
-        )
-        assert ran.returncode == 0, ran.stderr.decode()
-        check_exactly_once(postgres_url, out, env, candidates=100)
-        agents = sorted((tmp_path / "home" / "agents").iterdir())
-        assert len(agents) == 2  # each worker signed through its own agent
-    finally:
-        stop(workers)
-        drop_database(wallet)

@@ -112,6 +112,10 @@ def test_redis_a_worker_and_an_agent_killed_mid_session_leave_every_credential_i
             assert entries == total()
             assert count(postgres_url, f"SELECT next FROM status_counters WHERE purpose = '{purpose}'") == entries
         assert count(postgres_url, "SELECT count(*) FROM import_failures") == 0
+        # no agent_admin_url: the coordinator and each worker started an agent on the one wallet, and
+        # each worker signed through its own (moved here from test_distributed, whose run without
+        # failures this test covers)
+        assert len(sorted((tmp_path / "home" / "agents").iterdir())) == 2
         stop(workers)
         assert "is gone: starting another on the shared wallet" in (tmp_path / "worker-2.log").read_text()  # its agent was replaced
     finally:
