@@ -23,22 +23,27 @@ if TYPE_CHECKING:
 # workers take whole files in collection order, so these start first and the many short files
 # fill in around them; a long file taken last would run alone at the end. tests/test_schedule.py
 # checks they exist and come first.
-SCHEDULED_FIRST: tuple[str, ...] = (  # by their time in one parallel run at load 8 (--durations=0, summed per file)
-    "tests/workers/test_distributed.py",
-    "tests/verifier/web/test_fuzz.py",
+SCHEDULED_FIRST: tuple[str, ...] = (  # by their time in one run of `./run test` (3 processes, quiet; --junitxml, summed per file)
     "tests/integration/test_cli.py",
     "tests/workers/test_failures.py",
-    "tests/console/test_browser.py",
-    "tests/integration/test_status_cli.py",
     "tests/workers/test_print_distributed.py",
-    "tests/issuer/test_agent.py",
+    "tests/workers/test_distributed.py",
+    "tests/verifier/web/test_fuzz.py",
+    "tests/console/test_browser.py",
     "tests/verifier/web/test_ministry.py",
-    "tests/issuer/test_status_store.py",
-    "tests/integration/test_oid4vp.py",
-    "tests/console/test_pages.py",
     "tests/shahada/test_migrations.py",
-    "tests/verifier/web/test_browser_documents.py",
+    "tests/issuer/test_agent.py",
+    "tests/integration/test_oid4vp.py",
+    "tests/issuer/test_status_store.py",
     "tests/integration/test_paper_cli.py",
+    "tests/issuer/test_import_streaming.py",
+    "tests/integration/test_status_cli.py",
+    "tests/common/test_isolation.py",
+    "tests/integration/test_serve_issuer.py",
+    "tests/integration/test_wallet_didcomm.py",
+    "tests/issuer/portal/test_browser.py",
+    "tests/console/test_pages.py",
+    "tests/verifier/web/test_browser_documents.py",
     "tests/verifier/web/test_browser_public.py",
 )
 
