@@ -68,6 +68,9 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   "$venv/bin/python" -m pip install -q -e "$root[test,bench]"
   echo "$want" >"$stamp"
 fi
+# the project's bytecode, compiled now (files already up to date are skipped): every process
+# reads it even where PYTHONDONTWRITEBYTECODE keeps them from writing it
+"$venv/bin/python" -m compileall -q -j 0 -x '/(\.venv|node_modules|\.git)/' "$root" >/dev/null || true
 
 # --- the reference verifier for the interoperability tests (interop/: Digital Bazaar's libraries,
 #     pinned by package-lock.json): Node.js from Debian when missing, `npm ci` only when
