@@ -12,8 +12,8 @@ runs such work in a small pool of worker processes (pebble's ``ProcessPool``), e
   order and no longer than ``max_wait`` (and their :class:`Deadline`), and nothing queues behind a
   stuck task unseen.
 
-Workers are forked from a fork server (a fresh interpreter, not the threaded service) when the first task arrives,
-each after ``max_tasks`` tasks is replaced (its CPU count starts again). Errors::
+Workers are forked from a fork server (a fresh interpreter, not the threaded service) when the
+first task arrives, each after ``max_tasks`` tasks is replaced (its CPU count starts again). Errors::
 
     ShahadaError
     └── WorkError              work.failed       the worker died (memory, CPU, a crash)   422
@@ -59,6 +59,8 @@ def _preload(modules: Sequence[str]) -> None:
         if not set(modules) <= _PRELOAD:
             _PRELOAD.update(modules)
             _FORKSERVER.set_forkserver_preload(sorted(_PRELOAD))
+
+
 # Seconds a task may wait, beyond its own timeout, for a worker being started (a new interpreter
 # importing the canonicalizer and the schemas: ~1-3 s on a quiet machine, over 10 s seen at load
 # 16-20, where 5 s answered genuine requests 503 service.busy). Bounded, so a pool that cannot

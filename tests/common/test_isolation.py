@@ -49,6 +49,25 @@ def test_work_runs_in_another_process(pool: WorkerPool) -> None:
     assert pool.run(sleep, 0.01) == "slept"
 
 
+HELD_BY_THE_SERVICE: list[str] = []  # stands for what a service holds in memory once it runs (keys, requests)
+
+
+def held() -> list[str]:
+    return list(HELD_BY_THE_SERVICE)
+
+
+def test_a_worker_holds_none_of_the_services_memory() -> None:
+    """Workers are forked from a fork server, a fresh interpreter: not from the service (as a plain
+    fork would), so nothing the service came to hold is in them."""
+    HELD_BY_THE_SERVICE.append("a secret the service read after it started")
+    try:
+        with WorkerPool(WorkLimits(processes=1), preload=(__name__,)) as fresh:
+            assert fresh.run(held) == []
+            assert fresh.run(pid) != os.getpid()
+    finally:
+        HELD_BY_THE_SERVICE.clear()
+
+
 def test_a_task_past_its_timeout_is_killed_and_the_next_one_runs(pool: WorkerPool) -> None:
     first = pool.run(pid)
     with pytest.raises(WorkTimeoutError) as raised:
