@@ -164,7 +164,7 @@ def test_issue_without_bindings_then_archive_bindings_stores_them(tmp_path: Path
 def test_killed_issuance_resumes_with_every_credential_exactly_once(tmp_path: Path) -> None:
     home = tmp_path / "home"
     pv = tmp_path / "pv.csv"
-    assert run_process(home, "pv", "generate", str(pv), "--rows", "400", "--seed", "3").returncode == 0
+    assert run_process(home, "pv", "generate", str(pv), "--rows", "300", "--seed", "3").returncode == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHAHADA_")}
     env.update(SHAHADA_HOME=str(home))
     proc = subprocess.Popen([SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(tmp_path / "out")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -69,7 +69,7 @@ def test_redis_a_worker_and_an_agent_killed_mid_session_leave_every_credential_i
     )
     env["SHAHADA_BROKER_URL"] = broker.url
     pv = tmp_path / "pv.csv"
-    candidates = 300
+    candidates = 220
     write_csv(generate_records(candidates, seed=16, reference=bundled_reference(), year=2025), pv)
     out = tmp_path / "out"
     workers = [worker(env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
