@@ -2,7 +2,7 @@
 (the whole operation is :func:`shahada.issuer.usecases.issue_pv`).
 
 1. ``read_pv`` validates every row; any problem raises ``PVInvalidError`` and nothing is stored.
-2. ``plan_credentials`` builds every unsigned credential (a transcript per candidate, a diploma
+2. :class:`CredentialPlanner` builds every unsigned credential (a transcript per candidate, a diploma
    per admitted candidate) with pure functions; ids are stable per (candidate, session, type).
 3. ``shahada.issuer.rectification`` compares them with the archive and ``Archive.record_import``
    stores the import and the new or superseding credentials in one transaction. Both read the PV a
@@ -113,36 +113,13 @@ def record_digest(credential: dict[str, Any]) -> str:
     return hashlib.sha256(jcs(payload)).hexdigest()
 
 
-def plan_credentials(
-    records: Iterable[PVRecord],
-    *,
-    year: int,
-    issuer: IssuerProfile,
-    issued_at: dt.datetime,
-    secret: bytes,
-    reference: Reference,
-    proof_type: str,
-    source: str = "PV",
-) -> list[PlannedCredential]:
-    """Every credential a PV yields: a transcript per record, a diploma per admitted record.
-
-    Each is checked as the signer and the verifier will check it (JSON Schema, size) before
-    anything is stored, with the real issuer and ids.
-
-    Raises:
-        PVInvalidError: ``pv.invalid`` (naming ``source``, the PV's file name) with a ``pv.credential``
-            problem per credential that could not be signed, at its record's row.
-    """
-    planner = CredentialPlanner(year=year, issuer=issuer, issued_at=issued_at, secret=secret, reference=reference, proof_type=proof_type)
-    planned = planner.plan(records)
-    planner.check(source)
-    return planned
-
-
 class CredentialPlanner:
-    """:func:`plan_credentials` a chunk of records at a time (issuance plans a national PV so, keeping
-    no chunk): the problems of every chunk are kept, and once there is one no credential is built.
-    :meth:`check` raises them after the last chunk."""
+    """Every credential a PV yields (a transcript per record, a diploma per admitted record), a chunk
+    of records at a time (issuance plans a national PV so, keeping no chunk). Each is checked as the
+    signer and the verifier will check it (JSON Schema, size) before anything is stored, with the
+    real issuer and ids. The problems of every chunk are kept, and once there is one no credential
+    is built; :meth:`check` raises them (``pv.invalid``, a ``pv.credential`` problem per credential
+    that could not be signed, at its record's row) after the last chunk."""
 
     def __init__(
         self,

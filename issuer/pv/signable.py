@@ -9,7 +9,7 @@ the failing value came from when there is one.
 
 While a PV is only checked, the issuer is the ministry's production ``did:web`` and the id secret a
 placeholder: neither changes what the schemas accept. Issuance builds again with the real ones and
-checks again (:func:`shahada.issuer.issuance.plan_credentials`).
+checks again (:class:`shahada.issuer.issuance.CredentialPlanner`).
 """
 
 from __future__ import annotations

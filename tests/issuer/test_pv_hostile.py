@@ -17,7 +17,7 @@ import zipfile
 import pytest
 
 from shahada.issuer.errors import PVInvalidError
-from shahada.issuer.issuance import plan_credentials
+from shahada.issuer.issuance import CredentialPlanner
 from shahada.issuer.pv.reader import MAX_ROWS, MAX_SHARED_STRINGS_BYTES, parse_pv_bytes
 from shahada.schemas.credential import IssuerProfile
 from shahada.schemas.reference import Label, Reference
@@ -131,10 +131,12 @@ def test_a_record_whose_credential_fails_its_schema_is_refused_during_validation
 def test_planning_checks_the_credentials_it_will_sign() -> None:
     records = parse(csv_bytes(BASE))
     with pytest.raises(PVInvalidError) as caught:
-        plan_credentials(
-            records, year=YEAR, issuer=IssuerProfile(did="did:web:example.org"), issued_at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
+        planner = CredentialPlanner(
+            year=YEAR, issuer=IssuerProfile(did="did:web:example.org"), issued_at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
             secret=bytes(32), reference=long_label_reference(), proof_type="eddsa-rdfc-2022",
         )  # fmt: skip
+        planner.plan(records)
+        planner.check("PV")
     assert {(p.row, p.column, p.code) for p in caught.value.problems} == {(2, "academie", "pv.credential")}
 
 

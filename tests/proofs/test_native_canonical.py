@@ -73,7 +73,7 @@ def same(document: dict[str, Any], loader: PinnedDocumentLoader) -> bytes:
 def session_documents() -> list[dict[str, Any]]:
     """Every credential a synthetic PV yields (both sessions, diplomas and transcripts), a
     rectified revision of one, and the status lists and proof configurations that go with them."""
-    from shahada.issuer.issuance import plan_credentials
+    from shahada.issuer.issuance import CredentialPlanner
     from shahada.issuer.pv.reader import read_pv
     from shahada.issuer.pv.synthetic import generate_records, write_csv
     from shahada.issuer.rectification import at_revision
@@ -84,10 +84,12 @@ def session_documents() -> list[dict[str, Any]]:
     pv = Path(tempfile.mkdtemp()) / "pv.csv"
     write_csv(generate_records(60, seed=11, reference=reference, year=2025, rattrapage_share=0.3), pv)
     records = read_pv(pv, reference=reference, year=2025, build=False)
-    planned = plan_credentials(
-        records, year=2025, issuer=IssuerProfile(did=ISSUER, name=MINISTRY_NAME), issued_at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
+    planner = CredentialPlanner(
+        year=2025, issuer=IssuerProfile(did=ISSUER, name=MINISTRY_NAME), issued_at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
         secret=b"s" * 32, reference=reference, proof_type="eddsa-rdfc-2022",
     )
+    planned = planner.plan(records)
+    planner.check("PV")
     documents = [p.document for p in planned]
     documents.append(at_revision(planned[0], 1, year=2025, secret=b"s" * 32).document)
     return documents
