@@ -68,6 +68,21 @@ def write_private_once(path: Path, data: bytes) -> bool:
     return True
 
 
+def remove_orphans(directory: Path) -> int:
+    """Remove from ``directory`` the temporary files (``.NAME.XXXXXXXX.tmp``, as the writers above
+    name them) of writers killed mid-write whose file ``NAME`` has been written since (for printing:
+    partial PDFs with personal data that nothing would remove).
+    One whose file is still missing may be a live writer's and is left. Returns
+    how many were removed."""
+    removed = 0
+    for entry in directory.glob(".*.tmp"):
+        target = directory / entry.name[1:-4].rsplit(".", 1)[0]
+        if target.exists():
+            entry.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 @contextmanager
 def held_lock(path: Path) -> Iterator[None]:
     """An exclusive lock (``flock``) on the file ``path`` (created 0600), held for the ``with``

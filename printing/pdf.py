@@ -290,21 +290,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {err}") from err
 
 
-def remove_orphans(directory: Path) -> int:
-    """Remove from ``directory`` the temporary files (``.NAME.XXXXXXXX.tmp``, see
-    :func:`shahada.common.files.write_private_once`) of writers killed mid-write whose document
-    ``NAME`` has been written since: partial PDFs with personal data that nothing would remove.
-    A temporary file whose document is still missing may be a live writer's and is left. Returns
-    how many were removed."""
-    removed = 0
-    for entry in directory.glob(".*.tmp"):
-        target = directory / entry.name[1:-4].rsplit(".", 1)[0]
-        if target.exists():
-            entry.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
 def write_once(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it exists (appearing whole; of racing writers exactly one
     writes it). Returns whether this call wrote it.

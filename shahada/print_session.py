@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from shahada.common.files import remove_orphans
 from shahada.issuer.archive.store import ISSUED, Archive
 from shahada.issuer.seal import Sealer, seal_archived
 from shahada.printing.batch import DEFAULT_BATCH_SIZE, Batch, PrintItem, PrintReport, document_path, print_documents
-from shahada.printing.pdf import remove_orphans
 from shahada.printing.settings import PrintSettings
 
 INDEX_COLUMNS: Final = (
@@ -104,8 +104,9 @@ def write_print_index(archive: Archive, out: Path, *, year: int, academy: str | 
         writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
         writer.writerow(INDEX_COLUMNS)
         for credential in archive.credentials(session_year=year, academy=academy, kind=kind):
-            writer.writerow(index_row(credential.document, out))
-            directories.add(document_path(out, credential.document).parent)
+            row = index_row(credential.document, out)
+            writer.writerow(row)
+            directories.add((out / row[-1]).parent)  # the row's file
         index.flush()
         os.fsync(index.fileno())
     os.replace(partial, target)
@@ -114,7 +115,7 @@ def write_print_index(archive: Archive, out: Path, *, year: int, academy: str | 
 
 
 def _remove_orphans(directories: set[Path]) -> None:
-    """What a process killed while writing a PDF left (:func:`shahada.printing.pdf.remove_orphans`):
+    """What a process killed while writing a PDF left (:func:`shahada.common.files.remove_orphans`):
     with the print index, at the end of a run."""
     for directory in sorted(directories):
         if directory.is_dir():
@@ -172,8 +173,9 @@ def print_session(
 
         def documents() -> Iterator[Mapping[str, Any]]:
             for credential in stored:
-                writer.writerow(index_row(credential.document, out))
-                directories.add(document_path(out, credential.document).parent)
+                row = index_row(credential.document, out)
+                writer.writerow(row)
+                directories.add((out / row[-1]).parent)  # the row's file
                 holders[credential.id] = credential.holder_binding
                 yield credential.document
 

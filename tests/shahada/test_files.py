@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from shahada.common.files import generated_secret, private_dir, write_private, write_private_once
+from shahada.common.files import generated_secret, private_dir, remove_orphans, write_private, write_private_once
 from shahada.config import load_settings
-from shahada.printing.pdf import remove_orphans, write_atomic
+from shahada.printing.pdf import write_atomic
 
 
 def mode(path: Path) -> int:
