@@ -204,6 +204,7 @@ def test_a_session_from_pv_to_results_day_with_two_accounts(browser: Any, runnin
 
         # results day, then the dashboard
         approver.click("[data-nav=dashboard]")
+        approver.wait_for_selector("[data-results]")  # the dashboard, not the page before it (under load it was counted first)
         if approver.locator("[data-action=open-results]").count():
             approver.click("[data-action=open-results]")
         approver.wait_for_selector('[data-results="open"]')
