@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -47,7 +48,15 @@ from shahada.agent.errors import AgentStartError
 from shahada.common.errors import ConfigError
 
 PLUGIN_MODULE = "shahada.agent.plugin"
-MAX_STARTS: Final = 4  # starts of an agent that lost the wallet provisioning race, in all
+MAX_STARTS: Final = 4  # starts of an agent that lost the wallet provisioning race (or a port), in all
+PORT_SPAN: Final = 12_000  # free_port picks among this many ports below the ephemeral range
+INBOUND_TIMEOUT: Final = 10.0  # seconds a ready agent has to be listening on its DIDComm port
+
+# What ACA-Py 1.7 logs when its DIDComm inbound transport cannot bind its port. It then goes on
+# without one — and answers /status/ready — so an agent whose port was taken would look started
+# while no wallet could ever reach it (seen as the DID exchange never completing).
+_INBOUND_FAILED: Final = "Unable to start webserver"
+_ADMIN_FAILED: Final = "Unable to start administration API"
 
 # What Askar (through ACA-Py 1.7) writes when several agents create the same PostgreSQL store at once
 # (e.g. 'relation "config" does not exist' or '... already exists' while another one creates it).
@@ -124,11 +133,65 @@ class AgentConfig:
             raise ConfigError("the agent's wallet key is empty", code="config.wallet_key")
 
 
-def free_port() -> int:
-    """A currently free TCP port on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+def _ephemeral_ports() -> tuple[int, int]:
+    """The kernel's range of ephemeral ports (Linux: ``ip_local_port_range``; elsewhere the IANA range)."""
+    try:
+        low, high = (int(p) for p in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return low, high
+    except (OSError, ValueError):
+        return 49152, 65535
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A currently free TCP port on ``host``, picked at random just below the kernel's ephemeral
+    range: the kernel gives the ports of that range to every outgoing connection and to every
+    ``bind(port 0)`` of any program, so a port taken from it can be someone else's by the time the
+    agent (or a port written into ``config.toml``) binds it — the DIDComm transport then never
+    starts. Ports just below the range are only taken by programs that ask for them."""
+    low, _high = _ephemeral_ports()
+    first = max(1024, low - PORT_SPAN)
+    picker = random.SystemRandom()
+    for _ in range(64):
+        port = picker.randrange(first, low)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:  # all 64 taken: let the kernel pick
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """The socket inodes listening on TCP ``port`` (any address), from ``/proc/net/tcp{,6}``."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    return inodes
+
+
+def holds_listener(pid: int, port: int) -> bool | None:
+    """Whether process ``pid`` has a socket listening on TCP ``port``; None where ``/proc`` cannot tell."""
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        links = set()
+        for name in os.listdir(fd_dir):
+            try:
+                links.add(os.readlink(fd_dir / name))
+            except OSError:
+                continue  # closed meanwhile
+    except OSError:
+        return None
+    return any(f"socket:[{inode}]" in links for inode in _listening_inodes(port))
 
 
 def _die_with_parent() -> None:
@@ -244,11 +307,22 @@ class AgentProcess:
         while True:
             offset = self.log_path.stat().st_size if self.log_path.exists() else 0
             try:
-                return self._start_once()
+                return self._start_once(offset)
             except AgentStartError:
-                if starts == MAX_STARTS or not lost_provisioning_race(self._log_since(offset)):
+                output = self._log_since(offset)
+                if starts == MAX_STARTS or not (lost_provisioning_race(output) or self._lost_a_port(output)):
                     raise
             starts += 1
+
+    def _lost_a_port(self, output: str) -> bool:
+        """Whether the start failed because a port this process picked was taken before the agent
+        bound it; if so, pick another for the next start (a configured port is never changed)."""
+        lost = False
+        if self.config.didcomm is not None and not self.config.didcomm.port and _INBOUND_FAILED in output:
+            self.inbound_port, lost = free_port(), True
+        if not self.config.admin_port and _ADMIN_FAILED in output and "already in use" in output:
+            self.admin_port, lost = free_port(), True
+        return lost
 
     def _log_since(self, offset: int) -> str:
         try:
@@ -258,7 +332,7 @@ class AgentProcess:
         except OSError:
             return ""
 
-    def _start_once(self) -> AdminClient:
+    def _start_once(self, offset: int) -> AdminClient:
         with open(self.log_path, "ab") as log:
             log.write(f"\n--- shahada: starting agent on admin port {self.admin_port} ---\n".encode())
             log.flush()
@@ -281,11 +355,34 @@ class AgentProcess:
                 self._client.close()  # a restart (lost provisioning race) makes its own
                 raise AgentStartError(f"the ACA-Py agent exited with status {code} during start-up; see {self.log_path}:\n{self._log_tail()}")
             if self._client.is_ready():
+                self._await_inbound(offset)
                 return self._client
             time.sleep(0.2)
         self.stop()
         raise AgentStartError(
             f"the ACA-Py agent was not ready after {self.config.startup_timeout:.0f}s; see {self.log_path}:\n{self._log_tail()}"
+        )
+
+    def _await_inbound(self, offset: int) -> None:
+        """With DIDComm on, wait until the agent listens on its inbound port: ACA-Py reports ready
+        even when that transport failed to start. Stops the agent and raises if it does not."""
+        if self.config.didcomm is None or self._process is None or self.inbound_port is None:
+            return
+        pid, port = self._process.pid, self.inbound_port
+        deadline = time.monotonic() + INBOUND_TIMEOUT
+        while True:
+            failed = _INBOUND_FAILED in self._log_since(offset)
+            held = None if failed else holds_listener(pid, port)
+            if held or (held is None and not failed):
+                return
+            if failed or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.stop()
+        address = f"{self.config.didcomm.host}:{port}"
+        raise AgentStartError(
+            f"the agent's DIDComm transport could not listen on {address} (another program holds the port?"
+            f" choose another DIDComm port); see {self.log_path}:\n{self._log_tail()}"
         )
 
     def _log_tail(self, lines: int = 15) -> str:

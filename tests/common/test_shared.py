@@ -6,7 +6,6 @@ makes the service answer 503 ``shared.unavailable`` rather than from a state it 
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -18,19 +17,13 @@ import pytest
 import redis
 from flask import Flask
 
+from shahada.agent.process import free_port
 from shahada.common.shared import MemoryShared, RedisShared, SharedStore, SharedUnavailableError
 from shahada.verifier.web import create_app
 from shahada.verifier.web.challenges import SharedChallengeStore
 from shahada.verifier.web.lookup import LookupLimiter, LookupRateLimitedError
 
 ISSUER = "did:web:ministry.example"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class RedisServer:

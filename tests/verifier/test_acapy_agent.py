@@ -8,7 +8,6 @@ directory, no ledger, the admin API on 127.0.0.1 without a key.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,18 +18,13 @@ from typing import Any
 import pytest
 import requests
 
+from shahada.agent.process import free_port
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier import VerificationResult, verify_credential
 from tests.verifier.verifier_support import NOW, VC_V1, SpyResolver, acapy_v1_context, loader_with, make_credential
 
 pytestmark = pytest.mark.agent
 READY_TIMEOUT = 90.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Agent:
@@ -49,7 +43,7 @@ class Agent:
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
     home = tmp_path_factory.mktemp("acapy-home")
-    admin_port, inbound_port = _free_port(), _free_port()
+    admin_port, inbound_port = free_port(), free_port()
     executable = Path(sys.executable).with_name("aca-py")
     assert executable.exists(), f"acapy-agent is a project dependency; {executable} is missing"
     command = [
