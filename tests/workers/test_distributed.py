@@ -84,29 +84,56 @@ def count(url: str, statement: str) -> int:
         engine.dispose()
 
 
+class Progress:
+    """The run's progress read from the archive over one connection (quick enough to poll every
+    20 ms: an engine made per look took long enough under load to miss a whole run)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sqlalchemy.create_engine(url)
+
+    def _count(self, statement: str) -> int:
+        try:
+            with self.engine.connect() as conn:
+                return int(conn.execute(sqlalchemy.text(statement)).scalar() or 0)
+        except sqlalchemy.exc.ProgrammingError:  # the coordinator has not created the tables yet
+            return 0
+
+    def issued(self) -> int:
+        return self._count("SELECT count(*) FROM credentials WHERE status = 'issued'")
+
+    def total(self) -> int:
+        return self._count("SELECT count(*) FROM credentials")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 def test_a_killed_worker_and_coordinator_leave_every_credential_issued_once(env: dict[str, str], tmp_path: Path) -> None:
     url = env["SHAHADA_ARCHIVE_URL"]
     pv = tmp_path / "pv.csv"
     write_csv(generate_records(280, seed=14, reference=bundled_reference(), year=2025), pv)
     workers = [worker(env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
     out = tmp_path / "out"
+    coordinator: subprocess.Popen[bytes] | None = None
     try:
         coordinator = subprocess.Popen(
             [SHAHADA, "issue", str(pv), "--session", "2025", "--out", str(out), "--distributed", "--batch-size", "8"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
+        progress = Progress(url)
         deadline = time.monotonic() + 300
-        total = 0
         while time.monotonic() < deadline:  # kill worker 1 once the run is under way
-            issued = count(url, "SELECT count(*) FROM credentials WHERE status = 'issued'")
-            total = count(url, "SELECT count(*) FROM credentials")
-            if issued >= 40 or coordinator.poll() is not None:
+            if progress.issued() >= 8 or coordinator.poll() is not None:
                 break
-            time.sleep(0.05)
-        assert coordinator.poll() is None, "the run ended before a worker could be killed"
-        assert issued < total, "the run ended before a worker could be killed"
+            time.sleep(0.02)
+        for process in workers:  # frozen where they are: the run cannot end between this look and the kill
+            os.killpg(process.pid, signal.SIGSTOP)
+        issued, total = progress.issued(), progress.total()
+        progress.close()
+        assert coordinator.poll() is None and issued < total, f"the run ended before a worker could be killed ({issued} of {total})"
         os.killpg(workers[0].pid, signal.SIGKILL)
         workers[0].wait(10)
+        os.killpg(workers[1].pid, signal.SIGCONT)
         coordinator.kill()  # the coordinator is lost too: run again, it resumes
         coordinator.wait(10)
         again = subprocess.run(
@@ -121,6 +148,12 @@ def test_a_killed_worker_and_coordinator_leave_every_credential_issued_once(env:
         assert count(url, "SELECT count(*) FROM credentials WHERE holder_binding IS NULL") == 0
         revoked_by_a_publish_task(url, out, env)
     finally:
+        if coordinator is not None and coordinator.poll() is None:
+            coordinator.kill()
+            coordinator.wait(10)
+        for process in workers:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGCONT)
         stop(workers)
 
 

@@ -22,7 +22,7 @@ from shahada.issuer.pv.synthetic import generate_records, write_csv
 from shahada.schemas.reference import bundled_reference
 from tests.common.test_shared import RedisServer
 from tests.conftest import drop_database
-from tests.workers.test_distributed import SHAHADA, check_exactly_once, count, environment, stop, worker
+from tests.workers.test_distributed import SHAHADA, Progress, check_exactly_once, count, environment, stop, worker
 
 pytestmark = [pytest.mark.agent, pytest.mark.postgres]
 
@@ -55,7 +55,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 600) -> 
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 def test_redis_a_worker_and_an_agent_killed_mid_session_leave_every_credential_issued_once(
@@ -73,8 +73,8 @@ def test_redis_a_worker_and_an_agent_killed_mid_session_leave_every_credential_i
     write_csv(generate_records(candidates, seed=16, reference=bundled_reference(), year=2025), pv)
     out = tmp_path / "out"
     workers = [worker(env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
-    issued = lambda: count(postgres_url, "SELECT count(*) FROM credentials WHERE status = 'issued'")  # noqa: E731
-    total = lambda: count(postgres_url, "SELECT count(*) FROM credentials")  # noqa: E731
+    progress = Progress(postgres_url)
+    issued, total = progress.issued, progress.total
     try:
         wait_for(lambda: all(any((tmp_path / "home" / "agents").glob(f"worker-{w.pid}")) for w in workers), "the workers' agents")
         coordinator = subprocess.Popen(
@@ -119,5 +119,6 @@ def test_redis_a_worker_and_an_agent_killed_mid_session_leave_every_credential_i
         stop(workers)
         assert "is gone: starting another on the shared wallet" in (tmp_path / "worker-2.log").read_text()  # its agent was replaced
     finally:
+        progress.close()
         stop(workers)
         drop_database(wallet)
