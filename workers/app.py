@@ -7,7 +7,9 @@ is handed to another worker; default 300, far above a batch's few seconds),
 ``SHAHADA_WORKER_MAX_RETRIES`` (retries of a task whose agent, archive or broker failed, with
 exponential backoff and jitter; default 12) and ``SHAHADA_WORKER_RETRY_MAX_DELAY`` (the longest
 wait between two, seconds; default 60): past them the batch has failed for good
-(:mod:`shahada.issuer.archive.failures`).
+(:mod:`shahada.issuer.archive.failures`). ``SHAHADA_BROKER_PATIENCE`` (seconds a command keeps
+trying to hand a message to a broker that cannot be reached — a Redis restarted or failed over —
+before it stops with ``worker.broker_unavailable``; default 15).
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ def retry_options(env: Mapping[str, str] | None = None) -> dict[str, object]:
     }
 
 
+def publish_retry_policy(patience: float) -> dict[str, float]:
+    """kombu's retry policy for publishing: retries 0.5 s apart at first, then 2 s apart, as many
+    as fit in ``patience`` seconds (0: one try only)."""
+    waits, step, cap = 0.0, 0.5, 2.0
+    retries = 0
+    while waits + min(step * (retries + 1), cap) <= patience:
+        retries += 1
+        waits += min(step * retries, cap)
+    return {"max_retries": retries, "interval_start": step, "interval_step": step, "interval_max": cap}
+
+
 def make_app(env: Mapping[str, str] | None = None) -> Celery:
     env = os.environ if env is None else env
     app = Celery(
@@ -55,6 +68,7 @@ def make_app(env: Mapping[str, str] | None = None) -> Celery:
     app.conf.update(
         broker_transport_options=broker_options(env),
         broker_connection_retry_on_startup=True,
+        task_publish_retry_policy=publish_retry_policy(float(env.get("SHAHADA_BROKER_PATIENCE") or 15)),
         task_ignore_result=True,
         task_acks_late=True,  # a message is acknowledged once its batch is committed…
         task_reject_on_worker_lost=True,  # …and handed to another worker when this one dies
