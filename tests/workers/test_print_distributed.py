@@ -86,7 +86,7 @@ def test_a_killed_print_worker_and_a_failed_batch_leave_every_pdf_written_once(e
     _store(url, broken_id, broken)
 
     out = tmp_path / "print"
-    command = [SHAHADA, "print", "--session", "2025", "--out", str(out), "--distributed", "--batch-size", "4", "--requeue-after", "20"]
+    command = [SHAHADA, "print", "--session", "2025", "--out", str(out), "--distributed", "--batch-size", "4", "--requeue-after", "8"]
     workers = [print_worker(env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
     try:
         coordinator = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
