@@ -22,7 +22,9 @@ pointing at the agent's log file if it never gets there; ``stop()`` terminates i
 sharing one PostgreSQL wallet (the distributed workers) may start together on a wallet not yet
 provisioned: the ones that lose that race exit during start (:func:`lost_provisioning_race`
 recognises their output) and are started again, up to :data:`MAX_STARTS` starts in all; by then the
-winner has provisioned the wallet and they open it.
+winner has provisioned the wallet and they open it. With DIDComm on, ``start()`` also waits until
+the agent listens on its inbound port (ACA-Py reports ready without that transport when the port
+is taken); a port this process picked is then picked again, within the same :data:`MAX_STARTS`.
 """
 
 from __future__ import annotations
