@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from shahada.agent.process import PostgresWallet, free_port
+from shahada.agent.process import PostgresWallet
 from shahada.common.errors import ConfigError, ShahadaError
 from shahada.common.files import generated_secret, private_dir, write_private_once
+from shahada.common.ports import free_port
 from shahada.proofs.types import DEFAULT_PROOF_TYPE, PROOF_TYPES
 
 if TYPE_CHECKING:

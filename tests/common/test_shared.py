@@ -17,7 +17,7 @@ import pytest
 import redis
 from flask import Flask
 
-from shahada.agent.process import free_port
+from shahada.common.ports import free_port
 from shahada.common.shared import MemoryShared, RedisShared, SharedStore, SharedUnavailableError
 from shahada.verifier.web import create_app
 from shahada.verifier.web.challenges import SharedChallengeStore

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 
-from shahada.agent.process import free_port
+from shahada.common.ports import free_port
 from shahada.config import load_settings
 from shahada.ministry import make_verifier, ministry_did_web, published_did_document
 from tests.issuer.di_support import sample_generic, sample_transcript

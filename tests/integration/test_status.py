@@ -265,7 +265,7 @@ class ForgedRegistry:
     def __init__(self, ministry: Any) -> None:
         from flask import Flask
 
-        from shahada.agent.process import free_port
+        from shahada.common.ports import free_port
         from shahada.issuer.site.app import SiteServer
 
         self.answers: dict[str, Any] = {}

@@ -1,9 +1,8 @@
-"""The agent's ports: picked where the kernel does not hand them out, and a DIDComm transport that
-could not listen is a failed start (ACA-Py 1.7 itself reports ready without it)."""
+"""The agent's DIDComm port: a transport that could not listen on it is a failed start (ACA-Py 1.7
+itself reports ready without it); a port the process picked is picked again."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
 from collections.abc import Iterator
@@ -11,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import shahada.agent.process as process
 from shahada.agent.errors import AgentStartError
-from shahada.agent.process import AgentProcess, free_port, holds_listener
+from shahada.agent.process import AgentProcess
+from shahada.common.ports import free_port, holds_listener
 from shahada.wallet.agent import holder_agent_config
 
 
@@ -24,34 +23,6 @@ def taken() -> Iterator[int]:
         sock.bind(("127.0.0.1", free_port()))
         sock.listen()
         yield int(sock.getsockname()[1])
-
-
-def test_free_ports_lie_below_the_kernels_ephemeral_range_and_are_free() -> None:
-    low, _high = process._ephemeral_ports()
-    ports = {free_port() for _ in range(40)}
-    assert all(low - process.PORT_SPAN <= p < low for p in ports)
-    assert len(ports) > 30  # picked at random, not one port again and again
-    for port in list(ports)[:5]:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", port))
-
-
-def test_free_port_skips_a_port_in_use(monkeypatch: pytest.MonkeyPatch, taken: int) -> None:
-    other = free_port()
-    picks = iter([taken, taken, other])
-
-    class Picker:
-        def randrange(self, _first: int, _low: int) -> int:
-            return next(picks)
-
-    monkeypatch.setattr(process.random, "SystemRandom", Picker)
-    assert free_port() == other
-
-
-def test_holds_listener_tells_whose_socket_listens(taken: int) -> None:
-    assert holds_listener(os.getpid(), taken) is True
-    assert holds_listener(os.getpid(), free_port()) is False
-    assert holds_listener(1, taken) in (False, None)  # another process (None where /proc is closed to us)
 
 
 @pytest.mark.agent

@@ -228,7 +228,7 @@ def test_http_errors_are_problems_too(server: IssuerServer, client: Client, cred
 
 def test_the_agent_being_down_is_a_503(ministry: Any, credential: dict[str, Any]) -> None:
     from shahada.agent.admin import AdminClient
-    from shahada.agent.process import free_port
+    from shahada.common.ports import free_port
 
     down = AdminClient(f"http://127.0.0.1:{free_port()}", "no-key", timeout=2)
     service = make_service(ministry, signer=AgentCredentialSigner(down, ministry.identity.vc_api_method))

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from shahada.agent.process import free_port
+from shahada.common.ports import free_port
 from shahada.schemas.loader import PinnedDocumentLoader
 from shahada.verifier import VerificationResult, verify_credential
 from tests.verifier.verifier_support import NOW, VC_V1, SpyResolver, acapy_v1_context, loader_with, make_credential

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import requests
 
-from shahada.agent.process import free_port
+from shahada.common.ports import free_port
 from tests.support.cli import run, session_agent, share_agent
 
 pytestmark = pytest.mark.agent

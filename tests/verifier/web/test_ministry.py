@@ -144,7 +144,7 @@ def test_oid4vp_requests_are_shared_by_the_processes_through_the_archive(ministr
     other (whichever process the kernel picks), since both keep requests in the archive's
     database; the start-up message says so. The request key's secret in the environment
     (SHAHADA_VERIFIER_OID4VP_SECRET) is not taken for a [verifier] setting."""
-    from shahada.agent.process import free_port
+    from shahada.common.ports import free_port
 
     port = free_port()
     env = {
