@@ -309,12 +309,10 @@ class AgentProcess:
             return
         pid, port = self._process.pid, self.inbound_port
         deadline = time.monotonic() + INBOUND_TIMEOUT
-        while True:
-            failed = _INBOUND_FAILED in self._log_since(offset)
-            held = None if failed else holds_listener(pid, port)
-            if held or (held is None and not failed):
+        while _INBOUND_FAILED not in self._log_since(offset):
+            if holds_listener(pid, port) in (True, None):  # None: no /proc to tell, and no failure logged
                 return
-            if failed or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 break
             time.sleep(0.05)
         self.stop()
