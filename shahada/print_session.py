@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
@@ -98,25 +99,33 @@ def write_print_index(archive: Archive, out: Path, *, year: int, academy: str | 
     """The print index of a selection (:func:`index_path`), written atomically from the archive
     (what ``shahada print --distributed`` writes once every document is printed)."""
     target = index_path(out, year=year, academy=academy, kind=kind)
-    partial = target.with_name(target.name + ".partial")
-    directories: set[Path] = set()
-    with partial.open("w", encoding="utf-8-sig", newline="") as index:
-        writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
-        writer.writerow(INDEX_COLUMNS)
+    with _index_writer(target, out) as add:
         for credential in archive.credentials(session_year=year, academy=academy, kind=kind):
-            row = index_row(credential.document, out)
-            writer.writerow(row)
-            directories.add((out / row[-1]).parent)  # the row's file
-        index.flush()
-        os.fsync(index.fileno())
-    os.replace(partial, target)
-    _remove_orphans(directories)
+            add(credential.document)
     return target
 
 
-def _remove_orphans(directories: set[Path]) -> None:
-    """What a process killed while writing a PDF left (:func:`shahada.common.files.remove_orphans`):
-    with the print index, at the end of a run."""
+@contextmanager
+def _index_writer(target: Path, out: Path) -> Iterator[Callable[[Mapping[str, Any]], None]]:
+    """The print index at ``target``: yields ``add(document)``, which writes the document's row. On
+    leaving without an error the index replaces the previous one whole (an interrupted run leaves
+    the previous index, or none), and what processes killed while writing a PDF left beside the
+    rows' files is removed (:func:`shahada.common.files.remove_orphans`)."""
+    partial = target.with_name(target.name + ".partial")
+    directories: set[Path] = set()
+    with partial.open("w", encoding="utf-8-sig", newline="") as index:  # the BOM: spreadsheets then read the Arabic as UTF-8
+        writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
+        writer.writerow(INDEX_COLUMNS)
+
+        def add(document: Mapping[str, Any]) -> None:
+            row = index_row(document, out)
+            writer.writerow(row)
+            directories.add((out / row[-1]).parent)  # the row's file
+
+        yield add
+        index.flush()
+        os.fsync(index.fileno())
+    os.replace(partial, target)
     for directory in sorted(directories):
         if directory.is_dir():
             remove_orphans(directory)
@@ -163,19 +172,13 @@ def print_session(
 
     out.mkdir(parents=True, exist_ok=True)
     target = index_path(out, year=year, academy=academy, kind=kind)
-    partial = target.with_name(target.name + ".partial")
     total = archive.count(status=ISSUED, session_year=year, academy=academy, kind=kind)
     stored = archive.credentials(session_year=year, academy=academy, kind=kind)
-    directories: set[Path] = set()
-    with partial.open("w", encoding="utf-8-sig", newline="") as index:  # the BOM: spreadsheets then read the Arabic as UTF-8
-        writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
-        writer.writerow(INDEX_COLUMNS)
+    with _index_writer(target, out) as add:
 
         def documents() -> Iterator[Mapping[str, Any]]:
             for credential in stored:
-                row = index_row(credential.document, out)
-                writer.writerow(row)
-                directories.add((out / row[-1]).parent)  # the row's file
+                add(credential.document)
                 holders[credential.id] = credential.holder_binding
                 yield credential.document
 
@@ -183,9 +186,5 @@ def print_session(
             documents(), out, seal=seal, total=total, jobs=jobs, batch_size=batch_size, batch_pdf=batch_pdf, progress=progress, on_done=printed,
             settings=settings,
         )
-        index.flush()
-        os.fsync(index.fileno())
-    os.replace(partial, target)
-    _remove_orphans(directories)
     report.index = target
     return report
